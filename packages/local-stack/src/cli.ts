@@ -1,0 +1,94 @@
+// `pnpm stack start|stop|status`, `pnpm dev`, `pnpm test`, `pnpm gen:types`: the native
+// Supabase stack's command line, modelled on the Supabase CLI's.
+import { parseArgs } from 'node:util';
+import { startDaemon, readState, stopDaemon } from './control.ts';
+import { defaultStackDir } from './paths.ts';
+import { DEV_PORTS, type StackInfo } from './stack.ts';
+import { writeTypes } from './checks.ts';
+import { runDev } from './dev.ts';
+import { runTests } from './test-runner.ts';
+
+function printStatus(info: StackInfo, output: string): void {
+  const vars = {
+    API_URL: info.apiUrl,
+    REST_URL: `${info.apiUrl}/rest/v1`,
+    FUNCTIONS_URL: `${info.apiUrl}/functions/v1`,
+    DB_URL: info.dbUrl,
+    ANON_KEY: info.anonKey,
+    SERVICE_ROLE_KEY: info.serviceRoleKey,
+    JWT_SECRET: info.jwtSecret,
+  };
+  if (output === 'env') {
+    for (const [k, v] of Object.entries(vars)) console.log(`${k}=${v}`);
+  } else if (output === 'json') {
+    console.log(JSON.stringify(vars, null, 2));
+  } else {
+    console.log('forkflow local stack is running.\n');
+    for (const [k, v] of Object.entries(vars)) console.log(`${k.padStart(16)}: ${v}`);
+    console.log(`\n            logs: ${info.dir}/logs`);
+  }
+}
+
+async function main(): Promise<number> {
+  const [command, ...rest] = process.argv.slice(2);
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      reset: { type: 'boolean', default: false },
+      output: { type: 'string', short: 'o', default: 'pretty' },
+      dir: { type: 'string', default: defaultStackDir },
+      check: { type: 'boolean', default: false },
+    },
+    allowPositionals: true,
+  });
+  const dir = values.dir ?? defaultStackDir;
+
+  switch (command) {
+    case 'start': {
+      const started = Date.now();
+      const info = await startDaemon({ dir, ports: DEV_PORTS, reset: values.reset ?? false, watch: false });
+      printStatus(info, values.output ?? 'pretty');
+      if (values.output === 'pretty') console.log(`\nstarted in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return 0;
+    }
+    case 'stop': {
+      const stopped = await stopDaemon(dir);
+      console.log(stopped ? 'stopped.' : 'the stack was not running.');
+      return 0;
+    }
+    case 'status': {
+      const info = readState(dir);
+      if (!info) {
+        console.error('the stack is not running: start it with `pnpm stack start`');
+        return 1;
+      }
+      printStatus(info, values.output ?? 'pretty');
+      return 0;
+    }
+    case 'gen-types': {
+      const dbUrl = process.env.SUPABASE_DB_URL ?? readState(dir)?.dbUrl;
+      if (!dbUrl) {
+        console.error('no database: start the stack (`pnpm stack start`) or set SUPABASE_DB_URL');
+        return 1;
+      }
+      await writeTypes(dbUrl);
+      console.log('wrote packages/db/src/database.types.ts');
+      return 0;
+    }
+    case 'dev':
+      return runDev(dir);
+    case 'test':
+      return runTests(rest);
+    default:
+      console.error('usage: stack <start [--reset] | stop | status [-o env|json] | gen-types | dev | test>');
+      return 2;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);

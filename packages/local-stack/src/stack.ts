@@ -1,0 +1,188 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createAuthHandler } from './auth/server.ts';
+import { startCron, type CronJob } from './cron.ts';
+import { applyBootstrap, applyMigrations, applySeed } from './database.ts';
+import { startFunctions } from './functions.ts';
+import { startGateway } from './gateway.ts';
+import { mintApiKeys, randomSecret } from './jwt.ts';
+import { functionsDir } from './paths.ts';
+import { freePort } from './ports.ts';
+import { startPostgres } from './postgres.ts';
+import { startPostgrest } from './postgrest.ts';
+import type { Service } from './process.ts';
+
+/** What `stack status` prints and what tests and the web app are pointed at. */
+export interface StackInfo {
+  apiUrl: string;
+  anonKey: string;
+  serviceRoleKey: string;
+  dbUrl: string;
+  jwtSecret: string;
+  dir: string;
+  ports: Ports;
+  pids: Record<string, number>;
+  startedAt: string;
+}
+
+export interface Ports {
+  api: number;
+  db: number;
+  rest: number;
+  restAdmin: number;
+  functions: number;
+}
+
+/** Fixed ports for the dev stack, Supabase's own where it has them. */
+export const DEV_PORTS: Ports = { api: 54321, db: 54322, rest: 54330, restAdmin: 54331, functions: 54332 };
+
+export async function freePorts(): Promise<Ports> {
+  return { api: await freePort(), db: await freePort(), rest: await freePort(), restAdmin: await freePort(), functions: await freePort() };
+}
+
+export interface StackOptions {
+  dir: string;
+  ports: Ports;
+  reset?: boolean;
+  watchFunctions?: boolean;
+  /** Seconds between cron ticks for scheduled functions (Supabase Cron's role). */
+  cronIntervalSeconds?: number;
+  log?: (line: string) => void;
+}
+
+export interface RunningStack {
+  info: StackInfo;
+  stop(): Promise<void>;
+}
+
+interface Secrets {
+  jwtSecret: string;
+  dbPassword: string;
+  authenticatorPassword: string;
+}
+
+/** Secrets live with the data, so a restarted stack keeps its keys and its database. */
+function loadOrCreateSecrets(dir: string): Secrets {
+  const file = join(dir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
+  const secrets: Secrets = { jwtSecret: randomSecret(), dbPassword: randomSecret(), authenticatorPassword: randomSecret() };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+/** Functions the orchestrating cron calls, when they exist in supabase/functions. */
+function scheduledFunctions(everySeconds: number): CronJob[] {
+  return ['workflow-orchestrator']
+    .filter((name) => existsSync(join(functionsDir, name, 'index.ts')))
+    .map((functionName) => ({ functionName, everySeconds }));
+}
+
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const log = options.log ?? (() => undefined);
+  if (options.reset) rmSync(options.dir, { recursive: true, force: true });
+  mkdirSync(join(options.dir, 'logs'), { recursive: true });
+  const secrets = loadOrCreateSecrets(options.dir);
+  const { ports } = options;
+  const apiUrl = `http://127.0.0.1:${ports.api}`;
+  const keys = mintApiKeys(secrets.jwtSecret);
+  const logFile = (name: string): string => join(options.dir, 'logs', `${name}.log`);
+
+  const services: Service[] = [];
+  let gateway: Server | undefined;
+  let cron: { stop(): void } | undefined;
+  let pool: pg.Pool | undefined;
+
+  const stop = async (): Promise<void> => {
+    cron?.stop();
+    await new Promise<void>((resolve) => (gateway ? gateway.close(() => resolve()) : resolve()));
+    gateway?.closeAllConnections();
+    await pool?.end().catch(() => undefined);
+    // Reverse start order: Postgres last, with a fast shutdown (SIGINT) that still checkpoints.
+    for (const service of [...services].reverse()) {
+      await service.stop(service.name === 'postgres' ? 'SIGINT' : 'SIGTERM');
+    }
+  };
+
+  try {
+    log('starting Postgres');
+    const postgres = await startPostgres({
+      dataDir: join(options.dir, 'db'),
+      port: ports.db,
+      password: secrets.dbPassword,
+      logFile: logFile('postgres'),
+    });
+    services.push(postgres.service);
+    const dbUrl = postgres.url;
+
+    log('applying bootstrap and migrations');
+    await applyBootstrap(dbUrl, secrets.authenticatorPassword);
+    await applyMigrations(dbUrl);
+    if (postgres.initialised) {
+      log('loading seed.sql');
+      await applySeed(dbUrl);
+    }
+
+    log('starting PostgREST');
+    services.push(
+      await startPostgrest({
+        configFile: join(options.dir, 'postgrest.conf'),
+        logFile: logFile('postgrest'),
+        dbPort: ports.db,
+        authenticatorPassword: secrets.authenticatorPassword,
+        jwtSecret: secrets.jwtSecret,
+        port: ports.rest,
+        adminPort: ports.restAdmin,
+      }),
+    );
+
+    log('starting edge functions (Deno)');
+    services.push(
+      await startFunctions({
+        port: ports.functions,
+        logFile: logFile('functions'),
+        watch: options.watchFunctions ?? false,
+        env: {
+          SUPABASE_URL: apiUrl,
+          SUPABASE_ANON_KEY: keys.anonKey,
+          SUPABASE_SERVICE_ROLE_KEY: keys.serviceRoleKey,
+          SUPABASE_DB_URL: dbUrl,
+        },
+      }),
+    );
+
+    pool = new pg.Pool({ connectionString: dbUrl, max: 5 });
+    const auth = createAuthHandler({ pool, jwtSecret: secrets.jwtSecret, apiUrl });
+    gateway = await startGateway({
+      port: ports.api,
+      restPort: ports.rest,
+      functionsPort: ports.functions,
+      auth,
+      jwtSecret: secrets.jwtSecret,
+    });
+
+    cron = startCron({
+      apiUrl,
+      serviceRoleKey: keys.serviceRoleKey,
+      jobs: scheduledFunctions(options.cronIntervalSeconds ?? 5),
+      onError: (job, err) => log(`cron: ${job.functionName} failed: ${String(err)}`),
+    });
+
+    const info: StackInfo = {
+      apiUrl,
+      anonKey: keys.anonKey,
+      serviceRoleKey: keys.serviceRoleKey,
+      dbUrl,
+      jwtSecret: secrets.jwtSecret,
+      dir: options.dir,
+      ports,
+      pids: Object.fromEntries(services.map((s) => [s.name, s.child.pid ?? -1])),
+      startedAt: new Date().toISOString(),
+    };
+    return { info, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

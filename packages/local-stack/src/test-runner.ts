@@ -1,0 +1,150 @@
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { userInfo, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkAdvisors, checkTypesDrift } from './checks.ts';
+import { repoRoot } from './paths.ts';
+import { freePorts, startStack, type RunningStack } from './stack.ts';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+interface Backend {
+  env: Record<string, string>;
+  dbUrl: string;
+  stop(): Promise<void>;
+}
+
+function sh(command: string, args: string[], env: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, ...env } });
+    child.once('exit', (code) => resolve(code ?? 1));
+    child.once('error', () => resolve(1));
+  });
+}
+
+/** The browser tests need Debian's Chromium; a fresh machine gets it from apt (we run as root there). */
+async function ensureChromium(): Promise<void> {
+  if (existsSync(CHROMIUM)) return;
+  if (userInfo().uid !== 0) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package`);
+  console.log('installing Chromium (apt-get install chromium)…');
+  const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  if ((await sh('apt-get', ['update', '-qq'], env)) !== 0) throw new Error('apt-get update failed');
+  if ((await sh('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], env)) !== 0) {
+    throw new Error('apt-get install chromium failed');
+  }
+}
+
+/** A real Supabase when the environment names one; otherwise a throwaway native stack. */
+async function backend(): Promise<Backend> {
+  const { SUPABASE_URL, SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY, SUPABASE_DB_URL } = process.env;
+  if (SUPABASE_URL && SUPABASE_ANON_KEY && SUPABASE_SERVICE_ROLE_KEY && SUPABASE_DB_URL) {
+    console.log(`testing against ${SUPABASE_URL}`);
+    const env = { SUPABASE_URL, SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY, SUPABASE_DB_URL };
+    return { env, dbUrl: SUPABASE_DB_URL, stop: async () => undefined };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'forkflow-test-'));
+  chmodSync(dir, 0o755); // Postgres runs as its own user and must reach its data dir
+  const started = Date.now();
+  let stack: RunningStack;
+  try {
+    stack = await startStack({ dir, ports: await freePorts(), cronIntervalSeconds: 1 });
+  } catch (err) {
+    printLogs(dir);
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  console.log(`throwaway stack up at ${stack.info.apiUrl} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const { info } = stack;
+  return {
+    env: {
+      SUPABASE_URL: info.apiUrl,
+      SUPABASE_ANON_KEY: info.anonKey,
+      SUPABASE_SERVICE_ROLE_KEY: info.serviceRoleKey,
+      SUPABASE_DB_URL: info.dbUrl,
+      SUPABASE_JWT_SECRET: info.jwtSecret,
+    },
+    dbUrl: info.dbUrl,
+    stop: async () => {
+      await stack.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function printLogs(dir: string): void {
+  for (const name of ['postgres', 'postgrest', 'functions']) {
+    const file = join(dir, 'logs', `${name}.log`);
+    if (existsSync(file)) console.error(`--- ${name}.log (tail) ---\n${readFileSync(file, 'utf8').split('\n').slice(-30).join('\n')}`);
+  }
+}
+
+interface VitestReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+}
+
+/**
+ * `pnpm test`: typecheck, lint, every vitest project (unit, integration, web, e2e) against a
+ * throwaway stack, the generated-types drift check and Supabase's advisors. The stack is
+ * stopped and its data removed however the run ends. Arguments go to vitest, and then only
+ * vitest runs (`pnpm test supabase/tests/auth.test.ts`).
+ */
+export async function runTests(vitestArgs: string[]): Promise<number> {
+  const focused = vitestArgs.length > 0;
+  const results: { name: string; ok: boolean; detail?: string }[] = [];
+  const pnpm = process.env.npm_execpath;
+  const pnpmRun = (script: string): Promise<number> =>
+    pnpm ? sh(process.execPath, [pnpm, 'run', script]) : sh('npx', ['-y', 'pnpm@10.34.8', 'run', script]);
+
+  if (!focused) {
+    results.push({ name: 'typecheck', ok: (await pnpmRun('typecheck')) === 0 });
+    results.push({ name: 'lint', ok: (await pnpmRun('lint')) === 0 });
+  }
+
+  await ensureChromium();
+  const api = await backend();
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    await api.stop();
+  };
+  const onSignal = (): void => void stop().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  let report: VitestReport | undefined;
+  try {
+    const reportFile = join(tmpdir(), `forkflow-vitest-${process.pid}.json`);
+    const vitest = join(repoRoot, 'node_modules/vitest/vitest.mjs');
+    const code = await sh(
+      process.execPath,
+      [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`, ...vitestArgs],
+      { ...api.env, CHROMIUM_PATH: CHROMIUM },
+    );
+    if (existsSync(reportFile)) {
+      report = JSON.parse(readFileSync(reportFile, 'utf8')) as VitestReport;
+      rmSync(reportFile, { force: true });
+    }
+    results.push({ name: 'vitest', ok: code === 0 });
+
+    if (!focused) {
+      const drift = await checkTypesDrift(api.dbUrl);
+      results.push({ name: 'generated types', ok: !drift, detail: drift });
+      const advisors = await checkAdvisors(api.dbUrl);
+      const detail = advisors.failures.map((a) => `${a.level} ${a.name}: ${a.detail}`).join('\n');
+      results.push({ name: 'supabase db advisors', ok: advisors.failures.length === 0, detail });
+    }
+  } finally {
+    await stop();
+  }
+
+  console.log('\nSummary');
+  for (const r of results) console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.detail ? `\n${r.detail}` : ''}`);
+  const checksFailed = results.filter((r) => !r.ok).length;
+  const passed = (report?.numPassedTests ?? 0) + results.filter((r) => r.ok && r.name !== 'vitest').length;
+  const failed = (report?.numFailedTests ?? 0) + results.filter((r) => !r.ok && r.name !== 'vitest').length;
+  console.log(`tests: ${passed} passed, ${failed} failed`);
+  return checksFailed === 0 ? 0 : 1;
+}
