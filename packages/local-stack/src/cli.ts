@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { startDaemon, readState, stopDaemon } from './control.ts';
 import { defaultStackDir } from './paths.ts';
-import { DEV_PORTS, type StackInfo } from './stack.ts';
+import { DEV_PORTS, freePorts, type StackInfo } from './stack.ts';
 import { writeTypes } from './checks.ts';
 import { runDev } from './dev.ts';
 import { runTests } from './test-runner.ts';
@@ -37,7 +37,7 @@ async function main(): Promise<number> {
       reset: { type: 'boolean', default: false },
       output: { type: 'string', short: 'o', default: 'pretty' },
       dir: { type: 'string', default: defaultStackDir },
-      check: { type: 'boolean', default: false },
+      ports: { type: 'string', default: 'fixed' },
     },
     allowPositionals: true,
   });
@@ -46,7 +46,9 @@ async function main(): Promise<number> {
   switch (command) {
     case 'start': {
       const started = Date.now();
-      const info = await startDaemon({ dir, ports: DEV_PORTS, reset: values.reset ?? false, watch: false });
+      // `--ports auto` picks free ports: for a second stack beside the dev one (tests do this).
+      const ports = values.ports === 'auto' ? await freePorts() : DEV_PORTS;
+      const info = await startDaemon({ dir, ports, reset: values.reset ?? false, watch: false });
       printStatus(info, values.output ?? 'pretty');
       if (values.output === 'pretty') console.log(`\nstarted in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return 0;
@@ -80,7 +82,7 @@ async function main(): Promise<number> {
     case 'test':
       return runTests(rest);
     default:
-      console.error('usage: stack <start [--reset] | stop | status [-o env|json] | gen-types | dev | test>');
+      console.error('usage: stack <start [--reset] [--ports auto] [--dir D] | stop | status [-o env|json] | gen-types | dev | test>');
       return 2;
   }
 }
