@@ -1,0 +1,34 @@
+import { useMemo } from 'react';
+import { Navigate, RouterProvider, createBrowserRouter } from 'react-router';
+import { FullPageSpinner } from '@/components/ui/spinner';
+import { paths } from '@/config/paths';
+import { AppRoot } from './routes/app/root';
+import { RouteError } from './routes/route-error';
+
+export function createAppRouter() {
+  return createBrowserRouter([
+    {
+      errorElement: <RouteError />,
+      hydrateFallbackElement: <FullPageSpinner />,
+      children: [
+        { path: paths.auth.signIn.path, lazy: () => import('./routes/auth/sign-in') },
+        { path: paths.auth.signUp.path, lazy: () => import('./routes/auth/sign-up') },
+        {
+          path: paths.home.path,
+          element: <AppRoot />,
+          children: [
+            { index: true, element: <Navigate to={paths.app.restaurants.getHref()} replace /> },
+            { path: paths.app.restaurants.path, lazy: () => import('./routes/restaurants/restaurants') },
+            { path: paths.app.restaurant.path, lazy: () => import('./routes/restaurants/restaurant') },
+            { path: '*', lazy: () => import('./routes/not-found') },
+          ],
+        },
+      ],
+    },
+  ]);
+}
+
+export function AppRouter() {
+  const router = useMemo(createAppRouter, []);
+  return <RouterProvider router={router} />;
+}

@@ -1,0 +1,108 @@
+import type { User } from '@supabase/supabase-js';
+import { LogOut } from 'lucide-react';
+import { useCallback } from 'react';
+import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { AppLayout } from '@/components/layouts/app-layout';
+import { AuthLayout } from '@/components/layouts/auth-layout';
+import { Button } from '@/components/ui/button';
+import { FullPageSpinner } from '@/components/ui/spinner';
+import { ErrorState } from '@/components/ui/states';
+import { paths } from '@/config/paths';
+import { CreateOrganisationForm } from '@/features/organisations/components/create-organisation-form';
+import { OrganisationSwitcher } from '@/features/organisations/components/organisation-switcher';
+import { useCurrentOrganisationChoice } from '@/features/organisations/hooks/use-current-organisation-choice';
+import { signOut, useAuth } from '@/lib/auth';
+import { getErrorMessage } from '@/lib/errors';
+import { OrganisationContext } from '@/lib/organisation';
+import { navigation } from '../../navigation';
+import { UserMenu } from './user-menu';
+
+/** Everything under "/" needs a session and an organisation. */
+export function AppRoot() {
+  const auth = useAuth();
+  const location = useLocation();
+
+  if (auth.status === 'loading') return <FullPageSpinner />;
+  if (auth.status === 'signed-out') {
+    const here = `${location.pathname}${location.search}`;
+    return <Navigate to={paths.auth.signIn.getHref(here === '/' ? null : here)} replace />;
+  }
+  return <SignedInShell user={auth.user} />;
+}
+
+function SignedInShell({ user }: { user: User }) {
+  const { memberships, list, current, select } = useCurrentOrganisationChoice(user.id);
+  const navigate = useNavigate();
+  const location = useLocation();
+
+  const switchTo = useCallback(
+    (organisationId: string) => {
+      if (organisationId === current?.id) return;
+      select(organisationId);
+      // A record page belongs to the old organisation: go to the section's list.
+      const section = location.pathname.split('/')[1];
+      navigate(section ? `/${section}` : paths.home.getHref());
+    },
+    [current?.id, select, navigate, location.pathname],
+  );
+
+  if (memberships.isPending) return <FullPageSpinner label="Loading your organisations" />;
+
+  if (memberships.isError) {
+    return (
+      <div className="flex min-h-dvh items-center justify-center bg-slate-50">
+        <ErrorState
+          title="Couldn't load your organisations"
+          message={getErrorMessage(memberships.error)}
+          onRetry={() => void memberships.refetch()}
+          isRetrying={memberships.isFetching}
+        />
+      </div>
+    );
+  }
+
+  if (!current) return <CreateFirstOrganisation user={user} onCreated={select} />;
+
+  return (
+    <OrganisationContext value={current}>
+      <AppLayout
+        navigation={navigation}
+        header={
+          <OrganisationSwitcher userId={user.id} current={current} memberships={list} onSelect={switchTo} />
+        }
+        footer={<UserMenu user={user} />}
+      >
+        {/* Keyed by organisation: nothing from the previous tenant survives a switch. */}
+        <Outlet key={current.id} />
+      </AppLayout>
+    </OrganisationContext>
+  );
+}
+
+function CreateFirstOrganisation({ user, onCreated }: { user: User; onCreated: (id: string) => void }) {
+  const navigate = useNavigate();
+  return (
+    <AuthLayout
+      title="Create your organisation"
+      subtitle="Organisations hold your team’s restaurants, tasks and sequences. You can invite colleagues later."
+      footer={
+        <span className="inline-flex items-center gap-1">
+          Signed in as {user.email}.
+          <Button
+            variant="link"
+            onClick={async () => {
+              await signOut();
+              navigate(paths.auth.signIn.getHref(), { replace: true });
+            }}
+          >
+            <LogOut className="size-3.5" aria-hidden />
+            Sign out
+          </Button>
+        </span>
+      }
+    >
+      <title>Create your organisation · Forkflow</title>
+      <CreateOrganisationForm userId={user.id} onCreated={(organisation) => onCreated(organisation.id)} />
+    </AuthLayout>
+  );
+}

@@ -1,0 +1,70 @@
+import { Plus } from 'lucide-react';
+import { useState } from 'react';
+import { Button } from '@/components/ui/button';
+import type { RestaurantListItem } from '@/features/restaurants/api/queries';
+import { DeleteRestaurantDialog } from '@/features/restaurants/components/delete-restaurant-dialog';
+import { RestaurantFiltersBar } from '@/features/restaurants/components/restaurant-filters-bar';
+import { CreateRestaurantDialog, EditRestaurantDialog } from '@/features/restaurants/components/restaurant-form-dialogs';
+import { RestaurantsList } from '@/features/restaurants/components/restaurants-list';
+import { useRestaurantFilters } from '@/features/restaurants/hooks/use-restaurant-filters';
+import { useUser } from '@/lib/auth';
+import { useCurrentOrganisation } from '@/lib/organisation';
+import { useReps } from './use-reps';
+
+export function Component() {
+  const organisation = useCurrentOrganisation();
+  const user = useUser();
+  const reps = useReps();
+  const { filters, setFilters, hasFilters, clearFilters } = useRestaurantFilters();
+  const [creating, setCreating] = useState(false);
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState<RestaurantListItem | null>(null);
+
+  return (
+    <div className="space-y-6">
+      <title>{`Restaurants · ${organisation.name} · Forkflow`}</title>
+      <header className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Restaurants</h1>
+          <p className="mt-1 text-sm text-slate-600">Your leads at {organisation.name}: who they are and where they stand.</p>
+        </div>
+        <Button onClick={() => setCreating(true)}>
+          <Plus className="size-4" aria-hidden />
+          Add restaurant
+        </Button>
+      </header>
+
+      <div className="overflow-hidden rounded-xl bg-white shadow-xs ring-1 ring-slate-200">
+        <div className="border-b border-slate-200 p-3 sm:p-4">
+          <RestaurantFiltersBar
+            filters={filters}
+            setFilters={setFilters}
+            hasFilters={hasFilters}
+            clearFilters={clearFilters}
+            reps={reps}
+            currentUserId={user.id}
+          />
+        </div>
+        <RestaurantsList
+          filters={filters}
+          setFilters={setFilters}
+          hasFilters={hasFilters}
+          clearFilters={clearFilters}
+          reps={reps}
+          onAdd={() => setCreating(true)}
+          onEdit={(restaurant) => setEditingId(restaurant.id)}
+          onDelete={setDeleting}
+        />
+      </div>
+
+      <CreateRestaurantDialog open={creating} onOpenChange={setCreating} reps={reps} />
+      <EditRestaurantDialog
+        open={editingId !== null}
+        onOpenChange={(open) => (open ? undefined : setEditingId(null))}
+        restaurantId={editingId}
+        reps={reps}
+      />
+      <DeleteRestaurantDialog restaurant={deleting} onOpenChange={(open) => (open ? undefined : setDeleting(null))} />
+    </div>
+  );
+}

@@ -1,0 +1,145 @@
+import { CheckCircle2, Info, X, XCircle } from 'lucide-react';
+import { createContext, use, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { cn } from '@/lib/utils';
+
+type Tone = 'success' | 'error' | 'info';
+
+export type ToastOptions = {
+  title: string;
+  description?: string;
+  tone?: Tone;
+  /** ms before it disappears; 0 keeps it until dismissed. */
+  duration?: number;
+  action?: { label: string; onClick: () => void };
+  /** Called when the toast goes away without its action being used. */
+  onExpire?: () => void;
+};
+
+type Toast = ToastOptions & { id: number };
+
+type ToastApi = { toast: (options: ToastOptions) => number; dismiss: (id: number) => void };
+
+const ToastContext = createContext<ToastApi | null>(null);
+
+export function ToastProvider({ children }: { children: ReactNode }) {
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const live = useRef<Toast[]>([]);
+  const nextId = useRef(1);
+
+  const commit = useCallback((next: Toast[]) => {
+    live.current = next;
+    setToasts(next);
+  }, []);
+
+  // Side effects (onExpire) run here, never inside a state updater.
+  const remove = useCallback(
+    (id: number, reason: 'expired' | 'action') => {
+      const toast = live.current.find((item) => item.id === id);
+      if (!toast) return;
+      commit(live.current.filter((item) => item.id !== id));
+      if (reason === 'expired') toast.onExpire?.();
+    },
+    [commit],
+  );
+
+  const dismiss = useCallback((id: number) => remove(id, 'expired'), [remove]);
+
+  const toast = useCallback(
+    (options: ToastOptions) => {
+      const id = nextId.current++;
+      const overflow = live.current.slice(0, Math.max(0, live.current.length - 3));
+      commit([...live.current.slice(-3), { ...options, id }]);
+      for (const old of overflow) old.onExpire?.();
+      return id;
+    },
+    [commit],
+  );
+
+  const api = useMemo(() => ({ toast, dismiss }), [toast, dismiss]);
+
+  return (
+    <ToastContext value={api}>
+      {children}
+      <section
+        aria-label="Notifications"
+        className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex flex-col items-center gap-2 p-4 sm:items-end sm:p-6"
+      >
+        {toasts.map((item) => (
+          <ToastItem
+            key={item.id}
+            toast={item}
+            onDismiss={() => remove(item.id, 'expired')}
+            onAction={() => remove(item.id, 'action')}
+          />
+        ))}
+      </section>
+    </ToastContext>
+  );
+}
+
+const icons: Record<Tone, ReactNode> = {
+  success: <CheckCircle2 className="size-5 text-emerald-500" aria-hidden />,
+  error: <XCircle className="size-5 text-red-500" aria-hidden />,
+  info: <Info className="size-5 text-brand-500" aria-hidden />,
+};
+
+function ToastItem({
+  toast,
+  onDismiss,
+  onAction,
+}: {
+  toast: Toast;
+  onDismiss: () => void;
+  onAction: () => void;
+}) {
+  const { duration = 5000 } = toast;
+  const dismissRef = useRef(onDismiss);
+  dismissRef.current = onDismiss;
+
+  useEffect(() => {
+    if (duration === 0) return;
+    const timer = setTimeout(() => dismissRef.current(), duration);
+    return () => clearTimeout(timer);
+  }, [duration]);
+
+  return (
+    <div
+      role={toast.tone === 'error' ? 'alert' : 'status'}
+      className={cn(
+        'toast-enter pointer-events-auto flex w-full max-w-sm items-start gap-3 rounded-xl bg-white p-4 shadow-lg ring-1 ring-slate-900/10',
+      )}
+    >
+      {icons[toast.tone ?? 'success']}
+      <div className="min-w-0 flex-1">
+        <p className="text-sm font-medium text-slate-900">{toast.title}</p>
+        {toast.description ? <p className="mt-0.5 text-sm text-slate-600">{toast.description}</p> : null}
+      </div>
+      {toast.action ? (
+        <button
+          type="button"
+          className="shrink-0 rounded-md px-2 py-1 text-sm font-semibold text-brand-700 hover:bg-brand-50 focus-visible:outline-2 focus-visible:outline-brand-600"
+          onClick={() => {
+            onAction();
+            toast.action?.onClick();
+          }}
+        >
+          {toast.action.label}
+        </button>
+      ) : null}
+      <button
+        type="button"
+        onClick={onDismiss}
+        className="-m-1 shrink-0 rounded-md p-1 text-slate-400 hover:text-slate-600 focus-visible:outline-2 focus-visible:outline-brand-600"
+        aria-label="Dismiss notification"
+      >
+        <X className="size-4" aria-hidden />
+      </button>
+    </div>
+  );
+}
+
+export function useToast(): ToastApi {
+  const api = use(ToastContext);
+  if (!api) throw new Error('useToast must be used inside <ToastProvider>');
+  return api;
+}

@@ -1,0 +1,116 @@
+import { useMutation, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import { AppError, raise } from '@/lib/errors';
+import type { MutationConfig } from '@/lib/react-query';
+import { supabase } from '@/lib/supabase';
+import { restaurantQueries, type RestaurantPage } from './queries';
+
+/** How long "Undo" is offered before the row is really deleted. */
+export const DELETE_UNDO_WINDOW_MS = 5000;
+
+export class DeleteUndoneError extends Error {
+  constructor() {
+    super('Delete undone');
+    this.name = 'DeleteUndoneError';
+  }
+}
+
+// Deletes waiting out their undo window. If the page is being left, send them now
+// rather than silently dropping them.
+const pending = new Set<() => void>();
+if (typeof window !== 'undefined') {
+  window.addEventListener('pagehide', () => {
+    for (const flush of pending) flush();
+  });
+}
+
+function waitForUndoWindow(ms: number, undo?: AbortSignal) {
+  return new Promise<void>((resolve, reject) => {
+    if (ms <= 0) return resolve();
+    if (undo?.aborted) return reject(new DeleteUndoneError());
+    const done = () => {
+      clearTimeout(timer);
+      pending.delete(done);
+      undo?.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    const onAbort = () => {
+      clearTimeout(timer);
+      pending.delete(done);
+      reject(new DeleteUndoneError());
+    };
+    const timer = setTimeout(done, ms);
+    pending.add(done);
+    undo?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export async function deleteRestaurant({
+  organisationId,
+  id,
+  undo,
+  undoWindowMs = DELETE_UNDO_WINDOW_MS,
+}: {
+  organisationId: string;
+  id: string;
+  name?: string;
+  /** Abort to cancel the delete while it waits out the undo window. */
+  undo?: AbortSignal;
+  undoWindowMs?: number;
+}) {
+  await waitForUndoWindow(undoWindowMs, undo);
+  const { data, error } = await supabase
+    .from('restaurants')
+    .delete()
+    .eq('organisation_id', organisationId)
+    .eq('id', id)
+    .select('id');
+  if (error) raise(error);
+  // RLS hides what you may not delete: zero rows back means nothing happened.
+  if (data.length === 0) {
+    throw new AppError('This restaurant was not deleted: it no longer exists or you may not delete it.', {
+      code: 'not_deleted',
+    });
+  }
+  return { id };
+}
+
+type Snapshot = Array<[QueryKey, unknown]>;
+
+export function useDeleteRestaurant({
+  organisationId,
+  mutationConfig,
+}: {
+  organisationId: string;
+  mutationConfig?: MutationConfig<typeof deleteRestaurant, { snapshot: Snapshot }>;
+}) {
+  const queryClient = useQueryClient();
+  const { onError, onSuccess, onMutate: _ignored, ...rest } = mutationConfig ?? {};
+  return useMutation({
+    ...rest,
+    mutationFn: deleteRestaurant,
+    // Gone from every list at once; back where it was if the delete is undone or fails.
+    onMutate: async ({ id }) => {
+      const listsKey = restaurantQueries.lists(organisationId);
+      const detailKey = restaurantQueries.detail(organisationId, id).queryKey;
+      await queryClient.cancelQueries({ queryKey: listsKey });
+      const snapshot: Snapshot = [
+        [detailKey, queryClient.getQueryData(detailKey)],
+        ...queryClient.getQueriesData({ queryKey: listsKey }),
+      ];
+      queryClient.setQueriesData<RestaurantPage>({ queryKey: listsKey }, (old) => {
+        if (!old || !old.rows.some((row) => row.id === id)) return old;
+        return { ...old, rows: old.rows.filter((row) => row.id !== id), total: Math.max(0, old.total - 1) };
+      });
+      return { snapshot };
+    },
+    onError: (error, variables, context, ...more) => {
+      for (const [key, data] of context?.snapshot ?? []) queryClient.setQueryData(key, data);
+      return onError?.(error, variables, context, ...more);
+    },
+    onSuccess: (result, ...args) => {
+      queryClient.removeQueries({ queryKey: restaurantQueries.detail(organisationId, result.id).queryKey });
+      return onSuccess?.(result, ...args);
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: restaurantQueries.lists(organisationId) }),
+  });
+}

@@ -1,0 +1,150 @@
+import { leadStageLabels, leadStages, leadWarmthLabels, leadWarmths } from '@forkflow/domain/restaurants';
+import { Search, X } from 'lucide-react';
+import { useEffect, useId, useState, type ReactNode } from 'react';
+import { Button } from '@/components/ui/button';
+import { Input, Select } from '@/components/ui/form-field';
+import { useDebouncedValue } from '@/hooks/use-debounced-value';
+import { UNASSIGNED, restaurantFiltersSchema, type RestaurantFilters } from '../api/queries';
+import type { RestaurantFiltersPatch } from '../hooks/use-restaurant-filters';
+import type { Rep } from '../types';
+
+export const SEARCH_DEBOUNCE_MS = 300;
+
+type Props = {
+  filters: RestaurantFilters;
+  setFilters: (patch: RestaurantFiltersPatch, options?: { replace?: boolean }) => void;
+  hasFilters: boolean;
+  clearFilters: () => void;
+  reps: Rep[];
+  currentUserId?: string;
+};
+
+function FilterSelect({
+  label,
+  value,
+  onChange,
+  children,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  children: ReactNode;
+}) {
+  const id = useId();
+  return (
+    <div className="min-w-0">
+      <label htmlFor={id} className="sr-only">
+        {label}
+      </label>
+      <Select id={id} value={value} onChange={(event) => onChange(event.target.value)} className="h-9 min-w-0">
+        {children}
+      </Select>
+    </div>
+  );
+}
+
+export function RestaurantFiltersBar({ filters, setFilters, hasFilters, clearFilters, reps, currentUserId }: Props) {
+  const searchId = useId();
+  const [text, setText] = useState(filters.q);
+  const debounced = useDebouncedValue(text, SEARCH_DEBOUNCE_MS);
+
+  // Typing → URL (after a pause). The first keystroke of a search adds a history
+  // entry so Back returns to the unfiltered list; refinements replace it.
+  useEffect(() => {
+    const q = debounced.trim();
+    if (q !== filters.q) setFilters({ q }, { replace: filters.q !== '' });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the debounced text changes
+  }, [debounced]);
+
+  // URL → input (Back/Forward, "Clear filters").
+  useEffect(() => {
+    setText((current) => (current.trim() === filters.q ? current : filters.q));
+  }, [filters.q]);
+
+  return (
+    <div className="flex flex-col gap-3 lg:flex-row lg:items-center">
+      <form
+        role="search"
+        className="relative min-w-0 flex-1"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const q = text.trim();
+          if (q !== filters.q) setFilters({ q });
+        }}
+      >
+        <label htmlFor={searchId} className="sr-only">
+          Search restaurants
+        </label>
+        <Search className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-slate-400" aria-hidden />
+        <Input
+          id={searchId}
+          type="search"
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape' && text) {
+              event.preventDefault();
+              setText('');
+            }
+          }}
+          placeholder="Search by name, contact, city, cuisine or notes"
+          className="h-9 pl-9"
+          autoComplete="off"
+        />
+      </form>
+      <div className="grid grid-cols-2 gap-2 sm:flex sm:flex-wrap sm:items-center">
+        <FilterSelect
+          label="Lead stage"
+          value={filters.stage ?? ''}
+          onChange={(value) => setFilters({ stage: restaurantFiltersSchema.shape.stage.parse(value || undefined) })}
+        >
+          <option value="">All stages</option>
+          {leadStages.map((stage) => (
+            <option key={stage} value={stage}>
+              {leadStageLabels[stage]}
+            </option>
+          ))}
+        </FilterSelect>
+        <FilterSelect
+          label="Warmth"
+          value={filters.warmth ?? ''}
+          onChange={(value) => setFilters({ warmth: restaurantFiltersSchema.shape.warmth.parse(value || undefined) })}
+        >
+          <option value="">Any warmth</option>
+          {leadWarmths.map((warmth) => (
+            <option key={warmth} value={warmth}>
+              {leadWarmthLabels[warmth]}
+            </option>
+          ))}
+        </FilterSelect>
+        <FilterSelect
+          label="Assigned rep"
+          value={filters.rep ?? ''}
+          onChange={(value) => setFilters({ rep: restaurantFiltersSchema.shape.rep.parse(value || undefined) })}
+        >
+          <option value="">All reps</option>
+          {reps.map((rep) => (
+            <option key={rep.id} value={rep.id}>
+              {rep.id === currentUserId ? `${rep.name} (you)` : rep.name}
+            </option>
+          ))}
+          <option value={UNASSIGNED}>Unassigned</option>
+        </FilterSelect>
+        <FilterSelect
+          label="Sort by"
+          value={filters.sort}
+          onChange={(value) => setFilters({ sort: restaurantFiltersSchema.shape.sort.parse(value) })}
+        >
+          <option value="updated">Recently updated</option>
+          <option value="name">Name (A–Z)</option>
+        </FilterSelect>
+        {hasFilters ? (
+          <Button variant="ghost" size="sm" onClick={clearFilters} className="col-span-2 sm:col-span-1">
+            <X className="size-4" aria-hidden />
+            Clear filters
+          </Button>
+        ) : null}
+      </div>
+    </div>
+  );
+}
