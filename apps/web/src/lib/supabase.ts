@@ -8,6 +8,8 @@ export const supabase = createClient<Database>(env.supabaseUrl, env.supabaseAnon
     autoRefreshToken: true,
     detectSessionInUrl: false,
   },
+  // TanStack Query owns retries (lib/react-query.ts): one policy, not two stacked.
+  db: { retry: false },
 });
 
 export type SupabaseClient = typeof supabase;
