@@ -11,7 +11,8 @@ const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 async function verifiedBearer(ctx: AuthContext, req: IncomingMessage): Promise<VerifiedClaims> {
   const token = bearerToken(req);
-  if (!token) throw new AuthHttpError(401, 'no_authorization', 'This endpoint requires a Bearer token');
+  if (!token)
+    throw new AuthHttpError(401, 'no_authorization', 'This endpoint requires a Bearer token');
   return verifyJwt(token, ctx.jwtSecret);
 }
 
@@ -38,16 +39,22 @@ export async function requireUser(ctx: AuthContext, req: IncomingMessage): Promi
   let session: SessionRow | null = null;
   const sessionId = claims.session_id;
   if (sessionId && sessionId !== NIL_UUID) {
-    if (!isUuid(sessionId)) throw forbidden('bad_jwt', 'invalid claim: session_id claim must be a UUID');
+    if (!isUuid(sessionId))
+      throw forbidden('bad_jwt', 'invalid claim: session_id claim must be a UUID');
     session = await findSession(ctx.pool, sessionId);
-    if (!session) throw forbidden('session_not_found', 'Session from session_id claim in JWT does not exist');
+    if (!session)
+      throw forbidden('session_not_found', 'Session from session_id claim in JWT does not exist');
   }
   return { claims, user, session };
 }
 
 /** GoTrue's requireAdminCredentials: any valid JWT whose `role` is an admin role. */
-export async function requireAdmin(ctx: AuthContext, req: IncomingMessage): Promise<VerifiedClaims> {
+export async function requireAdmin(
+  ctx: AuthContext,
+  req: IncomingMessage,
+): Promise<VerifiedClaims> {
   const claims = await verifiedBearer(ctx, req);
-  if (!claims.role || !ctx.adminRoles.includes(claims.role)) throw forbidden('not_admin', 'User not allowed');
+  if (!claims.role || !ctx.adminRoles.includes(claims.role))
+    throw forbidden('not_admin', 'User not allowed');
   return claims;
 }

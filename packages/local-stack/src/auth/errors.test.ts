@@ -1,6 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { AuthHttpError, errorResponse, OAuthError, requestedApiVersion, WeakPasswordError } from './errors.ts';
+import {
+  AuthHttpError,
+  errorResponse,
+  OAuthError,
+  requestedApiVersion,
+  WeakPasswordError,
+} from './errors.ts';
 
 const withHeader = (value?: string): IncomingMessage =>
   ({ headers: value === undefined ? {} : { 'x-supabase-api-version': value } }) as IncomingMessage;
@@ -40,7 +46,11 @@ describe('errorResponse', () => {
     const weak = new WeakPasswordError('Password should be at least 6 characters.', ['length']);
     expect(errorResponse(weak, '2024-01-01')).toMatchObject({
       status: 422,
-      body: { code: 'weak_password', message: 'Password should be at least 6 characters.', weak_password: { reasons: ['length'] } },
+      body: {
+        code: 'weak_password',
+        message: 'Password should be at least 6 characters.',
+        weak_password: { reasons: ['length'] },
+      },
     });
     expect(errorResponse(weak, 'initial').body).toEqual({
       code: 422,
@@ -51,16 +61,23 @@ describe('errorResponse', () => {
   });
 
   it('sends OAuth errors in the OAuth shape whatever the version', () => {
-    expect(errorResponse(new OAuthError('invalid_request', 'refresh_token required'), '2024-01-01')).toMatchObject({
+    expect(
+      errorResponse(new OAuthError('invalid_request', 'refresh_token required'), '2024-01-01'),
+    ).toMatchObject({
       status: 400,
       body: { error: 'invalid_request', error_description: 'refresh_token required' },
     });
   });
 
   it('hides unexpected errors behind unexpected_failure', () => {
-    expect(errorResponse(new Error('connection refused: secret detail'), '2024-01-01')).toMatchObject({
+    expect(
+      errorResponse(new Error('connection refused: secret detail'), '2024-01-01'),
+    ).toMatchObject({
       status: 500,
-      body: { code: 'unexpected_failure', message: 'Unexpected failure, please check server logs for more information' },
+      body: {
+        code: 'unexpected_failure',
+        message: 'Unexpected failure, please check server logs for more information',
+      },
     });
   });
 

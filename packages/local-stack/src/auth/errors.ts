@@ -55,12 +55,16 @@ export class OAuthError extends Error {
   }
 }
 
-export const badRequest = (code: ErrorCode, message: string): AuthHttpError => new AuthHttpError(400, code, message);
-export const forbidden = (code: ErrorCode, message: string): AuthHttpError => new AuthHttpError(403, code, message);
+export const badRequest = (code: ErrorCode, message: string): AuthHttpError =>
+  new AuthHttpError(400, code, message);
+export const forbidden = (code: ErrorCode, message: string): AuthHttpError =>
+  new AuthHttpError(403, code, message);
 export const notFound = (code: ErrorCode | undefined, message: string): AuthHttpError =>
   new AuthHttpError(404, code, message);
-export const unprocessable = (code: ErrorCode, message: string): AuthHttpError => new AuthHttpError(422, code, message);
-export const internalError = (message: string): AuthHttpError => new AuthHttpError(500, 'unexpected_failure', message);
+export const unprocessable = (code: ErrorCode, message: string): AuthHttpError =>
+  new AuthHttpError(422, code, message);
+export const internalError = (message: string): AuthHttpError =>
+  new AuthHttpError(500, 'unexpected_failure', message);
 
 const API_VERSION_HEADER = 'x-supabase-api-version';
 const API_VERSION_2024_01_01 = '2024-01-01';
@@ -79,7 +83,9 @@ export function requestedApiVersion(req: IncomingMessage): '2024-01-01' | 'initi
   const asked = Date.parse(`${value}T00:00:00Z`);
   if (Number.isNaN(asked)) return 'initial';
   // The closest known version at or before the one asked for; 2024-01-01 is the only one.
-  return asked >= Date.parse(`${API_VERSION_2024_01_01}T00:00:00Z`) ? API_VERSION_2024_01_01 : 'initial';
+  return asked >= Date.parse(`${API_VERSION_2024_01_01}T00:00:00Z`)
+    ? API_VERSION_2024_01_01
+    : 'initial';
 }
 
 interface ErrorResponse {

@@ -14,7 +14,14 @@ import {
   type SessionRow,
 } from './sessions-store.ts';
 import { signAccessToken } from './tokens.ts';
-import { findUserById, isBanned, touchLastSignIn, userJson, type JsonMap, type StoredUser } from './users-store.ts';
+import {
+  findUserById,
+  isBanned,
+  touchLastSignIn,
+  userJson,
+  type JsonMap,
+  type StoredUser,
+} from './users-store.ts';
 import { isUuid } from './validation.ts';
 
 /** GoTrue's AccessTokenResponse, the body of every grant and of an auto-confirmed sign-up. */
@@ -46,7 +53,9 @@ function tokenResponse(
     expires_at: expiresAt,
     refresh_token: refreshToken,
     user: userJson(user),
-    weak_password: weakPassword ? { message: weakPassword.message, reasons: weakPassword.reasons } : undefined,
+    weak_password: weakPassword
+      ? { message: weakPassword.message, reasons: weakPassword.reasons }
+      : undefined,
   };
 }
 
@@ -68,14 +77,25 @@ export async function issueSession(
 ): Promise<JsonMap> {
   const issue = async (tx: Queryable): Promise<JsonMap> => {
     const session = await createSession(tx, userId, client);
-    const refreshToken = await insertRefreshToken(tx, { userId, sessionId: session.id, parent: null });
+    const refreshToken = await insertRefreshToken(tx, {
+      userId,
+      sessionId: session.id,
+      parent: null,
+    });
     await touchLastSignIn(tx, userId);
-    return tokenResponse(ctx, await reloadUser(tx, userId), session, refreshToken, options.weakPassword);
+    return tokenResponse(
+      ctx,
+      await reloadUser(tx, userId),
+      session,
+      refreshToken,
+      options.weakPassword,
+    );
   };
   return options.tx ? issue(options.tx) : withTransaction(ctx.pool, issue);
 }
 
-const notFound = (): Error => badRequest('refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
+const notFound = (): Error =>
+  badRequest('refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
 
 /**
  * GoTrue's RefreshTokenGrant with rotation on. A token is swapped once for a new one in the
@@ -85,7 +105,11 @@ const notFound = (): Error => badRequest('refresh_token_not_found', 'Invalid Ref
  * else is treated as theft: every token of the session is revoked and the caller gets
  * `refresh_token_already_used`.
  */
-export async function refreshTokenGrant(ctx: AuthContext, refreshToken: string, client: ClientInfo): Promise<JsonMap> {
+export async function refreshTokenGrant(
+  ctx: AuthContext,
+  refreshToken: string,
+  client: ClientInfo,
+): Promise<JsonMap> {
   return withTransaction(ctx.pool, async (tx) => {
     const locked = await lockRefreshToken(tx, refreshToken, ctx.refreshTokenReuseIntervalSeconds);
     if (!locked || !isUuid(locked.token.user_id)) throw notFound();
@@ -96,7 +120,9 @@ export async function refreshTokenGrant(ctx: AuthContext, refreshToken: string, 
     if (!session) {
       // A token from before sessions existed: GoTrue deletes it and refuses.
       await deleteRefreshToken(tx, token.id);
-      throw new CommitThenThrow(badRequest('session_not_found', 'Invalid Refresh Token: No Valid Session Found'));
+      throw new CommitThenThrow(
+        badRequest('session_not_found', 'Invalid Refresh Token: No Valid Session Found'),
+      );
     }
     if (session.not_after && session.not_after.getTime() <= Date.now()) {
       throw badRequest('session_expired', 'Invalid Refresh Token: Session Expired');
@@ -109,12 +135,18 @@ export async function refreshTokenGrant(ctx: AuthContext, refreshToken: string, 
         issued = active.token;
       } else if (!token.within_reuse_interval) {
         await revokeSessionRefreshTokens(tx, session.id);
-        throw new CommitThenThrow(badRequest('refresh_token_already_used', 'Invalid Refresh Token: Already Used'));
+        throw new CommitThenThrow(
+          badRequest('refresh_token_already_used', 'Invalid Refresh Token: Already Used'),
+        );
       }
     }
     if (!issued) {
       await revokeRefreshToken(tx, token.id);
-      issued = await insertRefreshToken(tx, { userId: user.id, sessionId: session.id, parent: token.token });
+      issued = await insertRefreshToken(tx, {
+        userId: user.id,
+        sessionId: session.id,
+        parent: token.token,
+      });
     }
     await touchSessionRefresh(tx, session.id, client);
     return tokenResponse(ctx, user, session, issued);

@@ -1,12 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AuthHttpError, badRequest } from './errors.ts';
+import { badRequest, type AuthHttpError } from './errors.ts';
 import type { ClientInfo } from './sessions-store.ts';
 
 export type JsonObject = Record<string, unknown>;
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { ...headers, 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 }
@@ -53,7 +58,8 @@ export async function readOptionalJsonBody(req: IncomingMessage): Promise<JsonOb
   if (text.trim() === '') return {};
   try {
     const parsed: unknown = JSON.parse(text);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as JsonObject;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      return parsed as JsonObject;
   } catch {
     // fall through to the same error as a non-object
   }
@@ -62,7 +68,10 @@ export async function readOptionalJsonBody(req: IncomingMessage): Promise<JsonOb
 
 function typeError(name: string, expected: string, value: unknown): AuthHttpError {
   const got = Array.isArray(value) ? 'array' : typeof value;
-  return badRequest('bad_json', `Could not parse request body as JSON: json: cannot unmarshal ${got} into field ${name} of type ${expected}`);
+  return badRequest(
+    'bad_json',
+    `Could not parse request body as JSON: json: cannot unmarshal ${got} into field ${name} of type ${expected}`,
+  );
 }
 
 /** A string parameter as Go decodes it into a `string` field: absent or null is ''. */

@@ -21,7 +21,11 @@ describe('createApiKeys', () => {
     const secret = 'another-secret-that-is-at-least-32-characters';
     const { anonKey, serviceRoleKey } = createApiKeys(secret);
     const key = new TextEncoder().encode(secret);
-    expect((await jwtVerify(anonKey, key)).payload).toEqual({ iss: 'supabase-demo', role: 'anon', exp: 1983812996 });
+    expect((await jwtVerify(anonKey, key)).payload).toEqual({
+      iss: 'supabase-demo',
+      role: 'anon',
+      exp: 1983812996,
+    });
     expect((await jwtVerify(serviceRoleKey, key)).payload.role).toBe('service_role');
   });
 });

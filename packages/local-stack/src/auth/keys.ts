@@ -14,7 +14,10 @@ export function signJwt(
   expiresInSeconds?: number,
   nowSeconds: number = Math.floor(Date.now() / 1000),
 ): string {
-  const claims = expiresInSeconds === undefined ? payload : { ...payload, iat: nowSeconds, exp: nowSeconds + expiresInSeconds };
+  const claims =
+    expiresInSeconds === undefined
+      ? payload
+      : { ...payload, iat: nowSeconds, exp: nowSeconds + expiresInSeconds };
   const signingInput = `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${base64url(JSON.stringify(claims))}`;
   return `${signingInput}.${createHmac('sha256', secret).update(signingInput).digest('base64url')}`;
 }

@@ -2,7 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Pool } from 'pg';
 import type { AuthContext, Handler } from './context.ts';
 import { AuthHttpError, OAuthError, sendError, WeakPasswordError } from './errors.ts';
-import { adminCreateUser, adminDeleteUser, adminGetUser, adminListUsers, adminUpdateUser } from './handlers/admin-users.ts';
+import {
+  adminCreateUser,
+  adminDeleteUser,
+  adminGetUser,
+  adminListUsers,
+  adminUpdateUser,
+} from './handlers/admin-users.ts';
 import { logout } from './handlers/logout.ts';
 import { health, jwks, settings } from './handlers/meta.ts';
 import { signup } from './handlers/signup.ts';
@@ -23,7 +29,11 @@ export interface AuthServerOptions {
   refreshTokenReuseIntervalSeconds?: number;
 }
 
-export type AuthHandler = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>;
+export type AuthHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+) => Promise<void>;
 
 interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -49,7 +59,9 @@ const ROUTES: Route[] = [
 ];
 
 const isExpectedError = (err: unknown): boolean =>
-  (err instanceof AuthHttpError && err.status < 500) || err instanceof WeakPasswordError || err instanceof OAuthError;
+  (err instanceof AuthHttpError && err.status < 500) ||
+  err instanceof WeakPasswordError ||
+  err instanceof OAuthError;
 
 /**
  * A GoTrue-compatible auth server as a request handler, for the gateway to mount at

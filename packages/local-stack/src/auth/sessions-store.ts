@@ -26,7 +26,11 @@ export interface ClientInfo {
   ip: string | null;
 }
 
-export async function createSession(db: Queryable, userId: string, client: ClientInfo): Promise<SessionRow> {
+export async function createSession(
+  db: Queryable,
+  userId: string,
+  client: ClientInfo,
+): Promise<SessionRow> {
   const { rows } = await db.query<SessionRow>(
     `insert into auth.sessions (id, user_id, created_at, updated_at, aal, user_agent, ip)
      values (gen_random_uuid(), $1, now(), now(), 'aal1', $2, $3::inet)
@@ -38,7 +42,11 @@ export async function createSession(db: Queryable, userId: string, client: Clien
   return session;
 }
 
-export async function findSession(db: Queryable, id: string, forUpdate = false): Promise<SessionRow | null> {
+export async function findSession(
+  db: Queryable,
+  id: string,
+  forUpdate = false,
+): Promise<SessionRow | null> {
   const { rows } = await db.query<SessionRow>(
     `select id, user_id, created_at, aal, not_after from auth.sessions where id = $1${forUpdate ? ' for update' : ''}`,
     [id],
@@ -91,7 +99,10 @@ export async function lockRefreshToken(
 }
 
 /** GoTrue's FindCurrentlyActiveRefreshToken: the session's newest unrevoked token. */
-export async function activeRefreshToken(db: Queryable, sessionId: string): Promise<{ token: string; parent: string | null } | null> {
+export async function activeRefreshToken(
+  db: Queryable,
+  sessionId: string,
+): Promise<{ token: string; parent: string | null } | null> {
   const { rows } = await db.query<{ token: string; parent: string | null }>(
     `select token, parent from auth.refresh_tokens
       where session_id = $1 and revoked = false order by id desc limit 1`,
@@ -102,7 +113,10 @@ export async function activeRefreshToken(db: Queryable, sessionId: string): Prom
 
 /** Revoking stamps updated_at: the reuse interval is counted from the moment of revocation. */
 export async function revokeRefreshToken(db: Queryable, id: string): Promise<void> {
-  await db.query(`update auth.refresh_tokens set revoked = true, updated_at = now() where id = $1`, [id]);
+  await db.query(
+    `update auth.refresh_tokens set revoked = true, updated_at = now() where id = $1`,
+    [id],
+  );
 }
 
 /** GoTrue's RevokeTokenFamily for a token with a session: every live token of the session. */
@@ -117,7 +131,11 @@ export async function deleteRefreshToken(db: Queryable, id: string): Promise<voi
   await db.query(`delete from auth.refresh_tokens where id = $1`, [id]);
 }
 
-export async function touchSessionRefresh(db: Queryable, sessionId: string, client: ClientInfo): Promise<void> {
+export async function touchSessionRefresh(
+  db: Queryable,
+  sessionId: string,
+  client: ClientInfo,
+): Promise<void> {
   await db.query(
     `update auth.sessions set refreshed_at = now() at time zone 'utc', updated_at = now(), user_agent = $2, ip = $3::inet
       where id = $1`,
@@ -131,7 +149,11 @@ export async function deleteSession(db: Queryable, sessionId: string): Promise<v
 }
 
 /** Logout, scope global (every session) or others (all but `exceptSessionId`). */
-export async function deleteUserSessions(db: Queryable, userId: string, exceptSessionId?: string): Promise<void> {
+export async function deleteUserSessions(
+  db: Queryable,
+  userId: string,
+  exceptSessionId?: string,
+): Promise<void> {
   await db.query(`delete from auth.sessions where user_id = $1 and id is distinct from $2::uuid`, [
     userId,
     exceptSessionId ?? null,

@@ -72,19 +72,28 @@ function goJwtReason(err: unknown): string {
   if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === 'nbf') {
     return 'token has invalid claims: token is not valid yet';
   }
-  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'token signature is invalid: signature is invalid';
-  if (err instanceof joseErrors.JOSEAlgNotAllowed) return 'token signature is invalid: signing method is invalid';
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed)
+    return 'token signature is invalid: signature is invalid';
+  if (err instanceof joseErrors.JOSEAlgNotAllowed)
+    return 'token signature is invalid: signing method is invalid';
   return 'token is malformed: could not parse the token';
 }
 
 export async function verifyJwt(token: string, jwtSecret: string): Promise<VerifiedClaims> {
   try {
-    const { payload } = await jwtVerify<VerifiedClaims>(token, new TextEncoder().encode(jwtSecret), {
-      algorithms: ['HS256'],
-    });
+    const { payload } = await jwtVerify<VerifiedClaims>(
+      token,
+      new TextEncoder().encode(jwtSecret),
+      {
+        algorithms: ['HS256'],
+      },
+    );
     return payload;
   } catch (err) {
-    throw forbidden('bad_jwt', `invalid JWT: unable to parse or verify signature, ${goJwtReason(err)}`);
+    throw forbidden(
+      'bad_jwt',
+      `invalid JWT: unable to parse or verify signature, ${goJwtReason(err)}`,
+    );
   }
 }
 
@@ -93,6 +102,7 @@ const REFRESH_TOKEN_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 /** GoTrue's refresh tokens are 12 random lower-case alphanumerics (crypto.SecureAlphanumeric(12)). */
 export function newRefreshToken(): string {
   let token = '';
-  for (let i = 0; i < 12; i++) token += REFRESH_TOKEN_ALPHABET[randomInt(REFRESH_TOKEN_ALPHABET.length)];
+  for (let i = 0; i < 12; i++)
+    token += REFRESH_TOKEN_ALPHABET[randomInt(REFRESH_TOKEN_ALPHABET.length)];
   return token;
 }

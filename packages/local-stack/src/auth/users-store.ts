@@ -103,12 +103,19 @@ async function withIdentities(db: Queryable, rows: UserRow[]): Promise<StoredUse
 }
 
 export async function findUserById(db: Queryable, id: string): Promise<StoredUser | null> {
-  const { rows } = await db.query<UserRow>(`select ${USER_COLUMNS} from auth.users u where u.id = $1`, [id]);
+  const { rows } = await db.query<UserRow>(
+    `select ${USER_COLUMNS} from auth.users u where u.id = $1`,
+    [id],
+  );
   return (await withIdentities(db, rows))[0] ?? null;
 }
 
 /** GoTrue's FindUserByEmailAndAudience: case-insensitive, SSO users excluded. */
-export async function findUserByEmail(db: Queryable, email: string, aud: string): Promise<StoredUser | null> {
+export async function findUserByEmail(
+  db: Queryable,
+  email: string,
+  aud: string,
+): Promise<StoredUser | null> {
   const { rows } = await db.query<UserRow>(
     `select ${USER_COLUMNS} from auth.users u
       where lower(u.email) = lower($1) and u.aud = $2 and u.is_sso_user = false`,
@@ -118,7 +125,12 @@ export async function findUserByEmail(db: Queryable, email: string, aud: string)
 }
 
 /** GoTrue's IsDuplicatedEmail, for a new address or a change of address. */
-export async function isEmailTaken(db: Queryable, email: string, aud: string, exceptUserId?: string): Promise<boolean> {
+export async function isEmailTaken(
+  db: Queryable,
+  email: string,
+  aud: string,
+  exceptUserId?: string,
+): Promise<boolean> {
   const { rowCount } = await db.query(
     `select 1 from auth.users
       where lower(email) = lower($1) and aud = $2 and is_sso_user = false and id is distinct from $3::uuid`,
@@ -157,7 +169,16 @@ export async function insertUser(db: Queryable, user: NewUser): Promise<string> 
        coalesce($6, extensions.crypt($5, extensions.gen_salt('bf', 10))), $7::jsonb, $8::jsonb,
        now(), now(), false, false, '', '', '', '', '', '', '', '')
      returning id`,
-    [user.id ?? null, user.aud, user.role, user.email, plain, hash, JSON.stringify(user.appMetadata), JSON.stringify(user.userMetadata)],
+    [
+      user.id ?? null,
+      user.aud,
+      user.role,
+      user.email,
+      plain,
+      hash,
+      JSON.stringify(user.appMetadata),
+      JSON.stringify(user.userMetadata),
+    ],
   );
   const id = rows[0]?.id;
   if (!id) throw internalError('Database error saving new user');
@@ -165,7 +186,11 @@ export async function insertUser(db: Queryable, user: NewUser): Promise<string> 
 }
 
 /** An email identity (provider_id = the user's id), with GoTrue's identity_data claims. */
-export async function insertEmailIdentity(db: Queryable, userId: string, identityData: JsonMap): Promise<void> {
+export async function insertEmailIdentity(
+  db: Queryable,
+  userId: string,
+  identityData: JsonMap,
+): Promise<void> {
   await db.query(
     `insert into auth.identities (id, provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
      values (gen_random_uuid(), $1::text, $1::uuid, $2::jsonb, 'email', now(), now(), now())`,
@@ -174,7 +199,11 @@ export async function insertEmailIdentity(db: Queryable, userId: string, identit
 }
 
 /** Merges keys into an identity's data, as GoTrue's UpdateIdentityData does. */
-export async function updateEmailIdentityData(db: Queryable, userId: string, updates: JsonMap): Promise<boolean> {
+export async function updateEmailIdentityData(
+  db: Queryable,
+  userId: string,
+  updates: JsonMap,
+): Promise<boolean> {
   const { rowCount } = await db.query(
     `update auth.identities set identity_data = coalesce(identity_data, '{}'::jsonb) || $2::jsonb, updated_at = now()
       where user_id = $1 and provider = 'email'`,
@@ -184,7 +213,11 @@ export async function updateEmailIdentityData(db: Queryable, userId: string, upd
 }
 
 /** bcrypt comparison in Postgres; a user without a (bcrypt) password never matches. */
-export async function verifyPassword(db: Queryable, userId: string, password: string): Promise<boolean> {
+export async function verifyPassword(
+  db: Queryable,
+  userId: string,
+  password: string,
+): Promise<boolean> {
   const { rows } = await db.query<{ ok: boolean }>(
     // case, not and: SQL does not promise to skip crypt() for a hash pgcrypto cannot read.
     `select case when encrypted_password like '$2%'
@@ -227,7 +260,12 @@ export async function confirmEmail(db: Queryable, userId: string): Promise<void>
 type MetadataColumn = 'raw_user_meta_data' | 'raw_app_meta_data';
 
 /** GoTrue's UpdateUserMetaData/UpdateAppMetaData: keys set to null are removed, others merged. */
-export async function mergeMetadata(db: Queryable, userId: string, column: MetadataColumn, updates: JsonMap): Promise<void> {
+export async function mergeMetadata(
+  db: Queryable,
+  userId: string,
+  column: MetadataColumn,
+  updates: JsonMap,
+): Promise<void> {
   const set = Object.fromEntries(Object.entries(updates).filter(([, v]) => v !== null));
   const removed = Object.entries(updates)
     .filter(([, v]) => v === null)
@@ -240,11 +278,15 @@ export async function mergeMetadata(db: Queryable, userId: string, column: Metad
 }
 
 /** Replaces user_metadata wholesale (sign-up copies the identity's claims into it). */
-export async function replaceUserMetadata(db: Queryable, userId: string, metadata: JsonMap): Promise<void> {
-  await db.query(`update auth.users set raw_user_meta_data = $2::jsonb, updated_at = now() where id = $1`, [
-    userId,
-    JSON.stringify(metadata),
-  ]);
+export async function replaceUserMetadata(
+  db: Queryable,
+  userId: string,
+  metadata: JsonMap,
+): Promise<void> {
+  await db.query(
+    `update auth.users set raw_user_meta_data = $2::jsonb, updated_at = now() where id = $1`,
+    [userId, JSON.stringify(metadata)],
+  );
 }
 
 export async function setEmail(db: Queryable, userId: string, email: string): Promise<void> {
@@ -256,7 +298,10 @@ export async function setEmail(db: Queryable, userId: string, email: string): Pr
 }
 
 export async function setRole(db: Queryable, userId: string, role: string): Promise<void> {
-  await db.query(`update auth.users set role = $2, updated_at = now() where id = $1`, [userId, role.trim()]);
+  await db.query(`update auth.users set role = $2, updated_at = now() where id = $1`, [
+    userId,
+    role.trim(),
+  ]);
 }
 
 /** GoTrue's User.Ban: a zero duration lifts the ban. */
@@ -269,7 +314,10 @@ export async function setBan(db: Queryable, userId: string, durationMs: number):
 }
 
 export async function touchLastSignIn(db: Queryable, userId: string): Promise<void> {
-  await db.query(`update auth.users set last_sign_in_at = now(), updated_at = now() where id = $1`, [userId]);
+  await db.query(
+    `update auth.users set last_sign_in_at = now(), updated_at = now() where id = $1`,
+    [userId],
+  );
 }
 
 export async function deleteUser(db: Queryable, userId: string): Promise<void> {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { AuthHttpError, WeakPasswordError } from './errors.ts';
-import { checkPasswordStrength, isUuid, parseBanDuration, passwordWeakness, validateEmail } from './validation.ts';
+import {
+  checkPasswordStrength,
+  isUuid,
+  parseBanDuration,
+  passwordWeakness,
+  validateEmail,
+} from './validation.ts';
 
 describe('validateEmail', () => {
   it.each([

@@ -29,7 +29,9 @@ export function validateEmail(email: string): string {
  */
 export function passwordWeakness(password: string): WeakPasswordError | undefined {
   if (Buffer.byteLength(password, 'utf8') < MIN_PASSWORD_LENGTH) {
-    return new WeakPasswordError(`Password should be at least ${MIN_PASSWORD_LENGTH} characters.`, ['length']);
+    return new WeakPasswordError(`Password should be at least ${MIN_PASSWORD_LENGTH} characters.`, [
+      'length',
+    ]);
   }
   return undefined;
 }
@@ -37,7 +39,10 @@ export function passwordWeakness(password: string): WeakPasswordError | undefine
 /** GoTrue's checkPasswordStrength: too long is a plain 400, too weak a 422 weak_password. */
 export function checkPasswordStrength(password: string): void {
   if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) {
-    throw badRequest('validation_failed', `Password cannot be longer than ${MAX_PASSWORD_BYTES} characters`);
+    throw badRequest(
+      'validation_failed',
+      `Password cannot be longer than ${MAX_PASSWORD_BYTES} characters`,
+    );
   }
   const weakness = passwordWeakness(password);
   if (weakness) throw weakness;
@@ -60,7 +65,10 @@ const DURATION_UNITS_MS: Record<string, number> = {
 export function parseBanDuration(value: string): number {
   if (value === 'none') return 0;
   const invalid = (): Error =>
-    badRequest('validation_failed', `invalid format for ban duration: time: invalid duration "${value}"`);
+    badRequest(
+      'validation_failed',
+      `invalid format for ban duration: time: invalid duration "${value}"`,
+    );
   const match = /^([-+]?)(.*)$/.exec(value);
   const sign = match?.[1] === '-' ? -1 : 1;
   const rest = match?.[2] ?? '';

@@ -31,7 +31,13 @@ import {
   userJson,
   type StoredUser,
 } from '../users-store.ts';
-import { checkPasswordStrength, isUuid, MAX_PASSWORD_BYTES, parseBanDuration, validateEmail } from '../validation.ts';
+import {
+  checkPasswordStrength,
+  isUuid,
+  MAX_PASSWORD_BYTES,
+  parseBanDuration,
+  validateEmail,
+} from '../validation.ts';
 
 const DUPLICATE_EMAIL = 'A user with this email address has already been registered';
 const DEFAULT_PER_PAGE = 50;
@@ -55,7 +61,10 @@ function pageParam(query: URLSearchParams, name: string, fallback: number): numb
   const raw = query.get(name) ?? '';
   if (raw === '') return fallback;
   if (!/^\d+$/.test(raw)) {
-    throw badRequest('validation_failed', `Bad Pagination Parameters: strconv.ParseUint: parsing "${raw}": invalid syntax`);
+    throw badRequest(
+      'validation_failed',
+      `Bad Pagination Parameters: strconv.ParseUint: parsing "${raw}": invalid syntax`,
+    );
   }
   return Number(raw);
 }
@@ -68,8 +77,14 @@ export const adminListUsers: Handler = async (ctx, { req, res, path, query }) =>
   await requireAdmin(ctx, req);
   const page = Math.max(1, pageParam(query, 'page', 1));
   const perPage = pageParam(query, 'per_page', DEFAULT_PER_PAGE);
-  if (perPage === 0) throw badRequest('validation_failed', 'Bad Pagination Parameters: per_page must be positive');
-  const { users, total } = await listUsers(ctx.pool, { aud: ctx.audience, page, perPage, filter: query.get('filter') ?? '' });
+  if (perPage === 0)
+    throw badRequest('validation_failed', 'Bad Pagination Parameters: per_page must be positive');
+  const { users, total } = await listUsers(ctx.pool, {
+    aud: ctx.audience,
+    page,
+    perPage,
+    filter: query.get('filter') ?? '',
+  });
 
   const totalPages = Math.ceil(total / perPage);
   const link = (p: number): string => {
@@ -78,8 +93,16 @@ export const adminListUsers: Handler = async (ctx, { req, res, path, query }) =>
     params.sort(); // Go's url.Values.Encode sorts by key
     return `<${path}?${params.toString()}>`;
   };
-  const links = [...(totalPages > page ? [`${link(page + 1)}; rel="next"`] : []), `${link(totalPages)}; rel="last"`];
-  sendJson(res, 200, { users: users.map(userJson), aud: ctx.audience }, { link: links.join(', '), 'x-total-count': String(total) });
+  const links = [
+    ...(totalPages > page ? [`${link(page + 1)}; rel="next"`] : []),
+    `${link(totalPages)}; rel="last"`,
+  ];
+  sendJson(
+    res,
+    200,
+    { users: users.map(userJson), aud: ctx.audience },
+    { link: links.join(', '), 'x-total-count': String(total) },
+  );
 };
 
 export const adminGetUser: Handler = async (ctx, { req, res, params }) => {
@@ -106,7 +129,10 @@ function adminParams(body: JsonObject): AdminUserParams {
   const rawEmail = stringParam(body, 'email');
   const phone = stringParam(body, 'phone');
   if (phone !== '') {
-    throw unprocessable('phone_provider_disabled', 'Phone numbers are not supported by the local auth server');
+    throw unprocessable(
+      'phone_provider_disabled',
+      'Phone numbers are not supported by the local auth server',
+    );
   }
   const banDuration = stringParam(body, 'ban_duration');
   return {
@@ -132,8 +158,10 @@ export const adminCreateUser: Handler = async (ctx, { req, res }) => {
   await requireAdmin(ctx, req);
   const p = adminParams(await readJsonBody(req));
   const aud = p.aud || ctx.audience;
-  if (p.email === '') throw badRequest('validation_failed', 'Cannot create a user without either an email or phone');
-  if (await isEmailTaken(ctx.pool, p.email, aud)) throw unprocessable('email_exists', DUPLICATE_EMAIL);
+  if (p.email === '')
+    throw badRequest('validation_failed', 'Cannot create a user without either an email or phone');
+  if (await isEmailTaken(ctx.pool, p.email, aud))
+    throw unprocessable('email_exists', DUPLICATE_EMAIL);
   if (p.password !== undefined && p.passwordHash !== '') {
     throw badRequest('validation_failed', 'Only a password or a password hash should be provided');
   }
@@ -144,8 +172,10 @@ export const adminCreateUser: Handler = async (ctx, { req, res }) => {
   if (Buffer.byteLength(plain) > MAX_PASSWORD_BYTES) {
     throw badRequest('validation_failed', 'bcrypt: password length exceeds 72 bytes');
   }
-  if (p.id !== '' && !isUuid(p.id)) throw badRequest('validation_failed', 'ID must conform to the uuid v4 format');
-  if (p.id === '00000000-0000-0000-0000-000000000000') throw badRequest('validation_failed', 'ID cannot be a nil uuid');
+  if (p.id !== '' && !isUuid(p.id))
+    throw badRequest('validation_failed', 'ID must conform to the uuid v4 format');
+  if (p.id === '00000000-0000-0000-0000-000000000000')
+    throw badRequest('validation_failed', 'ID cannot be a nil uuid');
 
   try {
     const user = await withTransaction(ctx.pool, async (tx) => {
@@ -158,7 +188,12 @@ export const adminCreateUser: Handler = async (ctx, { req, res }) => {
         appMetadata: { provider: 'email', providers: ['email'] },
         userMetadata: p.userMetadata ?? {},
       });
-      await insertEmailIdentity(tx, id, { sub: id, email: p.email, email_verified: false, phone_verified: false });
+      await insertEmailIdentity(tx, id, {
+        sub: id,
+        email: p.email,
+        email_verified: false,
+        phone_verified: false,
+      });
       if (p.appMetadata) await mergeMetadata(tx, id, 'raw_app_meta_data', p.appMetadata);
       if (p.emailConfirm) await confirmEmail(tx, id);
       if (p.banDurationMs !== undefined) await setBan(tx, id, p.banDurationMs);
@@ -192,7 +227,11 @@ export const adminUpdateUser: Handler = async (ctx, { req, res, params }) => {
       if (p.email !== '') {
         const emailIdentity = { email: p.email, email_verified: p.emailConfirm };
         if (!(await updateEmailIdentityData(tx, user.id, emailIdentity))) {
-          await insertEmailIdentity(tx, user.id, { sub: user.id, ...emailIdentity, phone_verified: false });
+          await insertEmailIdentity(tx, user.id, {
+            sub: user.id,
+            ...emailIdentity,
+            phone_verified: false,
+          });
         }
         await setEmail(tx, user.id, p.email);
       }
@@ -214,7 +253,10 @@ export const adminDeleteUser: Handler = async (ctx, { req, res, params }) => {
   const user = await loadUser(ctx, params);
   const body = await readOptionalJsonBody(req);
   if (boolParam(body, 'should_soft_delete')) {
-    throw badRequest('validation_failed', 'Soft deletion (should_soft_delete) is not supported by the local auth server');
+    throw badRequest(
+      'validation_failed',
+      'Soft deletion (should_soft_delete) is not supported by the local auth server',
+    );
   }
   await deleteUser(ctx.pool, user.id);
   sendJson(res, 200, {});

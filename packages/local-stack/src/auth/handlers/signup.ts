@@ -3,10 +3,17 @@ import { isUniqueViolation, withTransaction } from '../db.ts';
 import { badRequest, unprocessable } from '../errors.ts';
 import { issueSession } from '../grants.ts';
 import { clientInfo, objectParam, readJsonBody, sendJson, stringParam } from '../http.ts';
-import { confirmEmail, findUserByEmail, insertEmailIdentity, insertUser, replaceUserMetadata } from '../users-store.ts';
+import {
+  confirmEmail,
+  findUserByEmail,
+  insertEmailIdentity,
+  insertUser,
+  replaceUserMetadata,
+} from '../users-store.ts';
 import { checkPasswordStrength, validateEmail } from '../validation.ts';
 
-const alreadyRegistered = (): Error => unprocessable('user_already_exists', 'User already registered');
+const alreadyRegistered = (): Error =>
+  unprocessable('user_already_exists', 'User already registered');
 
 /**
  * POST /signup with email and password, as GoTrue with mailer_autoconfirm on (Supabase's
@@ -28,7 +35,10 @@ export const signup: Handler = async (ctx, { req, res }) => {
   if (password === '') throw badRequest('validation_failed', 'Signup requires a valid password');
   checkPasswordStrength(password);
   if (email !== '' && phone !== '') {
-    throw badRequest('validation_failed', 'Only an email address or phone number should be provided on signup.');
+    throw badRequest(
+      'validation_failed',
+      'Only an email address or phone number should be provided on signup.',
+    );
   }
   if (phone !== '') throw badRequest('phone_provider_disabled', 'Phone signups are disabled');
   const address = validateEmail(email);
@@ -46,7 +56,13 @@ export const signup: Handler = async (ctx, { req, res }) => {
         userMetadata: data,
       });
       // The identity's own claims win over same-named keys in `data`.
-      const identityData = { ...data, sub: userId, email: address, email_verified: false, phone_verified: false };
+      const identityData = {
+        ...data,
+        sub: userId,
+        email: address,
+        email_verified: false,
+        phone_verified: false,
+      };
       await insertEmailIdentity(tx, userId, identityData);
       await replaceUserMetadata(tx, userId, identityData);
       await confirmEmail(tx, userId);

@@ -5,7 +5,8 @@ import { clientInfo, readJsonBody, sendJson, stringParam } from '../http.ts';
 import { findUserByEmail, isBanned, verifyPassword } from '../users-store.ts';
 import { MAX_PASSWORD_BYTES, passwordWeakness } from '../validation.ts';
 
-const invalidCredentials = (): Error => badRequest('invalid_credentials', 'Invalid login credentials');
+const invalidCredentials = (): Error =>
+  badRequest('invalid_credentials', 'Invalid login credentials');
 
 /**
  * grant_type=password (GoTrue's ResourceOwnerPasswordGrant). An unknown email, a user
@@ -19,7 +20,10 @@ async function passwordGrant(ctx: AuthContext, { req, res }: AuthRequest): Promi
   const password = stringParam(body, 'password');
 
   if (email !== '' && phone !== '') {
-    throw badRequest('validation_failed', 'Only an email address or phone number should be provided on login.');
+    throw badRequest(
+      'validation_failed',
+      'Only an email address or phone number should be provided on login.',
+    );
   }
   if (phone !== '') throw unprocessable('phone_provider_disabled', 'Phone logins are disabled');
   if (email === '') throw badRequest('validation_failed', 'missing email or phone');
@@ -32,8 +36,13 @@ async function passwordGrant(ctx: AuthContext, { req, res }: AuthRequest): Promi
 
   // A password that works but would no longer be accepted (seeded, or set before a stricter
   // policy) still signs in; GoTrue reports it so the app can ask for a new one.
-  const weakPassword = Buffer.byteLength(password) <= MAX_PASSWORD_BYTES ? passwordWeakness(password) : undefined;
-  sendJson(res, 200, await issueSession(ctx, user.id, clientInfo(req), weakPassword ? { weakPassword } : {}));
+  const weakPassword =
+    Buffer.byteLength(password) <= MAX_PASSWORD_BYTES ? passwordWeakness(password) : undefined;
+  sendJson(
+    res,
+    200,
+    await issueSession(ctx, user.id, clientInfo(req), weakPassword ? { weakPassword } : {}),
+  );
 }
 
 async function refreshGrant(ctx: AuthContext, { req, res }: AuthRequest): Promise<void> {
