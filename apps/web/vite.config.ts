@@ -14,6 +14,22 @@ export default defineConfig({
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },
   server: { port: 5173 },
+  // Crawl every source file for dependencies up front, so a lazily loaded route never
+  // triggers a re-optimise and full page reload in the middle of a session (or a test).
+  optimizeDeps: { entries: ['index.html', 'src/**/*.tsx'] },
+  build: {
+    rolldownOptions: {
+      output: {
+        // Vendor code changes less often than ours: separate chunks cache better.
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/ },
+            { name: 'supabase', test: /node_modules[\\/]@supabase[\\/]/ },
+          ],
+        },
+      },
+    },
+  },
   test: {
     name: 'web',
     root,

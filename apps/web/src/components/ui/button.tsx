@@ -3,7 +3,7 @@ import { Link, type LinkProps } from 'react-router';
 import { cn } from '@/lib/utils';
 import { Spinner } from './spinner';
 
-type Variant = 'primary' | 'secondary' | 'ghost' | 'danger' | 'link';
+type Variant = 'primary' | 'secondary' | 'secondary-danger' | 'ghost' | 'danger' | 'link';
 type Size = 'sm' | 'md' | 'icon';
 
 const base =
@@ -15,6 +15,8 @@ const variants: Record<Variant, string> = {
   primary: 'bg-brand-600 text-white shadow-xs hover:bg-brand-700 active:bg-brand-800',
   secondary:
     'bg-white text-slate-800 shadow-xs ring-1 ring-inset ring-slate-300 hover:bg-slate-50 active:bg-slate-100',
+  'secondary-danger':
+    'bg-white text-red-700 shadow-xs ring-1 ring-inset ring-slate-300 hover:bg-red-50 hover:ring-red-200 active:bg-red-100',
   ghost: 'text-slate-700 hover:bg-slate-100 active:bg-slate-200',
   danger: 'bg-red-600 text-white shadow-xs hover:bg-red-700 active:bg-red-800 focus-visible:outline-red-600',
   link: 'text-brand-700 underline-offset-4 hover:underline px-0',

@@ -113,11 +113,7 @@ export function RestaurantDetails({ id, reps, onEdit, onDelete }: Props) {
             <Pencil className="size-4" aria-hidden />
             Edit
           </Button>
-          <Button
-            variant="secondary"
-            onClick={() => onDelete(restaurant)}
-            className="text-red-700 hover:bg-red-50"
-          >
+          <Button variant="secondary-danger" onClick={() => onDelete(restaurant)}>
             <Trash2 className="size-4" aria-hidden />
             Delete
           </Button>

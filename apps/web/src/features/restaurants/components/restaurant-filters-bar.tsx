@@ -62,10 +62,10 @@ export function RestaurantFiltersBar({ filters, setFilters, hasFilters, clearFil
   }, [filters.q]);
 
   return (
-    <div className="flex flex-col gap-3 lg:flex-row lg:items-center">
+    <div className="flex flex-col gap-3 lg:flex-row lg:flex-wrap lg:items-center">
       <form
         role="search"
-        className="relative min-w-0 flex-1"
+        className="relative min-w-0 flex-1 lg:min-w-72"
         onSubmit={(event) => {
           event.preventDefault();
           const q = text.trim();
@@ -87,7 +87,7 @@ export function RestaurantFiltersBar({ filters, setFilters, hasFilters, clearFil
               setText('');
             }
           }}
-          placeholder="Search by name, contact, city, cuisine or notes"
+          placeholder="Search restaurants"
           className="h-9 pl-9"
           autoComplete="off"
         />
@@ -135,8 +135,8 @@ export function RestaurantFiltersBar({ filters, setFilters, hasFilters, clearFil
           value={filters.sort}
           onChange={(value) => setFilters({ sort: restaurantFiltersSchema.shape.sort.parse(value) })}
         >
-          <option value="updated">Recently updated</option>
-          <option value="name">Name (A–Z)</option>
+          <option value="updated">Last updated</option>
+          <option value="name">Name A–Z</option>
         </FilterSelect>
         {hasFilters ? (
           <Button variant="ghost" size="sm" onClick={clearFilters} className="col-span-2 sm:col-span-1">

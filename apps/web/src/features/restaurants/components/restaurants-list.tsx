@@ -65,7 +65,7 @@ export function RestaurantsList({ filters, setFilters, hasFilters, clearFilters,
           title="No restaurants match"
           description={
             filters.q
-              ? `Nothing matches “${filters.q}” with these filters. Search matches whole words.`
+              ? `Nothing matches “${filters.q}”${filters.stage || filters.warmth || filters.rep ? ' with these filters' : ''}. Search matches whole words.`
               : 'Try other filters, or clear them to see every restaurant.'
           }
           action={
@@ -178,7 +178,7 @@ export function RestaurantsList({ filters, setFilters, hasFilters, clearFilters,
                   <td className="hidden px-4 py-3 whitespace-nowrap text-slate-500 xl:table-cell">
                     <time dateTime={restaurant.updated_at}>{formatRelative(restaurant.updated_at)}</time>
                   </td>
-                  <td className="px-4 py-3 text-right whitespace-nowrap sm:pr-5">
+                  <td className="py-3 pr-2 pl-0 text-right whitespace-nowrap sm:pr-5 sm:pl-4">
                     <div className="flex justify-end gap-0.5 opacity-100 lg:opacity-60 lg:group-focus-within:opacity-100 lg:group-hover:opacity-100">
                       <Button variant="ghost" size="icon" aria-label={`Edit ${restaurant.name}`} onClick={() => onEdit(restaurant)}>
                         <Pencil className="size-4" aria-hidden />
@@ -205,7 +205,8 @@ export function RestaurantsList({ filters, setFilters, hasFilters, clearFilters,
         className="flex items-center justify-between gap-3 border-t border-slate-200 px-4 py-3 text-sm sm:px-5"
       >
         <p className="text-slate-600" aria-live="polite">
-          Showing <span className="font-medium text-slate-900">{first}</span>–
+          <span className="hidden sm:inline">Showing </span>
+          <span className="font-medium text-slate-900">{first}</span>–
           <span className="font-medium text-slate-900">{last}</span> of{' '}
           <span className="font-medium text-slate-900">{data.total}</span>
         </p>
