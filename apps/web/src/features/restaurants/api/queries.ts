@@ -3,7 +3,7 @@ import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { z } from 'zod';
 import { AppError, raise } from '@/lib/errors';
 import { supabase } from '@/lib/supabase';
-import type { Tables } from '@/types/database';
+import type { Tables } from '@forkflow/db';
 
 export type Restaurant = Tables<'restaurants'>;
 
