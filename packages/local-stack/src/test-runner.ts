@@ -78,6 +78,16 @@ function printLogs(dir: string): void {
   }
 }
 
+/** Runs one check; it fails with the returned text, or with whatever it throws. */
+async function step(name: string, check: () => Promise<string | undefined>): Promise<{ name: string; ok: boolean; detail?: string }> {
+  try {
+    const detail = await check();
+    return { name, ok: !detail, detail };
+  } catch (err) {
+    return { name, ok: false, detail: err instanceof Error ? err.message : String(err) };
+  }
+}
+
 interface VitestReport {
   numPassedTests: number;
   numFailedTests: number;
@@ -130,11 +140,13 @@ export async function runTests(vitestArgs: string[]): Promise<number> {
     results.push({ name: 'vitest', ok: code === 0 });
 
     if (!focused) {
-      const drift = await checkTypesDrift(api.dbUrl);
-      results.push({ name: 'generated types', ok: !drift, detail: drift });
-      const advisors = await checkAdvisors(api.dbUrl);
-      const detail = advisors.failures.map((a) => `${a.level} ${a.name}: ${a.detail}`).join('\n');
-      results.push({ name: 'supabase db advisors', ok: advisors.failures.length === 0, detail });
+      results.push(
+        await step('generated types', async () => checkTypesDrift(api.dbUrl)),
+        await step('supabase db advisors', async () => {
+          const { failures } = await checkAdvisors(api.dbUrl);
+          return failures.length ? failures.map((a) => `${a.level} ${a.name}: ${a.detail}`).join('\n') : undefined;
+        }),
+      );
     }
   } finally {
     await stop();
@@ -144,7 +156,9 @@ export async function runTests(vitestArgs: string[]): Promise<number> {
   for (const r of results) console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.detail ? `\n${r.detail}` : ''}`);
   const checksFailed = results.filter((r) => !r.ok).length;
   const passed = (report?.numPassedTests ?? 0) + results.filter((r) => r.ok && r.name !== 'vitest').length;
-  const failed = (report?.numFailedTests ?? 0) + results.filter((r) => !r.ok && r.name !== 'vitest').length;
+  const vitestCrashed = results.some((r) => r.name === 'vitest' && !r.ok) && !report?.numFailedTests;
+  const failed =
+    (report?.numFailedTests ?? 0) + (vitestCrashed ? 1 : 0) + results.filter((r) => !r.ok && r.name !== 'vitest').length;
   console.log(`tests: ${passed} passed, ${failed} failed`);
   return checksFailed === 0 ? 0 : 1;
 }
