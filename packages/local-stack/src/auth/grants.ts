@@ -103,7 +103,8 @@ const notFound = (): Error =>
  * parent of the session's live token (the client lost the previous response; it gets that
  * live token back), or it was revoked less than refresh_token_reuse_interval ago. Anything
  * else is treated as theft: every token of the session is revoked and the caller gets
- * `refresh_token_already_used`.
+ * `refresh_token_already_used`. (Revoking stamps updated_at, so, exactly as in GoTrue, the
+ * tokens revoked that way still pass the reuse-interval check for one more interval.)
  */
 export async function refreshTokenGrant(
   ctx: AuthContext,
