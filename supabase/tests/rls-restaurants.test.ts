@@ -261,13 +261,11 @@ describe('assigned sales rep', () => {
     expect(update.error?.message).toContain('restaurants_assigned_sales_rep_member_fkey');
     expect((await readRestaurant(restaurant.id))?.assigned_sales_rep).toBeNull();
 
-    const insert = await member.client
-      .from('restaurants')
-      .insert({
-        organisation_id: organisationId,
-        name: 'Wrong Rep',
-        assigned_sales_rep: outsider.id,
-      });
+    const insert = await member.client.from('restaurants').insert({
+      organisation_id: organisationId,
+      name: 'Wrong Rep',
+      assigned_sales_rep: outsider.id,
+    });
     expect(insert.error?.code).toBe('23503');
   });
 
@@ -292,13 +290,11 @@ describe('assigned sales rep', () => {
 
 describe('restaurant rules', () => {
   it('metadata must be a JSON object', async () => {
-    const { error } = await member.client
-      .from('restaurants')
-      .insert({
-        organisation_id: organisationId,
-        name: 'Array Meta',
-        metadata: ['not', 'an', 'object'],
-      });
+    const { error } = await member.client.from('restaurants').insert({
+      organisation_id: organisationId,
+      name: 'Array Meta',
+      metadata: ['not', 'an', 'object'],
+    });
     expect(error?.code).toBe('23514');
     expect(error?.message).toContain('restaurants_metadata_is_object');
   });
