@@ -95,9 +95,7 @@ function client(key: string = keys.anonKey, url: string = apiUrl): SupabaseClien
 const newEmail = (): string => `user-${randomUUID()}@example.com`;
 const PASSWORD = 'correct-horse';
 
-async function signedUp(
-  data: Record<string, unknown> = {},
-): Promise<{
+async function signedUp(data: Record<string, unknown> = {}): Promise<{
   sb: SupabaseClient;
   email: string;
   userId: string;
@@ -756,5 +754,6 @@ describe('the rest of the API', () => {
   it('answers unknown paths with 404 and known paths with the wrong method with 405', async () => {
     expect((await raw('/nowhere')).status).toBe(404);
     expect((await raw('/user', { method: 'DELETE' })).status).toBe(405);
+    expect((await raw('/admin/users/%E0%A4%A', { token: keys.serviceRoleKey })).status).toBe(404);
   });
 });

@@ -58,6 +58,15 @@ const ROUTES: Route[] = [
   { method: 'DELETE', pattern: /^\/admin\/users\/([^/]+)$/, handler: adminDeleteUser },
 ];
 
+/** A path segment as text; a malformed escape becomes '', which no route accepts as an id. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return '';
+  }
+}
+
 const isExpectedError = (err: unknown): boolean =>
   (err instanceof AuthHttpError && err.status < 500) ||
   err instanceof WeakPasswordError ||
@@ -91,7 +100,7 @@ export function createAuthHandler(opts: AuthServerOptions): AuthHandler {
       if (candidates.length === 0) throw new AuthHttpError(404, undefined, 'Not Found');
       const route = candidates.find((r) => r.method === req.method);
       if (!route) throw new AuthHttpError(405, undefined, 'Method Not Allowed');
-      const params = route.pattern.exec(pathname)?.slice(1).map(decodeURIComponent) ?? [];
+      const params = route.pattern.exec(pathname)?.slice(1).map(decodeSegment) ?? [];
       await route.handler(ctx, { req, res, path: pathname, query, params });
     } catch (err) {
       if (!isExpectedError(err)) console.error(`auth: ${req.method} ${pathname} failed:`, err);
