@@ -41,7 +41,9 @@ alter database postgres set search_path = "$user", public, extensions;
 create schema if not exists graphql_public;
 grant usage on schema graphql_public to anon, authenticated, service_role;
 
--- Supabase's default grants: the API roles may touch what RLS lets them touch.
+-- Supabase's default grants: the API roles may touch what RLS lets them touch. Only default
+-- privileges, never `grant ... on all tables`: this file runs on every start, and that would
+-- undo the revokes our migrations make on an existing database.
 grant usage on schema public to anon, authenticated, service_role;
 alter default privileges for role postgres in schema public
   grant all on tables to anon, authenticated, service_role;
@@ -49,6 +51,3 @@ alter default privileges for role postgres in schema public
   grant all on functions to anon, authenticated, service_role;
 alter default privileges for role postgres in schema public
   grant all on sequences to anon, authenticated, service_role;
-grant all on all tables in schema public to anon, authenticated, service_role;
-grant all on all functions in schema public to anon, authenticated, service_role;
-grant all on all sequences in schema public to anon, authenticated, service_role;
