@@ -41,13 +41,19 @@ alter database postgres set search_path = "$user", public, extensions;
 create schema if not exists graphql_public;
 grant usage on schema graphql_public to anon, authenticated, service_role;
 
--- Supabase's default grants: the API roles may touch what RLS lets them touch. Only default
--- privileges, never `grant ... on all tables`: this file runs on every start, and that would
--- undo the revokes our migrations make on an existing database.
+-- Supabase's default grants: the API roles may touch what RLS lets them touch. Applied
+-- once, before the first migration: this file runs on every start, and re-granting later
+-- would undo the revokes (and default-privilege changes) our migrations make.
 grant usage on schema public to anon, authenticated, service_role;
-alter default privileges for role postgres in schema public
-  grant all on tables to anon, authenticated, service_role;
-alter default privileges for role postgres in schema public
-  grant all on functions to anon, authenticated, service_role;
-alter default privileges for role postgres in schema public
-  grant all on sequences to anon, authenticated, service_role;
+do $$
+begin
+  if to_regclass('supabase_migrations.schema_migrations') is null then
+    alter default privileges for role postgres in schema public
+      grant all on tables to anon, authenticated, service_role;
+    alter default privileges for role postgres in schema public
+      grant all on functions to anon, authenticated, service_role;
+    alter default privileges for role postgres in schema public
+      grant all on sequences to anon, authenticated, service_role;
+  end if;
+end
+$$;
