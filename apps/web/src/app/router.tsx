@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useState } from 'react';
 import { Navigate, RouterProvider, createBrowserRouter } from 'react-router';
 import { FullPageSpinner } from '@/components/ui/spinner';
 import { paths } from '@/config/paths';
@@ -29,6 +29,6 @@ export function createAppRouter() {
 }
 
 export function AppRouter() {
-  const router = useMemo(createAppRouter, []);
+  const [router] = useState(createAppRouter);
   return <RouterProvider router={router} />;
 }

@@ -78,10 +78,12 @@ export function AppLayout({ navigation, header, footer, children }: AppLayoutPro
     if (!drawerOpen && drawer.open) drawer.close();
   }, [drawerOpen]);
 
-  // Following a link closes the drawer.
-  useEffect(() => {
+  // Following a link closes the drawer (adjusting state during render, not in an effect).
+  const [pathname, setPathname] = useState(location.pathname);
+  if (pathname !== location.pathname) {
+    setPathname(location.pathname);
     setDrawerOpen(false);
-  }, [location.pathname]);
+  }
 
   return (
     <div className="min-h-dvh bg-slate-50">

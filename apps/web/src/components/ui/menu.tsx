@@ -110,7 +110,11 @@ export function Menu({
     }
   };
 
-  let actionIndex = -1;
+  // Position of each actionable item among the actionable ones (for roving focus).
+  const actionIndexes = new Map<string, number>();
+  for (const item of items) {
+    if (item.type !== 'separator' && item.type !== 'label') actionIndexes.set(item.key, actionIndexes.size);
+  }
 
   return (
     <div className="relative">
@@ -160,8 +164,7 @@ export function Menu({
                 </div>
               );
             }
-            actionIndex += 1;
-            const index = actionIndex;
+            const index = actionIndexes.get(item.key) ?? 0;
             const isRadio = item.checked !== undefined;
             return (
               <button

@@ -1,5 +1,15 @@
 import { CheckCircle2, Info, X, XCircle } from 'lucide-react';
-import { createContext, use, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  use,
+  useCallback,
+  useEffect,
+  useEffectEvent,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import { cn } from '@/lib/utils';
 
 type Tone = 'success' | 'error' | 'info';
@@ -93,12 +103,11 @@ function ToastItem({
   onAction: () => void;
 }) {
   const { duration = 5000 } = toast;
-  const dismissRef = useRef(onDismiss);
-  dismissRef.current = onDismiss;
+  const expire = useEffectEvent(() => onDismiss());
 
   useEffect(() => {
     if (duration === 0) return;
-    const timer = setTimeout(() => dismissRef.current(), duration);
+    const timer = setTimeout(expire, duration);
     return () => clearTimeout(timer);
   }, [duration]);
 

@@ -56,10 +56,12 @@ export function RestaurantFiltersBar({ filters, setFilters, hasFilters, clearFil
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the debounced text changes
   }, [debounced]);
 
-  // URL → input (Back/Forward, "Clear filters").
-  useEffect(() => {
-    setText((current) => (current.trim() === filters.q ? current : filters.q));
-  }, [filters.q]);
+  // URL → input (Back/Forward, "Clear filters"), adjusted during render.
+  const [urlQuery, setUrlQuery] = useState(filters.q);
+  if (urlQuery !== filters.q) {
+    setUrlQuery(filters.q);
+    if (text.trim() !== filters.q) setText(filters.q);
+  }
 
   return (
     <div className="flex flex-col gap-3 lg:flex-row lg:flex-wrap lg:items-center">

@@ -11,7 +11,7 @@ import {
 } from '@forkflow/domain/restaurants';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useRef, type ReactNode } from 'react';
-import { useForm } from 'react-hook-form';
+import { useForm, useWatch } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
 import { Field, FormErrorSummary, Input, Select, Textarea } from '@/components/ui/form-field';
 import type { Rep } from '../types';
@@ -61,7 +61,7 @@ export function RestaurantForm({
     if (serverError) summaryRef.current?.focus();
   }, [serverError]);
 
-  const assignedRep = form.watch('assigned_sales_rep');
+  const assignedRep = useWatch({ control: form.control, name: 'assigned_sales_rep' });
   const repIsKnown = !assignedRep || reps.some((rep) => rep.id === assignedRep);
 
   return (
