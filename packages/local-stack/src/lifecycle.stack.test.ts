@@ -73,8 +73,13 @@ describe('pnpm stack start/stop', () => {
     const client = new pg.Client({ connectionString: parseEnv(stdout).DB_URL });
     await client.connect();
     const { rows } = await client.query(`select count(*)::int as n from public.organisations where name = 'Survives a restart'`);
+    // The bootstrap runs on every start; it must not re-grant what the migrations revoked.
+    const { rows: grants } = await client.query(
+      `select has_function_privilege('anon', 'public.create_organisation(text)', 'execute') as anon_can_create`,
+    );
     await client.end();
     expect(rows[0]?.n).toBe(1);
+    expect(grants[0]?.anon_can_create).toBe(false);
     await stack('stop');
   });
 });
