@@ -19,7 +19,7 @@ const CORS_HEADERS: Record<string, string> = {
   'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD',
   'access-control-allow-headers':
     'authorization, x-client-info, apikey, content-type, content-profile, accept-profile, prefer, range, x-supabase-api-version, idempotency-key',
-  'access-control-expose-headers': 'content-range, content-location, x-total-count',
+  'access-control-expose-headers': 'content-range, content-location, x-total-count, x-supabase-api-version, link',
   'access-control-max-age': '3600',
 };
 

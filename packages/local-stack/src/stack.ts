@@ -153,6 +153,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     );
 
     pool = new pg.Pool({ connectionString: dbUrl, max: 5 });
+    // An idle connection dropping (Postgres restarting) must not take the whole stack down.
+    pool.on('error', (err) => log(`auth pool: ${err.message}`));
     const auth = createAuthHandler({ pool, jwtSecret: secrets.jwtSecret, apiUrl });
     gateway = await startGateway({
       port: ports.api,
