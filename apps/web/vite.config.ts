@@ -23,7 +23,10 @@ export default defineConfig({
         // Vendor code changes less often than ours: separate chunks cache better.
         codeSplitting: {
           groups: [
-            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/ },
+            {
+              name: 'react',
+              test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/,
+            },
             { name: 'supabase', test: /node_modules[\\/]@supabase[\\/]/ },
           ],
         },

@@ -1,7 +1,13 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, trackPageErrors } from './support/browser';
-import { deleteRestaurantsNamed, demoOrganisation, demoUsers, stackFromEnv, type StackEnv } from './support/stack';
+import {
+  deleteRestaurantsNamed,
+  demoOrganisation,
+  demoUsers,
+  stackFromEnv,
+  type StackEnv,
+} from './support/stack';
 import { startWebServer, type WebServer } from './support/web-server';
 
 // One browser session walks through what a rep does first: sign in, find a lead,
@@ -43,7 +49,9 @@ describe('restaurants, as the demo rep in a real browser', () => {
     await page.getByRole('heading', { level: 1, name: 'Restaurants' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/restaurants');
     expect(new URL(page.url()).searchParams.get('stage')).toBe('qualified');
-    await expectVisible(page.getByRole('button', { name: new RegExp(`^Organisation: ${demoOrganisation}`) }));
+    await expectVisible(
+      page.getByRole('button', { name: new RegExp(`^Organisation: ${demoOrganisation}`) }),
+    );
     await expectVisible(page.getByRole('link', { name: 'Spice Route' }));
   });
 
@@ -58,7 +66,9 @@ describe('restaurants, as the demo rep in a real browser', () => {
 
     await page.reload();
     await expectVisible(page.getByRole('link', { name: "Luigi's Pizza Kitchen" }));
-    expect(await page.getByRole('searchbox', { name: 'Search restaurants' }).inputValue()).toBe('pizza');
+    expect(await page.getByRole('searchbox', { name: 'Search restaurants' }).inputValue()).toBe(
+      'pizza',
+    );
     expect(await page.getByRole('link', { name: 'The Golden Wok' }).count()).toBe(0);
 
     // A contact's name is searchable too.
@@ -103,21 +113,32 @@ describe('restaurants, as the demo rep in a real browser', () => {
     const confirm = page.getByRole('alertdialog', { name: `Delete ${created}?` });
     await confirm.waitFor();
     // The safe choice has focus; Escape backs out.
-    expect(await confirm.getByRole('button', { name: 'Cancel' }).evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(
+      await confirm
+        .getByRole('button', { name: 'Cancel' })
+        .evaluate((el) => el === document.activeElement),
+    ).toBe(true);
     await page.keyboard.press('Escape');
     await confirm.waitFor({ state: 'hidden' });
 
     await page.getByRole('button', { name: 'Delete' }).click();
     await confirm.getByRole('button', { name: 'Delete restaurant' }).click();
     await page.waitForURL((url) => url.pathname === '/restaurants');
-    await page.getByRole('status').filter({ hasText: 'Restaurant deleted' }).getByRole('button', { name: 'Undo' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Restaurant deleted' })
+      .getByRole('button', { name: 'Undo' })
+      .click();
     await expectVisible(page.getByRole('link', { name: created }));
 
     await page.getByRole('button', { name: `Delete ${created}` }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Delete restaurant' }).click();
     await page.getByRole('link', { name: created }).waitFor({ state: 'detached' });
     // Once the undo window has passed the delete is real: a reload doesn't bring it back.
-    await page.getByRole('status').filter({ hasText: 'Restaurant deleted' }).waitFor({ state: 'detached', timeout: 10_000 });
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Restaurant deleted' })
+      .waitFor({ state: 'detached', timeout: 10_000 });
     await page.waitForTimeout(500);
     await page.reload();
     await expectVisible(page.getByRole('link', { name: 'The Golden Wok' }));

@@ -20,7 +20,10 @@ const firstError = (input: unknown, path: string) => {
 
 describe('restaurantInputSchema', () => {
   it('turns empty form fields into nulls and applies defaults', () => {
-    const parsed = restaurantInputSchema.parse({ ...emptyRestaurantFormValues, name: '  Harbour Bistro ' });
+    const parsed = restaurantInputSchema.parse({
+      ...emptyRestaurantFormValues,
+      name: '  Harbour Bistro ',
+    });
     expect(parsed).toEqual({
       name: 'Harbour Bistro',
       contact_name: null,
@@ -54,10 +57,22 @@ describe('restaurantInputSchema', () => {
     [{ name: 'A', contact_email: 'not-an-email' }, 'contact_email', 'Enter a valid email address'],
     [{ name: 'A', contact_phone: 'call me' }, 'contact_phone', 'Enter a valid phone number'],
     [{ name: 'A', contact_phone: '123' }, 'contact_phone', 'Enter a valid phone number'],
-    [{ name: 'A', website: 'not a site' }, 'website', 'Enter a web address, like harbourbistro.com'],
-    [{ name: 'A', website: 'ftp://files.example.com' }, 'website', 'Enter a web address, like harbourbistro.com'],
+    [
+      { name: 'A', website: 'not a site' },
+      'website',
+      'Enter a web address, like harbourbistro.com',
+    ],
+    [
+      { name: 'A', website: 'ftp://files.example.com' },
+      'website',
+      'Enter a web address, like harbourbistro.com',
+    ],
     [{ name: 'A', lead_stage: 'closed' }, 'lead_stage', undefined],
-    [{ name: 'A', assigned_sales_rep: 'remy' }, 'assigned_sales_rep', 'Choose a member of this organisation'],
+    [
+      { name: 'A', assigned_sales_rep: 'remy' },
+      'assigned_sales_rep',
+      'Choose a member of this organisation',
+    ],
   ])('rejects %j at %s', (input, path, message) => {
     const error = firstError(input, path);
     expect(error).toBeTypeOf('string');
@@ -81,7 +96,9 @@ describe('restaurantInputSchema', () => {
 
   it('accepts a member id for the assigned rep', () => {
     const id = '00000000-0000-4000-8000-000000000123';
-    expect(restaurantInputSchema.parse({ name: 'A', assigned_sales_rep: id }).assigned_sales_rep).toBe(id);
+    expect(
+      restaurantInputSchema.parse({ name: 'A', assigned_sales_rep: id }).assigned_sales_rep,
+    ).toBe(id);
   });
 });
 

@@ -6,7 +6,9 @@ const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 /** Debian's Chromium, headless, with nothing that reaches for the network on its own. */
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`No Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
+    throw new Error(
+      `No Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -30,7 +32,11 @@ export function trackPageErrors(page: Page): string[] {
   return errors;
 }
 
-export async function signIn(page: Page, baseUrl: string, user: { email: string; password: string }) {
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  user: { email: string; password: string },
+) {
   await page.goto(`${baseUrl}/sign-in`);
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel('Password').fill(user.password);

@@ -18,8 +18,14 @@ export function createAppRouter() {
           element: <AppRoot />,
           children: [
             { index: true, element: <Navigate to={paths.app.restaurants.getHref()} replace /> },
-            { path: paths.app.restaurants.path, lazy: () => import('./routes/restaurants/restaurants') },
-            { path: paths.app.restaurant.path, lazy: () => import('./routes/restaurants/restaurant') },
+            {
+              path: paths.app.restaurants.path,
+              lazy: () => import('./routes/restaurants/restaurants'),
+            },
+            {
+              path: paths.app.restaurant.path,
+              lazy: () => import('./routes/restaurants/restaurant'),
+            },
             { path: '*', lazy: () => import('./routes/not-found') },
           ],
         },

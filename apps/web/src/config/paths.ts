@@ -30,7 +30,10 @@ export const paths = {
 } as const;
 
 /** Only same-origin paths may be used as a post-sign-in destination. */
-export function safeRedirect(to: string | null | undefined, fallback: string = paths.home.getHref()) {
+export function safeRedirect(
+  to: string | null | undefined,
+  fallback: string = paths.home.getHref(),
+) {
   if (!to || !to.startsWith('/') || to.startsWith('//')) return fallback;
   return to;
 }

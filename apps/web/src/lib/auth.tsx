@@ -68,7 +68,9 @@ export function useUser(): User {
 export function useDisplayName(user: User) {
   return useMemo(() => {
     const fullName = user.user_metadata?.['full_name'];
-    return typeof fullName === 'string' && fullName.trim() ? fullName.trim() : (user.email ?? 'You');
+    return typeof fullName === 'string' && fullName.trim()
+      ? fullName.trim()
+      : (user.email ?? 'You');
   }, [user]);
 }
 

@@ -55,5 +55,10 @@ export function isRetryable(error: unknown): boolean {
   const code = asErrorLike(error).code;
   if (typeof code !== 'string') return true;
   if (code === 'PGRST002') return true; // schema cache still loading
-  return !(code.startsWith('PGRST') || code.startsWith('42') || code.startsWith('23') || code === 'P0002');
+  return !(
+    code.startsWith('PGRST') ||
+    code.startsWith('42') ||
+    code.startsWith('23') ||
+    code === 'P0002'
+  );
 }

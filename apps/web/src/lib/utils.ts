@@ -5,12 +5,19 @@ export function cn(...classes: Array<string | false | null | undefined>): string
 
 /** Initials for an avatar: "Remy Rep" → "RR", "remy@x.test" → "R". */
 export function initials(name: string): string {
-  const words = name.replace(/@.*/, '').split(/[\s._-]+/).filter(Boolean);
+  const words = name
+    .replace(/@.*/, '')
+    .split(/[\s._-]+/)
+    .filter(Boolean);
   const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words.slice(0, 1);
   return letters.map((word) => word?.[0]?.toUpperCase() ?? '').join('') || '?';
 }
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+const dateFormat = new Intl.DateTimeFormat(undefined, {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+});
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
   day: 'numeric',
   month: 'short',

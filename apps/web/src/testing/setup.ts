@@ -18,7 +18,9 @@ if (typeof HTMLDialogElement !== 'undefined' && !HTMLDialogElement.prototype.sho
     },
     showModal(this: HTMLDialogElement) {
       this.setAttribute('open', '');
-      const target = this.querySelector<HTMLElement>('[autofocus]') ?? this.querySelector<HTMLElement>('input, select, textarea, button');
+      const target =
+        this.querySelector<HTMLElement>('[autofocus]') ??
+        this.querySelector<HTMLElement>('input, select, textarea, button');
       target?.focus();
     },
     close(this: HTMLDialogElement) {

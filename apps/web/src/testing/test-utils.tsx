@@ -25,7 +25,12 @@ type Options = Omit<RenderOptions, 'wrapper'> & {
 
 /** Render inside the providers the app gives every page. */
 export function renderWithProviders(ui: ReactElement, options: Options = {}) {
-  const { route = '/', organisation = testOrganisation, queryClient = createTestQueryClient(), ...rest } = options;
+  const {
+    route = '/',
+    organisation = testOrganisation,
+    queryClient = createTestQueryClient(),
+    ...rest
+  } = options;
   const Wrapper = ({ children }: { children: ReactNode }) => (
     <QueryClientProvider client={queryClient}>
       <MemoryRouter initialEntries={[route]}>
@@ -43,6 +48,7 @@ export function postgrestResponse(body: unknown, init: { status?: number; total?
   const { status = 200, total } = init;
   const rows = Array.isArray(body) ? body.length : 1;
   const headers = new Headers({ 'content-type': 'application/json; charset=utf-8' });
-  if (total !== undefined) headers.set('content-range', rows ? `0-${rows - 1}/${total}` : `*/${total}`);
+  if (total !== undefined)
+    headers.set('content-range', rows ? `0-${rows - 1}/${total}` : `*/${total}`);
   return new Response(JSON.stringify(body), { status, headers });
 }

@@ -10,7 +10,10 @@ export function RouteError() {
       ? error.message
       : 'Unknown error';
   return (
-    <div role="alert" className="flex min-h-dvh flex-col items-center justify-center gap-4 bg-slate-50 px-6 text-center">
+    <div
+      role="alert"
+      className="flex min-h-dvh flex-col items-center justify-center gap-4 bg-slate-50 px-6 text-center"
+    >
       <h1 className="text-xl font-semibold text-slate-900">Something went wrong</h1>
       <p className="max-w-md text-sm text-slate-600">
         Forkflow hit an unexpected error. Reloading usually fixes it; your saved work is safe.

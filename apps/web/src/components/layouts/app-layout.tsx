@@ -31,13 +31,18 @@ function Navigation({ items }: { items: NavigationItem[] }) {
                 cn(
                   'flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium transition-colors',
                   'focus-visible:outline-2 focus-visible:outline-brand-600',
-                  isActive ? 'bg-brand-50 text-brand-700' : 'text-slate-700 hover:bg-slate-100 hover:text-slate-900',
+                  isActive
+                    ? 'bg-brand-50 text-brand-700'
+                    : 'text-slate-700 hover:bg-slate-100 hover:text-slate-900',
                 )
               }
             >
               {({ isActive }) => (
                 <>
-                  <item.icon className={cn('size-5', isActive ? 'text-brand-600' : 'text-slate-400')} aria-hidden />
+                  <item.icon
+                    className={cn('size-5', isActive ? 'text-brand-600' : 'text-slate-400')}
+                    aria-hidden
+                  />
                   {item.name}
                 </>
               )}

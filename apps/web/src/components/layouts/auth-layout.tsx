@@ -1,7 +1,12 @@
 import type { ReactNode } from 'react';
 import { Logo } from './logo';
 
-export function AuthLayout({ title, subtitle, children, footer }: {
+export function AuthLayout({
+  title,
+  subtitle,
+  children,
+  footer,
+}: {
   title: string;
   subtitle?: ReactNode;
   children: ReactNode;

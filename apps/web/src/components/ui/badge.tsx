@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
 import { cn } from '@/lib/utils';
 
-export type BadgeTone = 'slate' | 'blue' | 'indigo' | 'violet' | 'amber' | 'orange' | 'red' | 'emerald' | 'sky' | 'rose';
+export type BadgeTone =
+  'slate' | 'blue' | 'indigo' | 'violet' | 'amber' | 'orange' | 'red' | 'emerald' | 'sky' | 'rose';
 
 const tones: Record<BadgeTone, string> = {
   slate: 'bg-slate-100 text-slate-700 ring-slate-500/15',

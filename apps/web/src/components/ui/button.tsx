@@ -18,7 +18,8 @@ const variants: Record<Variant, string> = {
   'secondary-danger':
     'bg-white text-red-700 shadow-xs ring-1 ring-inset ring-slate-300 hover:bg-red-50 hover:ring-red-200 active:bg-red-100',
   ghost: 'text-slate-700 hover:bg-slate-100 active:bg-slate-200',
-  danger: 'bg-red-600 text-white shadow-xs hover:bg-red-700 active:bg-red-800 focus-visible:outline-red-600',
+  danger:
+    'bg-red-600 text-white shadow-xs hover:bg-red-700 active:bg-red-800 focus-visible:outline-red-600',
   link: 'text-brand-700 underline-offset-4 hover:underline px-0',
 };
 
@@ -28,8 +29,11 @@ const sizes: Record<Size, string> = {
   icon: 'size-9',
 };
 
-export const buttonClasses = (variant: Variant = 'primary', size: Size = 'md', className?: string) =>
-  cn(base, variants[variant], variant === 'link' ? '' : sizes[size], className);
+export const buttonClasses = (
+  variant: Variant = 'primary',
+  size: Size = 'md',
+  className?: string,
+) => cn(base, variants[variant], variant === 'link' ? '' : sizes[size], className);
 
 type ButtonProps = ComponentProps<'button'> & {
   variant?: Variant;
@@ -63,6 +67,20 @@ export function Button({
 
 type ButtonLinkProps = LinkProps & { variant?: Variant; size?: Size };
 
-export function ButtonLink({ variant = 'secondary', size = 'md', className, ...props }: ButtonLinkProps) {
-  return <Link className={buttonClasses(variant, size, typeof className === 'string' ? className : undefined)} {...props} />;
+export function ButtonLink({
+  variant = 'secondary',
+  size = 'md',
+  className,
+  ...props
+}: ButtonLinkProps) {
+  return (
+    <Link
+      className={buttonClasses(
+        variant,
+        size,
+        typeof className === 'string' ? className : undefined,
+      )}
+      {...props}
+    />
+  );
 }

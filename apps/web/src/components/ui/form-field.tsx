@@ -49,7 +49,8 @@ export function Field({ label, error, hint, required, className, children }: Fie
   const id = useId();
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
-  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(' ') || undefined;
+  const describedBy =
+    [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(' ') || undefined;
   return (
     <div className={cn('space-y-1.5', className)}>
       <label htmlFor={id} className="block text-sm font-medium text-slate-800">
@@ -84,7 +85,10 @@ export function Field({ label, error, hint, required, className, children }: Fie
 export function FormErrorSummary({ title, messages }: { title: string; messages: string[] }) {
   if (messages.length === 0) return null;
   return (
-    <div role="alert" className="rounded-lg border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+    <div
+      role="alert"
+      className="rounded-lg border border-red-200 bg-red-50 p-3 text-sm text-red-800"
+    >
       <p className="font-medium">{title}</p>
       <ul className="mt-1 list-disc space-y-0.5 pl-5">
         {messages.map((message) => (

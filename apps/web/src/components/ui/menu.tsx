@@ -113,7 +113,8 @@ export function Menu({
   // Position of each actionable item among the actionable ones (for roving focus).
   const actionIndexes = new Map<string, number>();
   for (const item of items) {
-    if (item.type !== 'separator' && item.type !== 'label') actionIndexes.set(item.key, actionIndexes.size);
+    if (item.type !== 'separator' && item.type !== 'label')
+      actionIndexes.set(item.key, actionIndexes.size);
   }
 
   return (
@@ -159,7 +160,11 @@ export function Menu({
             }
             if (item.type === 'label') {
               return (
-                <div key={item.key} className="px-2.5 pt-2 pb-1 text-xs font-medium text-slate-500" aria-hidden>
+                <div
+                  key={item.key}
+                  className="px-2.5 pt-2 pb-1 text-xs font-medium text-slate-500"
+                  aria-hidden
+                >
                   {item.label}
                 </div>
               );
@@ -185,10 +190,14 @@ export function Menu({
                 <span className="min-w-0 flex-1">
                   <span className="block truncate font-medium text-slate-900">{item.label}</span>
                   {item.description ? (
-                    <span className="block truncate text-xs text-slate-500">{item.description}</span>
+                    <span className="block truncate text-xs text-slate-500">
+                      {item.description}
+                    </span>
                   ) : null}
                 </span>
-                {isRadio && item.checked ? <Check className="size-4 text-brand-600" aria-hidden /> : null}
+                {isRadio && item.checked ? (
+                  <Check className="size-4 text-brand-600" aria-hidden />
+                ) : null}
               </button>
             );
           })}

@@ -44,7 +44,10 @@ export function ErrorState({
   className?: string;
 }) {
   return (
-    <div role="alert" className={cn('flex flex-col items-center px-6 py-14 text-center', className)}>
+    <div
+      role="alert"
+      className={cn('flex flex-col items-center px-6 py-14 text-center', className)}
+    >
       <div className="mb-4 flex size-12 items-center justify-center rounded-full bg-red-50 text-red-600">
         <AlertTriangle className="size-6" aria-hidden />
       </div>

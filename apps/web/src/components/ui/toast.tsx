@@ -121,7 +121,9 @@ function ToastItem({
       {icons[toast.tone ?? 'success']}
       <div className="min-w-0 flex-1">
         <p className="text-sm font-medium text-slate-900">{toast.title}</p>
-        {toast.description ? <p className="mt-0.5 text-sm text-slate-600">{toast.description}</p> : null}
+        {toast.description ? (
+          <p className="mt-0.5 text-sm text-slate-600">{toast.description}</p>
+        ) : null}
       </div>
       {toast.action ? (
         <button

@@ -68,7 +68,12 @@ function SignedInShell({ user }: { user: User }) {
       <AppLayout
         navigation={navigation}
         header={
-          <OrganisationSwitcher userId={user.id} current={current} memberships={list} onSelect={switchTo} />
+          <OrganisationSwitcher
+            userId={user.id}
+            current={current}
+            memberships={list}
+            onSelect={switchTo}
+          />
         }
         footer={<UserMenu user={user} />}
       >
@@ -79,7 +84,13 @@ function SignedInShell({ user }: { user: User }) {
   );
 }
 
-function CreateFirstOrganisation({ user, onCreated }: { user: User; onCreated: (id: string) => void }) {
+function CreateFirstOrganisation({
+  user,
+  onCreated,
+}: {
+  user: User;
+  onCreated: (id: string) => void;
+}) {
   const navigate = useNavigate();
   return (
     <AuthLayout
@@ -102,7 +113,10 @@ function CreateFirstOrganisation({ user, onCreated }: { user: User; onCreated: (
       }
     >
       <title>Create your organisation · Forkflow</title>
-      <CreateOrganisationForm userId={user.id} onCreated={(organisation) => onCreated(organisation.id)} />
+      <CreateOrganisationForm
+        userId={user.id}
+        onCreated={(organisation) => onCreated(organisation.id)}
+      />
     </AuthLayout>
   );
 }

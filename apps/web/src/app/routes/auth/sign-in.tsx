@@ -21,7 +21,10 @@ export function Component() {
       footer={
         <>
           New to Forkflow?{' '}
-          <Link to={paths.auth.signUp.getHref(redirectTo)} className="font-medium text-brand-700 hover:underline">
+          <Link
+            to={paths.auth.signUp.getHref(redirectTo)}
+            className="font-medium text-brand-700 hover:underline"
+          >
             Create an account
           </Link>
         </>

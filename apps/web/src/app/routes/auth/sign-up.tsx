@@ -20,7 +20,10 @@ export function Component() {
       footer={
         <>
           Already have an account?{' '}
-          <Link to={paths.auth.signIn.getHref(redirectTo)} className="font-medium text-brand-700 hover:underline">
+          <Link
+            to={paths.auth.signIn.getHref(redirectTo)}
+            className="font-medium text-brand-700 hover:underline"
+          >
             Sign in
           </Link>
         </>

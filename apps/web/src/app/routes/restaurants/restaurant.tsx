@@ -16,8 +16,18 @@ export function Component() {
 
   return (
     <>
-      <RestaurantDetails id={restaurantId} reps={reps} onEdit={() => setEditing(true)} onDelete={setDeleting} />
-      <EditRestaurantDialog open={editing} onOpenChange={setEditing} restaurantId={restaurantId} reps={reps} />
+      <RestaurantDetails
+        id={restaurantId}
+        reps={reps}
+        onEdit={() => setEditing(true)}
+        onDelete={setDeleting}
+      />
+      <EditRestaurantDialog
+        open={editing}
+        onOpenChange={setEditing}
+        restaurantId={restaurantId}
+        reps={reps}
+      />
       <DeleteRestaurantDialog
         restaurant={deleting}
         onOpenChange={(open) => (open ? undefined : setDeleting(null))}

@@ -4,7 +4,10 @@ import { Button } from '@/components/ui/button';
 import type { RestaurantListItem } from '@/features/restaurants/api/queries';
 import { DeleteRestaurantDialog } from '@/features/restaurants/components/delete-restaurant-dialog';
 import { RestaurantFiltersBar } from '@/features/restaurants/components/restaurant-filters-bar';
-import { CreateRestaurantDialog, EditRestaurantDialog } from '@/features/restaurants/components/restaurant-form-dialogs';
+import {
+  CreateRestaurantDialog,
+  EditRestaurantDialog,
+} from '@/features/restaurants/components/restaurant-form-dialogs';
 import { RestaurantsList } from '@/features/restaurants/components/restaurants-list';
 import { useRestaurantFilters } from '@/features/restaurants/hooks/use-restaurant-filters';
 import { useUser } from '@/lib/auth';
@@ -26,7 +29,9 @@ export function Component() {
       <header className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Restaurants</h1>
-          <p className="mt-1 text-sm text-slate-600">Your leads at {organisation.name}: who they are and where they stand.</p>
+          <p className="mt-1 text-sm text-slate-600">
+            Your leads at {organisation.name}: who they are and where they stand.
+          </p>
         </div>
         <Button onClick={() => setCreating(true)}>
           <Plus className="size-4" aria-hidden />
@@ -64,7 +69,10 @@ export function Component() {
         restaurantId={editingId}
         reps={reps}
       />
-      <DeleteRestaurantDialog restaurant={deleting} onOpenChange={(open) => (open ? undefined : setDeleting(null))} />
+      <DeleteRestaurantDialog
+        restaurant={deleting}
+        onOpenChange={(open) => (open ? undefined : setDeleting(null))}
+      />
     </div>
   );
 }

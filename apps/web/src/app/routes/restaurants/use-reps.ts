@@ -9,7 +9,12 @@ export function useReps(): Rep[] {
   const organisation = useCurrentOrganisation();
   const members = useQuery(organisationQueries.members(organisation.id));
   return useMemo(
-    () => (members.data ?? []).map((member) => ({ id: member.userId, name: member.fullName, email: member.email })),
+    () =>
+      (members.data ?? []).map((member) => ({
+        id: member.userId,
+        name: member.fullName,
+        email: member.email,
+      })),
     [members.data],
   );
 }

@@ -5,7 +5,11 @@ import type { MutationConfig } from '@/lib/react-query';
 import { supabase } from '@/lib/supabase';
 
 export const signInInputSchema = z.object({
-  email: z.string().trim().min(1, 'Enter your email address').pipe(z.email('Enter a valid email address')),
+  email: z
+    .string()
+    .trim()
+    .min(1, 'Enter your email address')
+    .pipe(z.email('Enter a valid email address')),
   password: z.string().min(1, 'Enter your password'),
 });
 
@@ -19,13 +23,17 @@ export async function signIn(input: SignInInput) {
       throw new AppError('That email and password don’t match an account.', { code: error.code });
     }
     if (error.code === 'email_not_confirmed') {
-      throw new AppError('Confirm your email address first: check your inbox for the link.', { code: error.code });
+      throw new AppError('Confirm your email address first: check your inbox for the link.', {
+        code: error.code,
+      });
     }
     raise(error);
   }
   return data.session;
 }
 
-export function useSignIn({ mutationConfig }: { mutationConfig?: MutationConfig<typeof signIn> } = {}) {
+export function useSignIn({
+  mutationConfig,
+}: { mutationConfig?: MutationConfig<typeof signIn> } = {}) {
   return useMutation({ ...mutationConfig, mutationFn: signIn });
 }

@@ -7,8 +7,16 @@ import { supabase } from '@/lib/supabase';
 export const PASSWORD_MIN = 8;
 
 export const signUpInputSchema = z.object({
-  fullName: z.string().trim().min(1, 'Enter your full name').max(100, 'Name must be at most 100 characters'),
-  email: z.string().trim().min(1, 'Enter your email address').pipe(z.email('Enter a valid email address')),
+  fullName: z
+    .string()
+    .trim()
+    .min(1, 'Enter your full name')
+    .max(100, 'Name must be at most 100 characters'),
+  email: z
+    .string()
+    .trim()
+    .min(1, 'Enter your email address')
+    .pipe(z.email('Enter a valid email address')),
   password: z
     .string()
     .min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters`)
@@ -26,7 +34,9 @@ export async function signUp(input: SignUpInput) {
   });
   if (error) {
     if (error.code === 'user_already_exists' || /already registered/i.test(error.message)) {
-      throw new AppError('An account with this email already exists. Sign in instead.', { code: error.code });
+      throw new AppError('An account with this email already exists. Sign in instead.', {
+        code: error.code,
+      });
     }
     if (error.code === 'weak_password') {
       throw new AppError(error.message, { code: error.code });
@@ -37,6 +47,8 @@ export async function signUp(input: SignUpInput) {
   return { session: data.session, needsConfirmation: !data.session };
 }
 
-export function useSignUp({ mutationConfig }: { mutationConfig?: MutationConfig<typeof signUp> } = {}) {
+export function useSignUp({
+  mutationConfig,
+}: { mutationConfig?: MutationConfig<typeof signUp> } = {}) {
   return useMutation({ ...mutationConfig, mutationFn: signUp });
 }

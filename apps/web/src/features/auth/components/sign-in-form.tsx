@@ -15,19 +15,34 @@ export function SignInForm({ onSuccess }: { onSuccess: () => void }) {
   const { errors } = form.formState;
 
   return (
-    <form noValidate className="space-y-5" onSubmit={form.handleSubmit((values) => signIn.mutate(values))}>
+    <form
+      noValidate
+      className="space-y-5"
+      onSubmit={form.handleSubmit((values) => signIn.mutate(values))}
+    >
       <FormErrorSummary
         title="Couldn't sign you in"
         messages={signIn.error ? [getErrorMessage(signIn.error)] : []}
       />
       <Field label="Email" error={errors.email?.message}>
         {(control) => (
-          <Input {...control} {...form.register('email')} type="email" autoComplete="email" autoFocus />
+          <Input
+            {...control}
+            {...form.register('email')}
+            type="email"
+            autoComplete="email"
+            autoFocus
+          />
         )}
       </Field>
       <Field label="Password" error={errors.password?.message}>
         {(control) => (
-          <Input {...control} {...form.register('password')} type="password" autoComplete="current-password" />
+          <Input
+            {...control}
+            {...form.register('password')}
+            type="password"
+            autoComplete="current-password"
+          />
         )}
       </Field>
       <Button type="submit" className="w-full" isLoading={signIn.isPending}>

@@ -35,7 +35,9 @@ export function useCreateOrganisation({
     ...rest,
     mutationFn: createOrganisation,
     onSuccess: async (...args) => {
-      await queryClient.invalidateQueries({ queryKey: organisationQueries.memberships(userId).queryKey });
+      await queryClient.invalidateQueries({
+        queryKey: organisationQueries.memberships(userId).queryKey,
+      });
       await onSuccess?.(...args);
     },
   });

@@ -4,7 +4,8 @@ import type { CurrentOrganisation, OrganisationRole } from '@/lib/organisation';
 import { supabase } from '@/lib/supabase';
 
 const roles = new Set<OrganisationRole>(['owner', 'admin', 'member']);
-const asRole = (role: string): OrganisationRole => (roles.has(role as OrganisationRole) ? (role as OrganisationRole) : 'member');
+const asRole = (role: string): OrganisationRole =>
+  roles.has(role as OrganisationRole) ? (role as OrganisationRole) : 'member';
 
 /** The organisations a user belongs to, with their role in each, by name. */
 export async function getMemberships(userId: string): Promise<CurrentOrganisation[]> {
@@ -15,7 +16,9 @@ export async function getMemberships(userId: string): Promise<CurrentOrganisatio
   if (error) raise(error);
   return data
     .flatMap((row) =>
-      row.organisations ? [{ id: row.organisations.id, name: row.organisations.name, role: asRole(row.role) }] : [],
+      row.organisations
+        ? [{ id: row.organisations.id, name: row.organisations.name, role: asRole(row.role) }]
+        : [],
     )
     .sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -28,7 +31,9 @@ export type OrganisationMember = {
 };
 
 /** Everyone in an organisation (the rep list for filters and assignment). */
-export async function getOrganisationMembers(organisationId: string): Promise<OrganisationMember[]> {
+export async function getOrganisationMembers(
+  organisationId: string,
+): Promise<OrganisationMember[]> {
   const { data, error } = await supabase
     .from('organisation_members')
     .select('role, user_id, profiles(full_name, email)')

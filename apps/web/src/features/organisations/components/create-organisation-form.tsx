@@ -17,8 +17,17 @@ type Props = {
   submitLabel?: string;
 };
 
-export function CreateOrganisationForm({ userId, onCreated, onCancel, submitLabel = 'Create organisation' }: Props) {
-  const form = useForm<z.input<typeof createOrganisationInputSchema>, unknown, CreateOrganisationInput>({
+export function CreateOrganisationForm({
+  userId,
+  onCreated,
+  onCancel,
+  submitLabel = 'Create organisation',
+}: Props) {
+  const form = useForm<
+    z.input<typeof createOrganisationInputSchema>,
+    unknown,
+    CreateOrganisationInput
+  >({
     resolver: zodResolver(createOrganisationInputSchema),
     defaultValues: { name: '' },
   });
@@ -29,14 +38,29 @@ export function CreateOrganisationForm({ userId, onCreated, onCancel, submitLabe
   const { errors } = form.formState;
 
   return (
-    <form noValidate className="space-y-5" onSubmit={form.handleSubmit((values) => mutation.mutate(values))}>
+    <form
+      noValidate
+      className="space-y-5"
+      onSubmit={form.handleSubmit((values) => mutation.mutate(values))}
+    >
       <FormErrorSummary
         title="Your organisation wasn't created"
         messages={mutation.error ? [getErrorMessage(mutation.error)] : []}
       />
-      <Field label="Organisation name" error={errors.name?.message} required hint="Usually your company or team name.">
+      <Field
+        label="Organisation name"
+        error={errors.name?.message}
+        required
+        hint="Usually your company or team name."
+      >
         {(control) => (
-          <Input {...control} {...form.register('name')} autoComplete="organization" autoFocus placeholder="Acme Food Sales" />
+          <Input
+            {...control}
+            {...form.register('name')}
+            autoComplete="organization"
+            autoFocus
+            placeholder="Acme Food Sales"
+          />
         )}
       </Field>
       <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">

@@ -19,15 +19,13 @@ export function OrganisationSwitcher({ userId, current, memberships, onSelect }:
 
   const items: MenuItem[] = [
     { type: 'label', key: 'heading', label: 'Organisations' },
-    ...memberships.map(
-      (organisation): MenuItem => ({
-        key: organisation.id,
-        label: organisation.name,
-        description: roleLabels[organisation.role],
-        checked: organisation.id === current.id,
-        onSelect: () => onSelect(organisation.id),
-      }),
-    ),
+    ...memberships.map((organisation): MenuItem => ({
+      key: organisation.id,
+      label: organisation.name,
+      description: roleLabels[organisation.role],
+      checked: organisation.id === current.id,
+      onSelect: () => onSelect(organisation.id),
+    })),
     { type: 'separator', key: 'sep' },
     {
       key: 'create',
@@ -50,7 +48,9 @@ export function OrganisationSwitcher({ userId, current, memberships, onSelect }:
               <Building2 className="size-4" aria-hidden />
             </span>
             <span className="min-w-0 flex-1">
-              <span className="block truncate text-sm font-semibold text-slate-900">{current.name}</span>
+              <span className="block truncate text-sm font-semibold text-slate-900">
+                {current.name}
+              </span>
               <span className="block text-xs text-slate-500">{roleLabels[current.role]}</span>
             </span>
             <ChevronsUpDown className="size-4 shrink-0 text-slate-400" aria-hidden />

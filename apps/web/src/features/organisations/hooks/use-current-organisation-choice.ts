@@ -1,6 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
-import { readStoredOrganisationId, storeOrganisationId, type CurrentOrganisation } from '@/lib/organisation';
+import {
+  readStoredOrganisationId,
+  storeOrganisationId,
+  type CurrentOrganisation,
+} from '@/lib/organisation';
 import { organisationQueries } from '../api/queries';
 
 /**

@@ -67,9 +67,12 @@ export async function deleteRestaurant({
   if (error) raise(error);
   // RLS hides what you may not delete: zero rows back means nothing happened.
   if (data.length === 0) {
-    throw new AppError('This restaurant was not deleted: it no longer exists or you may not delete it.', {
-      code: 'not_deleted',
-    });
+    throw new AppError(
+      'This restaurant was not deleted: it no longer exists or you may not delete it.',
+      {
+        code: 'not_deleted',
+      },
+    );
   }
   return { id };
 }
@@ -99,7 +102,11 @@ export function useDeleteRestaurant({
       ];
       queryClient.setQueriesData<RestaurantPage>({ queryKey: listsKey }, (old) => {
         if (!old || !old.rows.some((row) => row.id === id)) return old;
-        return { ...old, rows: old.rows.filter((row) => row.id !== id), total: Math.max(0, old.total - 1) };
+        return {
+          ...old,
+          rows: old.rows.filter((row) => row.id !== id),
+          total: Math.max(0, old.total - 1),
+        };
       });
       return { snapshot };
     },
@@ -108,9 +115,12 @@ export function useDeleteRestaurant({
       return onError?.(error, variables, context, ...more);
     },
     onSuccess: (result, ...args) => {
-      queryClient.removeQueries({ queryKey: restaurantQueries.detail(organisationId, result.id).queryKey });
+      queryClient.removeQueries({
+        queryKey: restaurantQueries.detail(organisationId, result.id).queryKey,
+      });
       return onSuccess?.(result, ...args);
     },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: restaurantQueries.lists(organisationId) }),
+    onSettled: () =>
+      queryClient.invalidateQueries({ queryKey: restaurantQueries.lists(organisationId) }),
   });
 }

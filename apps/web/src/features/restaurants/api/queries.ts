@@ -17,7 +17,10 @@ export const restaurantFiltersSchema = z.object({
   q: z.string().trim().max(200).catch(''),
   stage: leadStageSchema.optional().catch(undefined),
   warmth: leadWarmthSchema.optional().catch(undefined),
-  rep: z.union([z.uuid(), z.literal(UNASSIGNED)]).optional().catch(undefined),
+  rep: z
+    .union([z.uuid(), z.literal(UNASSIGNED)])
+    .optional()
+    .catch(undefined),
   sort: z.enum(['updated', 'name']).catch('updated'),
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
@@ -69,14 +72,18 @@ export type RestaurantPage = {
   pageCount: number;
 };
 
-export async function getRestaurants(organisationId: string, filters: RestaurantFilters): Promise<RestaurantPage> {
+export async function getRestaurants(
+  organisationId: string,
+  filters: RestaurantFilters,
+): Promise<RestaurantPage> {
   const from = (filters.page - 1) * RESTAURANTS_PAGE_SIZE;
   let query = supabase
     .from('restaurants')
     .select(LIST_COLUMNS, { count: 'exact' })
     // RLS lets a user see every organisation they belong to: scope to the current one.
     .eq('organisation_id', organisationId);
-  if (filters.q) query = query.textSearch('search', filters.q, { type: 'websearch', config: 'simple' });
+  if (filters.q)
+    query = query.textSearch('search', filters.q, { type: 'websearch', config: 'simple' });
   if (filters.stage) query = query.eq('lead_stage', filters.stage);
   if (filters.warmth) query = query.eq('lead_warmth', filters.warmth);
   if (filters.rep === UNASSIGNED) query = query.is('assigned_sales_rep', null);
@@ -86,7 +93,9 @@ export async function getRestaurants(organisationId: string, filters: Restaurant
       ? query.order('name', { ascending: true })
       : query.order('updated_at', { ascending: false });
   // A unique tiebreaker keeps pages stable when many rows share a sort value.
-  const { data, count, error } = await query.order('id').range(from, from + RESTAURANTS_PAGE_SIZE - 1);
+  const { data, count, error } = await query
+    .order('id')
+    .range(from, from + RESTAURANTS_PAGE_SIZE - 1);
   if (error) {
     // Asked for a page past the end (rows were deleted, or an old link): show the last page's worth of nothing.
     if (error.code === 'PGRST103') {
@@ -111,7 +120,10 @@ export async function getRestaurant(organisationId: string, id: string): Promise
     .eq('id', id)
     .maybeSingle();
   if (error) raise(error);
-  if (!data) throw new AppError('This restaurant doesn’t exist, or it belongs to another organisation.', { code: 'not_found' });
+  if (!data)
+    throw new AppError('This restaurant doesn’t exist, or it belongs to another organisation.', {
+      code: 'not_found',
+    });
   return data;
 }
 
@@ -127,11 +139,13 @@ export const restaurantQueries = {
       placeholderData: (previous, previousQuery) =>
         previousQuery?.queryKey[1] === organisationId ? keepPreviousData(previous) : undefined,
     }),
-  details: (organisationId: string) => [...restaurantQueries.all(organisationId), 'detail'] as const,
+  details: (organisationId: string) =>
+    [...restaurantQueries.all(organisationId), 'detail'] as const,
   detail: (organisationId: string, id: string) =>
     queryOptions({
       queryKey: [...restaurantQueries.details(organisationId), id] as const,
       queryFn: () => getRestaurant(organisationId, id),
-      retry: (failureCount, error) => !(error instanceof AppError && error.code === 'not_found') && failureCount < 2,
+      retry: (failureCount, error) =>
+        !(error instanceof AppError && error.code === 'not_found') && failureCount < 2,
     }),
 };

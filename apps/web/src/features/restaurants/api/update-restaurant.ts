@@ -3,7 +3,12 @@ import { useMutation, useQueryClient, type QueryKey } from '@tanstack/react-quer
 import { raise } from '@/lib/errors';
 import type { MutationConfig } from '@/lib/react-query';
 import { supabase } from '@/lib/supabase';
-import { DETAIL_COLUMNS, restaurantQueries, type RestaurantDetail, type RestaurantPage } from './queries';
+import {
+  DETAIL_COLUMNS,
+  restaurantQueries,
+  type RestaurantDetail,
+  type RestaurantPage,
+} from './queries';
 
 export const updateRestaurantInputSchema = restaurantInputSchema;
 
@@ -55,9 +60,13 @@ export function useUpdateRestaurant({
       ];
       if (parsed.success) {
         const patch = { ...parsed.data, updated_at: new Date().toISOString() };
-        queryClient.setQueryData<RestaurantDetail>(detailKey, (old) => (old ? { ...old, ...patch } : old));
+        queryClient.setQueryData<RestaurantDetail>(detailKey, (old) =>
+          old ? { ...old, ...patch } : old,
+        );
         queryClient.setQueriesData<RestaurantPage>({ queryKey: listsKey }, (old) =>
-          old ? { ...old, rows: old.rows.map((row) => (row.id === id ? { ...row, ...patch } : row)) } : old,
+          old
+            ? { ...old, rows: old.rows.map((row) => (row.id === id ? { ...row, ...patch } : row)) }
+            : old,
         );
       }
       return { snapshot };

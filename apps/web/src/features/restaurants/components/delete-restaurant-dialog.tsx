@@ -2,7 +2,11 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { useToast } from '@/components/ui/toast';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
-import { DELETE_UNDO_WINDOW_MS, DeleteUndoneError, useDeleteRestaurant } from '../api/delete-restaurant';
+import {
+  DELETE_UNDO_WINDOW_MS,
+  DeleteUndoneError,
+  useDeleteRestaurant,
+} from '../api/delete-restaurant';
 
 type Props = {
   restaurant: { id: string; name: string } | null;
@@ -39,7 +43,12 @@ export function DeleteRestaurantDialog({ restaurant, onOpenChange, onConfirmed }
   const confirm = () => {
     if (!restaurant) return;
     const undo = new AbortController();
-    remove.mutate({ organisationId: organisation.id, id: restaurant.id, name: restaurant.name, undo: undo.signal });
+    remove.mutate({
+      organisationId: organisation.id,
+      id: restaurant.id,
+      name: restaurant.name,
+      undo: undo.signal,
+    });
     onOpenChange(false);
     onConfirmed?.();
     toast({

@@ -1,5 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
-import { ArrowLeft, ExternalLink, Globe, Mail, MapPin, Pencil, Phone, Trash2, UserRound } from 'lucide-react';
+import {
+  ArrowLeft,
+  ExternalLink,
+  Globe,
+  Mail,
+  MapPin,
+  Pencil,
+  Phone,
+  Trash2,
+  UserRound,
+} from 'lucide-react';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { Button } from '@/components/ui/button';
@@ -32,10 +42,23 @@ function BackLink() {
   );
 }
 
-function Card({ title, children, className }: { title: string; children: ReactNode; className?: string }) {
+function Card({
+  title,
+  children,
+  className,
+}: {
+  title: string;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
-    <section aria-label={title} className={`rounded-xl bg-white shadow-xs ring-1 ring-slate-200 ${className ?? ''}`}>
-      <h2 className="border-b border-slate-100 px-5 py-3 text-sm font-semibold text-slate-900">{title}</h2>
+    <section
+      aria-label={title}
+      className={`rounded-xl bg-white shadow-xs ring-1 ring-slate-200 ${className ?? ''}`}
+    >
+      <h2 className="border-b border-slate-100 px-5 py-3 text-sm font-semibold text-slate-900">
+        {title}
+      </h2>
       <div className="px-5 py-4">{children}</div>
     </section>
   );
@@ -84,7 +107,9 @@ export function RestaurantDetails({ id, reps, onEdit, onDelete }: Props) {
           <ErrorState
             title={notFound ? 'Restaurant not found' : "Couldn't load this restaurant"}
             message={getErrorMessage(query.error)}
-            {...(notFound ? {} : { onRetry: () => void query.refetch(), isRetrying: query.isFetching })}
+            {...(notFound
+              ? {}
+              : { onRetry: () => void query.refetch(), isRetrying: query.isFetching })}
           />
         </div>
       </div>
@@ -92,7 +117,9 @@ export function RestaurantDetails({ id, reps, onEdit, onDelete }: Props) {
   }
 
   const restaurant = query.data;
-  const rep = restaurant.assigned_sales_rep ? reps.find((r) => r.id === restaurant.assigned_sales_rep) : undefined;
+  const rep = restaurant.assigned_sales_rep
+    ? reps.find((r) => r.id === restaurant.assigned_sales_rep)
+    : undefined;
   const place = [restaurant.cuisine, restaurant.city].filter(Boolean).join(' · ');
 
   return (
@@ -100,7 +127,9 @@ export function RestaurantDetails({ id, reps, onEdit, onDelete }: Props) {
       <BackLink />
       <header className="flex flex-col gap-4 sm:flex-row sm:items-start sm:justify-between">
         <div className="min-w-0">
-          <h1 className="text-2xl font-semibold tracking-tight break-words text-slate-900">{restaurant.name}</h1>
+          <h1 className="text-2xl font-semibold tracking-tight break-words text-slate-900">
+            {restaurant.name}
+          </h1>
           {place ? <p className="mt-1 text-sm text-slate-600">{place}</p> : null}
           <div className="mt-3 flex flex-wrap gap-2">
             <StageBadge stage={restaurant.lead_stage} />
@@ -124,7 +153,9 @@ export function RestaurantDetails({ id, reps, onEdit, onDelete }: Props) {
         <div className="space-y-6 lg:col-span-2">
           <Card title="Notes">
             {restaurant.notes ? (
-              <p className="text-sm leading-6 whitespace-pre-wrap text-slate-800">{restaurant.notes}</p>
+              <p className="text-sm leading-6 whitespace-pre-wrap text-slate-800">
+                {restaurant.notes}
+              </p>
             ) : (
               <p className="text-sm text-slate-500">
                 No notes yet.{' '}
@@ -145,7 +176,10 @@ export function RestaurantDetails({ id, reps, onEdit, onDelete }: Props) {
               </Item>
               <Item label="Email" icon={<Mail className="size-4" aria-hidden />}>
                 {restaurant.contact_email ? (
-                  <a className="text-brand-700 hover:underline" href={`mailto:${restaurant.contact_email}`}>
+                  <a
+                    className="text-brand-700 hover:underline"
+                    href={`mailto:${restaurant.contact_email}`}
+                  >
                     {restaurant.contact_email}
                   </a>
                 ) : (
@@ -154,7 +188,10 @@ export function RestaurantDetails({ id, reps, onEdit, onDelete }: Props) {
               </Item>
               <Item label="Phone" icon={<Phone className="size-4" aria-hidden />}>
                 {restaurant.contact_phone ? (
-                  <a className="text-brand-700 hover:underline" href={`tel:${restaurant.contact_phone.replace(/[^\d+]/g, '')}`}>
+                  <a
+                    className="text-brand-700 hover:underline"
+                    href={`tel:${restaurant.contact_phone.replace(/[^\d+]/g, '')}`}
+                  >
                     {restaurant.contact_phone}
                   </a>
                 ) : (
@@ -203,12 +240,18 @@ export function RestaurantDetails({ id, reps, onEdit, onDelete }: Props) {
           <Card title="History">
             <dl>
               <Item label="Added">
-                <time dateTime={restaurant.created_at} title={formatDateTime(restaurant.created_at)}>
+                <time
+                  dateTime={restaurant.created_at}
+                  title={formatDateTime(restaurant.created_at)}
+                >
                   {formatDateTime(restaurant.created_at)}
                 </time>
               </Item>
               <Item label="Last updated">
-                <time dateTime={restaurant.updated_at} title={formatDateTime(restaurant.updated_at)}>
+                <time
+                  dateTime={restaurant.updated_at}
+                  title={formatDateTime(restaurant.updated_at)}
+                >
                   {formatRelative(restaurant.updated_at)}
                 </time>
               </Item>

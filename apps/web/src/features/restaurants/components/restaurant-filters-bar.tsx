@@ -1,4 +1,9 @@
-import { leadStageLabels, leadStages, leadWarmthLabels, leadWarmths } from '@forkflow/domain/restaurants';
+import {
+  leadStageLabels,
+  leadStages,
+  leadWarmthLabels,
+  leadWarmths,
+} from '@forkflow/domain/restaurants';
 import { Search, X } from 'lucide-react';
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
@@ -36,14 +41,26 @@ function FilterSelect({
       <label htmlFor={id} className="sr-only">
         {label}
       </label>
-      <Select id={id} value={value} onChange={(event) => onChange(event.target.value)} className="h-9 min-w-0">
+      <Select
+        id={id}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        className="h-9 min-w-0"
+      >
         {children}
       </Select>
     </div>
   );
 }
 
-export function RestaurantFiltersBar({ filters, setFilters, hasFilters, clearFilters, reps, currentUserId }: Props) {
+export function RestaurantFiltersBar({
+  filters,
+  setFilters,
+  hasFilters,
+  clearFilters,
+  reps,
+  currentUserId,
+}: Props) {
   const searchId = useId();
   const [text, setText] = useState(filters.q);
   const debounced = useDebouncedValue(text, SEARCH_DEBOUNCE_MS);
@@ -77,7 +94,10 @@ export function RestaurantFiltersBar({ filters, setFilters, hasFilters, clearFil
         <label htmlFor={searchId} className="sr-only">
           Search restaurants
         </label>
-        <Search className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-slate-400" aria-hidden />
+        <Search
+          className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-slate-400"
+          aria-hidden
+        />
         <Input
           id={searchId}
           type="search"
@@ -98,7 +118,9 @@ export function RestaurantFiltersBar({ filters, setFilters, hasFilters, clearFil
         <FilterSelect
           label="Lead stage"
           value={filters.stage ?? ''}
-          onChange={(value) => setFilters({ stage: restaurantFiltersSchema.shape.stage.parse(value || undefined) })}
+          onChange={(value) =>
+            setFilters({ stage: restaurantFiltersSchema.shape.stage.parse(value || undefined) })
+          }
         >
           <option value="">All stages</option>
           {leadStages.map((stage) => (
@@ -110,7 +132,9 @@ export function RestaurantFiltersBar({ filters, setFilters, hasFilters, clearFil
         <FilterSelect
           label="Warmth"
           value={filters.warmth ?? ''}
-          onChange={(value) => setFilters({ warmth: restaurantFiltersSchema.shape.warmth.parse(value || undefined) })}
+          onChange={(value) =>
+            setFilters({ warmth: restaurantFiltersSchema.shape.warmth.parse(value || undefined) })
+          }
         >
           <option value="">Any warmth</option>
           {leadWarmths.map((warmth) => (
@@ -122,7 +146,9 @@ export function RestaurantFiltersBar({ filters, setFilters, hasFilters, clearFil
         <FilterSelect
           label="Assigned rep"
           value={filters.rep ?? ''}
-          onChange={(value) => setFilters({ rep: restaurantFiltersSchema.shape.rep.parse(value || undefined) })}
+          onChange={(value) =>
+            setFilters({ rep: restaurantFiltersSchema.shape.rep.parse(value || undefined) })
+          }
         >
           <option value="">All reps</option>
           {reps.map((rep) => (
@@ -135,13 +161,20 @@ export function RestaurantFiltersBar({ filters, setFilters, hasFilters, clearFil
         <FilterSelect
           label="Sort by"
           value={filters.sort}
-          onChange={(value) => setFilters({ sort: restaurantFiltersSchema.shape.sort.parse(value) })}
+          onChange={(value) =>
+            setFilters({ sort: restaurantFiltersSchema.shape.sort.parse(value) })
+          }
         >
           <option value="updated">Last updated</option>
           <option value="name">Name A–Z</option>
         </FilterSelect>
         {hasFilters ? (
-          <Button variant="ghost" size="sm" onClick={clearFilters} className="col-span-2 sm:col-span-1">
+          <Button
+            variant="ghost"
+            size="sm"
+            onClick={clearFilters}
+            className="col-span-2 sm:col-span-1"
+          >
             <X className="size-4" aria-hidden />
             Clear filters
           </Button>

@@ -46,7 +46,10 @@ function CreateRestaurantBody({
     organisationId: organisation.id,
     mutationConfig: {
       onSuccess: (restaurant) => {
-        toast({ title: 'Restaurant added', description: `${restaurant.name} is now in your list.` });
+        toast({
+          title: 'Restaurant added',
+          description: `${restaurant.name} is now in your list.`,
+        });
         onDone();
         onCreated?.(restaurant);
       },
@@ -72,8 +75,16 @@ export function EditRestaurantDialog({
   restaurantId,
 }: DialogProps & { restaurantId: string | null }) {
   return (
-    <Dialog open={open && restaurantId !== null} onOpenChange={onOpenChange} title="Edit restaurant" size="lg" bare>
-      {restaurantId ? <EditRestaurantBody id={restaurantId} reps={reps} onDone={() => onOpenChange(false)} /> : null}
+    <Dialog
+      open={open && restaurantId !== null}
+      onOpenChange={onOpenChange}
+      title="Edit restaurant"
+      size="lg"
+      bare
+    >
+      {restaurantId ? (
+        <EditRestaurantBody id={restaurantId} reps={reps} onDone={() => onOpenChange(false)} />
+      ) : null}
     </Dialog>
   );
 }

@@ -30,7 +30,9 @@ type RestaurantFormProps = {
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
     <fieldset className="space-y-4">
-      <legend className="mb-3 text-xs font-semibold tracking-wide text-slate-500 uppercase">{title}</legend>
+      <legend className="mb-3 text-xs font-semibold tracking-wide text-slate-500 uppercase">
+        {title}
+      </legend>
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">{children}</div>
     </fieldset>
   );
@@ -80,36 +82,63 @@ export function RestaurantForm({
 
         <Section title="Restaurant">
           <Field label="Name" error={errors.name?.message} required className="sm:col-span-2">
-            {(control) => <Input {...control} {...form.register('name')} autoFocus autoComplete="off" />}
+            {(control) => (
+              <Input {...control} {...form.register('name')} autoFocus autoComplete="off" />
+            )}
           </Field>
           <Field label="Cuisine" error={errors.cuisine?.message}>
-            {(control) => <Input {...control} {...form.register('cuisine')} placeholder="e.g. Italian" />}
+            {(control) => (
+              <Input {...control} {...form.register('cuisine')} placeholder="e.g. Italian" />
+            )}
           </Field>
           <Field label="City" error={errors.city?.message}>
-            {(control) => <Input {...control} {...form.register('city')} autoComplete="address-level2" />}
+            {(control) => (
+              <Input {...control} {...form.register('city')} autoComplete="address-level2" />
+            )}
           </Field>
           <Field label="Address" error={errors.address?.message} className="sm:col-span-2">
-            {(control) => <Input {...control} {...form.register('address')} autoComplete="street-address" />}
+            {(control) => (
+              <Input {...control} {...form.register('address')} autoComplete="street-address" />
+            )}
           </Field>
         </Section>
 
         <Section title="Contact">
           <Field label="Contact name" error={errors.contact_name?.message}>
-            {(control) => <Input {...control} {...form.register('contact_name')} autoComplete="off" />}
+            {(control) => (
+              <Input {...control} {...form.register('contact_name')} autoComplete="off" />
+            )}
           </Field>
           <Field label="Contact email" error={errors.contact_email?.message}>
             {(control) => (
-              <Input {...control} {...form.register('contact_email')} type="email" inputMode="email" autoComplete="off" />
+              <Input
+                {...control}
+                {...form.register('contact_email')}
+                type="email"
+                inputMode="email"
+                autoComplete="off"
+              />
             )}
           </Field>
           <Field label="Contact phone" error={errors.contact_phone?.message}>
             {(control) => (
-              <Input {...control} {...form.register('contact_phone')} type="tel" inputMode="tel" autoComplete="off" />
+              <Input
+                {...control}
+                {...form.register('contact_phone')}
+                type="tel"
+                inputMode="tel"
+                autoComplete="off"
+              />
             )}
           </Field>
           <Field label="Website" error={errors.website?.message}>
             {(control) => (
-              <Input {...control} {...form.register('website')} inputMode="url" placeholder="harbourbistro.com" />
+              <Input
+                {...control}
+                {...form.register('website')}
+                inputMode="url"
+                placeholder="harbourbistro.com"
+              />
             )}
           </Field>
         </Section>

@@ -30,7 +30,16 @@ type Props = {
   onDelete: (restaurant: RestaurantListItem) => void;
 };
 
-export function RestaurantsList({ filters, setFilters, hasFilters, clearFilters, reps, onAdd, onEdit, onDelete }: Props) {
+export function RestaurantsList({
+  filters,
+  setFilters,
+  hasFilters,
+  clearFilters,
+  reps,
+  onAdd,
+  onEdit,
+  onDelete,
+}: Props) {
   const organisation = useCurrentOrganisation();
   const query = useQuery(restaurantQueries.list(organisation.id, filters));
   const { data } = query;
@@ -96,14 +105,26 @@ export function RestaurantsList({ filters, setFilters, hasFilters, clearFilters,
   return (
     <div>
       {query.isError ? (
-        <p role="alert" className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900">
+        <p
+          role="alert"
+          className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900"
+        >
           Couldn’t refresh: {getErrorMessage(query.error)}{' '}
-          <button type="button" className="font-medium underline" onClick={() => void query.refetch()}>
+          <button
+            type="button"
+            className="font-medium underline"
+            onClick={() => void query.refetch()}
+          >
             Try again
           </button>
         </p>
       ) : null}
-      <div className={cn('overflow-x-auto transition-opacity', query.isPlaceholderData && 'opacity-60')}>
+      <div
+        className={cn(
+          'overflow-x-auto transition-opacity',
+          query.isPlaceholderData && 'opacity-60',
+        )}
+      >
         <table className="w-full text-left text-sm" aria-busy={query.isFetching || undefined}>
           <caption className="sr-only">Restaurants</caption>
           <thead className="border-b border-slate-200 bg-slate-50/80 text-xs font-medium text-slate-500">
@@ -133,7 +154,9 @@ export function RestaurantsList({ filters, setFilters, hasFilters, clearFilters,
           </thead>
           <tbody className="divide-y divide-slate-100">
             {data.rows.map((restaurant) => {
-              const rep = restaurant.assigned_sales_rep ? repsById.get(restaurant.assigned_sales_rep) : undefined;
+              const rep = restaurant.assigned_sales_rep
+                ? repsById.get(restaurant.assigned_sales_rep)
+                : undefined;
               const place = [restaurant.city, restaurant.cuisine].filter(Boolean).join(' · ');
               return (
                 <tr key={restaurant.id} className="group hover:bg-slate-50/70">
@@ -152,7 +175,9 @@ export function RestaurantsList({ filters, setFilters, hasFilters, clearFilters,
                   </td>
                   <td className="hidden max-w-56 px-4 py-3 lg:table-cell">
                     <p className="truncate text-slate-800">{restaurant.contact_name ?? '—'}</p>
-                    <p className="truncate text-slate-500">{restaurant.contact_email ?? restaurant.contact_phone ?? ''}</p>
+                    <p className="truncate text-slate-500">
+                      {restaurant.contact_email ?? restaurant.contact_phone ?? ''}
+                    </p>
                   </td>
                   <td className="hidden px-4 py-3 md:table-cell">
                     <StageBadge stage={restaurant.lead_stage} />
@@ -176,11 +201,18 @@ export function RestaurantsList({ filters, setFilters, hasFilters, clearFilters,
                     )}
                   </td>
                   <td className="hidden px-4 py-3 whitespace-nowrap text-slate-500 xl:table-cell">
-                    <time dateTime={restaurant.updated_at}>{formatRelative(restaurant.updated_at)}</time>
+                    <time dateTime={restaurant.updated_at}>
+                      {formatRelative(restaurant.updated_at)}
+                    </time>
                   </td>
                   <td className="py-3 pr-2 pl-0 text-right whitespace-nowrap sm:pr-5 sm:pl-4">
                     <div className="flex justify-end gap-0.5 opacity-100 lg:opacity-60 lg:group-focus-within:opacity-100 lg:group-hover:opacity-100">
-                      <Button variant="ghost" size="icon" aria-label={`Edit ${restaurant.name}`} onClick={() => onEdit(restaurant)}>
+                      <Button
+                        variant="ghost"
+                        size="icon"
+                        aria-label={`Edit ${restaurant.name}`}
+                        onClick={() => onEdit(restaurant)}
+                      >
                         <Pencil className="size-4" aria-hidden />
                       </Button>
                       <Button

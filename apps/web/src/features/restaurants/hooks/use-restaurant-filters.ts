@@ -4,7 +4,9 @@ import { parseRestaurantFilters, type RestaurantFilters } from '../api/queries';
 
 const defaults: RestaurantFilters = { q: '', sort: 'updated', page: 1 };
 
-export type RestaurantFiltersPatch = Partial<{ [K in keyof RestaurantFilters]: RestaurantFilters[K] | undefined }>;
+export type RestaurantFiltersPatch = Partial<{
+  [K in keyof RestaurantFilters]: RestaurantFilters[K] | undefined;
+}>;
 
 /**
  * Filters and page live in the URL so reload, links and Back all work. Changing a

@@ -6,7 +6,11 @@ import type { Rep } from '../../types';
 import { RestaurantForm } from '../restaurant-form';
 
 const reps: Rep[] = [
-  { id: '10000000-0000-4000-8000-000000000001', name: 'Olivia Owner', email: 'owner@forkflow.test' },
+  {
+    id: '10000000-0000-4000-8000-000000000001',
+    name: 'Olivia Owner',
+    email: 'owner@forkflow.test',
+  },
   { id: '10000000-0000-4000-8000-000000000002', name: 'Remy Rep', email: 'rep@forkflow.test' },
 ];
 
@@ -72,9 +76,15 @@ describe('RestaurantForm', () => {
     await user.type(screen.getByLabelText('Website'), 'not a site');
     await user.click(screen.getByRole('button', { name: 'Add restaurant' }));
 
-    expect(screen.getByLabelText('Contact email')).toHaveAccessibleDescription('Enter a valid email address');
-    expect(screen.getByLabelText('Contact phone')).toHaveAccessibleDescription('Enter a valid phone number');
-    expect(screen.getByLabelText('Website')).toHaveAccessibleDescription('Enter a web address, like harbourbistro.com');
+    expect(screen.getByLabelText('Contact email')).toHaveAccessibleDescription(
+      'Enter a valid email address',
+    );
+    expect(screen.getByLabelText('Contact phone')).toHaveAccessibleDescription(
+      'Enter a valid phone number',
+    );
+    expect(screen.getByLabelText('Website')).toHaveAccessibleDescription(
+      'Enter a web address, like harbourbistro.com',
+    );
     expect(screen.getByLabelText(/^Name/)).not.toHaveAttribute('aria-invalid', 'true');
     expect(onSubmit).not.toHaveBeenCalled();
   });

@@ -2,7 +2,11 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { postgrestResponse, renderWithProviders, testOrganisation } from '@/testing/test-utils';
-import { parseRestaurantFilters, type RestaurantFilters, type RestaurantListItem } from '../../api/queries';
+import {
+  parseRestaurantFilters,
+  type RestaurantFilters,
+  type RestaurantListItem,
+} from '../../api/queries';
 import { RestaurantsList } from '../restaurants-list';
 
 const row = (overrides: Partial<RestaurantListItem> = {}): RestaurantListItem => ({
@@ -66,7 +70,9 @@ describe('RestaurantsList', () => {
     fetchMock.mockResolvedValue(postgrestResponse([], { total: 0 }));
     const { user, clearFilters } = renderList({ q: 'zzzz', stage: 'won' });
 
-    expect(await screen.findByRole('heading', { name: 'No restaurants match' })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('heading', { name: 'No restaurants match' }),
+    ).toBeInTheDocument();
     expect(screen.queryByText('No restaurants yet — add your first')).not.toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Clear filters' }));
     expect(clearFilters).toHaveBeenCalledTimes(1);
@@ -74,12 +80,17 @@ describe('RestaurantsList', () => {
 
   it('shows an error with a retry that recovers', async () => {
     fetchMock.mockResolvedValueOnce(
-      postgrestResponse({ code: 'XX000', message: 'database is on fire', details: null, hint: null }, { status: 400 }),
+      postgrestResponse(
+        { code: 'XX000', message: 'database is on fire', details: null, hint: null },
+        { status: 400 },
+      ),
     );
     const { user } = renderList();
 
     const alert = await screen.findByRole('alert');
-    expect(within(alert).getByRole('heading', { name: "Couldn't load restaurants" })).toBeInTheDocument();
+    expect(
+      within(alert).getByRole('heading', { name: "Couldn't load restaurants" }),
+    ).toBeInTheDocument();
     expect(within(alert).getByText('database is on fire')).toBeInTheDocument();
 
     fetchMock.mockResolvedValueOnce(postgrestResponse([row()], { total: 1 }));
@@ -92,26 +103,35 @@ describe('RestaurantsList', () => {
   it('explains a network failure in plain words', async () => {
     fetchMock.mockRejectedValue(new TypeError('Failed to fetch'));
     renderList();
-    expect(await screen.findByText("Can't reach the server. Check your connection and try again.")).toBeInTheDocument();
+    expect(
+      await screen.findByText("Can't reach the server. Check your connection and try again."),
+    ).toBeInTheDocument();
   });
 
   it('lists rows with row actions and a page summary', async () => {
     fetchMock.mockResolvedValue(
-      postgrestResponse([row(), row({ id: '20000000-0000-4000-8000-000000000002', name: 'The Golden Wok' })], {
-        total: 2,
-      }),
+      postgrestResponse(
+        [row(), row({ id: '20000000-0000-4000-8000-000000000002', name: 'The Golden Wok' })],
+        {
+          total: 2,
+        },
+      ),
     );
     const { user, onEdit, onDelete } = renderList();
 
     const link = await screen.findByRole('link', { name: 'The Golden Wok' });
     expect(link).toHaveAttribute('href', '/restaurants/20000000-0000-4000-8000-000000000002');
-    expect(screen.getByRole('navigation', { name: 'Pagination' })).toHaveTextContent('Showing 1–2 of 2');
+    expect(screen.getByRole('navigation', { name: 'Pagination' })).toHaveTextContent(
+      'Showing 1–2 of 2',
+    );
     expect(screen.getByRole('button', { name: 'Next' })).toBeDisabled();
 
     await user.click(screen.getByRole('button', { name: 'Edit The Golden Wok' }));
     expect(onEdit).toHaveBeenCalledWith(expect.objectContaining({ name: 'The Golden Wok' }));
     await user.click(screen.getByRole('button', { name: "Delete Luigi's Pizza Kitchen" }));
-    expect(onDelete).toHaveBeenCalledWith(expect.objectContaining({ name: "Luigi's Pizza Kitchen" }));
+    expect(onDelete).toHaveBeenCalledWith(
+      expect.objectContaining({ name: "Luigi's Pizza Kitchen" }),
+    );
   });
 
   it('asks the server for one page of this organisation, searched and filtered', async () => {
