@@ -6,10 +6,17 @@ const fn = (name: string, init: RequestInit = {}) => fetch(`${env.url}/functions
 async function signedInToken(): Promise<{ token: string; userId: string }> {
   const email = `fn-${crypto.randomUUID()}@forkflow.test`;
   const admin = serviceClient();
-  const { data: created, error } = await admin.auth.admin.createUser({ email, password: 'password123', email_confirm: true });
+  const { data: created, error } = await admin.auth.admin.createUser({
+    email,
+    password: 'password123',
+    email_confirm: true,
+  });
   if (error) throw error;
   const client = createTestClient();
-  const { data, error: signInError } = await client.auth.signInWithPassword({ email, password: 'password123' });
+  const { data, error: signInError } = await client.auth.signInWithPassword({
+    email,
+    password: 'password123',
+  });
   if (signInError || !data.session) throw signInError ?? new Error('no session');
   return { token: data.session.access_token, userId: created.user.id };
 }
@@ -49,7 +56,9 @@ describe('edge functions through the gateway', () => {
   });
 
   it('an unknown function is a 404', async () => {
-    const res = await fn('no-such-function', { headers: { Authorization: `Bearer ${env.anonKey}` } });
+    const res = await fn('no-such-function', {
+      headers: { Authorization: `Bearer ${env.anonKey}` },
+    });
     expect(res.status).toBe(404);
   });
 

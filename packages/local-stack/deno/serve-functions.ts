@@ -16,11 +16,19 @@ let importQueue: Promise<unknown> = Promise.resolve();
 const realServe = Deno.serve.bind(Deno);
 // deno-lint-ignore no-explicit-any
 (Deno as any).serve = (...args: unknown[]) => {
-  const handler = args.find((a) => typeof a === 'function') ??
+  const handler =
+    args.find((a) => typeof a === 'function') ??
     (args[0] as { handler?: Handler } | undefined)?.handler;
-  if (!capture || typeof handler !== 'function') throw new Error('Deno.serve called outside a function import');
+  if (!capture || typeof handler !== 'function')
+    throw new Error('Deno.serve called outside a function import');
   capture(handler as Handler);
-  return { finished: new Promise(() => {}), shutdown: async () => {}, ref() {}, unref() {}, addr: { hostname: '127.0.0.1', port, transport: 'tcp' } };
+  return {
+    finished: new Promise(() => {}),
+    shutdown: async () => {},
+    ref() {},
+    unref() {},
+    addr: { hostname: '127.0.0.1', port, transport: 'tcp' },
+  };
 };
 
 function load(name: string): Promise<Handler> {
@@ -57,21 +65,29 @@ function exists(name: string): boolean {
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
-realServe({ port, hostname: '127.0.0.1', onListen: () => console.log(`functions listening on ${port}`) }, async (req) => {
-  const name = new URL(req.url).pathname.split('/')[1] ?? '';
-  if (name === '_health') return json(200, { ok: true });
-  if (!exists(name)) return json(404, { error: { code: 'function_not_found', message: `no function named ${name}` } });
-  let handler: Handler;
-  try {
-    handler = await load(name);
-  } catch (err) {
-    console.error(`[functions] ${name} failed to load`, err);
-    return json(500, { error: { code: 'function_boot_error', message: `function ${name} failed to start` } });
-  }
-  try {
-    return await handler(req);
-  } catch (err) {
-    console.error(`[functions] ${name} threw`, err);
-    return json(500, { error: { code: 'internal_error', message: 'the function failed' } });
-  }
-});
+realServe(
+  { port, hostname: '127.0.0.1', onListen: () => console.log(`functions listening on ${port}`) },
+  async (req) => {
+    const name = new URL(req.url).pathname.split('/')[1] ?? '';
+    if (name === '_health') return json(200, { ok: true });
+    if (!exists(name))
+      return json(404, {
+        error: { code: 'function_not_found', message: `no function named ${name}` },
+      });
+    let handler: Handler;
+    try {
+      handler = await load(name);
+    } catch (err) {
+      console.error(`[functions] ${name} failed to load`, err);
+      return json(500, {
+        error: { code: 'function_boot_error', message: `function ${name} failed to start` },
+      });
+    }
+    try {
+      return await handler(req);
+    } catch (err) {
+      console.error(`[functions] ${name} threw`, err);
+      return json(500, { error: { code: 'internal_error', message: 'the function failed' } });
+    }
+  },
+);

@@ -50,7 +50,8 @@ async function main(): Promise<number> {
       const ports = values.ports === 'auto' ? await freePorts() : DEV_PORTS;
       const info = await startDaemon({ dir, ports, reset: values.reset ?? false, watch: false });
       printStatus(info, values.output ?? 'pretty');
-      if (values.output === 'pretty') console.log(`\nstarted in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      if (values.output === 'pretty')
+        console.log(`\nstarted in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return 0;
     }
     case 'stop': {
@@ -82,7 +83,9 @@ async function main(): Promise<number> {
     case 'test':
       return runTests(rest);
     default:
-      console.error('usage: stack <start [--reset] [--ports auto] [--dir D] | stop | status [-o env|json] | gen-types | dev | test>');
+      console.error(
+        'usage: stack <start [--reset] [--ports auto] [--dir D] | stop | status [-o env|json] | gen-types | dev | test>',
+      );
       return 2;
   }
 }

@@ -31,14 +31,20 @@ export function readState(dir: string): StackInfo | undefined {
 }
 
 /** Starts the stack as a detached background process and waits until it is healthy. */
-export async function startDaemon(options: { dir: string; ports: Ports; reset: boolean; watch: boolean }): Promise<StackInfo> {
+export async function startDaemon(options: {
+  dir: string;
+  ports: Ports;
+  reset: boolean;
+  watch: boolean;
+}): Promise<StackInfo> {
   const running = readState(options.dir);
   if (running) return running;
   await stopDaemon(options.dir); // leftovers of a crashed run, if any
   if (options.reset) rmSync(options.dir, { recursive: true, force: true });
 
   for (const [name, port] of Object.entries(options.ports)) {
-    if (!(await isPortFree(port))) throw new Error(`port ${port} (${name}) is in use: is another stack running?`);
+    if (!(await isPortFree(port)))
+      throw new Error(`port ${port} (${name}) is in use: is another stack running?`);
   }
 
   mkdirSync(join(options.dir, 'logs'), { recursive: true });
@@ -47,7 +53,15 @@ export async function startDaemon(options: { dir: string; ports: Ports; reset: b
   const tsx = pathToFileURL(require.resolve('tsx/esm')).href;
   const child = spawn(
     process.execPath,
-    ['--import', tsx, daemon, options.dir, JSON.stringify(options.ports), 'false', String(options.watch)],
+    [
+      '--import',
+      tsx,
+      daemon,
+      options.dir,
+      JSON.stringify(options.ports),
+      'false',
+      String(options.watch),
+    ],
     { detached: true, stdio: ['ignore', out, out], env: process.env },
   );
   child.unref();
@@ -58,8 +72,10 @@ export async function startDaemon(options: { dir: string; ports: Ports; reset: b
   for (;;) {
     const info = readState(options.dir);
     if (info) return info;
-    if (existsSync(errorFile)) throw new Error(`stack failed to start:\n${readFileSync(errorFile, 'utf8')}`);
-    if (child.exitCode !== null) throw new Error(`stack exited early; see ${join(options.dir, 'logs', 'stack.log')}`);
+    if (existsSync(errorFile))
+      throw new Error(`stack failed to start:\n${readFileSync(errorFile, 'utf8')}`);
+    if (child.exitCode !== null)
+      throw new Error(`stack exited early; see ${join(options.dir, 'logs', 'stack.log')}`);
     if (Date.now() > deadline) throw new Error('timed out waiting for the stack to start');
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -95,7 +111,11 @@ export async function stopDaemon(dir: string): Promise<boolean> {
   return true;
 }
 
-async function signalAndWait(pids: number[], signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
+async function signalAndWait(
+  pids: number[],
+  signal: NodeJS.Signals,
+  timeoutMs: number,
+): Promise<void> {
   for (const pid of pids) {
     try {
       process.kill(pid, signal);
@@ -104,5 +124,6 @@ async function signalAndWait(pids: number[], signal: NodeJS.Signals, timeoutMs: 
     }
   }
   const deadline = Date.now() + timeoutMs;
-  while (pids.some(isOurProcess) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  while (pids.some(isOurProcess) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
 }

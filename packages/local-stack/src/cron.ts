@@ -23,7 +23,10 @@ export function startCron(options: CronOptions): { stop(): void } {
       running = true;
       fetch(`${options.apiUrl}/functions/v1/${job.functionName}`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${options.serviceRoleKey}`, 'content-type': 'application/json' },
+        headers: {
+          authorization: `Bearer ${options.serviceRoleKey}`,
+          'content-type': 'application/json',
+        },
         body: JSON.stringify({ source: 'cron' }),
       })
         .then((res) => res.body?.cancel())

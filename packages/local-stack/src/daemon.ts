@@ -22,7 +22,10 @@ try {
     cronIntervalSeconds: Number(process.env.STACK_CRON_INTERVAL_SECONDS ?? 5),
     log,
   });
-  writeFileSync(stateFile, JSON.stringify({ ...stack.info, pids: { stack: process.pid, ...stack.info.pids } }, null, 2));
+  writeFileSync(
+    stateFile,
+    JSON.stringify({ ...stack.info, pids: { stack: process.pid, ...stack.info.pids } }, null, 2),
+  );
   log(`ready at ${stack.info.apiUrl}`);
 
   let stopping = false;

@@ -20,12 +20,16 @@ async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>)
  * created by an older checkout picks up bootstrap changes.
  */
 export async function applyBootstrap(dbUrl: string, authenticatorPassword: string): Promise<void> {
-  const files = readdirSync(bootstrapDir).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(bootstrapDir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   await withClient(dbUrl, async (client) => {
     for (const file of files) {
       await client.query(readFileSync(join(bootstrapDir, file), 'utf8'));
     }
-    await client.query(`alter role authenticator with password ${client.escapeLiteral(authenticatorPassword)}`);
+    await client.query(
+      `alter role authenticator with password ${client.escapeLiteral(authenticatorPassword)}`,
+    );
   });
 }
 

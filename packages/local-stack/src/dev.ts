@@ -12,7 +12,8 @@ const webDir = join(repoRoot, 'apps/web');
 /** Which Supabase the dashboard talks to: a real one if the environment names it. */
 async function backend(dir: string): Promise<{ url: string; anonKey: string; ownStack: boolean }> {
   const { SUPABASE_URL, SUPABASE_ANON_KEY } = process.env;
-  if (SUPABASE_URL && SUPABASE_ANON_KEY) return { url: SUPABASE_URL, anonKey: SUPABASE_ANON_KEY, ownStack: false };
+  if (SUPABASE_URL && SUPABASE_ANON_KEY)
+    return { url: SUPABASE_URL, anonKey: SUPABASE_ANON_KEY, ownStack: false };
   const wasRunning = readState(dir) !== undefined;
   console.log(wasRunning ? 'using the running local stack' : 'starting the local stack…');
   const info = await startDaemon({ dir, ports: DEV_PORTS, reset: false, watch: true });
@@ -23,14 +24,21 @@ async function backend(dir: string): Promise<{ url: string; anonKey: string; own
 export async function runDev(dir: string): Promise<number> {
   const api = await backend(dir);
   const viteBin = createRequire(join(webDir, 'package.json')).resolve('vite/bin/vite.js');
-  const vite = spawn(process.execPath, [viteBin, '--host', '127.0.0.1', '--port', String(WEB_PORT), '--strictPort'], {
-    cwd: webDir,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, VITE_SUPABASE_URL: api.url, VITE_SUPABASE_ANON_KEY: api.anonKey },
-  });
+  const vite = spawn(
+    process.execPath,
+    [viteBin, '--host', '127.0.0.1', '--port', String(WEB_PORT), '--strictPort'],
+    {
+      cwd: webDir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, VITE_SUPABASE_URL: api.url, VITE_SUPABASE_ANON_KEY: api.anonKey },
+    },
+  );
   const dashboard = `http://127.0.0.1:${WEB_PORT}`;
-  await waitFor('the dashboard dev server', async () => (await fetch(dashboard)).ok, 60_000, () =>
-    vite.exitCode !== null ? 'vite exited' : undefined,
+  await waitFor(
+    'the dashboard dev server',
+    async () => (await fetch(dashboard)).ok,
+    60_000,
+    () => (vite.exitCode !== null ? 'vite exited' : undefined),
   );
 
   console.log(`

@@ -25,7 +25,13 @@ function readEnvFile(): Record<string, string> {
     .filter((line) => line && !line.startsWith('#') && line.includes('='))
     .map((line) => {
       const i = line.indexOf('=');
-      return [line.slice(0, i).trim(), line.slice(i + 1).trim().replace(/^['"]|['"]$/g, '')] as const;
+      return [
+        line.slice(0, i).trim(),
+        line
+          .slice(i + 1)
+          .trim()
+          .replace(/^['"]|['"]$/g, ''),
+      ] as const;
     });
   return Object.fromEntries(entries);
 }

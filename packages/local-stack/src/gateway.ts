@@ -1,8 +1,14 @@
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { supabaseDir } from './paths.ts';
-import { verifyHs256 } from './jwt.ts';
+import { verifyJwt } from './auth/tokens.ts';
 
 type AuthHandler = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>;
 
@@ -19,7 +25,8 @@ const CORS_HEADERS: Record<string, string> = {
   'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD',
   'access-control-allow-headers':
     'authorization, x-client-info, apikey, content-type, content-profile, accept-profile, prefer, range, x-supabase-api-version, idempotency-key',
-  'access-control-expose-headers': 'content-range, content-location, x-total-count, x-supabase-api-version, link',
+  'access-control-expose-headers':
+    'content-range, content-location, x-total-count, x-supabase-api-version, link',
   'access-control-max-age': '3600',
 };
 
@@ -52,17 +59,31 @@ function bearer(req: IncomingMessage): string | undefined {
   return header?.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : undefined;
 }
 
-function proxy(req: IncomingMessage, res: ServerResponse, port: number, path: string, addCors: boolean): void {
-  const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: `127.0.0.1:${port}` };
+function proxy(
+  req: IncomingMessage,
+  res: ServerResponse,
+  port: number,
+  path: string,
+  addCors: boolean,
+): void {
+  const headers: Record<string, string | string[] | undefined> = {
+    ...req.headers,
+    host: `127.0.0.1:${port}`,
+  };
   // supabase-js sends the key in `apikey`; Kong lets it stand in for a missing Authorization.
-  if (!headers.authorization && typeof headers.apikey === 'string') headers.authorization = `Bearer ${headers.apikey}`;
-  const upstream = request({ host: '127.0.0.1', port, method: req.method, path, headers }, (upstreamRes) => {
-    const responseHeaders = { ...upstreamRes.headers, ...(addCors ? CORS_HEADERS : {}) };
-    res.writeHead(upstreamRes.statusCode ?? 502, responseHeaders);
-    upstreamRes.pipe(res);
-  });
+  if (!headers.authorization && typeof headers.apikey === 'string')
+    headers.authorization = `Bearer ${headers.apikey}`;
+  const upstream = request(
+    { host: '127.0.0.1', port, method: req.method, path, headers },
+    (upstreamRes) => {
+      const responseHeaders = { ...upstreamRes.headers, ...(addCors ? CORS_HEADERS : {}) };
+      res.writeHead(upstreamRes.statusCode ?? 502, responseHeaders);
+      upstreamRes.pipe(res);
+    },
+  );
   upstream.on('error', (err) => {
-    if (!res.headersSent) sendJson(res, 502, { error: { code: 'bad_gateway', message: err.message } });
+    if (!res.headersSent)
+      sendJson(res, 502, { error: { code: 'bad_gateway', message: err.message } });
     else res.destroy();
   });
   req.pipe(upstream);
@@ -88,7 +109,8 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
       }
       for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
       options.auth(req, res, rest).catch((err: unknown) => {
-        if (!res.headersSent) sendJson(res, 500, { code: 500, error_code: 'unexpected_failure', msg: String(err) });
+        if (!res.headersSent)
+          sendJson(res, 500, { code: 500, error_code: 'unexpected_failure', msg: String(err) });
       });
       return;
     }
@@ -96,14 +118,19 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
     if (prefix === '/functions/v1') {
       const name = rest.split(/[/?]/)[1] ?? '';
       // Preflight goes to the function itself: on Supabase, functions answer CORS themselves.
-      if (req.method !== 'OPTIONS' && !openFunctions.has(name)) {
-        const token = bearer(req);
-        if (!token || !verifyHs256(token, options.jwtSecret)) {
-          sendJson(res, 401, { code: 401, message: 'Invalid JWT' });
-          return;
-        }
-      }
-      proxy(req, res, options.functionsPort, rest, false);
+      const token = bearer(req);
+      const needsJwt = req.method !== 'OPTIONS' && !openFunctions.has(name);
+      const verified =
+        needsJwt && token
+          ? verifyJwt(token, options.jwtSecret).then(
+              () => true,
+              () => false,
+            )
+          : Promise.resolve(!needsJwt);
+      void verified.then((ok) => {
+        if (ok) proxy(req, res, options.functionsPort, rest, false);
+        else sendJson(res, 401, { code: 401, message: 'Invalid JWT' });
+      });
       return;
     }
 

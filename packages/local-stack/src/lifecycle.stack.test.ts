@@ -12,10 +12,14 @@ const dir = mkdtempSync(join(tmpdir(), 'forkflow-lifecycle-'));
 chmodSync(dir, 0o755);
 
 const stack = (...args: string[]) =>
-  exec(process.execPath, ['--import', 'tsx', join(repoRoot, 'packages/local-stack/src/cli.ts'), ...args, '--dir', dir], {
-    cwd: repoRoot,
-    timeout: 240_000,
-  });
+  exec(
+    process.execPath,
+    ['--import', 'tsx', join(repoRoot, 'packages/local-stack/src/cli.ts'), ...args, '--dir', dir],
+    {
+      cwd: repoRoot,
+      timeout: 240_000,
+    },
+  );
 
 function parseEnv(text: string): Record<string, string> {
   return Object.fromEntries(
@@ -46,8 +50,11 @@ describe('pnpm stack start/stop', () => {
   it('start prints the connection variables like `supabase status -o env`', async () => {
     const { stdout } = await stack('start', '--ports', 'auto', '-o', 'env');
     const vars = parseEnv(stdout);
-    for (const key of ['API_URL', 'ANON_KEY', 'SERVICE_ROLE_KEY', 'DB_URL', 'JWT_SECRET']) expect(vars[key]).toBeTruthy();
-    const health = await fetch(`${vars.API_URL}/rest/v1/`, { headers: { apikey: vars.ANON_KEY ?? '' } });
+    for (const key of ['API_URL', 'ANON_KEY', 'SERVICE_ROLE_KEY', 'DB_URL', 'JWT_SECRET'])
+      expect(vars[key]).toBeTruthy();
+    const health = await fetch(`${vars.API_URL}/rest/v1/`, {
+      headers: { apikey: vars.ANON_KEY ?? '' },
+    });
     expect(health.status).toBe(200);
 
     const client = new pg.Client({ connectionString: vars.DB_URL });
@@ -55,7 +62,9 @@ describe('pnpm stack start/stop', () => {
     await client.query(`insert into public.organisations (name) values ('Survives a restart')`);
     await client.end();
 
-    const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { pids: Record<string, number> };
+    const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as {
+      pids: Record<string, number>;
+    };
     firstPids = Object.values(state.pids);
     expect(firstPids.length).toBeGreaterThanOrEqual(4);
     expect(firstPids.every(alive)).toBe(true);
@@ -72,7 +81,9 @@ describe('pnpm stack start/stop', () => {
     const { stdout } = await stack('start', '--ports', 'auto', '-o', 'env');
     const client = new pg.Client({ connectionString: parseEnv(stdout).DB_URL });
     await client.connect();
-    const { rows } = await client.query(`select count(*)::int as n from public.organisations where name = 'Survives a restart'`);
+    const { rows } = await client.query(
+      `select count(*)::int as n from public.organisations where name = 'Survives a restart'`,
+    );
     // The bootstrap runs on every start; it must not re-grant what the migrations revoked.
     const { rows: grants } = await client.query(
       `select has_function_privilege('anon', 'public.create_organisation(text)', 'execute') as anon_can_create`,

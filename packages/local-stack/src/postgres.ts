@@ -27,7 +27,14 @@ function runAsIds(): { uid: number; gid: number } | undefined {
   };
   const found = lookup();
   if (found) return found;
-  execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', '--user-group', SYSTEM_USER]);
+  execFileSync('useradd', [
+    '--system',
+    '--no-create-home',
+    '--shell',
+    '/usr/sbin/nologin',
+    '--user-group',
+    SYSTEM_USER,
+  ]);
   const created = lookup();
   if (!created) throw new Error('could not create the postgres system user');
   return created;
@@ -70,7 +77,18 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
     }
     await run(
       join(bin, 'initdb'),
-      ['-D', options.dataDir, '-U', 'postgres', `--pwfile=${pwFile}`, '-A', 'scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8'],
+      [
+        '-D',
+        options.dataDir,
+        '-U',
+        'postgres',
+        `--pwfile=${pwFile}`,
+        '-A',
+        'scram-sha-256',
+        '-E',
+        'UTF8',
+        '--locale=C.UTF-8',
+      ],
       asUser,
     );
   } else if (ids) {
@@ -81,13 +99,19 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
     'postgres',
     join(bin, 'postgres'),
     [
-      '-D', options.dataDir,
-      '-p', String(options.port),
-      '-h', '127.0.0.1',
+      '-D',
+      options.dataDir,
+      '-p',
+      String(options.port),
+      '-h',
+      '127.0.0.1',
       // TCP only: no socket directory to create or clean up.
-      '-c', 'unix_socket_directories=',
-      '-c', 'max_connections=200',
-      '-c', 'fsync=on',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+      '-c',
+      'fsync=on',
     ],
     { ...asUser, logFile: options.logFile },
   );

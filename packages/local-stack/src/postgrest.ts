@@ -31,7 +31,9 @@ export async function startPostgrest(options: PostgrestOptions): Promise<Service
   ].join('\n');
   writeFileSync(options.configFile, `${config}\n`, { mode: 0o600 });
 
-  const service = startService('postgrest', postgrestBin(), [options.configFile], { logFile: options.logFile });
+  const service = startService('postgrest', postgrestBin(), [options.configFile], {
+    logFile: options.logFile,
+  });
   await waitFor(
     'PostgREST to be ready',
     async () => (await fetch(`http://127.0.0.1:${options.adminPort}/ready`)).ok,

@@ -7,7 +7,8 @@ import { startCron, type CronJob } from './cron.ts';
 import { applyBootstrap, applyMigrations, applySeed } from './database.ts';
 import { startFunctions } from './functions.ts';
 import { startGateway } from './gateway.ts';
-import { mintApiKeys, randomSecret } from './jwt.ts';
+import { randomBytes } from 'node:crypto';
+import { createApiKeys } from './auth/keys.ts';
 import { functionsDir } from './paths.ts';
 import { freePort } from './ports.ts';
 import { startPostgres } from './postgres.ts';
@@ -36,10 +37,22 @@ export interface Ports {
 }
 
 /** Fixed ports for the dev stack, Supabase's own where it has them. */
-export const DEV_PORTS: Ports = { api: 54321, db: 54322, rest: 54330, restAdmin: 54331, functions: 54332 };
+export const DEV_PORTS: Ports = {
+  api: 54321,
+  db: 54322,
+  rest: 54330,
+  restAdmin: 54331,
+  functions: 54332,
+};
 
 export async function freePorts(): Promise<Ports> {
-  return { api: await freePort(), db: await freePort(), rest: await freePort(), restAdmin: await freePort(), functions: await freePort() };
+  return {
+    api: await freePort(),
+    db: await freePort(),
+    rest: await freePort(),
+    restAdmin: await freePort(),
+    functions: await freePort(),
+  };
 }
 
 export interface StackOptions {
@@ -67,7 +80,12 @@ interface Secrets {
 function loadOrCreateSecrets(dir: string): Secrets {
   const file = join(dir, 'secrets.json');
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
-  const secrets: Secrets = { jwtSecret: randomSecret(), dbPassword: randomSecret(), authenticatorPassword: randomSecret() };
+  const random = (): string => randomBytes(32).toString('base64url');
+  const secrets: Secrets = {
+    jwtSecret: random(),
+    dbPassword: random(),
+    authenticatorPassword: random(),
+  };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
@@ -86,7 +104,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const secrets = loadOrCreateSecrets(options.dir);
   const { ports } = options;
   const apiUrl = `http://127.0.0.1:${ports.api}`;
-  const keys = mintApiKeys(secrets.jwtSecret);
+  const keys = createApiKeys(secrets.jwtSecret);
   const logFile = (name: string): string => join(options.dir, 'logs', `${name}.log`);
 
   const services: Service[] = [];

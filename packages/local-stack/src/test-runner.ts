@@ -16,7 +16,11 @@ interface Backend {
 
 function sh(command: string, args: string[], env: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, ...env } });
+    const child = spawn(command, args, {
+      cwd: repoRoot,
+      stdio: 'inherit',
+      env: { ...process.env, ...env },
+    });
     child.once('exit', (code) => resolve(code ?? 1));
     child.once('error', () => resolve(1));
   });
@@ -25,18 +29,23 @@ function sh(command: string, args: string[], env: Record<string, string> = {}): 
 /** The browser tests need Debian's Chromium; a fresh machine gets it from apt (we run as root there). */
 async function ensureChromium(): Promise<void> {
   if (existsSync(CHROMIUM)) return;
-  if (userInfo().uid !== 0) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package`);
+  if (userInfo().uid !== 0)
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium package`);
   console.log('installing Chromium (apt-get install chromium)…');
   const env = { DEBIAN_FRONTEND: 'noninteractive' };
   if ((await sh('apt-get', ['update', '-qq'], env)) !== 0) throw new Error('apt-get update failed');
-  if ((await sh('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], env)) !== 0) {
+  if (
+    (await sh('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], env)) !==
+    0
+  ) {
     throw new Error('apt-get install chromium failed');
   }
 }
 
 /** A real Supabase when the environment names one; otherwise a throwaway native stack. */
 async function backend(): Promise<Backend> {
-  const { SUPABASE_URL, SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY, SUPABASE_DB_URL } = process.env;
+  const { SUPABASE_URL, SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY, SUPABASE_DB_URL } =
+    process.env;
   if (SUPABASE_URL && SUPABASE_ANON_KEY && SUPABASE_SERVICE_ROLE_KEY && SUPABASE_DB_URL) {
     console.log(`testing against ${SUPABASE_URL}`);
     const env = { SUPABASE_URL, SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY, SUPABASE_DB_URL };
@@ -53,7 +62,9 @@ async function backend(): Promise<Backend> {
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
-  console.log(`throwaway stack up at ${stack.info.apiUrl} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `throwaway stack up at ${stack.info.apiUrl} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   const { info } = stack;
   return {
     env: {
@@ -74,12 +85,18 @@ async function backend(): Promise<Backend> {
 function printLogs(dir: string): void {
   for (const name of ['postgres', 'postgrest', 'functions']) {
     const file = join(dir, 'logs', `${name}.log`);
-    if (existsSync(file)) console.error(`--- ${name}.log (tail) ---\n${readFileSync(file, 'utf8').split('\n').slice(-30).join('\n')}`);
+    if (existsSync(file))
+      console.error(
+        `--- ${name}.log (tail) ---\n${readFileSync(file, 'utf8').split('\n').slice(-30).join('\n')}`,
+      );
   }
 }
 
 /** Runs one check; it fails with the returned text, or with whatever it throws. */
-async function step(name: string, check: () => Promise<string | undefined>): Promise<{ name: string; ok: boolean; detail?: string }> {
+async function step(
+  name: string,
+  check: () => Promise<string | undefined>,
+): Promise<{ name: string; ok: boolean; detail?: string }> {
   try {
     const detail = await check();
     return { name, ok: !detail, detail };
@@ -105,7 +122,9 @@ export async function runTests(vitestArgs: string[]): Promise<number> {
   const results: { name: string; ok: boolean; detail?: string }[] = [];
   const pnpm = process.env.npm_execpath;
   const pnpmRun = (script: string): Promise<number> =>
-    pnpm ? sh(process.execPath, [pnpm, 'run', script]) : sh('npx', ['-y', 'pnpm@10.34.8', 'run', script]);
+    pnpm
+      ? sh(process.execPath, [pnpm, 'run', script])
+      : sh('npx', ['-y', 'pnpm@10.34.8', 'run', script]);
 
   if (!focused) {
     results.push({ name: 'typecheck', ok: (await pnpmRun('typecheck')) === 0 });
@@ -130,7 +149,14 @@ export async function runTests(vitestArgs: string[]): Promise<number> {
     const vitest = join(repoRoot, 'node_modules/vitest/vitest.mjs');
     const code = await sh(
       process.execPath,
-      [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`, ...vitestArgs],
+      [
+        vitest,
+        'run',
+        '--reporter=default',
+        '--reporter=json',
+        `--outputFile.json=${reportFile}`,
+        ...vitestArgs,
+      ],
       { ...api.env, CHROMIUM_PATH: CHROMIUM },
     );
     if (existsSync(reportFile)) {
@@ -144,7 +170,9 @@ export async function runTests(vitestArgs: string[]): Promise<number> {
         await step('generated types', async () => checkTypesDrift(api.dbUrl)),
         await step('supabase db advisors', async () => {
           const { failures } = await checkAdvisors(api.dbUrl);
-          return failures.length ? failures.map((a) => `${a.level} ${a.name}: ${a.detail}`).join('\n') : undefined;
+          return failures.length
+            ? failures.map((a) => `${a.level} ${a.name}: ${a.detail}`).join('\n')
+            : undefined;
         }),
       );
     }
@@ -153,12 +181,17 @@ export async function runTests(vitestArgs: string[]): Promise<number> {
   }
 
   console.log('\nSummary');
-  for (const r of results) console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.detail ? `\n${r.detail}` : ''}`);
+  for (const r of results)
+    console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.detail ? `\n${r.detail}` : ''}`);
   const checksFailed = results.filter((r) => !r.ok).length;
-  const passed = (report?.numPassedTests ?? 0) + results.filter((r) => r.ok && r.name !== 'vitest').length;
-  const vitestCrashed = results.some((r) => r.name === 'vitest' && !r.ok) && !report?.numFailedTests;
+  const passed =
+    (report?.numPassedTests ?? 0) + results.filter((r) => r.ok && r.name !== 'vitest').length;
+  const vitestCrashed =
+    results.some((r) => r.name === 'vitest' && !r.ok) && !report?.numFailedTests;
   const failed =
-    (report?.numFailedTests ?? 0) + (vitestCrashed ? 1 : 0) + results.filter((r) => !r.ok && r.name !== 'vitest').length;
+    (report?.numFailedTests ?? 0) +
+    (vitestCrashed ? 1 : 0) +
+    results.filter((r) => !r.ok && r.name !== 'vitest').length;
   console.log(`tests: ${passed} passed, ${failed} failed`);
   return checksFailed === 0 ? 0 : 1;
 }

@@ -7,7 +7,9 @@ function env(name: string): string {
   return value;
 }
 
-const options = { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } };
+const options = {
+  auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+};
 
 /**
  * A client that acts as the caller: it forwards their Authorization header, so every query
@@ -15,7 +17,8 @@ const options = { auth: { persistSession: false, autoRefreshToken: false, detect
  */
 export function createUserClient(req: Request): SupabaseClient {
   const authorization = req.headers.get('Authorization');
-  if (!authorization?.startsWith('Bearer ')) throw new HttpError(401, 'unauthorized', 'Sign in first');
+  if (!authorization?.startsWith('Bearer '))
+    throw new HttpError(401, 'unauthorized', 'Sign in first');
   return createClient(env('SUPABASE_URL'), env('SUPABASE_ANON_KEY'), {
     ...options,
     global: { headers: { Authorization: authorization } },
@@ -30,6 +33,7 @@ export function createServiceClient(): SupabaseClient {
 /** The signed-in user behind the request, or 401. */
 export async function requireUser(client: SupabaseClient): Promise<{ id: string; email?: string }> {
   const { data, error } = await client.auth.getUser();
-  if (error || !data.user) throw new HttpError(401, 'unauthorized', 'Your session is invalid or has expired');
+  if (error || !data.user)
+    throw new HttpError(401, 'unauthorized', 'Your session is invalid or has expired');
   return { id: data.user.id, email: data.user.email };
 }
