@@ -1,6 +1,6 @@
 import type { Session, User } from '@supabase/supabase-js';
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, use, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, use, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { supabase } from './supabase';
 
 type AuthState =
@@ -22,26 +22,23 @@ const stateFor = (session: Session | null): AuthState =>
 export function AuthProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [state, setState] = useState<AuthState>({ status: 'loading', session: null, user: null });
+  const userId = useRef<string | null>(null);
 
   useEffect(() => {
     let active = true;
+    const apply = (session: Session | null) => {
+      const nextUserId = session?.user.id ?? null;
+      // Nothing cached for one user may be shown to the next (sign-out, or another
+      // account signing in from another tab).
+      if (userId.current !== null && userId.current !== nextUserId) queryClient.clear();
+      userId.current = nextUserId;
+      setState(stateFor(session));
+    };
     void supabase.auth.getSession().then(({ data }) => {
-      if (active) setState(stateFor(data.session));
+      if (active) apply(data.session);
     });
-    const { data } = supabase.auth.onAuthStateChange((event, session) => {
-      if (!active) return;
-      // Nothing cached for one user may be shown to the next.
-      if (event === 'SIGNED_OUT') queryClient.clear();
-      setState((previous) => {
-        // Token refreshes keep the same user: keep object identity stable for them.
-        if (previous.status === 'signed-in' && session && previous.user.id === session.user.id) {
-          return { status: 'signed-in', session, user: session.user };
-        }
-        if (previous.status === 'signed-in' && session && previous.user.id !== session.user.id) {
-          queryClient.clear();
-        }
-        return stateFor(session);
-      });
+    const { data } = supabase.auth.onAuthStateChange((_event, session) => {
+      if (active) apply(session);
     });
     return () => {
       active = false;

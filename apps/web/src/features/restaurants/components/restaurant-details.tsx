@@ -124,6 +124,7 @@ export function RestaurantDetails({ id, reps, onEdit, onDelete }: Props) {
 
   return (
     <div className="space-y-6">
+      <title>{`${restaurant.name} · Forkflow`}</title>
       <BackLink />
       <header className="flex flex-col gap-4 sm:flex-row sm:items-start sm:justify-between">
         <div className="min-w-0">

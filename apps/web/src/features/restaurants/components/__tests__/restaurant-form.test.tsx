@@ -1,5 +1,5 @@
 import { emptyRestaurantFormValues } from '@forkflow/domain/restaurants';
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { Rep } from '../../types';
@@ -61,6 +61,8 @@ describe('RestaurantForm', () => {
   it('says the name is required, next to the field, and does not submit', async () => {
     const { user, onSubmit } = setup();
     await user.click(screen.getByRole('button', { name: 'Add restaurant' }));
+    // Validation is asynchronous (zodResolver): wait for the message to render.
+    await screen.findByText('Name is required');
     const name = screen.getByLabelText(/^Name/);
     expect(name).toHaveAccessibleDescription('Name is required');
     expect(name).toHaveAttribute('aria-invalid', 'true');
@@ -75,6 +77,7 @@ describe('RestaurantForm', () => {
     await user.type(screen.getByLabelText('Contact phone'), 'call me');
     await user.type(screen.getByLabelText('Website'), 'not a site');
     await user.click(screen.getByRole('button', { name: 'Add restaurant' }));
+    await screen.findByText('Enter a valid email address');
 
     expect(screen.getByLabelText('Contact email')).toHaveAccessibleDescription(
       'Enter a valid email address',
@@ -92,11 +95,11 @@ describe('RestaurantForm', () => {
   it('clears an error once the field is fixed and submitted again', async () => {
     const { user, onSubmit } = setup();
     await user.click(screen.getByRole('button', { name: 'Add restaurant' }));
-    expect(screen.getByText('Name is required')).toBeInTheDocument();
+    expect(await screen.findByText('Name is required')).toBeInTheDocument();
     await user.type(screen.getByLabelText(/^Name/), 'Noodle Bar');
     await user.click(screen.getByRole('button', { name: 'Add restaurant' }));
+    await waitFor(() => expect(onSubmit).toHaveBeenCalledTimes(1));
     expect(screen.queryByText('Name is required')).not.toBeInTheDocument();
-    expect(onSubmit).toHaveBeenCalledTimes(1);
   });
 
   it('submits with Enter, sending trimmed values and nulls for empty fields', async () => {
@@ -107,7 +110,7 @@ describe('RestaurantForm', () => {
     await user.selectOptions(screen.getByLabelText('Assigned rep'), 'Remy Rep');
     await user.type(screen.getByLabelText('Website'), 'harbourbistro.com{Enter}');
 
-    expect(onSubmit).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(onSubmit).toHaveBeenCalledTimes(1));
     expect(onSubmit.mock.calls[0]?.[0]).toEqual({
       name: 'Harbour Bistro',
       contact_name: null,
