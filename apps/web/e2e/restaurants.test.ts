@@ -28,6 +28,7 @@ describe('restaurants, as the demo rep in a real browser', () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
+    page.setDefaultNavigationTimeout(30_000);
     pageErrors = trackPageErrors(page);
   });
 

@@ -32,7 +32,14 @@ export async function startWebServer(stack: StackEnv): Promise<WebServer> {
     root: webRoot,
     logLevel: 'warn',
     clearScreen: false,
-    server: { port, strictPort: true, host: '127.0.0.1', hmr: false },
+    server: {
+      port,
+      strictPort: true,
+      host: '127.0.0.1',
+      hmr: false,
+      // Transform the app before the browser asks, so a slow machine doesn't eat test time.
+      warmup: { clientFiles: ['./src/main.tsx', './src/app/routes/**/*.tsx'] },
+    },
   });
   await server.listen();
   const url = `http://127.0.0.1:${port}`;

@@ -132,7 +132,7 @@ export function RestaurantsList({
               <th scope="col" className="px-4 py-2.5 font-medium sm:pl-5">
                 Restaurant
               </th>
-              <th scope="col" className="hidden px-4 py-2.5 font-medium lg:table-cell">
+              <th scope="col" className="hidden px-4 py-2.5 font-medium xl:table-cell">
                 Contact
               </th>
               <th scope="col" className="hidden px-4 py-2.5 font-medium md:table-cell">
@@ -144,7 +144,7 @@ export function RestaurantsList({
               <th scope="col" className="hidden px-4 py-2.5 font-medium xl:table-cell">
                 Assigned rep
               </th>
-              <th scope="col" className="hidden px-4 py-2.5 font-medium xl:table-cell">
+              <th scope="col" className="hidden px-4 py-2.5 font-medium 2xl:table-cell">
                 Updated
               </th>
               <th scope="col" className="px-4 py-2.5 sm:pr-5">
@@ -168,12 +168,15 @@ export function RestaurantsList({
                       {restaurant.name}
                     </Link>
                     <p className="truncate text-slate-500">{place || '—'}</p>
+                    {restaurant.contact_name ? (
+                      <p className="truncate text-slate-500 xl:hidden">{restaurant.contact_name}</p>
+                    ) : null}
                     <div className="mt-1.5 flex flex-wrap gap-1.5 md:hidden">
                       <StageBadge stage={restaurant.lead_stage} />
                       <WarmthBadge warmth={restaurant.lead_warmth} />
                     </div>
                   </td>
-                  <td className="hidden max-w-56 px-4 py-3 lg:table-cell">
+                  <td className="hidden max-w-56 px-4 py-3 xl:table-cell">
                     <p className="truncate text-slate-800">{restaurant.contact_name ?? '—'}</p>
                     <p className="truncate text-slate-500">
                       {restaurant.contact_email ?? restaurant.contact_phone ?? ''}
@@ -200,7 +203,7 @@ export function RestaurantsList({
                       <span className="text-slate-400">Unassigned</span>
                     )}
                   </td>
-                  <td className="hidden px-4 py-3 whitespace-nowrap text-slate-500 xl:table-cell">
+                  <td className="hidden px-4 py-3 whitespace-nowrap text-slate-500 2xl:table-cell">
                     <time dateTime={restaurant.updated_at}>
                       {formatRelative(restaurant.updated_at)}
                     </time>
