@@ -56,7 +56,7 @@ describe('restaurants, as the demo rep in a real browser', () => {
     await expectVisible(page.getByRole('link', { name: 'Spice Route' }));
   });
 
-  it('searches restaurants by word, keeping the search in the URL across a reload', async () => {
+  it('searches restaurants as the rep types, keeping the search in the URL across a reload', async () => {
     await page.getByRole('button', { name: 'Clear filters' }).first().click();
     await page.getByRole('link', { name: 'The Golden Wok' }).waitFor();
 
@@ -72,9 +72,9 @@ describe('restaurants, as the demo rep in a real browser', () => {
     );
     expect(await page.getByRole('link', { name: 'The Golden Wok' }).count()).toBe(0);
 
-    // A contact's name is searchable too.
-    await page.getByRole('searchbox', { name: 'Search restaurants' }).fill('Arjun');
-    await page.waitForURL((url) => url.searchParams.get('q') === 'Arjun');
+    // A contact's name is searchable too, and a word matches while still being typed.
+    await page.getByRole('searchbox', { name: 'Search restaurants' }).fill('Arj');
+    await page.waitForURL((url) => url.searchParams.get('q') === 'Arj');
     await expectVisible(page.getByRole('link', { name: 'Spice Route' }));
   });
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError, raise } from '@/lib/errors';
 import { supabase } from '@/lib/supabase';
 import type { Tables } from '@forkflow/db';
+import { toPrefixTsQuery } from '@forkflow/domain/search';
 
 export type Restaurant = Tables<'restaurants'>;
 
@@ -82,8 +83,8 @@ export async function getRestaurants(
     .select(LIST_COLUMNS, { count: 'exact' })
     // RLS lets a user see every organisation they belong to: scope to the current one.
     .eq('organisation_id', organisationId);
-  if (filters.q)
-    query = query.textSearch('search', filters.q, { type: 'websearch', config: 'simple' });
+  const tsQuery = filters.q ? toPrefixTsQuery(filters.q) : null;
+  if (tsQuery) query = query.textSearch('search', tsQuery, { config: 'simple' });
   if (filters.stage) query = query.eq('lead_stage', filters.stage);
   if (filters.warmth) query = query.eq('lead_warmth', filters.warmth);
   if (filters.rep === UNASSIGNED) query = query.is('assigned_sales_rep', null);

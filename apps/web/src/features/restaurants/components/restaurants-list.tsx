@@ -74,7 +74,7 @@ export function RestaurantsList({
           title="No restaurants match"
           description={
             filters.q
-              ? `Nothing matches “${filters.q}”${filters.stage || filters.warmth || filters.rep ? ' with these filters' : ''}. Search matches whole words.`
+              ? `Nothing matches “${filters.q}”${filters.stage || filters.warmth || filters.rep ? ' with these filters' : ''}.`
               : 'Try other filters, or clear them to see every restaurant.'
           }
           action={

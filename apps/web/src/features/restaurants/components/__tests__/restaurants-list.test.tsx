@@ -142,7 +142,7 @@ describe('RestaurantsList', () => {
     const url = requestedUrl();
     expect(url.pathname).toBe('/rest/v1/restaurants');
     expect(url.searchParams.get('organisation_id')).toBe(`eq.${testOrganisation.id}`);
-    expect(url.searchParams.get('search')).toBe('wfts(simple).pizza bristol');
+    expect(url.searchParams.get('search')).toBe('fts(simple).pizza:* & bristol:*');
     expect(url.searchParams.get('lead_stage')).toBe('eq.qualified');
     expect(url.searchParams.get('lead_warmth')).toBe('eq.hot');
     expect(url.searchParams.get('offset')).toBe('40');
