@@ -3,6 +3,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import globals from 'globals';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import { readdirSync } from 'node:fs';
 
 // Features never import each other; the app layer composes them (bulletproof-react).
@@ -52,6 +53,12 @@ export default tseslint.config(
   {
     files: ['apps/web/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
+    // Resolves the app's `@/` alias, so the boundaries below see aliased imports too.
+    settings: {
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({ project: './apps/web/tsconfig.json' }),
+      ],
+    },
     rules: {
       ...reactHooks.configs.recommended.rules,
       // Features never import each other; the app layer composes them (bulletproof-react).
