@@ -26,6 +26,42 @@ export const paths = {
       path: '/restaurants/:restaurantId',
       getHref: (id: string) => `/restaurants/${id}`,
     },
+    sequenceTemplates: {
+      path: '/sequence-templates',
+      getHref: () => '/sequence-templates',
+    },
+    newSequenceTemplate: {
+      path: '/sequence-templates/new',
+      getHref: () => '/sequence-templates/new',
+    },
+    sequenceTemplate: {
+      path: '/sequence-templates/:templateId',
+      getHref: (id: string) => `/sequence-templates/${id}`,
+    },
+    editSequenceTemplate: {
+      path: '/sequence-templates/:templateId/edit',
+      getHref: (id: string) => `/sequence-templates/${id}/edit`,
+    },
+    templates: {
+      path: '/templates',
+      getHref: (tab?: 'tasks' | 'messages') => `/templates${tab ? `?tab=${tab}` : ''}`,
+    },
+    newMessageTemplate: {
+      path: '/templates/messages/new',
+      getHref: () => '/templates/messages/new',
+    },
+    messageTemplate: {
+      path: '/templates/messages/:messageTemplateId',
+      getHref: (id: string) => `/templates/messages/${id}`,
+    },
+    settings: {
+      path: '/settings',
+      getHref: () => '/settings',
+    },
+    businessCalendar: {
+      path: '/settings/business-calendar',
+      getHref: () => '/settings/business-calendar',
+    },
   },
 } as const;
 
