@@ -4,6 +4,109 @@ export type Json = string | number | boolean | null | { [key: string]: Json | un
 export type Database = {
   public: {
     Tables: {
+      business_calendars: {
+        Row: {
+          created_at: string;
+          holidays: string[];
+          organisation_id: string;
+          time_zone: string;
+          updated_at: string;
+          windows: NonNullable<Json>;
+          working_days: number[];
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          holidays?: string[];
+          organisation_id: string;
+          time_zone?: string;
+          updated_at?: string;
+          windows?: NonNullable<Json>;
+          working_days?: number[];
+        };
+        Update: {
+          created_at?: string;
+          holidays?: string[];
+          organisation_id?: string;
+          time_zone?: string;
+          updated_at?: string;
+          windows?: NonNullable<Json>;
+          working_days?: number[];
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'business_calendars_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: true;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      message_templates: {
+        Row: {
+          created_at: string;
+          created_by: string | null;
+          description: string | null;
+          id: string;
+          is_active: boolean;
+          message_content: string;
+          metadata: NonNullable<Json>;
+          name: string;
+          organisation_id: string;
+          subject: string | null;
+          type: string;
+          updated_at: string;
+          usage_count: number;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          created_by?: string | null;
+          description?: string | null;
+          id?: string;
+          is_active?: boolean;
+          message_content: string;
+          metadata?: NonNullable<Json>;
+          name: string;
+          organisation_id: string;
+          subject?: string | null;
+          type?: string;
+          updated_at?: string;
+          usage_count?: number;
+        };
+        Update: {
+          created_at?: string;
+          created_by?: string | null;
+          description?: string | null;
+          id?: string;
+          is_active?: boolean;
+          message_content?: string;
+          metadata?: NonNullable<Json>;
+          name?: string;
+          organisation_id?: string;
+          subject?: string | null;
+          type?: string;
+          updated_at?: string;
+          usage_count?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'message_templates_created_by_fkey';
+            columns: ['created_by'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'message_templates_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
       organisation_members: {
         Row: {
           created_at: string;
@@ -190,6 +293,521 @@ export type Database = {
           },
         ];
       };
+      sequence_instances: {
+        Row: {
+          assigned_to: string | null;
+          cancelled_at: string | null;
+          completed_at: string | null;
+          created_at: string;
+          created_by: string | null;
+          current_step_order: number;
+          exit_reason: string | null;
+          id: string;
+          is_modified: boolean;
+          metadata: NonNullable<Json>;
+          name: string;
+          organisation_id: string;
+          paused_at: string | null;
+          restaurant_id: string;
+          resume_at: string | null;
+          resumed_at: string | null;
+          sequence_template_id: string | null;
+          started_at: string;
+          status: string;
+          steps_snapshot: NonNullable<Json>;
+          total_steps: number;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          assigned_to?: string | null;
+          cancelled_at?: string | null;
+          completed_at?: string | null;
+          created_at?: string;
+          created_by?: string | null;
+          current_step_order?: number;
+          exit_reason?: string | null;
+          id?: string;
+          is_modified?: boolean;
+          metadata?: NonNullable<Json>;
+          name: string;
+          organisation_id: string;
+          paused_at?: string | null;
+          restaurant_id: string;
+          resume_at?: string | null;
+          resumed_at?: string | null;
+          sequence_template_id?: string | null;
+          started_at?: string;
+          status?: string;
+          steps_snapshot: NonNullable<Json>;
+          total_steps: number;
+          updated_at?: string;
+        };
+        Update: {
+          assigned_to?: string | null;
+          cancelled_at?: string | null;
+          completed_at?: string | null;
+          created_at?: string;
+          created_by?: string | null;
+          current_step_order?: number;
+          exit_reason?: string | null;
+          id?: string;
+          is_modified?: boolean;
+          metadata?: NonNullable<Json>;
+          name?: string;
+          organisation_id?: string;
+          paused_at?: string | null;
+          restaurant_id?: string;
+          resume_at?: string | null;
+          resumed_at?: string | null;
+          sequence_template_id?: string | null;
+          started_at?: string;
+          status?: string;
+          steps_snapshot?: NonNullable<Json>;
+          total_steps?: number;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'sequence_instances_assigned_to_fkey';
+            columns: ['assigned_to'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'sequence_instances_created_by_fkey';
+            columns: ['created_by'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'sequence_instances_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'sequence_instances_restaurant_id_fkey';
+            columns: ['restaurant_id'];
+            isOneToOne: false;
+            referencedRelation: 'restaurants';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'sequence_instances_sequence_template_id_fkey';
+            columns: ['sequence_template_id'];
+            isOneToOne: false;
+            referencedRelation: 'sequence_templates';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      sequence_steps: {
+        Row: {
+          assigned_to_override: string | null;
+          created_at: string;
+          custom_message: string | null;
+          delay_unit: string;
+          delay_value: number;
+          description: string | null;
+          id: string;
+          message_template_id: string | null;
+          metadata: NonNullable<Json>;
+          name: string;
+          organisation_id: string;
+          priority: string;
+          sequence_template_id: string;
+          step_order: number;
+          task_template_id: string | null;
+          type: string;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          assigned_to_override?: string | null;
+          created_at?: string;
+          custom_message?: string | null;
+          delay_unit?: string;
+          delay_value?: number;
+          description?: string | null;
+          id?: string;
+          message_template_id?: string | null;
+          metadata?: NonNullable<Json>;
+          name: string;
+          organisation_id: string;
+          priority?: string;
+          sequence_template_id: string;
+          step_order: number;
+          task_template_id?: string | null;
+          type?: string;
+          updated_at?: string;
+        };
+        Update: {
+          assigned_to_override?: string | null;
+          created_at?: string;
+          custom_message?: string | null;
+          delay_unit?: string;
+          delay_value?: number;
+          description?: string | null;
+          id?: string;
+          message_template_id?: string | null;
+          metadata?: NonNullable<Json>;
+          name?: string;
+          organisation_id?: string;
+          priority?: string;
+          sequence_template_id?: string;
+          step_order?: number;
+          task_template_id?: string | null;
+          type?: string;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'sequence_steps_assigned_to_override_fkey';
+            columns: ['assigned_to_override'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'sequence_steps_assigned_to_override_member_fkey';
+            columns: ['organisation_id', 'assigned_to_override'];
+            isOneToOne: false;
+            referencedRelation: 'organisation_members';
+            referencedColumns: ['organisation_id', 'user_id'];
+          },
+          {
+            foreignKeyName: 'sequence_steps_message_template_id_fkey';
+            columns: ['organisation_id', 'message_template_id'];
+            isOneToOne: false;
+            referencedRelation: 'message_templates';
+            referencedColumns: ['organisation_id', 'id'];
+          },
+          {
+            foreignKeyName: 'sequence_steps_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'sequence_steps_sequence_template_id_fkey';
+            columns: ['organisation_id', 'sequence_template_id'];
+            isOneToOne: false;
+            referencedRelation: 'sequence_templates';
+            referencedColumns: ['organisation_id', 'id'];
+          },
+          {
+            foreignKeyName: 'sequence_steps_task_template_id_fkey';
+            columns: ['organisation_id', 'task_template_id'];
+            isOneToOne: false;
+            referencedRelation: 'task_templates';
+            referencedColumns: ['organisation_id', 'id'];
+          },
+        ];
+      };
+      sequence_templates: {
+        Row: {
+          created_at: string;
+          created_by: string | null;
+          description: string | null;
+          exit_stages: string[];
+          id: string;
+          is_active: boolean;
+          metadata: NonNullable<Json>;
+          name: string;
+          organisation_id: string;
+          start_delay_unit: string;
+          start_delay_value: number;
+          tags: string[];
+          updated_at: string;
+          usage_count: number;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          created_by?: string | null;
+          description?: string | null;
+          exit_stages?: string[];
+          id?: string;
+          is_active?: boolean;
+          metadata?: NonNullable<Json>;
+          name: string;
+          organisation_id: string;
+          start_delay_unit?: string;
+          start_delay_value?: number;
+          tags?: string[];
+          updated_at?: string;
+          usage_count?: number;
+        };
+        Update: {
+          created_at?: string;
+          created_by?: string | null;
+          description?: string | null;
+          exit_stages?: string[];
+          id?: string;
+          is_active?: boolean;
+          metadata?: NonNullable<Json>;
+          name?: string;
+          organisation_id?: string;
+          start_delay_unit?: string;
+          start_delay_value?: number;
+          tags?: string[];
+          updated_at?: string;
+          usage_count?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'sequence_templates_created_by_fkey';
+            columns: ['created_by'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'sequence_templates_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      task_templates: {
+        Row: {
+          created_at: string;
+          created_by: string | null;
+          default_message: string | null;
+          description: string | null;
+          id: string;
+          is_active: boolean;
+          message_template_id: string | null;
+          metadata: NonNullable<Json>;
+          name: string;
+          organisation_id: string;
+          priority: string;
+          type: string;
+          updated_at: string;
+          usage_count: number;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          created_by?: string | null;
+          default_message?: string | null;
+          description?: string | null;
+          id?: string;
+          is_active?: boolean;
+          message_template_id?: string | null;
+          metadata?: NonNullable<Json>;
+          name: string;
+          organisation_id: string;
+          priority?: string;
+          type?: string;
+          updated_at?: string;
+          usage_count?: number;
+        };
+        Update: {
+          created_at?: string;
+          created_by?: string | null;
+          default_message?: string | null;
+          description?: string | null;
+          id?: string;
+          is_active?: boolean;
+          message_template_id?: string | null;
+          metadata?: NonNullable<Json>;
+          name?: string;
+          organisation_id?: string;
+          priority?: string;
+          type?: string;
+          updated_at?: string;
+          usage_count?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'task_templates_created_by_fkey';
+            columns: ['created_by'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'task_templates_message_template_id_fkey';
+            columns: ['organisation_id', 'message_template_id'];
+            isOneToOne: false;
+            referencedRelation: 'message_templates';
+            referencedColumns: ['organisation_id', 'id'];
+          },
+          {
+            foreignKeyName: 'task_templates_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      tasks: {
+        Row: {
+          activated_at: string | null;
+          assigned_to: string | null;
+          cancelled_at: string | null;
+          completed_at: string | null;
+          completed_by: string | null;
+          created_at: string;
+          created_by: string | null;
+          description: string | null;
+          due_date: string | null;
+          id: string;
+          message: string | null;
+          message_template_id: string | null;
+          metadata: NonNullable<Json>;
+          name: string;
+          organisation_id: string;
+          priority: string;
+          restaurant_id: string | null;
+          sequence_delay_unit: string | null;
+          sequence_delay_value: number | null;
+          sequence_instance_id: string | null;
+          sequence_step_id: string | null;
+          sequence_step_order: number | null;
+          skipped_at: string | null;
+          status: string;
+          subject: string | null;
+          task_template_id: string | null;
+          type: string;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          activated_at?: string | null;
+          assigned_to?: string | null;
+          cancelled_at?: string | null;
+          completed_at?: string | null;
+          completed_by?: string | null;
+          created_at?: string;
+          created_by?: string | null;
+          description?: string | null;
+          due_date?: string | null;
+          id?: string;
+          message?: string | null;
+          message_template_id?: string | null;
+          metadata?: NonNullable<Json>;
+          name: string;
+          organisation_id: string;
+          priority?: string;
+          restaurant_id?: string | null;
+          sequence_delay_unit?: string | null;
+          sequence_delay_value?: number | null;
+          sequence_instance_id?: string | null;
+          sequence_step_id?: string | null;
+          sequence_step_order?: number | null;
+          skipped_at?: string | null;
+          status?: string;
+          subject?: string | null;
+          task_template_id?: string | null;
+          type?: string;
+          updated_at?: string;
+        };
+        Update: {
+          activated_at?: string | null;
+          assigned_to?: string | null;
+          cancelled_at?: string | null;
+          completed_at?: string | null;
+          completed_by?: string | null;
+          created_at?: string;
+          created_by?: string | null;
+          description?: string | null;
+          due_date?: string | null;
+          id?: string;
+          message?: string | null;
+          message_template_id?: string | null;
+          metadata?: NonNullable<Json>;
+          name?: string;
+          organisation_id?: string;
+          priority?: string;
+          restaurant_id?: string | null;
+          sequence_delay_unit?: string | null;
+          sequence_delay_value?: number | null;
+          sequence_instance_id?: string | null;
+          sequence_step_id?: string | null;
+          sequence_step_order?: number | null;
+          skipped_at?: string | null;
+          status?: string;
+          subject?: string | null;
+          task_template_id?: string | null;
+          type?: string;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'tasks_assigned_to_fkey';
+            columns: ['assigned_to'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'tasks_assigned_to_member_fkey';
+            columns: ['organisation_id', 'assigned_to'];
+            isOneToOne: false;
+            referencedRelation: 'organisation_members';
+            referencedColumns: ['organisation_id', 'user_id'];
+          },
+          {
+            foreignKeyName: 'tasks_completed_by_fkey';
+            columns: ['completed_by'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'tasks_created_by_fkey';
+            columns: ['created_by'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'tasks_message_template_id_fkey';
+            columns: ['organisation_id', 'message_template_id'];
+            isOneToOne: false;
+            referencedRelation: 'message_templates';
+            referencedColumns: ['organisation_id', 'id'];
+          },
+          {
+            foreignKeyName: 'tasks_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'tasks_restaurant_id_fkey';
+            columns: ['organisation_id', 'restaurant_id'];
+            isOneToOne: false;
+            referencedRelation: 'restaurants';
+            referencedColumns: ['organisation_id', 'id'];
+          },
+          {
+            foreignKeyName: 'tasks_sequence_instance_id_fkey';
+            columns: ['sequence_instance_id'];
+            isOneToOne: false;
+            referencedRelation: 'sequence_instances';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'tasks_task_template_id_fkey';
+            columns: ['organisation_id', 'task_template_id'];
+            isOneToOne: false;
+            referencedRelation: 'task_templates';
+            referencedColumns: ['organisation_id', 'id'];
+          },
+        ];
+      };
     };
     Views: {
       [_ in never]: never;
@@ -210,6 +828,40 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      cancel_sequence: {
+        Args: { p_instance_id: string };
+        Returns: {
+          assigned_to: string | null;
+          cancelled_at: string | null;
+          completed_at: string | null;
+          created_at: string;
+          created_by: string | null;
+          current_step_order: number;
+          exit_reason: string | null;
+          id: string;
+          is_modified: boolean;
+          metadata: NonNullable<Json>;
+          name: string;
+          organisation_id: string;
+          paused_at: string | null;
+          restaurant_id: string;
+          resume_at: string | null;
+          resumed_at: string | null;
+          sequence_template_id: string | null;
+          started_at: string;
+          status: string;
+          steps_snapshot: NonNullable<Json>;
+          total_steps: number;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'sequence_instances';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      complete_task: { Args: { p_task_id: string }; Returns: Json };
       create_organisation: {
         Args: { p_name: string };
         Returns: {
@@ -224,6 +876,187 @@ export type Database = {
           isOneToOne: true;
           isSetofReturn: false;
         };
+      };
+      delete_sequence_task: { Args: { p_task_id: string }; Returns: Json };
+      insert_sequence_task: {
+        Args: { p_instance_id: string; p_position: number; p_task: Json };
+        Returns: Json;
+      };
+      pause_sequence: {
+        Args: { p_instance_id: string; p_resume_at?: string };
+        Returns: {
+          assigned_to: string | null;
+          cancelled_at: string | null;
+          completed_at: string | null;
+          created_at: string;
+          created_by: string | null;
+          current_step_order: number;
+          exit_reason: string | null;
+          id: string;
+          is_modified: boolean;
+          metadata: NonNullable<Json>;
+          name: string;
+          organisation_id: string;
+          paused_at: string | null;
+          restaurant_id: string;
+          resume_at: string | null;
+          resumed_at: string | null;
+          sequence_template_id: string | null;
+          started_at: string;
+          status: string;
+          steps_snapshot: NonNullable<Json>;
+          total_steps: number;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'sequence_instances';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      preview_due_dates: {
+        Args: { p_from: string; p_organisation_id: string; p_steps: Json };
+        Returns: string[];
+      };
+      render_message_preview: {
+        Args: { p_restaurant_id: string; p_template: string };
+        Returns: Json;
+      };
+      restart_sequence: {
+        Args: { p_instance_id: string };
+        Returns: {
+          assigned_to: string | null;
+          cancelled_at: string | null;
+          completed_at: string | null;
+          created_at: string;
+          created_by: string | null;
+          current_step_order: number;
+          exit_reason: string | null;
+          id: string;
+          is_modified: boolean;
+          metadata: NonNullable<Json>;
+          name: string;
+          organisation_id: string;
+          paused_at: string | null;
+          restaurant_id: string;
+          resume_at: string | null;
+          resumed_at: string | null;
+          sequence_template_id: string | null;
+          started_at: string;
+          status: string;
+          steps_snapshot: NonNullable<Json>;
+          total_steps: number;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'sequence_instances';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      resume_due_sequences: { Args: Record<PropertyKey, never>; Returns: number };
+      resume_sequence: {
+        Args: { p_instance_id: string };
+        Returns: {
+          assigned_to: string | null;
+          cancelled_at: string | null;
+          completed_at: string | null;
+          created_at: string;
+          created_by: string | null;
+          current_step_order: number;
+          exit_reason: string | null;
+          id: string;
+          is_modified: boolean;
+          metadata: NonNullable<Json>;
+          name: string;
+          organisation_id: string;
+          paused_at: string | null;
+          restaurant_id: string;
+          resume_at: string | null;
+          resumed_at: string | null;
+          sequence_template_id: string | null;
+          started_at: string;
+          status: string;
+          steps_snapshot: NonNullable<Json>;
+          total_steps: number;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'sequence_instances';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      save_sequence_template: {
+        Args: { p_steps?: Json; p_template: Json };
+        Returns: {
+          created_at: string;
+          created_by: string | null;
+          description: string | null;
+          exit_stages: string[];
+          id: string;
+          is_active: boolean;
+          metadata: NonNullable<Json>;
+          name: string;
+          organisation_id: string;
+          start_delay_unit: string;
+          start_delay_value: number;
+          tags: string[];
+          updated_at: string;
+          usage_count: number;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'sequence_templates';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      sequence_template_stats: { Args: { p_template_id: string }; Returns: Json };
+      skip_task: { Args: { p_task_id: string }; Returns: Json };
+      start_sequence: {
+        Args: { p_assigned_to?: string; p_restaurant_id: string; p_template_id: string };
+        Returns: {
+          assigned_to: string | null;
+          cancelled_at: string | null;
+          completed_at: string | null;
+          created_at: string;
+          created_by: string | null;
+          current_step_order: number;
+          exit_reason: string | null;
+          id: string;
+          is_modified: boolean;
+          metadata: NonNullable<Json>;
+          name: string;
+          organisation_id: string;
+          paused_at: string | null;
+          restaurant_id: string;
+          resume_at: string | null;
+          resumed_at: string | null;
+          sequence_template_id: string | null;
+          started_at: string;
+          status: string;
+          steps_snapshot: NonNullable<Json>;
+          total_steps: number;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'sequence_instances';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      start_sequence_bulk: {
+        Args: { p_restaurant_ids: string[]; p_template_id: string };
+        Returns: Json;
+      };
+      update_sequence_task_delay: {
+        Args: { p_delay_unit: string; p_delay_value: number; p_task_id: string };
+        Returns: Json;
       };
     };
     Enums: {

@@ -1,0 +1,498 @@
+-- The sequence engine: private helpers shared by the sequence RPCs. None is granted to an
+-- API role; the RPCs (security definer) call them as their owner.
+--
+-- Progression rules (docs/sequences-contract.md, "Progression"):
+--   * a running instance (active) has exactly one active task until every task is done;
+--   * every pending task comes after the active one (inserts go after it), so "the next
+--     step" is simply the first pending task by step order, which skips steps completed
+--     ahead of time;
+--   * a paused instance keeps its active task active with no due date; completing it
+--     while paused leaves the next one pending until resume;
+--   * an instance with no active or pending task left is completed.
+-- Every helper that reads task states expects the caller to hold the instance row lock.
+
+-- The caller's user id; 42501 for anon and API keys without a user.
+create function private.require_user() returns uuid
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_user_id uuid := (select auth.uid());
+begin
+  if v_user_id is null then
+    raise exception 'sign in first: this needs a user' using errcode = '42501';
+  end if;
+  return v_user_id;
+end;
+$$;
+
+comment on function private.require_user() is 'auth.uid(), or 42501 when there is no signed-in user.';
+
+
+-- 404 through PostgREST: a plain P0002 would be a 500, so raise PostgREST's own form
+-- (as add_organisation_member does). Also used for rows in another organisation, so a
+-- caller learns nothing about what they cannot see.
+create function private.raise_not_found(p_message text) returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  raise sqlstate 'PGRST' using
+    message = json_build_object('code', 'P0002', 'message', p_message)::text,
+    detail = json_build_object('status', 404, 'headers', json_build_object())::text;
+end;
+$$;
+
+comment on function private.raise_not_found(text) is
+  'Raises a 404 with code P0002 in PostgREST''s PGRST error form.';
+
+
+-- The instance, locked for update, if the caller is a member of its organisation.
+create function private.lock_sequence_instance(p_instance_id uuid) returns public.sequence_instances
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_instance public.sequence_instances;
+begin
+  perform private.require_user();
+  select i.* into v_instance
+  from public.sequence_instances as i
+  where i.id = p_instance_id
+    and i.organisation_id in (select private.user_organisation_ids())
+  for update;
+  if not found then
+    perform private.raise_not_found('sequence instance not found');
+  end if;
+  return v_instance;
+end;
+$$;
+
+comment on function private.lock_sequence_instance(uuid) is
+  'Locks and returns a sequence instance of one of the caller''s organisations; 404 otherwise.';
+
+
+-- The template's steps as an instance keeps them: every field a task needs, with the
+-- message and subject sources resolved (step's own text, else its message template, else
+-- its task template's), so restarting re-renders the same words even if a template
+-- changed or was deleted since.
+create function private.sequence_template_snapshot(p_template_id uuid) returns jsonb
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(jsonb_agg(jsonb_build_object(
+    'id', s.id,
+    'step_order', s.step_order,
+    'name', s.name,
+    'description', s.description,
+    'type', s.type,
+    'priority', s.priority,
+    'task_template_id', s.task_template_id,
+    'message_template_id', coalesce(mt.id, tmt.id),
+    'custom_message', s.custom_message,
+    'message', coalesce(s.custom_message, mt.message_content, tmt.message_content, tt.default_message),
+    'subject', case when s.custom_message is null then coalesce(mt.subject, tmt.subject) end,
+    'delay_value', s.delay_value,
+    'delay_unit', s.delay_unit,
+    'assigned_to_override', s.assigned_to_override,
+    'metadata', s.metadata
+  ) order by s.step_order), '[]'::jsonb)
+  from public.sequence_steps as s
+  left join public.message_templates as mt on mt.id = s.message_template_id
+  left join public.task_templates as tt on tt.id = s.task_template_id
+  left join public.message_templates as tmt on tmt.id = tt.message_template_id
+  where s.sequence_template_id = p_template_id;
+$$;
+
+comment on function private.sequence_template_snapshot(uuid) is
+  'The template''s steps as jsonb, message sources resolved: what steps_snapshot keeps.';
+
+
+-- Render warnings ([{variable, problem}]) as sentences for an RPC's warnings list.
+create function private.render_warning_texts(p_warnings jsonb) returns text[]
+language sql
+immutable
+set search_path = ''
+as $$
+  select coalesce(array_agg(
+    case w ->> 'problem'
+      when 'unknown' then format('the message uses {%s}, which is not a known variable', w ->> 'variable')
+      when 'empty' then format('{%s} is empty for this restaurant and has no fallback', w ->> 'variable')
+      else format('{%s}: %s', w ->> 'variable', w ->> 'problem')
+    end
+  ), '{}')
+  from jsonb_array_elements(coalesce(p_warnings, '[]'::jsonb)) as w;
+$$;
+
+comment on function private.render_warning_texts(jsonb) is
+  'Turns render_message warnings into readable sentences.';
+
+
+-- Makes an instance and all its tasks from a steps snapshot: the first task active with
+-- its due date, the rest pending without one (seed 001, decision 1). Messages are
+-- rendered per task for the restaurant and the task's assignee.
+create function private.sequence_create_instance(
+  p_organisation_id uuid,
+  p_template_id uuid,
+  p_template_name text,
+  p_restaurant_id uuid,
+  p_assigned_to uuid,
+  p_created_by uuid,
+  p_steps jsonb,
+  p_start_delay_value integer,
+  p_start_delay_unit text,
+  p_metadata jsonb
+) returns public.sequence_instances
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_restaurant_name text;
+  v_time_zone text;
+  v_instance public.sequence_instances;
+  v_constraint text;
+  v_from timestamptz;
+begin
+  select r.name into strict v_restaurant_name from public.restaurants as r where r.id = p_restaurant_id;
+  -- The date in the name is the organisation's local date.
+  select c.time_zone into v_time_zone from public.business_calendars as c where c.organisation_id = p_organisation_id;
+
+  begin
+    insert into public.sequence_instances (
+      organisation_id, sequence_template_id, restaurant_id, name, status, current_step_order,
+      total_steps, assigned_to, created_by, started_at, steps_snapshot, metadata
+    )
+    values (
+      p_organisation_id, p_template_id, p_restaurant_id,
+      left(format('%s – %s – %s', p_template_name, v_restaurant_name,
+        to_char(now() at time zone coalesce(v_time_zone, 'UTC'), 'YYYY-MM-DD')), 400),
+      'active', 1, jsonb_array_length(p_steps), p_assigned_to, p_created_by, now(), p_steps,
+      coalesce(p_metadata, '{}'::jsonb)
+    )
+    returning * into v_instance;
+  exception
+    when unique_violation then
+      get stacked diagnostics v_constraint = constraint_name;
+      if v_constraint = 'sequence_instances_one_running_per_restaurant' then
+        raise exception 'this restaurant already runs %', p_template_name
+          using errcode = '23505', hint = 'pause, cancel or finish the running one first';
+      end if;
+      raise;
+  end;
+
+  v_from := private.calendar_due_date(p_organisation_id, now(), p_start_delay_value, p_start_delay_unit);
+
+  insert into public.tasks (
+    organisation_id, restaurant_id, name, description, type, priority, status, due_date,
+    assigned_to, task_template_id, message_template_id, message, subject, metadata,
+    sequence_instance_id, sequence_step_order, sequence_step_id, sequence_delay_value,
+    sequence_delay_unit, activated_at, created_by
+  )
+  select
+    p_organisation_id,
+    p_restaurant_id,
+    s.step ->> 'name',
+    s.step ->> 'description',
+    coalesce(s.step ->> 'type', 'internal_activity'),
+    coalesce(s.step ->> 'priority', 'medium'),
+    case when s.ord = 1 then 'active' else 'pending' end,
+    case when s.ord = 1 then private.calendar_due_date(
+      p_organisation_id, v_from, coalesce((s.step ->> 'delay_value')::integer, 0),
+      coalesce(s.step ->> 'delay_unit', 'days')
+    ) end,
+    a.assignee,
+    tt.id,
+    mt.id,
+    m.rendered ->> 'text',
+    sub.rendered ->> 'text',
+    case
+      when jsonb_array_length(coalesce(m.rendered -> 'warnings', '[]') || coalesce(sub.rendered -> 'warnings', '[]')) > 0
+        then jsonb_build_object('render_warnings',
+          coalesce(m.rendered -> 'warnings', '[]') || coalesce(sub.rendered -> 'warnings', '[]'))
+      else '{}'::jsonb
+    end,
+    v_instance.id,
+    s.ord,
+    (s.step ->> 'id')::uuid,
+    coalesce((s.step ->> 'delay_value')::integer, 0),
+    coalesce(s.step ->> 'delay_unit', 'days'),
+    case when s.ord = 1 then now() end,
+    p_created_by
+  from jsonb_array_elements(p_steps) with ordinality as s (step, ord)
+  -- A per-step assignee who has since left the organisation falls back to the instance's.
+  cross join lateral (
+    select coalesce(
+      (select m.user_id from public.organisation_members as m
+       where m.organisation_id = p_organisation_id
+         and m.user_id = (s.step ->> 'assigned_to_override')::uuid),
+      p_assigned_to
+    ) as assignee
+  ) as a
+  -- Templates deleted since the snapshot are simply not linked.
+  left join public.task_templates as tt
+    on tt.organisation_id = p_organisation_id and tt.id = (s.step ->> 'task_template_id')::uuid
+  left join public.message_templates as mt
+    on mt.organisation_id = p_organisation_id and mt.id = (s.step ->> 'message_template_id')::uuid
+  left join lateral (
+    select private.render_message(s.step ->> 'message', p_restaurant_id, a.assignee) as rendered
+    where s.step ->> 'message' is not null
+  ) as m on true
+  left join lateral (
+    select private.render_message(s.step ->> 'subject', p_restaurant_id, a.assignee) as rendered
+    where s.step ->> 'subject' is not null
+  ) as sub on true
+  order by s.ord;
+
+  return v_instance;
+end;
+$$;
+
+comment on function private.sequence_create_instance(uuid, uuid, text, uuid, uuid, uuid, jsonb, integer, text, jsonb) is
+  'Inserts an instance and all its tasks from a steps snapshot (first active with its due date, the rest pending); 23505 if one already runs.';
+
+
+-- After a task of a locked instance finished or was removed: make the state consistent.
+-- If a task is active, only current_step_order follows it. Otherwise the first pending
+-- task becomes active with its due date counted from now (running instances) or just
+-- becomes current (paused ones). With nothing left open the instance is completed.
+-- Returns the task it activated, if any.
+create function private.sequence_settle(p_instance_id uuid) returns uuid
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_instance public.sequence_instances;
+  v_task public.tasks;
+begin
+  select i.* into strict v_instance from public.sequence_instances as i where i.id = p_instance_id;
+  if v_instance.status not in ('active', 'paused') then
+    return null;
+  end if;
+
+  select t.* into v_task
+  from public.tasks as t
+  where t.sequence_instance_id = p_instance_id and t.status = 'active'
+  order by t.sequence_step_order
+  limit 1;
+  if found then
+    if v_instance.current_step_order <> v_task.sequence_step_order then
+      update public.sequence_instances as i
+      set current_step_order = v_task.sequence_step_order
+      where i.id = p_instance_id;
+    end if;
+    return null;
+  end if;
+
+  select t.* into v_task
+  from public.tasks as t
+  where t.sequence_instance_id = p_instance_id and t.status = 'pending'
+  order by t.sequence_step_order
+  limit 1;
+  if found then
+    update public.sequence_instances as i
+    set current_step_order = v_task.sequence_step_order
+    where i.id = p_instance_id;
+    if v_instance.status = 'paused' then
+      return null;
+    end if;
+    update public.tasks as t
+    set status = 'active',
+        activated_at = now(),
+        due_date = private.calendar_due_date(
+          v_instance.organisation_id, now(),
+          coalesce(v_task.sequence_delay_value, 0), coalesce(v_task.sequence_delay_unit, 'days'))
+    where t.id = v_task.id;
+    return v_task.id;
+  end if;
+
+  update public.sequence_instances as i
+  set status = 'completed',
+      completed_at = now(),
+      resume_at = null,
+      current_step_order = coalesce(
+        (select max(t.sequence_step_order) from public.tasks as t where t.sequence_instance_id = p_instance_id), 0)
+  where i.id = p_instance_id;
+  return null;
+end;
+$$;
+
+comment on function private.sequence_settle(uuid) is
+  'Activates the next pending task of a locked running instance (or completes the instance); returns the activated task id.';
+
+
+-- Resumes a locked paused instance: its active task's due date counts from now; with no
+-- active task (it was finished during the pause) the next pending one activates.
+create function private.sequence_resume(p_instance_id uuid) returns uuid
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_organisation_id uuid;
+begin
+  update public.sequence_instances as i
+  set status = 'active', resumed_at = now(), resume_at = null
+  where i.id = p_instance_id and i.status = 'paused'
+  returning i.organisation_id into v_organisation_id;
+  if not found then
+    return null;
+  end if;
+
+  update public.tasks as t
+  set due_date = private.calendar_due_date(
+    v_organisation_id, now(), coalesce(t.sequence_delay_value, 0), coalesce(t.sequence_delay_unit, 'days'))
+  where t.sequence_instance_id = p_instance_id and t.status = 'active';
+
+  return private.sequence_settle(p_instance_id);
+end;
+$$;
+
+comment on function private.sequence_resume(uuid) is
+  'Resumes a locked paused instance; the active task''s due date counts from now.';
+
+
+-- Ends a locked running instance: open tasks (pending, active) become cancelled and stay
+-- visible as from a cancelled sequence; completed and skipped ones stay as they are.
+create function private.sequence_cancel(p_instance_id uuid, p_exit_reason text) returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  update public.tasks as t
+  set status = 'cancelled', cancelled_at = now()
+  where t.sequence_instance_id = p_instance_id and t.status in ('pending', 'active');
+
+  update public.sequence_instances as i
+  set status = 'cancelled', cancelled_at = now(), resume_at = null, exit_reason = p_exit_reason
+  where i.id = p_instance_id;
+end;
+$$;
+
+comment on function private.sequence_cancel(uuid, text) is
+  'Cancels a locked running instance and its open tasks, recording the reason (null when a user cancelled it).';
+
+
+-- The RPC result shared by complete_task, skip_task and the editing RPCs.
+create function private.task_result(
+  p_task jsonb,
+  p_next_task_id uuid,
+  p_instance_id uuid,
+  p_warnings text[]
+) returns jsonb
+language sql
+stable
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'task', p_task,
+    'next_task', (select to_jsonb(t) from public.tasks as t where t.id = p_next_task_id),
+    'instance', (select to_jsonb(i) from public.sequence_instances as i where i.id = p_instance_id),
+    'warnings', to_jsonb(coalesce(p_warnings, '{}'::text[]))
+  );
+$$;
+
+comment on function private.task_result(jsonb, uuid, uuid, text[]) is
+  'Builds { task, next_task, instance, warnings } for the task RPCs.';
+
+
+-- complete_task and skip_task: one transaction that locks the instance before it reads
+-- any task state, so concurrent calls serialise and activate the next step exactly once.
+create function private.finish_task(p_task_id uuid, p_status text) returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_user_id uuid := private.require_user();
+  v_task public.tasks;
+  v_instance public.sequence_instances;
+  v_current integer;
+  v_next_id uuid;
+  v_warnings text[] := '{}';
+begin
+  select t.* into v_task
+  from public.tasks as t
+  where t.id = p_task_id
+    and t.organisation_id in (select private.user_organisation_ids());
+  if not found then
+    perform private.raise_not_found('task not found');
+  end if;
+
+  if v_task.sequence_instance_id is not null then
+    select i.* into v_instance
+    from public.sequence_instances as i
+    where i.id = v_task.sequence_instance_id
+    for update;
+  end if;
+
+  -- Re-read under the lock: another call may have finished this task meanwhile.
+  select t.* into v_task from public.tasks as t where t.id = p_task_id for update;
+  if not found then
+    perform private.raise_not_found('task not found');
+  end if;
+  if v_task.sequence_instance_id is distinct from v_instance.id then
+    raise exception 'the task left its sequence while being updated; try again' using errcode = '40001';
+  end if;
+
+  if v_task.status in ('completed', 'skipped') then
+    v_warnings := array[format('this task was already %s; nothing changed', v_task.status)];
+    return private.task_result(to_jsonb(v_task), null, v_instance.id, v_warnings);
+  end if;
+  if v_task.status = 'cancelled' then
+    raise exception 'this task was cancelled%, so it cannot be %',
+      case when v_task.sequence_instance_id is not null then ' with its sequence' else '' end,
+      p_status
+      using errcode = '22023';
+  end if;
+
+  if v_task.status = 'pending' then
+    select t.sequence_step_order into v_current
+    from public.tasks as t
+    where t.sequence_instance_id = v_instance.id and t.status = 'active';
+    v_warnings := v_warnings || case
+      when v_current is not null then format(
+        'step %s was %s ahead of step %s, which stays active', v_task.sequence_step_order, p_status, v_current)
+      else format(
+        'step %s was %s ahead of step %s', v_task.sequence_step_order, p_status, v_instance.current_step_order)
+    end;
+  end if;
+
+  update public.tasks as t
+  set status = p_status,
+      completed_at = case when p_status = 'completed' then now() end,
+      completed_by = case when p_status = 'completed' then v_user_id end,
+      skipped_at = case when p_status = 'skipped' then now() end
+  where t.id = p_task_id
+  returning t.* into v_task;
+
+  if v_instance.id is not null then
+    v_next_id := private.sequence_settle(v_instance.id);
+    if v_instance.status = 'paused' and exists (
+      select 1 from public.tasks as t where t.sequence_instance_id = v_instance.id and t.status = 'pending'
+    ) and not exists (
+      select 1 from public.tasks as t where t.sequence_instance_id = v_instance.id and t.status = 'active'
+    ) then
+      v_warnings := v_warnings || 'the sequence is paused: the next step becomes active when it resumes'::text;
+    end if;
+  end if;
+
+  return private.task_result(to_jsonb(v_task), v_next_id, v_instance.id, v_warnings);
+end;
+$$;
+
+comment on function private.finish_task(uuid, text) is
+  'complete_task/skip_task: finishes a task under the instance lock and activates the next step.';
+
+
+revoke execute on function private.require_user() from public, anon, authenticated;
+revoke execute on function private.raise_not_found(text) from public, anon, authenticated;
+revoke execute on function private.lock_sequence_instance(uuid) from public, anon, authenticated;
+revoke execute on function private.sequence_template_snapshot(uuid) from public, anon, authenticated;
+revoke execute on function private.render_warning_texts(jsonb) from public, anon, authenticated;
+revoke execute on function private.sequence_create_instance(uuid, uuid, text, uuid, uuid, uuid, jsonb, integer, text, jsonb)
+  from public, anon, authenticated;
+revoke execute on function private.sequence_settle(uuid) from public, anon, authenticated;
+revoke execute on function private.sequence_resume(uuid) from public, anon, authenticated;
+revoke execute on function private.sequence_cancel(uuid, text) from public, anon, authenticated;
+revoke execute on function private.task_result(jsonb, uuid, uuid, text[]) from public, anon, authenticated;
+revoke execute on function private.finish_task(uuid, text) from public, anon, authenticated;
