@@ -375,7 +375,7 @@ describe('business calendar validation', () => {
     holidays: [] as string[],
   };
 
-  async function save(values: Partial<typeof valid> & Record<string, unknown>) {
+  async function save(values: Record<string, unknown>) {
     await setCalendar(organisationId, null);
     return admin.client
       .from('business_calendars')

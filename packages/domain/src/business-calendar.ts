@@ -25,15 +25,17 @@ export interface StepDelay {
   delay_unit: DelayUnit;
 }
 
-export interface OpeningWindow {
+// Type aliases rather than interfaces: they are assignable to the generated `Json` type,
+// so a calendar can be written to public.business_calendars as it is.
+export type OpeningWindow = {
   /** "HH:MM", local time. */
   start: string;
   /** "HH:MM" after start; "24:00" is the end of the day. */
   end: string;
-}
+};
 
 /** A row of public.business_calendars without its keys. */
-export interface BusinessCalendar {
+export type BusinessCalendar = {
   /** IANA time zone the windows and holidays are in. */
   time_zone: string;
   /** ISO weekdays, 1 = Monday .. 7 = Sunday. */
@@ -41,7 +43,7 @@ export interface BusinessCalendar {
   windows: OpeningWindow[];
   /** ISO dates ("2026-12-25") in the calendar's time zone. */
   holidays: string[];
-}
+};
 
 /** What an organisation without a calendar row gets; also the table's defaults. */
 export const OPEN_AROUND_THE_CLOCK: Readonly<BusinessCalendar> = Object.freeze({
