@@ -17,7 +17,9 @@ export function createAppRouter() {
           path: paths.home.path,
           element: <AppRoot />,
           children: [
-            { index: true, element: <Navigate to={paths.app.restaurants.getHref()} replace /> },
+            // A rep's day starts with their tasks.
+            { index: true, element: <Navigate to={paths.app.tasks.getHref()} replace /> },
+            { path: paths.app.tasks.path, lazy: () => import('./routes/tasks/tasks') },
             {
               path: paths.app.restaurants.path,
               lazy: () => import('./routes/restaurants/restaurants'),

@@ -26,6 +26,15 @@ export const paths = {
       path: '/restaurants/:restaurantId',
       getHref: (id: string) => `/restaurants/${id}`,
     },
+    /** A restaurant's page scrolled to one of its sequences (tasks' "Step 2 of 5" links). */
+    restaurantSequence: {
+      getHref: (restaurantId: string, instanceId: string) =>
+        `/restaurants/${restaurantId}#sequence-${instanceId}`,
+    },
+    tasks: {
+      path: '/tasks',
+      getHref: () => '/tasks',
+    },
     sequenceTemplates: {
       path: '/sequence-templates',
       getHref: () => '/sequence-templates',

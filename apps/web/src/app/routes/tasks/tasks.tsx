@@ -1,0 +1,42 @@
+import { Plus } from 'lucide-react';
+import { useState } from 'react';
+import { Button } from '@/components/ui/button';
+import { CreateTaskDialog } from '@/features/tasks/components/create-task-dialog';
+import { MyTasks } from '@/features/tasks/components/my-tasks';
+import { useCurrentOrganisation } from '@/lib/organisation';
+import { useReps } from '../restaurants/use-reps';
+import { useOrganisationCalendar } from './use-organisation-calendar';
+import { useRefreshSequenceWork } from './use-refresh-sequence-work';
+
+export function Component() {
+  const organisation = useCurrentOrganisation();
+  const reps = useReps();
+  const { timeZone } = useOrganisationCalendar();
+  const { refreshInstances } = useRefreshSequenceWork();
+  const [creating, setCreating] = useState(false);
+
+  return (
+    <div className="space-y-6">
+      <title>{`My tasks · ${organisation.name} · Forkflow`}</title>
+      <header className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight text-slate-900">My tasks</h1>
+          <p className="mt-1 text-sm text-slate-600">
+            What to do next, by due date. Times in {timeZone}.
+          </p>
+        </div>
+        <Button onClick={() => setCreating(true)}>
+          <Plus className="size-4" aria-hidden />
+          Add task
+        </Button>
+      </header>
+      <MyTasks
+        timeZone={timeZone}
+        assignees={reps}
+        onAddTask={() => setCreating(true)}
+        onTasksChanged={refreshInstances}
+      />
+      <CreateTaskDialog open={creating} onOpenChange={setCreating} assignees={reps} />
+    </div>
+  );
+}

@@ -1,0 +1,110 @@
+import { useQuery } from '@tanstack/react-query';
+import { Dialog } from '@/components/ui/dialog';
+import { Skeleton } from '@/components/ui/skeleton';
+import { ErrorState } from '@/components/ui/states';
+import { useToast } from '@/components/ui/toast';
+import { useUser } from '@/lib/auth';
+import { getErrorMessage } from '@/lib/errors';
+import { useCurrentOrganisation } from '@/lib/organisation';
+import { emptyCreateTaskValues, useCreateTask } from '../api/create-task';
+import { taskQueries } from '../api/queries';
+import type { Assignee } from '../types';
+import { TaskForm } from './task-form';
+
+type Props = {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  assignees: Assignee[];
+  /** Preselected restaurant (adding from a restaurant's page). */
+  restaurantId?: string;
+  onCreated?: () => void;
+};
+
+export function CreateTaskDialog({
+  open,
+  onOpenChange,
+  assignees,
+  restaurantId,
+  onCreated,
+}: Props) {
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange} title="Add task" size="lg" bare>
+      <CreateTaskBody
+        assignees={assignees}
+        restaurantId={restaurantId}
+        onDone={() => onOpenChange(false)}
+        onCreated={onCreated}
+      />
+    </Dialog>
+  );
+}
+
+function CreateTaskBody({
+  assignees,
+  restaurantId,
+  onDone,
+  onCreated,
+}: {
+  assignees: Assignee[];
+  restaurantId: string | undefined;
+  onDone: () => void;
+  onCreated: (() => void) | undefined;
+}) {
+  const organisation = useCurrentOrganisation();
+  const user = useUser();
+  const { toast } = useToast();
+  const options = useQuery(taskQueries.filterOptions(organisation.id));
+  const templates = useQuery(taskQueries.templates(organisation.id));
+  const create = useCreateTask({
+    organisationId: organisation.id,
+    mutationConfig: {
+      onSuccess: (task) => {
+        toast({ title: 'Task added', description: task.name });
+        onDone();
+        onCreated?.();
+      },
+    },
+  });
+
+  if (options.isPending || templates.isPending) {
+    return (
+      <div className="space-y-5 px-6 py-6" role="status" aria-label="Loading the form">
+        {Array.from({ length: 4 }, (_, index) => (
+          <div key={index} className="space-y-2">
+            <Skeleton className="h-4 w-24" />
+            <Skeleton className="h-10 w-full" />
+          </div>
+        ))}
+      </div>
+    );
+  }
+  if (options.isError) {
+    return (
+      <ErrorState
+        title="Couldn't load restaurants"
+        message={getErrorMessage(options.error)}
+        onRetry={() => void options.refetch()}
+        isRetrying={options.isRefetching}
+      />
+    );
+  }
+
+  return (
+    <TaskForm
+      defaultValues={{
+        ...emptyCreateTaskValues,
+        restaurant_id: restaurantId ?? '',
+        assigned_to: user.id,
+      }}
+      restaurants={options.data.restaurants}
+      // Without templates (or if they fail to load) the form still works.
+      templates={templates.data ?? []}
+      assignees={assignees}
+      currentUserId={user.id}
+      isPending={create.isPending}
+      serverError={create.error ? getErrorMessage(create.error) : null}
+      onCancel={onDone}
+      onSubmit={(data) => create.mutate({ organisationId: organisation.id, data })}
+    />
+  );
+}

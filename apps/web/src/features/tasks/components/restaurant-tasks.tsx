@@ -1,0 +1,121 @@
+import { useQuery } from '@tanstack/react-query';
+import { ChevronDown, ChevronRight, ListTodo, Plus } from 'lucide-react';
+import { useId, useMemo, useState } from 'react';
+import { Button } from '@/components/ui/button';
+import { EmptyState, ErrorState } from '@/components/ui/states';
+import { getErrorMessage } from '@/lib/errors';
+import { useCurrentOrganisation } from '@/lib/organisation';
+import { taskQueries } from '../api/queries';
+import { useNow } from '../hooks/use-now';
+import { useTaskActions } from '../hooks/use-task-actions';
+import { closedTaskStatuses } from '../types';
+import { TaskListSkeleton } from './my-tasks';
+import { TaskSections } from './task-sections';
+
+type Props = {
+  restaurantId: string;
+  timeZone: string;
+  onAddTask: () => void;
+  onTasksChanged?: () => void;
+};
+
+/** A restaurant's tasks, everyone's: what's open by due date, and what's done. */
+export function RestaurantTasks({ restaurantId, timeZone, onAddTask, onTasksChanged }: Props) {
+  const organisation = useCurrentOrganisation();
+  const query = useQuery(taskQueries.forRestaurant(organisation.id, restaurantId));
+  const now = useNow();
+  const { onComplete, onSkip } = useTaskActions({ timeZone, onChanged: onTasksChanged });
+  const [showDone, setShowDone] = useState(false);
+  const doneId = useId();
+
+  const { open, done } = useMemo(() => {
+    const tasks = query.data ?? [];
+    return {
+      open: tasks.filter((task) => !closedTaskStatuses.has(task.status)),
+      done: tasks
+        .filter((task) => closedTaskStatuses.has(task.status))
+        .sort((a, b) => b.updated_at.localeCompare(a.updated_at)),
+    };
+  }, [query.data]);
+
+  return (
+    <section aria-labelledby={`${doneId}-title`} className="space-y-4">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h3 id={`${doneId}-title`} className="text-sm font-semibold text-slate-900">
+          Tasks
+        </h3>
+        <Button variant="secondary" size="sm" onClick={onAddTask}>
+          <Plus className="size-4" aria-hidden />
+          Add task
+        </Button>
+      </div>
+
+      {query.isPending ? (
+        <TaskListSkeleton count={2} />
+      ) : query.isError ? (
+        <ErrorState
+          title="Couldn't load tasks"
+          message={getErrorMessage(query.error)}
+          onRetry={() => void query.refetch()}
+          isRetrying={query.isFetching}
+          className="py-8"
+        />
+      ) : open.length === 0 && done.length === 0 ? (
+        <EmptyState
+          icon={<ListTodo className="size-6" aria-hidden />}
+          title="No tasks yet"
+          description="Start a sequence, or add a one-off task."
+          className="py-8"
+        />
+      ) : (
+        <>
+          {open.length > 0 ? (
+            <TaskSections
+              tasks={open}
+              timeZone={timeZone}
+              now={now}
+              onComplete={onComplete}
+              onSkip={onSkip}
+              grouping="due-date"
+              showRestaurant={false}
+            />
+          ) : (
+            <p className="text-sm text-slate-600">Nothing open for this restaurant.</p>
+          )}
+          {done.length > 0 ? (
+            <div>
+              <button
+                type="button"
+                aria-expanded={showDone}
+                aria-controls={doneId}
+                onClick={() => setShowDone((value) => !value)}
+                className="inline-flex items-center gap-1 rounded text-sm font-medium text-slate-600 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-brand-600"
+              >
+                {showDone ? (
+                  <ChevronDown className="size-4" aria-hidden />
+                ) : (
+                  <ChevronRight className="size-4" aria-hidden />
+                )}
+                Done ({done.length})
+              </button>
+              {showDone ? (
+                <div id={doneId} className="mt-3">
+                  <TaskSections
+                    tasks={done}
+                    timeZone={timeZone}
+                    now={now}
+                    onComplete={onComplete}
+                    onSkip={onSkip}
+                    grouping="none"
+                    title="Done"
+                    showRestaurant={false}
+                  />
+                </div>
+              ) : null}
+            </div>
+          ) : null}
+        </>
+      )}
+    </section>
+  );
+}
