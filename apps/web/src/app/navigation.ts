@@ -1,4 +1,4 @@
-import { ListTodo, Store } from 'lucide-react';
+import { ListTodo, Settings, Store, Workflow } from 'lucide-react';
 import type { NavigationItem } from '@/components/layouts/app-layout';
 import { paths } from '@/config/paths';
 
@@ -7,4 +7,6 @@ import { paths } from '@/config/paths';
 export const navigation: NavigationItem[] = [
   { name: 'My tasks', to: paths.app.tasks.getHref(), icon: ListTodo },
   { name: 'Restaurants', to: paths.app.restaurants.getHref(), icon: Store },
+  { name: 'Sequences', to: paths.app.sequenceTemplates.getHref(), icon: Workflow },
+  { name: 'Settings', to: paths.app.settings.getHref(), icon: Settings },
 ];

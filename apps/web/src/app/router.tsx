@@ -28,6 +28,30 @@ export function createAppRouter() {
               path: paths.app.restaurant.path,
               lazy: () => import('./routes/restaurants/restaurant'),
             },
+            {
+              path: paths.app.sequenceTemplates.path,
+              lazy: () => import('./routes/sequence-templates/sequence-templates'),
+            },
+            {
+              path: paths.app.newSequenceTemplate.path,
+              lazy: () => import('./routes/sequence-templates/sequence-template-builder'),
+            },
+            {
+              path: paths.app.sequenceTemplate.path,
+              lazy: () => import('./routes/sequence-templates/sequence-template'),
+            },
+            {
+              path: paths.app.editSequenceTemplate.path,
+              lazy: () => import('./routes/sequence-templates/sequence-template-builder'),
+            },
+            {
+              path: paths.app.settings.path,
+              element: <Navigate to={paths.app.businessCalendar.getHref()} replace />,
+            },
+            {
+              path: paths.app.businessCalendar.path,
+              lazy: () => import('./routes/settings/business-calendar'),
+            },
             { path: '*', lazy: () => import('./routes/not-found') },
           ],
         },

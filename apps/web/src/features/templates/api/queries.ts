@@ -1,0 +1,110 @@
+import { queryOptions } from '@tanstack/react-query';
+import { AppError, raise } from '@/lib/errors';
+import { supabase } from '@/lib/supabase';
+import type { Tables } from '@forkflow/db';
+
+export type TaskTemplate = Tables<'task_templates'>;
+export type MessageTemplate = Tables<'message_templates'>;
+
+export async function getTaskTemplates(organisationId: string): Promise<TaskTemplate[]> {
+  const { data, error } = await supabase
+    .from('task_templates')
+    .select('*')
+    // RLS shows every organisation the user belongs to: scope to the current one.
+    .eq('organisation_id', organisationId)
+    .order('name')
+    .order('id');
+  if (error) raise(error);
+  return data;
+}
+
+export async function getMessageTemplates(organisationId: string): Promise<MessageTemplate[]> {
+  const { data, error } = await supabase
+    .from('message_templates')
+    .select('*')
+    .eq('organisation_id', organisationId)
+    .order('name')
+    .order('id');
+  if (error) raise(error);
+  return data;
+}
+
+export async function getMessageTemplate(
+  organisationId: string,
+  id: string,
+): Promise<MessageTemplate> {
+  const { data, error } = await supabase
+    .from('message_templates')
+    .select('*')
+    .eq('organisation_id', organisationId)
+    .eq('id', id)
+    .maybeSingle();
+  if (error) raise(error);
+  if (!data) {
+    throw new AppError(
+      'This message template doesn’t exist, or it belongs to another organisation.',
+      { code: 'not_found' },
+    );
+  }
+  return data;
+}
+
+/** What a message preview needs to know about a restaurant. */
+export type PreviewRestaurant = Pick<
+  Tables<'restaurants'>,
+  | 'id'
+  | 'name'
+  | 'contact_name'
+  | 'contact_email'
+  | 'contact_phone'
+  | 'city'
+  | 'cuisine'
+  | 'assigned_sales_rep'
+>;
+
+export const PREVIEW_RESTAURANTS_LIMIT = 200;
+
+/** Restaurants to preview a message against, by name. */
+export async function getPreviewRestaurants(organisationId: string): Promise<PreviewRestaurant[]> {
+  const { data, error } = await supabase
+    .from('restaurants')
+    .select(
+      'id, name, contact_name, contact_email, contact_phone, city, cuisine, assigned_sales_rep',
+    )
+    .eq('organisation_id', organisationId)
+    .order('name')
+    .order('id')
+    .limit(PREVIEW_RESTAURANTS_LIMIT);
+  if (error) raise(error);
+  return data;
+}
+
+const notFound = (error: Error) => error instanceof AppError && error.code === 'not_found';
+
+export const templateQueries = {
+  taskTemplatesAll: (organisationId: string) => ['orgs', organisationId, 'task-templates'] as const,
+  taskTemplates: (organisationId: string) =>
+    queryOptions({
+      queryKey: [...templateQueries.taskTemplatesAll(organisationId), 'list'] as const,
+      queryFn: () => getTaskTemplates(organisationId),
+    }),
+  messageTemplatesAll: (organisationId: string) =>
+    ['orgs', organisationId, 'message-templates'] as const,
+  messageTemplates: (organisationId: string) =>
+    queryOptions({
+      queryKey: [...templateQueries.messageTemplatesAll(organisationId), 'list'] as const,
+      queryFn: () => getMessageTemplates(organisationId),
+    }),
+  messageTemplate: (organisationId: string, id: string) =>
+    queryOptions({
+      queryKey: [...templateQueries.messageTemplatesAll(organisationId), 'detail', id] as const,
+      queryFn: () => getMessageTemplate(organisationId, id),
+      retry: (failureCount, error) => !notFound(error) && failureCount < 2,
+    }),
+  // Under the restaurants key, so anything that invalidates restaurants refreshes it too.
+  previewRestaurants: (organisationId: string) =>
+    queryOptions({
+      queryKey: ['orgs', organisationId, 'restaurants', 'message-preview'] as const,
+      queryFn: () => getPreviewRestaurants(organisationId),
+    }),
+};
