@@ -107,3 +107,158 @@ values
   ('20000000-0000-4000-8000-000000000102', '00000000-0000-4000-8000-000000000002', 'Northern Noodle Bar', 'Amy Park', 'amy@northernnoodle.test', 'York', 'Korean',
    'new', 'cold', null, null, '10000000-0000-4000-8000-000000000003')
 on conflict do nothing;
+
+-- Tasks and sequences (docs/sequences-contract.md) ----------------------------------
+-- Harbour Street Sales' templates, written by Olivia (owner): message templates, task
+-- templates, seed 001's "Demo Follow-up" sequence and two more, and Remy's own tasks with
+-- due dates around now, so My tasks shows something overdue, due today and upcoming.
+-- No sequence is running: starting one is the demo.
+insert into public.message_templates (
+  id, organisation_id, name, description, type, subject, message_content, created_by
+)
+values
+  ('30000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000001', 'Demo Confirmation Email',
+   'Sent as soon as a demo is booked.', 'email', 'Your Forkflow demo, {restaurant_name}',
+   E'Hi {contact_first_name|there},\n\nThanks for booking a demo for {restaurant_name}. I will walk you through online ordering, table management and reporting, and leave time for your questions.\n\nSpeak soon,\n{rep_name}\n{organisation_name}',
+   '10000000-0000-4000-8000-000000000001'),
+  ('30000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 'Post-Demo Follow-up',
+   'The day after the demo.', 'email', 'Following up on your demo',
+   E'Hi {contact_first_name|there},\n\nThank you for your time yesterday. As promised, here is a summary of what we covered for {restaurant_name} in {city|your city}. Is there anything the team would like to see again?\n\nBest,\n{rep_first_name}',
+   '10000000-0000-4000-8000-000000000001'),
+  ('30000000-0000-4000-8000-000000000003', '00000000-0000-4000-8000-000000000001', 'Contract Email Template',
+   'The proposal that closes the Demo Follow-up.', 'email', 'Your proposal from {organisation_name}',
+   E'Hi {contact_name|there},\n\nPlease find attached our proposal for {restaurant_name}. It includes the setup we discussed and twelve months of support. Reply to this email or call me on any question.\n\nKind regards,\n{rep_name}\n{rep_email}',
+   '10000000-0000-4000-8000-000000000001'),
+  ('30000000-0000-4000-8000-000000000004', '00000000-0000-4000-8000-000000000001', 'New Lead Introduction',
+   'First contact with a new lead.', 'email', 'Online ordering for {restaurant_name}',
+   E'Hi {contact_first_name|there},\n\nI help {cuisine|independent} restaurants in {city|your area} take orders online without the marketplace fees. Could I show you how it would work for {restaurant_name}? Fifteen minutes is enough.\n\n{rep_name}',
+   '10000000-0000-4000-8000-000000000001'),
+  ('30000000-0000-4000-8000-000000000005', '00000000-0000-4000-8000-000000000001', 'Intro Call Script',
+   'What to say on the first call.', 'call', null,
+   E'Ask for {contact_name|the owner}. Introduce yourself as {rep_first_name} from {organisation_name}. Ask how {restaurant_name} takes orders today and what a busy Friday looks like. Offer a demo.',
+   '10000000-0000-4000-8000-000000000001')
+on conflict do nothing;
+
+insert into public.task_templates (
+  id, organisation_id, name, description, type, priority, message_template_id, default_message, created_by
+)
+values
+  ('31000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000001', 'Prepare demo materials',
+   'Menu, photos and the restaurant''s current ordering set-up.', 'internal_activity', 'medium', null,
+   null, '10000000-0000-4000-8000-000000000001'),
+  ('31000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 'Reminder call',
+   'Confirm the demo time and who will attend.', 'call', 'medium', null,
+   'Hi {contact_first_name|there}, just confirming our demo tomorrow for {restaurant_name}.',
+   '10000000-0000-4000-8000-000000000001'),
+  ('31000000-0000-4000-8000-000000000003', '00000000-0000-4000-8000-000000000001', 'Check-in call',
+   'See how the decision is going.', 'call', 'medium', null,
+   'Hi {contact_first_name|there}, how are you getting on with the proposal for {restaurant_name}?',
+   '10000000-0000-4000-8000-000000000001'),
+  ('31000000-0000-4000-8000-000000000004', '00000000-0000-4000-8000-000000000001', 'Intro call',
+   'First call to a new lead.', 'call', 'high', '30000000-0000-4000-8000-000000000005',
+   null, '10000000-0000-4000-8000-000000000001')
+on conflict do nothing;
+
+insert into public.sequence_templates (
+  id, organisation_id, name, description, tags, is_active, exit_stages, created_by
+)
+values
+  ('32000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000001', 'Demo Follow-up',
+   'Follow up with leads after demo booking (seed 001). About two weeks, seven tasks.',
+   '{demo,follow-up}', true, '{won,lost}', '10000000-0000-4000-8000-000000000001'),
+  ('32000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 'New Lead Outreach',
+   'Four touches over nine days until the lead books a demo.',
+   '{outreach,new-lead}', true, '{demo_booked,won,lost}', '10000000-0000-4000-8000-000000000001'),
+  ('32000000-0000-4000-8000-000000000003', '00000000-0000-4000-8000-000000000001', 'Onboarding Kick-off',
+   'The first week after a restaurant signs.',
+   '{onboarding}', true, '{}', '10000000-0000-4000-8000-000000000001'),
+  ('32000000-0000-4000-8000-000000000004', '00000000-0000-4000-8000-000000000001', 'Win-back (retired)',
+   'Replaced by New Lead Outreach; kept for its history.',
+   '{outreach}', false, '{won}', '10000000-0000-4000-8000-000000000001')
+on conflict do nothing;
+
+insert into public.sequence_steps (
+  id, organisation_id, sequence_template_id, step_order, name, type, priority,
+  task_template_id, message_template_id, custom_message, delay_value, delay_unit
+)
+select
+  s.id, '00000000-0000-4000-8000-000000000001', s.template_id, s.step_order, s.name, s.type, s.priority,
+  s.task_template_id, s.message_template_id, s.custom_message, s.delay_value, s.delay_unit
+from (
+  values
+    -- Demo Follow-up: 0, 1, 1, 1, 1, 3, 7 days.
+    ('33000000-0000-4000-8000-000000000101'::uuid, '32000000-0000-4000-8000-000000000001'::uuid, 1, 'Send demo confirmation', 'email', 'high',
+     null::uuid, '30000000-0000-4000-8000-000000000001'::uuid, null, 0, 'days'),
+    ('33000000-0000-4000-8000-000000000102', '32000000-0000-4000-8000-000000000001', 2, 'Prepare demo materials', 'internal_activity', 'medium',
+     '31000000-0000-4000-8000-000000000001', null, null, 1, 'days'),
+    ('33000000-0000-4000-8000-000000000103', '32000000-0000-4000-8000-000000000001', 3, 'Reminder call day before', 'call', 'medium',
+     '31000000-0000-4000-8000-000000000002', null, null, 1, 'days'),
+    ('33000000-0000-4000-8000-000000000104', '32000000-0000-4000-8000-000000000001', 4, 'Conduct demo', 'internal_activity', 'high',
+     null, null, null, 1, 'days'),
+    ('33000000-0000-4000-8000-000000000105', '32000000-0000-4000-8000-000000000001', 5, 'Follow-up email', 'email', 'medium',
+     null, '30000000-0000-4000-8000-000000000002', null, 1, 'days'),
+    ('33000000-0000-4000-8000-000000000106', '32000000-0000-4000-8000-000000000001', 6, 'Check-in call', 'call', 'medium',
+     '31000000-0000-4000-8000-000000000003', null, null, 3, 'days'),
+    ('33000000-0000-4000-8000-000000000107', '32000000-0000-4000-8000-000000000001', 7, 'Contract proposal', 'email', 'high',
+     null, '30000000-0000-4000-8000-000000000003', null, 7, 'days'),
+    -- New Lead Outreach: 0, 2, 2, 5 days.
+    ('33000000-0000-4000-8000-000000000201', '32000000-0000-4000-8000-000000000002', 1, 'Introduction email', 'email', 'medium',
+     null, '30000000-0000-4000-8000-000000000004', null, 0, 'days'),
+    ('33000000-0000-4000-8000-000000000202', '32000000-0000-4000-8000-000000000002', 2, 'Intro call', 'call', 'high',
+     '31000000-0000-4000-8000-000000000004', null, null, 2, 'days'),
+    ('33000000-0000-4000-8000-000000000203', '32000000-0000-4000-8000-000000000002', 3, 'LinkedIn message', 'social_message', 'low',
+     null, null, 'Hi {contact_first_name|there}, I called {restaurant_name} earlier this week about online ordering. Happy to send a two-minute video instead if that is easier.', 2, 'days'),
+    ('33000000-0000-4000-8000-000000000204', '32000000-0000-4000-8000-000000000002', 4, 'Last-chance email', 'email', 'medium',
+     null, null, 'Hi {contact_first_name|there}, I will stop chasing after this one. If online ordering becomes a priority for {restaurant_name}, reply any time. {rep_first_name}', 5, 'days'),
+    -- Onboarding Kick-off: 0 days, 4 hours, 7 days.
+    ('33000000-0000-4000-8000-000000000301', '32000000-0000-4000-8000-000000000003', 1, 'Welcome email', 'email', 'high',
+     null, null, 'Welcome to {organisation_name}, {contact_first_name|there}! I am {rep_name} and I will get {restaurant_name} live. Expect a call from me later today.', 0, 'days'),
+    ('33000000-0000-4000-8000-000000000302', '32000000-0000-4000-8000-000000000003', 2, 'Set-up call', 'call', 'high',
+     null, null, null, 4, 'hours'),
+    ('33000000-0000-4000-8000-000000000303', '32000000-0000-4000-8000-000000000003', 3, 'First-week check-in', 'call', 'medium',
+     '31000000-0000-4000-8000-000000000003', null, null, 7, 'days'),
+    -- Win-back (retired).
+    ('33000000-0000-4000-8000-000000000401', '32000000-0000-4000-8000-000000000004', 1, 'Win-back email', 'email', 'medium',
+     null, null, 'Hi {contact_first_name|there}, a lot has changed since we last spoke.', 0, 'days'),
+    ('33000000-0000-4000-8000-000000000402', '32000000-0000-4000-8000-000000000004', 2, 'Win-back call', 'call', 'medium',
+     null, null, null, 3, 'days')
+) as s (
+  id, template_id, step_order, name, type, priority, task_template_id, message_template_id,
+  custom_message, delay_value, delay_unit
+)
+-- (id): a deferrable unique constraint cannot be an arbiter.
+on conflict (id) do nothing;
+
+-- Remy's own tasks (not in a sequence): two overdue, two due today, three upcoming, one done.
+insert into public.tasks (
+  id, organisation_id, restaurant_id, name, description, type, priority, status, due_date,
+  assigned_to, message, completed_at, completed_by, created_by
+)
+select
+  t.id, '00000000-0000-4000-8000-000000000001', t.restaurant_id, t.name, t.description, t.type,
+  t.priority, t.status, now() + t.due_in, '10000000-0000-4000-8000-000000000002', t.message,
+  case when t.status = 'completed' then now() - interval '20 hours' end,
+  case when t.status = 'completed' then '10000000-0000-4000-8000-000000000002'::uuid end,
+  '10000000-0000-4000-8000-000000000002'
+from (
+  values
+    ('34000000-0000-4000-8000-000000000001'::uuid, '20000000-0000-4000-8000-000000000002'::uuid, 'Call Mei back after lunch service',
+     'She asked for a call after 15:00.', 'call', 'high', 'active', interval '-1 day -3 hours', null),
+    ('34000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000003', 'Send pricing for two sites to Arjun',
+     null, 'email', 'high', 'active', interval '-2 hours',
+     E'Hi Arjun,\n\nAs promised, here is our pricing for both Spice Route sites on one account.\n\nRemy'),
+    ('34000000-0000-4000-8000-000000000003', '20000000-0000-4000-8000-000000000005', 'Ask Kenji for the owner''s sign-off date',
+     null, 'text', 'medium', 'active', interval '2 hours',
+     'Hi Kenji, any news from the owner? Happy to join a call with them this week. Remy'),
+    ('34000000-0000-4000-8000-000000000004', '20000000-0000-4000-8000-000000000007', 'Update the negotiation notes for The Hungry Fisherman',
+     'Record the discount Tom asked for.', 'internal_activity', 'medium', 'active', interval '4 hours', null),
+    ('34000000-0000-4000-8000-000000000005', '20000000-0000-4000-8000-000000000010', 'Check Olive & Thyme''s reopening date',
+     null, 'call', 'low', 'active', interval '2 days', null),
+    ('34000000-0000-4000-8000-000000000006', '20000000-0000-4000-8000-000000000007', 'Draft the 12 month contract for Tom',
+     null, 'internal_activity', 'high', 'active', interval '4 days', null),
+    ('34000000-0000-4000-8000-000000000007', null, 'Weekly pipeline review with Olivia',
+     'Internal: no restaurant.', 'internal_activity', 'medium', 'active', interval '6 days', null),
+    ('34000000-0000-4000-8000-000000000008', '20000000-0000-4000-8000-000000000001', 'Drop off menu samples at Luigi''s',
+     null, 'internal_activity', 'medium', 'completed', interval '-1 day', null)
+) as t (id, restaurant_id, name, description, type, priority, status, due_in, message)
+on conflict (id) do nothing;
