@@ -926,3 +926,118 @@ describe('sequence_template_stats', () => {
     expect(error?.code).toBe('P0002');
   });
 });
+
+describe('more edge cases', () => {
+  it('pausing a paused instance only changes its resume_at', async () => {
+    const { instance } = await running(2);
+    await rep.client.rpc('pause_sequence', { p_instance_id: instance.id });
+    const first = await readInstance(service, instance.id);
+    const until = new Date(Date.now() + 2 * DAY_MS).toISOString();
+    const { data, error } = await rep.client.rpc('pause_sequence', {
+      p_instance_id: instance.id,
+      p_resume_at: until,
+    });
+    expect(error).toBeNull();
+    expect(data).toMatchObject({ status: 'paused', paused_at: first.paused_at });
+    expect(ms(data!.resume_at)).toBe(ms(until));
+  });
+
+  it('an instance keeps running from its snapshot when its template is deleted', async () => {
+    const { tpl, instance, tasks } = await running(3);
+    const { error } = await rep.client.from('sequence_templates').delete().eq('id', tpl.id);
+    expect(error).toBeNull();
+    expect((await readInstance(service, instance.id)).sequence_template_id).toBeNull();
+    const result = await taskRpc(rep, 'complete_task', tasks[0]!.id);
+    expect(result.next_task?.id).toBe(tasks[1]!.id);
+  });
+
+  it('a step with a message template gets its subject and message rendered, fallbacks included', async () => {
+    const { data: messageTemplate } = await rep.client
+      .from('message_templates')
+      .insert({
+        organisation_id: organisationId,
+        name: 'Hello',
+        subject: 'News for {restaurant_name}',
+        message_content: 'Hi {contact_first_name|there}, from {rep_first_name}',
+      })
+      .select()
+      .single();
+    const tpl = await createTemplate(rep, organisationId, [
+      { name: 'Say hello', type: 'email', message_template_id: messageTemplate!.id },
+    ]);
+    const restaurant = await createRestaurant(service, organisationId, { name: 'No Contact Cafe' });
+    const instance = await startSequence(rep, tpl.id, restaurant.id);
+    const [task] = await instanceTasks(service, instance.id);
+    expect(task).toMatchObject({
+      message_template_id: messageTemplate!.id,
+      subject: 'News for No Contact Cafe',
+      message: `Hi there, from ${rep.fullName.split(' ')[0]}`,
+      metadata: {},
+    });
+  });
+
+  it("a step's assignee override assigns its task", async () => {
+    const tpl = await createTemplate(rep, organisationId, [
+      { name: 'Mine' },
+      { name: "Admin's", assigned_to_override: admin.id },
+    ]);
+    const restaurant = await createRestaurant(service, organisationId);
+    const instance = await startSequence(rep, tpl.id, restaurant.id);
+    expect((await instanceTasks(service, instance.id)).map((t) => t.assigned_to)).toEqual([
+      rep.id,
+      admin.id,
+    ]);
+  });
+
+  it('an inserted task takes what it lacks from its task template', async () => {
+    const { data: taskTemplate } = await rep.client
+      .from('task_templates')
+      .insert({
+        organisation_id: organisationId,
+        name: 'Tasting visit',
+        type: 'internal_activity',
+        priority: 'high',
+        default_message: 'Bring samples to {restaurant_name}',
+      })
+      .select()
+      .single();
+    const { instance, restaurant } = await running(2);
+    const { data, error } = await rep.client.rpc('insert_sequence_task', {
+      p_instance_id: instance.id,
+      p_position: null as never,
+      p_task: { task_template_id: taskTemplate!.id },
+    });
+    expect(error).toBeNull();
+    expect(asTaskResult(data).task).toMatchObject({
+      name: 'Tasting visit',
+      priority: 'high',
+      task_template_id: taskTemplate!.id,
+      message: `Bring samples to ${restaurant.name}`,
+      sequence_step_order: 3,
+      status: 'pending',
+    });
+  });
+
+  it('deleting the active task of a paused instance leaves the next one pending until resume', async () => {
+    const { instance, tasks } = await running(3);
+    await rep.client.rpc('pause_sequence', { p_instance_id: instance.id });
+    const result = await taskRpc(rep, 'delete_sequence_task', tasks[0]!.id);
+    expect(result.next_task).toBeNull();
+    expect(result.instance).toMatchObject({ status: 'paused', current_step_order: 1 });
+    expect(result.warnings).toEqual([
+      'the sequence is paused: the next step becomes active when it resumes',
+    ]);
+    await rep.client.rpc('resume_sequence', { p_instance_id: instance.id });
+    expect((await activeTask(service, instance.id)).id).toBe(tasks[1]!.id);
+  });
+
+  it('deleting a restaurant removes its instances and their tasks', async () => {
+    const { restaurant, instance } = await running(2);
+    const { error } = await rep.client.from('restaurants').delete().eq('id', restaurant.id);
+    expect(error).toBeNull();
+    expect(
+      (await service.from('sequence_instances').select('id').eq('id', instance.id)).data,
+    ).toEqual([]);
+    expect(await instanceTasks(service, instance.id)).toEqual([]);
+  });
+});
