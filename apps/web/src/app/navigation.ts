@@ -1,4 +1,4 @@
-import { ListTodo, Settings, Store, Workflow } from 'lucide-react';
+import { FileText, ListTodo, Settings, Store, Workflow } from 'lucide-react';
 import type { NavigationItem } from '@/components/layouts/app-layout';
 import { paths } from '@/config/paths';
 
@@ -8,5 +8,6 @@ export const navigation: NavigationItem[] = [
   { name: 'My tasks', to: paths.app.tasks.getHref(), icon: ListTodo },
   { name: 'Restaurants', to: paths.app.restaurants.getHref(), icon: Store },
   { name: 'Sequences', to: paths.app.sequenceTemplates.getHref(), icon: Workflow },
+  { name: 'Templates', to: paths.app.templates.getHref(), icon: FileText },
   { name: 'Settings', to: paths.app.settings.getHref(), icon: Settings },
 ];

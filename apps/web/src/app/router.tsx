@@ -44,6 +44,15 @@ export function createAppRouter() {
               path: paths.app.editSequenceTemplate.path,
               lazy: () => import('./routes/sequence-templates/sequence-template-builder'),
             },
+            { path: paths.app.templates.path, lazy: () => import('./routes/templates/templates') },
+            {
+              path: paths.app.newMessageTemplate.path,
+              lazy: () => import('./routes/templates/message-template'),
+            },
+            {
+              path: paths.app.messageTemplate.path,
+              lazy: () => import('./routes/templates/message-template'),
+            },
             {
               path: paths.app.settings.path,
               element: <Navigate to={paths.app.businessCalendar.getHref()} replace />,

@@ -18,7 +18,7 @@ import { organisationQueries } from '@/features/organisations/api/queries';
 import { sequenceTemplateQueries } from '@/features/sequence-templates/api/queries';
 import { useSaveSequenceTemplate } from '@/features/sequence-templates/api/save-sequence-template';
 import { SequenceBuilder } from '@/features/sequence-templates/components/sequence-builder';
-import { useUnsavedChangesGuard } from '@/features/sequence-templates/hooks/use-unsaved-changes-guard';
+import { useUnsavedChangesGuard } from '@/hooks/use-unsaved-changes-guard';
 import type {
   MessageTemplateOption,
   TaskTemplateOption,

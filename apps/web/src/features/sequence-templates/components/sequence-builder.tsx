@@ -169,34 +169,33 @@ export function SequenceBuilder({
                 <fieldset>
                   <legend className="block text-sm font-medium text-slate-800">Start delay</legend>
                   <div className="mt-1.5 flex gap-2">
-                    <label className="sr-only" htmlFor="start-delay-value">
-                      Start delay
-                    </label>
-                    <Input
-                      id="start-delay-value"
-                      type="number"
-                      min={0}
-                      step={1}
-                      inputMode="numeric"
-                      className="w-24 shrink-0"
-                      aria-invalid={Boolean(errors.start_delay_value)}
-                      aria-describedby="start-delay-help"
-                      {...form.register('start_delay_value', { valueAsNumber: true })}
-                    />
-                    <label className="sr-only" htmlFor="start-delay-unit">
-                      Start delay unit
-                    </label>
-                    <Select
-                      id="start-delay-unit"
-                      className="min-w-0 flex-1"
-                      {...form.register('start_delay_unit')}
-                    >
-                      {delayUnits.map((unit) => (
-                        <option key={unit} value={unit}>
-                          {delayUnitLabels[unit].other}
-                        </option>
-                      ))}
-                    </Select>
+                    <div className="w-24 shrink-0">
+                      <label className="sr-only" htmlFor="start-delay-value">
+                        Start delay
+                      </label>
+                      <Input
+                        id="start-delay-value"
+                        type="number"
+                        min={0}
+                        step={1}
+                        inputMode="numeric"
+                        aria-invalid={Boolean(errors.start_delay_value)}
+                        aria-describedby="start-delay-help"
+                        {...form.register('start_delay_value', { valueAsNumber: true })}
+                      />
+                    </div>
+                    <div className="min-w-0 flex-1">
+                      <label className="sr-only" htmlFor="start-delay-unit">
+                        Start delay unit
+                      </label>
+                      <Select id="start-delay-unit" {...form.register('start_delay_unit')}>
+                        {delayUnits.map((unit) => (
+                          <option key={unit} value={unit}>
+                            {delayUnitLabels[unit].other}
+                          </option>
+                        ))}
+                      </Select>
+                    </div>
                   </div>
                   <p
                     id="start-delay-help"
