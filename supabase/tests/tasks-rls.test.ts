@@ -581,13 +581,11 @@ describe('tasks', () => {
   });
 
   it('a task cannot be created with a status other than active', async () => {
-    const { error } = await member.client
-      .from('tasks')
-      .insert({
-        organisation_id: organisationId,
-        name: 'Already done',
-        status: 'completed',
-      } as never);
+    const { error } = await member.client.from('tasks').insert({
+      organisation_id: organisationId,
+      name: 'Already done',
+      status: 'completed',
+    } as never);
     expect(error?.code).toBe('42501');
   });
 
