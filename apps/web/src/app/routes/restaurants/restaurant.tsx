@@ -5,6 +5,7 @@ import type { RestaurantDetail } from '@/features/restaurants/api/queries';
 import { DeleteRestaurantDialog } from '@/features/restaurants/components/delete-restaurant-dialog';
 import { RestaurantDetails } from '@/features/restaurants/components/restaurant-details';
 import { EditRestaurantDialog } from '@/features/restaurants/components/restaurant-form-dialogs';
+import { RestaurantWork } from './restaurant-work';
 import { useReps } from './use-reps';
 
 export function Component() {
@@ -22,6 +23,7 @@ export function Component() {
         onEdit={() => setEditing(true)}
         onDelete={setDeleting}
       />
+      <RestaurantWork restaurantId={restaurantId} />
       <EditRestaurantDialog
         open={editing}
         onOpenChange={setEditing}

@@ -1,6 +1,7 @@
-import { Plus } from 'lucide-react';
+import { Play, Plus, X } from 'lucide-react';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
+import { paths } from '@/config/paths';
 import type { RestaurantListItem } from '@/features/restaurants/api/queries';
 import { DeleteRestaurantDialog } from '@/features/restaurants/components/delete-restaurant-dialog';
 import { RestaurantFiltersBar } from '@/features/restaurants/components/restaurant-filters-bar';
@@ -10,9 +11,13 @@ import {
 } from '@/features/restaurants/components/restaurant-form-dialogs';
 import { RestaurantsList } from '@/features/restaurants/components/restaurants-list';
 import { useRestaurantFilters } from '@/features/restaurants/hooks/use-restaurant-filters';
+import { BulkStartSequenceDialog } from '@/features/sequence-instances/components/bulk-start-sequence-dialog';
 import { useUser } from '@/lib/auth';
 import { useCurrentOrganisation } from '@/lib/organisation';
+import { useOrganisationCalendar } from '../tasks/use-organisation-calendar';
+import { useRefreshSequenceWork } from '../tasks/use-refresh-sequence-work';
 import { useReps } from './use-reps';
+import { useRestaurantSelection } from './use-restaurant-selection';
 
 export function Component() {
   const organisation = useCurrentOrganisation();
@@ -22,6 +27,11 @@ export function Component() {
   const [creating, setCreating] = useState(false);
   const [editingId, setEditingId] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<RestaurantListItem | null>(null);
+  const selected = useRestaurantSelection();
+  const [bulkStarting, setBulkStarting] = useState(false);
+  const [startedAny, setStartedAny] = useState(false);
+  const { calendar, calendarIsDefault } = useOrganisationCalendar();
+  const { refreshTasks } = useRefreshSequenceWork();
 
   return (
     <div className="space-y-6">
@@ -50,7 +60,28 @@ export function Component() {
             currentUserId={user.id}
           />
         </div>
+        {selected.count > 0 ? (
+          <div
+            role="region"
+            aria-label="Selected restaurants"
+            className="flex flex-wrap items-center justify-between gap-2 border-b border-brand-100 bg-brand-50 px-4 py-2 sm:px-5"
+          >
+            <p className="text-sm font-medium text-brand-900">{selected.count} selected</p>
+            <div className="flex flex-wrap gap-2">
+              <Button variant="ghost" size="sm" onClick={selected.clear}>
+                <X className="size-4" aria-hidden />
+                Clear selection
+              </Button>
+              <Button size="sm" onClick={() => setBulkStarting(true)}>
+                <Play className="size-4" aria-hidden />
+                Start sequence for {selected.count}{' '}
+                {selected.count === 1 ? 'restaurant' : 'restaurants'}
+              </Button>
+            </div>
+          </div>
+        ) : null}
         <RestaurantsList
+          selection={selected.selection}
           filters={filters}
           setFilters={setFilters}
           hasFilters={hasFilters}
@@ -72,6 +103,26 @@ export function Component() {
       <DeleteRestaurantDialog
         restaurant={deleting}
         onOpenChange={(open) => (open ? undefined : setDeleting(null))}
+      />
+      <BulkStartSequenceDialog
+        open={bulkStarting}
+        onOpenChange={(open) => {
+          setBulkStarting(open);
+          // Closing after a run (or cancelling): start the next selection from scratch.
+          if (!open && startedAny) {
+            selected.clear();
+            setStartedAny(false);
+          }
+        }}
+        restaurants={selected.restaurants}
+        calendar={calendar}
+        calendarIsDefault={calendarIsDefault}
+        templatesHref={paths.app.sequenceTemplates.getHref()}
+        restaurantHref={paths.app.restaurant.getHref}
+        onFinished={() => {
+          setStartedAny(true);
+          refreshTasks();
+        }}
       />
     </div>
   );

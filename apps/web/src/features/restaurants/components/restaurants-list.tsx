@@ -19,7 +19,15 @@ import type { RestaurantFiltersPatch } from '../hooks/use-restaurant-filters';
 import type { Rep } from '../types';
 import { StageBadge, WarmthBadge } from './restaurant-badges';
 
+/** Row checkboxes, when the page offers bulk actions (the app keeps what is selected). */
+export type RestaurantSelection = {
+  isSelected: (id: string) => boolean;
+  onToggle: (restaurant: RestaurantListItem, selected: boolean) => void;
+  onTogglePage: (restaurants: RestaurantListItem[], selected: boolean) => void;
+};
+
 type Props = {
+  selection?: RestaurantSelection;
   filters: RestaurantFilters;
   setFilters: (patch: RestaurantFiltersPatch, options?: { replace?: boolean }) => void;
   hasFilters: boolean;
@@ -31,6 +39,7 @@ type Props = {
 };
 
 export function RestaurantsList({
+  selection,
   filters,
   setFilters,
   hasFilters,
@@ -99,6 +108,9 @@ export function RestaurantsList({
   }
 
   const repsById = new Map(reps.map((rep) => [rep.id, rep]));
+  const selectedOnPage = selection
+    ? data.rows.filter((row) => selection.isSelected(row.id)).length
+    : 0;
   const first = (data.page - 1) * RESTAURANTS_PAGE_SIZE + 1;
   const last = first + data.rows.length - 1;
 
@@ -129,6 +141,23 @@ export function RestaurantsList({
           <caption className="sr-only">Restaurants</caption>
           <thead className="border-b border-slate-200 bg-slate-50/80 text-xs font-medium text-slate-500">
             <tr>
+              {selection ? (
+                <th scope="col" className="w-10 py-2.5 pr-0 pl-4 sm:pl-5">
+                  <input
+                    type="checkbox"
+                    aria-label="Select all restaurants on this page"
+                    className="size-4 cursor-pointer rounded border-slate-300 accent-brand-600"
+                    checked={selectedOnPage > 0 && selectedOnPage === data.rows.length}
+                    ref={(element) => {
+                      if (element) {
+                        element.indeterminate =
+                          selectedOnPage > 0 && selectedOnPage < data.rows.length;
+                      }
+                    }}
+                    onChange={(event) => selection.onTogglePage(data.rows, event.target.checked)}
+                  />
+                </th>
+              ) : null}
               <th scope="col" className="px-4 py-2.5 font-medium sm:pl-5">
                 Restaurant
               </th>
@@ -159,7 +188,24 @@ export function RestaurantsList({
                 : undefined;
               const place = [restaurant.city, restaurant.cuisine].filter(Boolean).join(' · ');
               return (
-                <tr key={restaurant.id} className="group hover:bg-slate-50/70">
+                <tr
+                  key={restaurant.id}
+                  className={cn(
+                    'group hover:bg-slate-50/70',
+                    selection?.isSelected(restaurant.id) && 'bg-brand-50/50',
+                  )}
+                >
+                  {selection ? (
+                    <td className="w-10 py-3 pr-0 pl-4 align-top sm:pl-5">
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${restaurant.name}`}
+                        className="mt-0.5 size-4 cursor-pointer rounded border-slate-300 accent-brand-600"
+                        checked={selection.isSelected(restaurant.id)}
+                        onChange={(event) => selection.onToggle(restaurant, event.target.checked)}
+                      />
+                    </td>
+                  ) : null}
                   <td className="max-w-0 px-4 py-3 sm:pl-5 md:max-w-none">
                     <Link
                       to={paths.app.restaurant.getHref(restaurant.id)}

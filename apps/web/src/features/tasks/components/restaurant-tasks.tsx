@@ -28,10 +28,12 @@ export function RestaurantTasks({ restaurantId, timeZone, onAddTask, onTasksChan
   const [showDone, setShowDone] = useState(false);
   const doneId = useId();
 
-  const { open, done } = useMemo(() => {
+  const { open, upcoming, done } = useMemo(() => {
     const tasks = query.data ?? [];
     return {
-      open: tasks.filter((task) => !closedTaskStatuses.has(task.status)),
+      // Later sequence steps are listed with their sequence, not here.
+      open: tasks.filter((task) => task.status === 'active'),
+      upcoming: tasks.filter((task) => task.status === 'pending').length,
       done: tasks
         .filter((task) => closedTaskStatuses.has(task.status))
         .sort((a, b) => b.updated_at.localeCompare(a.updated_at)),
@@ -60,7 +62,7 @@ export function RestaurantTasks({ restaurantId, timeZone, onAddTask, onTasksChan
           isRetrying={query.isFetching}
           className="py-8"
         />
-      ) : open.length === 0 && done.length === 0 ? (
+      ) : open.length === 0 && done.length === 0 && upcoming === 0 ? (
         <EmptyState
           icon={<ListTodo className="size-6" aria-hidden />}
           title="No tasks yet"
@@ -80,8 +82,14 @@ export function RestaurantTasks({ restaurantId, timeZone, onAddTask, onTasksChan
               showRestaurant={false}
             />
           ) : (
-            <p className="text-sm text-slate-600">Nothing open for this restaurant.</p>
+            <p className="text-sm text-slate-600">Nothing to do for this restaurant right now.</p>
           )}
+          {upcoming > 0 ? (
+            <p className="text-sm text-slate-500">
+              {upcoming} later sequence {upcoming === 1 ? 'step' : 'steps'} will come due as the
+              steps before them are done.
+            </p>
+          ) : null}
           {done.length > 0 ? (
             <div>
               <button

@@ -106,69 +106,67 @@ export function TaskCard({
       data-current={isCurrent || undefined}
       onFocus={onFocus}
       className={cn(
-        'rounded-xl bg-white p-4 shadow-xs ring-1 ring-slate-200 transition-shadow outline-none sm:p-5',
+        // Phone: actions in a row at the bottom. Wider: actions top right, beside the title.
+        'grid grid-cols-[auto_minmax(0,1fr)] gap-x-3 rounded-xl bg-white p-4 shadow-xs ring-1 ring-slate-200 transition-shadow outline-none sm:grid-cols-[auto_minmax(0,1fr)_auto] sm:p-5',
         isCurrent && 'ring-2 ring-brand-500',
         closed && 'bg-slate-50/80',
       )}
     >
-      <div className="flex items-start gap-3">
-        <TaskTypeIcon type={task.type} className="mt-0.5" />
-        <div className="min-w-0 flex-1">
-          <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
-            <h3
-              id={titleId}
-              className={cn(
-                'text-sm font-semibold break-words text-slate-900 sm:text-base',
-                closed && 'text-slate-500 line-through decoration-slate-400',
-              )}
-            >
-              {task.name}
-            </h3>
-            {instance && task.sequence_step_order ? (
-              <StepBadge
-                step={task.sequence_step_order}
-                total={instance.total_steps}
-                instanceId={instance.id}
-                instanceName={instance.name}
-                restaurantId={task.restaurant_id}
-              />
-            ) : null}
-            <PriorityBadge priority={task.priority} />
-            {task.status !== 'active' ? <TaskStatusBadge status={task.status} /> : null}
-            {instance?.status === 'paused' && !closed ? (
-              <Badge tone="slate">
-                <PauseCircle className="size-3" aria-hidden />
-                Sequence paused
-              </Badge>
-            ) : null}
-          </div>
-          <p className="mt-1 flex flex-wrap items-center gap-x-1.5 gap-y-0.5 text-sm text-slate-500">
-            {showRestaurant && task.restaurant ? (
-              <>
-                <Link
-                  to={paths.app.restaurant.getHref(task.restaurant.id)}
-                  className="font-medium text-slate-700 hover:text-brand-700 hover:underline"
-                >
-                  {task.restaurant.name}
-                </Link>
-                <span aria-hidden>·</span>
-              </>
-            ) : null}
-            <span>{taskTypeLabel(task.type)}</span>
-            <span aria-hidden>·</span>
-            <span className="inline-flex items-center gap-1">
-              <CalendarClock className="size-3.5 shrink-0" aria-hidden />
-              <DueLine task={task} timeZone={timeZone} now={now} />
-            </span>
-          </p>
-          {task.description ? (
-            <p className="mt-2 text-sm whitespace-pre-line text-slate-700">{task.description}</p>
+      <TaskTypeIcon type={task.type} className="mt-0.5" />
+      <div className="min-w-0">
+        <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+          <h3
+            id={titleId}
+            className={cn(
+              'text-sm font-semibold break-words text-slate-900 sm:text-base',
+              closed && 'text-slate-500 line-through decoration-slate-400',
+            )}
+          >
+            {task.name}
+          </h3>
+          {instance && task.sequence_step_order ? (
+            <StepBadge
+              step={task.sequence_step_order}
+              total={instance.total_steps}
+              instanceId={instance.id}
+              instanceName={instance.name}
+              restaurantId={task.restaurant_id}
+            />
+          ) : null}
+          <PriorityBadge priority={task.priority} />
+          {task.status !== 'active' ? <TaskStatusBadge status={task.status} /> : null}
+          {instance?.status === 'paused' && !closed ? (
+            <Badge tone="slate">
+              <PauseCircle className="size-3" aria-hidden />
+              Sequence paused
+            </Badge>
           ) : null}
         </div>
+        <p className="mt-1 text-sm text-slate-500">
+          {showRestaurant && task.restaurant ? (
+            <>
+              <Link
+                to={paths.app.restaurant.getHref(task.restaurant.id)}
+                className="font-medium text-slate-700 hover:text-brand-700 hover:underline"
+              >
+                {task.restaurant.name}
+              </Link>
+              <span aria-hidden> · </span>
+            </>
+          ) : null}
+          {taskTypeLabel(task.type)}
+        </p>
+        <p className="mt-0.5 flex items-center gap-1 text-sm">
+          <CalendarClock className="size-3.5 shrink-0 text-slate-400" aria-hidden />
+          <DueLine task={task} timeZone={timeZone} now={now} />
+        </p>
+        {task.description ? (
+          <p className="mt-2 text-sm whitespace-pre-line text-slate-700">{task.description}</p>
+        ) : null}
       </div>
 
       {message ? (
-        <div className="mt-3 rounded-lg bg-slate-50 ring-1 ring-slate-200 sm:ml-12">
+        <div className="col-span-2 mt-3 rounded-lg bg-slate-50 ring-1 ring-slate-200 sm:col-span-2 sm:col-start-2">
           <div className="px-3 pt-3 pb-2 text-sm text-slate-800">
             {task.subject ? <p className="mb-1 font-medium">Subject: {task.subject}</p> : null}
             <p
@@ -194,7 +192,7 @@ export function TaskCard({
       {warnings.length > 0 ? (
         <div
           role="note"
-          className="mt-3 flex gap-2 rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900 sm:ml-12"
+          className="col-span-2 mt-3 flex gap-2 rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900 sm:col-span-2 sm:col-start-2"
         >
           <AlertTriangle className="mt-0.5 size-4 shrink-0 text-amber-600" aria-hidden />
           <div>
@@ -209,7 +207,7 @@ export function TaskCard({
       ) : null}
 
       {closed ? null : (
-        <div className="mt-4 grid grid-cols-2 gap-2 sm:ml-12 sm:flex sm:justify-end">
+        <div className="col-span-2 mt-4 grid grid-cols-2 gap-2 self-start sm:col-span-1 sm:col-start-3 sm:row-start-1 sm:mt-0 sm:flex">
           <Button
             variant="secondary"
             size="sm"

@@ -49,7 +49,8 @@ export function TaskSections({
   const ordered = useMemo(() => sections.flatMap((section) => section.tasks), [sections]);
 
   // The keyboard's current task: by id, or (when it just left the list) by position.
-  const [cursor, setCursor] = useState<{ id: string; index: number } | null>(null);
+  // `shown`: moved there by j/k, so it is outlined (a click only remembers the place).
+  const [cursor, setCursor] = useState<{ id: string; index: number; shown: boolean } | null>(null);
   const currentIndex = useMemo(() => {
     if (!cursor || ordered.length === 0) return -1;
     const byId = ordered.findIndex((task) => task.id === cursor.id);
@@ -63,7 +64,7 @@ export function TaskSections({
     (index: number) => {
       const task = ordered[index];
       if (!task) return;
-      setCursor({ id: task.id, index });
+      setCursor({ id: task.id, index, shown: true });
       const element = cards.current.get(task.id);
       element?.focus({ preventScroll: true });
       element?.scrollIntoView?.({ block: 'nearest' });
@@ -111,9 +112,13 @@ export function TaskSections({
                   onComplete={onComplete}
                   onSkip={onSkip}
                   showRestaurant={showRestaurant}
-                  isCurrent={shortcuts && current?.id === task.id}
+                  isCurrent={shortcuts && Boolean(cursor?.shown) && current?.id === task.id}
                   onFocus={() =>
-                    setCursor({ id: task.id, index: ordered.findIndex((t) => t.id === task.id) })
+                    setCursor((previous) => ({
+                      id: task.id,
+                      index: ordered.findIndex((t) => t.id === task.id),
+                      shown: previous?.id === task.id ? previous.shown : false,
+                    }))
                   }
                   ref={(element: HTMLElement | null) => {
                     if (element) cards.current.set(task.id, element);

@@ -1,8 +1,9 @@
+import { formatInZone } from '@/lib/format-in-zone';
+
 // Dates as a rep reads them, in the organisation's time zone (or the browser's when the
 // organisation has no business calendar).
 
 const dayKeyFormats = new Map<string, Intl.DateTimeFormat>();
-const dueFormats = new Map<string, Intl.DateTimeFormat>();
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 
 function cached(
@@ -39,22 +40,9 @@ export function dayKey(instant: Date | string | number, timeZone: string): strin
   return format.format(new Date(instant));
 }
 
-/** "Thu 27 Nov, 10:00" (in the browser's language), in the given time zone. */
+/** "Thu 27 Nov 10:00", in the given time zone (the app's one date format for due dates). */
 export function formatDue(instant: Date | string, timeZone: string): string {
-  const format = cached(
-    dueFormats,
-    timeZone,
-    () =>
-      new Intl.DateTimeFormat(undefined, {
-        timeZone,
-        weekday: 'short',
-        day: 'numeric',
-        month: 'short',
-        hour: '2-digit',
-        minute: '2-digit',
-      }),
-  );
-  return format.format(new Date(instant));
+  return formatInZone(new Date(instant), timeZone);
 }
 
 /** "10:00", in the given time zone. */
@@ -62,7 +50,13 @@ export function formatTime(instant: Date | string, timeZone: string): string {
   const format = cached(
     timeFormats,
     timeZone,
-    () => new Intl.DateTimeFormat(undefined, { timeZone, hour: '2-digit', minute: '2-digit' }),
+    () =>
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }),
   );
   return format.format(new Date(instant));
 }

@@ -1,0 +1,78 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { z } from 'zod';
+import type { MutationConfig } from '@/lib/react-query';
+import { supabase } from '@/lib/supabase';
+import { raiseSequenceError } from './errors';
+import {
+  applyServerInstance,
+  patchInstanceOptimistically,
+  restoreInstances,
+  type InstancesSnapshot,
+} from './instance-cache';
+import { sequenceInstanceQueries } from './queries';
+
+/** The pause dialog's field: an optional moment to resume by itself. */
+export const pauseSequenceInputSchema = z.object({
+  /** A datetime-local value in the browser's time zone, or '' to pause until resumed. */
+  resumeAt: z
+    .string()
+    .trim()
+    .refine((value) => value === '' || !Number.isNaN(new Date(value).getTime()), {
+      message: 'Enter a date and time',
+    })
+    .refine((value) => value === '' || new Date(value).getTime() > Date.now(), {
+      message: 'Choose a moment in the future',
+    })
+    .transform((value) => (value ? new Date(value).toISOString() : null)),
+});
+
+export type PauseSequenceFormValues = z.input<typeof pauseSequenceInputSchema>;
+
+export async function pauseSequence({
+  instanceId,
+  data,
+}: {
+  instanceId: string;
+  data: PauseSequenceFormValues;
+}) {
+  const { resumeAt } = pauseSequenceInputSchema.parse(data);
+  const { data: instance, error } = await supabase.rpc('pause_sequence', {
+    p_instance_id: z.uuid().parse(instanceId),
+    ...(resumeAt ? { p_resume_at: resumeAt } : {}),
+  });
+  if (error) raiseSequenceError(error);
+  return instance;
+}
+
+export function usePauseSequence({
+  organisationId,
+  mutationConfig,
+}: {
+  organisationId: string;
+  mutationConfig?: MutationConfig<typeof pauseSequence, { snapshot: InstancesSnapshot }>;
+}) {
+  const queryClient = useQueryClient();
+  const { onError, onSuccess, onSettled, onMutate: _ignored, ...rest } = mutationConfig ?? {};
+  return useMutation({
+    ...rest,
+    mutationFn: pauseSequence,
+    onMutate: async ({ instanceId }) => ({
+      snapshot: await patchInstanceOptimistically(queryClient, organisationId, instanceId, {
+        status: 'paused',
+        paused_at: new Date().toISOString(),
+      }),
+    }),
+    onError: (error, variables, context, ...more) => {
+      restoreInstances(queryClient, context?.snapshot);
+      return onError?.(error, variables, context, ...more);
+    },
+    onSuccess: (row, ...args) => {
+      applyServerInstance(queryClient, organisationId, row);
+      return onSuccess?.(row, ...args);
+    },
+    onSettled: (...args) => {
+      void queryClient.invalidateQueries({ queryKey: sequenceInstanceQueries.all(organisationId) });
+      return onSettled?.(...args);
+    },
+  });
+}

@@ -1,0 +1,149 @@
+import type { Tables } from '@forkflow/db';
+import { delayUnitSchema, type DelayUnit } from '@forkflow/domain/business-calendar';
+import { queryOptions } from '@tanstack/react-query';
+import { raise } from '@/lib/errors';
+import { supabase } from '@/lib/supabase';
+
+export type InstanceTask = Pick<
+  Tables<'tasks'>,
+  | 'id'
+  | 'name'
+  | 'type'
+  | 'status'
+  | 'due_date'
+  | 'sequence_step_order'
+  | 'completed_at'
+  | 'skipped_at'
+  | 'cancelled_at'
+  | 'assigned_to'
+>;
+
+export type SequenceInstance = Pick<
+  Tables<'sequence_instances'>,
+  | 'id'
+  | 'organisation_id'
+  | 'restaurant_id'
+  | 'sequence_template_id'
+  | 'name'
+  | 'status'
+  | 'current_step_order'
+  | 'total_steps'
+  | 'assigned_to'
+  | 'started_at'
+  | 'paused_at'
+  | 'resume_at'
+  | 'resumed_at'
+  | 'completed_at'
+  | 'cancelled_at'
+  | 'exit_reason'
+  | 'is_modified'
+  | 'updated_at'
+> & { tasks: InstanceTask[] };
+
+const INSTANCE_COLUMNS =
+  'id, organisation_id, restaurant_id, sequence_template_id, name, status, current_step_order, ' +
+  'total_steps, assigned_to, started_at, paused_at, resume_at, resumed_at, completed_at, ' +
+  'cancelled_at, exit_reason, is_modified, updated_at, ' +
+  'tasks(id, name, type, status, due_date, sequence_step_order, completed_at, skipped_at, cancelled_at, assigned_to)';
+
+/** A restaurant's sequence instances, newest first, each with its tasks in step order. */
+export async function getRestaurantInstances(
+  organisationId: string,
+  restaurantId: string,
+): Promise<SequenceInstance[]> {
+  const { data, error } = await supabase
+    .from('sequence_instances')
+    .select(INSTANCE_COLUMNS)
+    // RLS shows every organisation the user belongs to: scope to the current one.
+    .eq('organisation_id', organisationId)
+    .eq('restaurant_id', restaurantId)
+    .order('started_at', { ascending: false })
+    .order('id')
+    .order('sequence_step_order', { referencedTable: 'tasks' })
+    .limit(50)
+    .overrideTypes<SequenceInstance[], { merge: false }>();
+  if (error) raise(error);
+  return data;
+}
+
+export type StartableStep = {
+  id: string;
+  step_order: number;
+  name: string;
+  type: string;
+  delay_value: number;
+  delay_unit: DelayUnit;
+};
+
+export type StartableTemplate = {
+  id: string;
+  name: string;
+  description: string | null;
+  start_delay_value: number;
+  start_delay_unit: DelayUnit;
+  exit_stages: string[];
+  steps: StartableStep[];
+};
+
+const unit = (value: string): DelayUnit => {
+  const parsed = delayUnitSchema.safeParse(value);
+  return parsed.success ? parsed.data : 'days';
+};
+
+/** Active templates with at least one step: the ones start_sequence accepts. */
+export async function getStartableTemplates(organisationId: string): Promise<StartableTemplate[]> {
+  const { data, error } = await supabase
+    .from('sequence_templates')
+    .select(
+      'id, name, description, start_delay_value, start_delay_unit, exit_stages, ' +
+        'sequence_steps(id, step_order, name, type, delay_value, delay_unit)',
+    )
+    .eq('organisation_id', organisationId)
+    .eq('is_active', true)
+    .order('name')
+    .order('step_order', { referencedTable: 'sequence_steps' })
+    .overrideTypes<
+      Array<
+        Pick<
+          Tables<'sequence_templates'>,
+          'id' | 'name' | 'description' | 'start_delay_value' | 'start_delay_unit' | 'exit_stages'
+        > & {
+          sequence_steps: Array<
+            Pick<
+              Tables<'sequence_steps'>,
+              'id' | 'step_order' | 'name' | 'type' | 'delay_value' | 'delay_unit'
+            >
+          >;
+        }
+      >,
+      { merge: false }
+    >();
+  if (error) raise(error);
+  return data
+    .filter((template) => template.sequence_steps.length > 0)
+    .map(({ sequence_steps, start_delay_unit, ...template }) => ({
+      ...template,
+      start_delay_unit: unit(start_delay_unit),
+      steps: [...sequence_steps]
+        .sort((a, b) => a.step_order - b.step_order)
+        .map((step) => ({ ...step, delay_unit: unit(step.delay_unit) })),
+    }));
+}
+
+export const sequenceInstanceQueries = {
+  all: (organisationId: string) => ['orgs', organisationId, 'sequence-instances'] as const,
+  forRestaurants: (organisationId: string) =>
+    [...sequenceInstanceQueries.all(organisationId), 'restaurant'] as const,
+  forRestaurant: (organisationId: string, restaurantId: string) =>
+    queryOptions({
+      queryKey: [...sequenceInstanceQueries.forRestaurants(organisationId), restaurantId] as const,
+      queryFn: () => getRestaurantInstances(organisationId, restaurantId),
+    }),
+  startableTemplates: (organisationId: string) =>
+    queryOptions({
+      queryKey: [...sequenceInstanceQueries.all(organisationId), 'startable-templates'] as const,
+      queryFn: () => getStartableTemplates(organisationId),
+      // Templates are edited on another page: look again whenever a dialog opens.
+      staleTime: 0,
+    }),
+};
