@@ -1041,3 +1041,38 @@ describe('more edge cases', () => {
     expect(await instanceTasks(service, instance.id)).toEqual([]);
   });
 });
+
+describe('when the rep leaves the organisation', () => {
+  it('their instances and tasks are unassigned, and restarts and inserted tasks go to the caller', async () => {
+    const leaver = await fx.user('leaver');
+    await fx.addMember(owner, organisationId, leaver, 'member');
+    const tpl = await createTemplate(rep, organisationId, steps(2));
+    const restaurant = await createRestaurant(service, organisationId);
+    const instance = await startSequence(rep, tpl.id, restaurant.id, leaver.id);
+    expect(instance.assigned_to).toBe(leaver.id);
+
+    await leaver.client
+      .from('organisation_members')
+      .delete()
+      .eq('organisation_id', organisationId)
+      .eq('user_id', leaver.id);
+    expect((await readInstance(service, instance.id)).assigned_to).toBeNull();
+    expect((await instanceTasks(service, instance.id)).map((t) => t.assigned_to)).toEqual([
+      null,
+      null,
+    ]);
+
+    const { data, error } = await rep.client.rpc('insert_sequence_task', {
+      p_instance_id: instance.id,
+      p_position: 2,
+      p_task: { name: 'Hand over' },
+    });
+    expect(error).toBeNull();
+    expect(asTaskResult(data).task.assigned_to).toBe(rep.id);
+
+    await rep.client.rpc('cancel_sequence', { p_instance_id: instance.id });
+    const restarted = await rep.client.rpc('restart_sequence', { p_instance_id: instance.id });
+    expect(restarted.error).toBeNull();
+    expect(restarted.data?.assigned_to).toBe(rep.id);
+  });
+});

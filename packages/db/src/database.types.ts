@@ -376,6 +376,13 @@ export type Database = {
             referencedColumns: ['id'];
           },
           {
+            foreignKeyName: 'sequence_instances_assigned_to_member_fkey';
+            columns: ['organisation_id', 'assigned_to'];
+            isOneToOne: false;
+            referencedRelation: 'organisation_members';
+            referencedColumns: ['organisation_id', 'user_id'];
+          },
+          {
             foreignKeyName: 'sequence_instances_created_by_fkey';
             columns: ['created_by'];
             isOneToOne: false;
