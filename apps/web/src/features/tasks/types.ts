@@ -1,27 +1,7 @@
 import { z } from 'zod';
 
-// The enumerations of docs/sequences-contract.md ("Shared enumerations"), with the words
-// a rep reads. The database checks the same lists.
-
-export const taskTypes = ['email', 'call', 'text', 'social_message', 'internal_activity'] as const;
-export const taskTypeSchema = z.enum(taskTypes);
-export type TaskType = (typeof taskTypes)[number];
-export const taskTypeLabels: Record<TaskType, string> = {
-  email: 'Email',
-  call: 'Call',
-  text: 'Text message',
-  social_message: 'Social message',
-  internal_activity: 'Internal activity',
-};
-
-export const taskPriorities = ['low', 'medium', 'high'] as const;
-export const taskPrioritySchema = z.enum(taskPriorities);
-export type TaskPriority = (typeof taskPriorities)[number];
-export const taskPriorityLabels: Record<TaskPriority, string> = {
-  low: 'Low',
-  medium: 'Medium',
-  high: 'High',
-};
+// Task statuses of docs/sequences-contract.md ("Shared enumerations"), with the words a rep
+// reads. The database checks the same list.
 
 export const taskStatuses = ['pending', 'active', 'completed', 'skipped', 'cancelled'] as const;
 export const taskStatusSchema = z.enum(taskStatuses);

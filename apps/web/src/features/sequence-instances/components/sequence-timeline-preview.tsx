@@ -1,15 +1,13 @@
 import type { BusinessCalendar } from '@forkflow/domain/business-calendar';
+import { taskTypeLabels, taskTypeSchema } from '@forkflow/domain/sequence-template';
 import { AlertTriangle } from 'lucide-react';
 import { formatInZone } from '@/lib/format-in-zone';
 import type { StartableTemplate } from '../api/queries';
 import { previewSequence } from '../utils/preview';
 
-const typeLabels: Record<string, string> = {
-  email: 'Email',
-  call: 'Call',
-  text: 'Text message',
-  social_message: 'Social message',
-  internal_activity: 'Internal activity',
+const typeLabel = (type: string) => {
+  const parsed = taskTypeSchema.safeParse(type);
+  return parsed.success ? taskTypeLabels[parsed.data] : type;
 };
 
 /** When each step would be due if the sequence started now and every step were done on time. */
@@ -60,7 +58,7 @@ export function SequenceTimelinePreview({
                   {step.name}
                 </p>
                 <p className="text-xs text-slate-600">
-                  {typeLabels[step.type] ?? step.type} · due{' '}
+                  {typeLabel(step.type)} · due{' '}
                   <time dateTime={step.due.toISOString()}>{formatInZone(step.due, zone)}</time>
                 </p>
               </div>

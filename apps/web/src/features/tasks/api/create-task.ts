@@ -3,12 +3,8 @@ import { z } from 'zod';
 import { raise } from '@/lib/errors';
 import type { MutationConfig } from '@/lib/react-query';
 import { supabase } from '@/lib/supabase';
-import {
-  renderWarningSchema,
-  taskPrioritySchema,
-  taskTypeSchema,
-  type RenderWarning,
-} from '../types';
+import { taskPrioritySchema, taskTypeSchema } from '@forkflow/domain/sequence-template';
+import { renderWarningSchema, type RenderWarning } from '../types';
 import { taskQueries } from './queries';
 
 const optionalText = (max: number, label: string) =>

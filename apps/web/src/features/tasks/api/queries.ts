@@ -3,7 +3,8 @@ import { queryOptions } from '@tanstack/react-query';
 import { z } from 'zod';
 import { raise } from '@/lib/errors';
 import { supabase } from '@/lib/supabase';
-import { taskTypeSchema, type RestaurantOption } from '../types';
+import { taskTypeSchema } from '@forkflow/domain/sequence-template';
+import { type RestaurantOption } from '../types';
 
 export const ME = 'me';
 export const ANYONE = 'anyone';

@@ -13,12 +13,11 @@ import { cn } from '@/lib/utils';
 import {
   taskPriorityLabels,
   taskPrioritySchema,
-  taskStatusLabels,
-  taskStatusSchema,
   taskTypeLabels,
   taskTypeSchema,
   type TaskType,
-} from '../types';
+} from '@forkflow/domain/sequence-template';
+import { taskStatusLabels, taskStatusSchema } from '../types';
 
 const typeIcons: Record<TaskType, typeof Mail> = {
   email: Mail,

@@ -13,7 +13,8 @@ import {
   type TaskFilters,
 } from '../api/queries';
 import type { TaskFiltersPatch } from '../hooks/use-task-filters';
-import { taskTypeLabels, taskTypes, type Assignee } from '../types';
+import { taskTypeLabels, taskTypes } from '@forkflow/domain/sequence-template';
+import { type Assignee } from '../types';
 
 type Props = {
   filters: TaskFilters;

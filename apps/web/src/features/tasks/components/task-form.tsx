@@ -14,9 +14,8 @@ import {
   taskPriorityLabels,
   taskTypeLabels,
   taskTypes,
-  type Assignee,
-  type RestaurantOption,
-} from '../types';
+} from '@forkflow/domain/sequence-template';
+import { type Assignee, type RestaurantOption } from '../types';
 import { browserTimeZone } from '../utils/dates';
 
 type Props = {
