@@ -8,6 +8,14 @@ import { useSkipTask } from '../api/skip-task';
 import type { TaskProgressResult } from '../api/task-progress';
 import { formatDue } from '../utils/dates';
 
+/** The RPC's warnings are lower-case clauses: "step 3 was completed ahead of step 2". */
+const asSentence = (text: string) => {
+  const trimmed = text.trim();
+  if (!trimmed) return trimmed;
+  const capital = `${trimmed[0]?.toUpperCase()}${trimmed.slice(1)}`;
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+};
+
 /** "Next: Step 3 — Follow-up call, due Thu 27 Nov, 10:00", or how the sequence ended. */
 export function describeProgress(result: TaskProgressResult, timeZone: string): string | undefined {
   const next = result.next_task;
@@ -46,7 +54,7 @@ export function useTaskActions({
         toast({
           tone: 'info',
           title: 'Heads up',
-          description: result.warnings.join(' '),
+          description: result.warnings.map(asSentence).join(' '),
           duration: 8000,
         });
       }
