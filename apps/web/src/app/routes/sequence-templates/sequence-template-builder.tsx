@@ -48,7 +48,8 @@ export function Component() {
 
   const title = templateId ? 'Edit sequence' : 'New sequence';
   const queries = [calendar, taskTemplates, messageTemplates, ...(templateId ? [template] : [])];
-  const failed = queries.find((query) => query.isError);
+  // A failed background refetch keeps what was loaded: never throw away the form for it.
+  const failed = queries.find((query) => query.isError && query.data === undefined);
   const loading = queries.some((query) => query.isPending);
 
   const backHref = templateId

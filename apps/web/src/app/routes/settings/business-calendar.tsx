@@ -48,7 +48,7 @@ export function Component() {
           <Skeleton className="h-32 w-full" />
           <Skeleton className="h-32 w-full" />
         </div>
-      ) : query.isError ? (
+      ) : !query.data ? (
         <div className="rounded-xl bg-white ring-1 ring-slate-200">
           <ErrorState
             title="Couldn't load the business calendar"

@@ -69,7 +69,7 @@ export function Component() {
     </header>
   );
 
-  if (messageTemplateId && template.isError) {
+  if (messageTemplateId && template.isError && !template.data) {
     const notFound = template.error instanceof AppError && template.error.code === 'not_found';
     return (
       <div className="space-y-6">

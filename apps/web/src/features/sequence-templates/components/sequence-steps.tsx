@@ -156,7 +156,8 @@ export function SequenceSteps({ collapseInitially, ...options }: Props) {
   };
 
   // The new step renders open, so react-hook-form can focus its name field.
-  const addStep = () => append({ ...emptySequenceStep }, { focusName: 'name' });
+  const addStep = () =>
+    append({ ...emptySequenceStep }, { focusName: `steps.${fields.length}.name` });
 
   const listError = errors.steps?.root?.message ?? errors.steps?.message;
 

@@ -143,8 +143,8 @@ export function SequenceTemplateDetails({
   return (
     <div className="space-y-6">
       <BackLink />
-      <header className="flex flex-col gap-4 lg:flex-row lg:items-start lg:justify-between">
-        <div className="min-w-0">
+      <header className="flex flex-col gap-4 xl:flex-row xl:items-start xl:justify-between">
+        <div className="min-w-0 flex-1">
           <div className="flex flex-wrap items-center gap-2">
             <h1 className="text-2xl font-semibold tracking-tight break-words text-slate-900">
               {template.name}
@@ -182,7 +182,7 @@ export function SequenceTemplateDetails({
             </span>
           </div>
         </div>
-        <div className="flex flex-wrap items-center gap-2">
+        <div className="flex shrink-0 flex-wrap items-center gap-2">
           <label className="mr-2 flex items-center gap-2 text-sm text-slate-700">
             <Switch
               checked={template.is_active}

@@ -79,7 +79,7 @@ export function MessagePreview({ subject, content, reps }: Props) {
             <Skeleton className="h-10 w-full" />
             <Skeleton className="h-24 w-full" />
           </div>
-        ) : query.isError ? (
+        ) : !query.data ? (
           <p role="alert" className="text-sm text-red-700">
             Couldn’t load restaurants to preview with: {getErrorMessage(query.error)}
           </p>
