@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createAuthHandler } from './auth/server.ts';
-import { startCron, type CronJob } from './cron.ts';
+import { startCron, type FunctionJob, type SqlJob } from './cron.ts';
 import { applyBootstrap, applyMigrations, applySeed } from './database.ts';
 import { startFunctions } from './functions.ts';
 import { startGateway } from './gateway.ts';
@@ -90,11 +90,34 @@ function loadOrCreateSecrets(dir: string): Secrets {
   return secrets;
 }
 
-/** Functions the orchestrating cron calls, when they exist in supabase/functions. */
-function scheduledFunctions(everySeconds: number): CronJob[] {
+/** Functions Supabase Cron calls on a schedule, when they exist in supabase/functions. */
+function scheduledFunctions(everySeconds: number): FunctionJob[] {
   return ['workflow-orchestrator']
     .filter((name) => existsSync(join(functionsDir, name, 'index.ts')))
     .map((functionName) => ({ functionName, everySeconds }));
+}
+
+/**
+ * SQL the migrations schedule with pg_cron where it exists (see `cron.schedule` calls in
+ * supabase/migrations); each runs here only once its function exists.
+ */
+async function scheduledSql(pool: pg.Pool, everySeconds: number): Promise<SqlJob[]> {
+  const candidates = [
+    {
+      name: 'resume-due-sequences',
+      fn: 'public.resume_due_sequences()',
+      sql: 'select public.resume_due_sequences()',
+    },
+  ];
+  const jobs: SqlJob[] = [];
+  for (const job of candidates) {
+    const { rows } = await pool.query<{ present: boolean }>(
+      'select to_regprocedure($1) is not null as present',
+      [job.fn],
+    );
+    if (rows[0]?.present) jobs.push({ name: job.name, sql: job.sql, everySeconds });
+  }
+  return jobs;
 }
 
 export async function startStack(options: StackOptions): Promise<RunningStack> {
@@ -182,11 +205,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       jwtSecret: secrets.jwtSecret,
     });
 
+    const interval = options.cronIntervalSeconds ?? 5;
     cron = startCron({
       apiUrl,
       serviceRoleKey: keys.serviceRoleKey,
-      jobs: scheduledFunctions(options.cronIntervalSeconds ?? 5),
-      onError: (job, err) => log(`cron: ${job.functionName} failed: ${String(err)}`),
+      functions: scheduledFunctions(interval),
+      sql: await scheduledSql(pool, interval),
+      pool,
+      onError: (job, err) => log(`cron: ${job} failed: ${String(err)}`),
     });
 
     const info: StackInfo = {
