@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { CheckCheck, Keyboard, SearchX } from 'lucide-react';
+import { CheckCheck, ChevronDown, Keyboard, SearchX, SlidersHorizontal } from 'lucide-react';
+import { useId, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Skeleton } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
@@ -34,19 +35,48 @@ export function MyTasks({ timeZone, assignees, onAddTask, onTasksChanged }: Prop
   const now = useNow();
   const { onComplete, onSkip } = useTaskActions({ timeZone, onChanged: onTasksChanged });
   const open = filters.status === 'active' || filters.status === 'pending';
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const filtersId = useId();
 
   return (
     <div className="space-y-5">
       <div className="rounded-xl bg-white p-3 shadow-xs ring-1 ring-slate-200 sm:p-4">
-        <TaskFiltersBar
-          filters={filters}
-          setFilters={setFilters}
-          hasFilters={hasFilters}
-          clearFilters={clearFilters}
-          options={options.data}
-          assignees={assignees}
-          currentUserId={user.id}
-        />
+        {/* Phone: the filters fold away behind one button, so tasks start higher up. */}
+        <button
+          type="button"
+          aria-expanded={filtersOpen}
+          aria-controls={filtersId}
+          onClick={() => setFiltersOpen((open) => !open)}
+          className="flex w-full items-center justify-between gap-2 rounded-md text-sm font-medium text-slate-700 focus-visible:outline-2 focus-visible:outline-brand-600 sm:hidden"
+        >
+          <span className="inline-flex items-center gap-2">
+            <SlidersHorizontal className="size-4 text-slate-500" aria-hidden />
+            Filters
+            {hasFilters ? (
+              <span className="rounded-full bg-brand-50 px-2 py-0.5 text-xs text-brand-700">
+                on
+              </span>
+            ) : null}
+          </span>
+          <ChevronDown
+            className={cn(
+              'size-4 text-slate-500 transition-transform',
+              filtersOpen && 'rotate-180',
+            )}
+            aria-hidden
+          />
+        </button>
+        <div id={filtersId} className={cn(!filtersOpen && 'max-sm:hidden', 'max-sm:mt-3')}>
+          <TaskFiltersBar
+            filters={filters}
+            setFilters={setFilters}
+            hasFilters={hasFilters}
+            clearFilters={clearFilters}
+            options={options.data}
+            assignees={assignees}
+            currentUserId={user.id}
+          />
+        </div>
       </div>
 
       {query.isPending ? (
