@@ -129,7 +129,7 @@ export function SequenceFunnel({ stats }: { stats: SequenceTemplateStats }) {
               const summary = `Step ${step.step_order}, ${step.name}: reached by ${step.reached} of ${stats.started}, ${step.completed} completed, ${step.skipped} skipped${step.median_seconds !== null ? `, median time to complete ${formatDuration(step.median_seconds)}` : ''}.`;
               return (
                 <li key={step.step_order} aria-label={summary}>
-                  <div className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-0.5 text-sm">
+                  <div className="flex flex-col gap-x-3 gap-y-0.5 text-sm sm:flex-row sm:items-baseline sm:justify-between">
                     <span className="min-w-0 truncate font-medium text-slate-900">
                       <span className="text-slate-500 tabular-nums">{step.step_order}.</span>{' '}
                       {step.name}

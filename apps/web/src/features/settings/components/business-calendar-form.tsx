@@ -44,14 +44,20 @@ function Section({
   description?: ReactNode;
   children: ReactNode;
 }) {
+  const id = useId();
   return (
-    <fieldset className="grid grid-cols-1 gap-3 border-t border-slate-100 px-5 py-5 first:border-t-0 md:grid-cols-[14rem_minmax(0,1fr)] md:gap-8 sm:px-6">
+    <section
+      aria-labelledby={id}
+      className="grid grid-cols-1 gap-3 border-t border-slate-100 px-5 py-5 first:border-t-0 sm:px-6 md:grid-cols-[14rem_minmax(0,1fr)] md:gap-8"
+    >
       <div>
-        <legend className="text-sm font-semibold text-slate-900">{title}</legend>
+        <h2 id={id} className="text-sm font-semibold text-slate-900">
+          {title}
+        </h2>
         {description ? <p className="mt-1 text-sm text-slate-600">{description}</p> : null}
       </div>
       <div className="min-w-0 space-y-3">{children}</div>
-    </fieldset>
+    </section>
   );
 }
 
@@ -122,9 +128,13 @@ export function BusinessCalendarForm({
       ) : null}
       <fieldset disabled={readOnly} className="min-w-0">
         <Section title="Time zone" description="Opening hours and holidays are in this zone.">
-          <Field label="Time zone" error={errors.time_zone?.message}>
+          <Field
+            label="Time zone"
+            error={errors.time_zone?.message}
+            className="max-w-sm [&>label]:sr-only"
+          >
             {(control) => (
-              <Select {...control} {...form.register('time_zone')} className="max-w-sm">
+              <Select {...control} {...form.register('time_zone')}>
                 {zones.map((zone) => (
                   <option key={zone} value={zone}>
                     {zone.replaceAll('_', ' ')}
@@ -315,7 +325,7 @@ export function BusinessCalendarForm({
           )}
           {readOnly ? null : (
             <div className="flex flex-wrap items-end gap-2">
-              <div className="space-y-1.5">
+              <div className="w-44 space-y-1.5">
                 <label
                   htmlFor={holidayInputId}
                   className="block text-sm font-medium text-slate-800"
@@ -327,7 +337,6 @@ export function BusinessCalendarForm({
                   type="date"
                   value={holidayDraft}
                   onChange={(event) => setHolidayDraft(event.target.value)}
-                  className="w-44"
                 />
               </div>
               <Button
