@@ -138,18 +138,20 @@ describe('sequence templates, as the demo owner in a real browser', () => {
     await page.getByRole('link', { name: 'Sequences' }).first().click();
     await page.getByRole('heading', { level: 1, name: 'Sequences' }).waitFor();
     await page.getByRole('searchbox', { name: 'Search sequences' }).fill('e2e');
-    const row = page.getByRole('listitem').filter({ has: page.getByRole('link', { name }) });
-    await visible(row);
-    await visible(row.getByText('3 steps'));
-    await visible(row.getByRole('button', { name: 'Show sequences tagged e2e' }));
+    await visible(row(page, name));
+    await visible(row(page, name).getByText('3 steps'));
+    await visible(row(page, name).getByRole('button', { name: 'Show sequences tagged e2e' }));
   });
 
   it('switches it off from the list and keeps it off after a reload', async () => {
     const toggle = page.getByRole('switch', { name: `${name} is active` });
     expect(await toggle.getAttribute('aria-checked')).toBe('true');
     await toggle.click();
-    expect(await toggle.getAttribute('aria-checked')).toBe('false');
-    await page.waitForTimeout(500);
+    // Optimistic: it flips before the server answers.
+    await expect.poll(() => toggle.getAttribute('aria-checked')).toBe('false');
+    await visible(row(page, name).getByText('Inactive'));
+    // Wait for the save itself (the list refetches once it settles), then reload.
+    await page.waitForLoadState('networkidle');
     await page.reload();
     await expect
       .poll(() =>
@@ -169,6 +171,9 @@ async function fillStep(page: Page, index: number, stepName: string, delay: stri
   await group.getByLabel(`Delay of step ${index}`).fill(delay);
   await group.getByLabel(`Delay unit of step ${index}`).selectOption(unit);
 }
+
+const row = (page: Page, name: string) =>
+  page.getByRole('listitem').filter({ has: page.getByRole('link', { name }) });
 
 const timelineItems = (page: Page) =>
   page.getByRole('list', { name: 'Due dates' }).getByRole('listitem');
