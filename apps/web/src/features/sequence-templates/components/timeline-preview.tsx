@@ -73,6 +73,8 @@ export function TimelinePreview({
                     <span className="block font-medium text-slate-900 tabular-nums">
                       Day {entry.day} · {formatInZone(entry.due, calendar.time_zone)}
                     </span>
+                    {/* Read (and copied) as one line: "Day 0 · Mon 24 Nov 09:00 – Step 1: …". */}
+                    <span className="sr-only"> – </span>
                     <span className="block truncate text-slate-600">
                       Step {entry.index + 1}: {entry.name.trim() || 'Untitled step'}
                     </span>

@@ -78,9 +78,9 @@ describe('SequenceBuilder', () => {
   it('previews each step’s due date and the total span', () => {
     setup();
     expect(timeline()).toEqual([
-      'Day 0 · Mon 23 Nov 09:00Step 1: Intro call',
-      'Day 0 · Mon 23 Nov 11:00Step 2: Send menu',
-      'Day 3 · Thu 26 Nov 11:00Step 3: Check-in call',
+      'Day 0 · Mon 23 Nov 09:00 – Step 1: Intro call',
+      'Day 0 · Mon 23 Nov 11:00 – Step 2: Send menu',
+      'Day 3 · Thu 26 Nov 11:00 – Step 3: Check-in call',
     ]);
     expect(screen.getByText('3 steps over about 3 days')).toBeInTheDocument();
   });
@@ -94,11 +94,11 @@ describe('SequenceBuilder', () => {
     });
     expect(timeline()).toEqual([
       // Open now, so the first step is due at once.
-      'Day 0 · Fri 27 Nov 16:30Step 1: Intro call',
+      'Day 0 · Fri 27 Nov 16:30 – Step 1: Intro call',
       // 2 h of open time: 16:30–17:30 on Friday, then 09:00–10:00 on Monday.
-      'Day 3 · Mon 30 Nov 10:00Step 2: Send menu',
+      'Day 3 · Mon 30 Nov 10:00 – Step 2: Send menu',
       // 3 working days, skipping the holiday: Wednesday, Thursday, Friday.
-      'Day 7 · Fri 4 Dec 10:00Step 3: Check-in call',
+      'Day 7 · Fri 4 Dec 10:00 – Step 3: Check-in call',
     ]);
     expect(screen.getByText('3 steps over about 7 days')).toBeInTheDocument();
     expect(screen.getByText(/Counted in your business calendar \(Europe\/London\)/)).toBeVisible();
@@ -109,7 +109,7 @@ describe('SequenceBuilder', () => {
     const delay = screen.getByLabelText('Delay of step 3');
     await user.clear(delay);
     await user.type(delay, '10');
-    expect(timeline()[2]).toBe('Day 10 · Thu 3 Dec 11:00Step 3: Check-in call');
+    expect(timeline()[2]).toBe('Day 10 · Thu 3 Dec 11:00 – Step 3: Check-in call');
     expect(screen.getByText('3 steps over about 10 days')).toBeInTheDocument();
 
     await user.clear(delay);
@@ -122,9 +122,9 @@ describe('SequenceBuilder', () => {
     await user.click(screen.getByRole('button', { name: 'Move step 3: Check-in call up' }));
     expect(stepNames()).toEqual(['Intro call', 'Check-in call', 'Send menu']);
     expect(timeline()).toEqual([
-      'Day 0 · Mon 23 Nov 09:00Step 1: Intro call',
-      'Day 3 · Thu 26 Nov 09:00Step 2: Check-in call',
-      'Day 3 · Thu 26 Nov 11:00Step 3: Send menu',
+      'Day 0 · Mon 23 Nov 09:00 – Step 1: Intro call',
+      'Day 3 · Thu 26 Nov 09:00 – Step 2: Check-in call',
+      'Day 3 · Thu 26 Nov 11:00 – Step 3: Send menu',
     ]);
     // Focus stays on the moved step's button, so pressing again keeps moving it.
     await waitFor(() =>
@@ -173,9 +173,9 @@ describe('SequenceBuilder', () => {
         expect(stepNames()).toEqual(['Send menu', 'Intro call', 'Check-in call']),
       );
       expect(timeline()).toEqual([
-        'Day 0 · Mon 23 Nov 11:00Step 1: Send menu',
-        'Day 0 · Mon 23 Nov 11:00Step 2: Intro call',
-        'Day 3 · Thu 26 Nov 11:00Step 3: Check-in call',
+        'Day 0 · Mon 23 Nov 11:00 – Step 1: Send menu',
+        'Day 0 · Mon 23 Nov 11:00 – Step 2: Intro call',
+        'Day 3 · Thu 26 Nov 11:00 – Step 3: Check-in call',
       ]);
     });
   });
@@ -245,7 +245,7 @@ describe('SequenceBuilder', () => {
       expect(within(group).getByRole('textbox', { name: 'Step name' })).toHaveFocus(),
     );
     await user.keyboard('Proposal');
-    expect(timeline()[3]).toBe('Day 4 · Fri 27 Nov 11:00Step 4: Proposal');
+    expect(timeline()[3]).toBe('Day 4 · Fri 27 Nov 11:00 – Step 4: Proposal');
   });
 
   it('saves tags, exit stages and steps in order, as save_sequence_template expects', async () => {
