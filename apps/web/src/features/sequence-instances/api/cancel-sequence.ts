@@ -1,15 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import type { MutationConfig } from '@/lib/react-query';
 import { supabase } from '@/lib/supabase';
 import { raiseSequenceError } from './errors';
-import {
-  applyServerInstance,
-  patchInstanceOptimistically,
-  restoreInstances,
-  type InstancesSnapshot,
-} from './instance-cache';
-import { sequenceInstanceQueries } from './queries';
+import type { InstancesSnapshot } from './instance-cache';
+import { useInstanceMutation } from './use-instance-mutation';
 
 export const cancelSequenceInputSchema = z.object({ instanceId: z.uuid() });
 
@@ -23,35 +17,16 @@ export async function cancelSequence(input: CancelSequenceInput) {
   return data;
 }
 
-export function useCancelSequence({
-  organisationId,
-  mutationConfig,
-}: {
+export function useCancelSequence(options: {
   organisationId: string;
   mutationConfig?: MutationConfig<typeof cancelSequence, { snapshot: InstancesSnapshot }>;
 }) {
-  const queryClient = useQueryClient();
-  const { onError, onSuccess, onSettled, onMutate: _ignored, ...rest } = mutationConfig ?? {};
-  return useMutation({
-    ...rest,
-    mutationFn: cancelSequence,
-    onMutate: async ({ instanceId }) => ({
-      snapshot: await patchInstanceOptimistically(queryClient, organisationId, instanceId, {
-        status: 'cancelled',
-        cancelled_at: new Date().toISOString(),
-      }),
+  return useInstanceMutation(
+    cancelSequence,
+    () => ({
+      status: 'cancelled',
+      cancelled_at: new Date().toISOString(),
     }),
-    onError: (error, variables, context, ...more) => {
-      restoreInstances(queryClient, context?.snapshot);
-      return onError?.(error, variables, context, ...more);
-    },
-    onSuccess: (row, ...args) => {
-      applyServerInstance(queryClient, organisationId, row);
-      return onSuccess?.(row, ...args);
-    },
-    onSettled: (...args) => {
-      void queryClient.invalidateQueries({ queryKey: sequenceInstanceQueries.all(organisationId) });
-      return onSettled?.(...args);
-    },
-  });
+    options,
+  );
 }

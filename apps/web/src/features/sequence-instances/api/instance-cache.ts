@@ -4,7 +4,7 @@ import { sequenceInstanceQueries, type SequenceInstance } from './queries';
 
 export type InstancesSnapshot = Array<[QueryKey, unknown]>;
 
-type InstanceRow = Tables<'sequence_instances'>;
+export type InstanceRow = Tables<'sequence_instances'>;
 
 /** Change an instance in every cached restaurant list at once; returns what was there. */
 export async function patchInstanceOptimistically(

@@ -1,15 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import type { MutationConfig } from '@/lib/react-query';
 import { supabase } from '@/lib/supabase';
 import { raiseSequenceError } from './errors';
-import {
-  applyServerInstance,
-  patchInstanceOptimistically,
-  restoreInstances,
-  type InstancesSnapshot,
-} from './instance-cache';
-import { sequenceInstanceQueries } from './queries';
+import type { InstancesSnapshot } from './instance-cache';
+import { useInstanceMutation } from './use-instance-mutation';
 
 /** The pause dialog's field: an optional moment to resume by itself. */
 export const pauseSequenceInputSchema = z.object({
@@ -44,35 +38,16 @@ export async function pauseSequence({
   return instance;
 }
 
-export function usePauseSequence({
-  organisationId,
-  mutationConfig,
-}: {
+export function usePauseSequence(options: {
   organisationId: string;
   mutationConfig?: MutationConfig<typeof pauseSequence, { snapshot: InstancesSnapshot }>;
 }) {
-  const queryClient = useQueryClient();
-  const { onError, onSuccess, onSettled, onMutate: _ignored, ...rest } = mutationConfig ?? {};
-  return useMutation({
-    ...rest,
-    mutationFn: pauseSequence,
-    onMutate: async ({ instanceId }) => ({
-      snapshot: await patchInstanceOptimistically(queryClient, organisationId, instanceId, {
-        status: 'paused',
-        paused_at: new Date().toISOString(),
-      }),
+  return useInstanceMutation(
+    pauseSequence,
+    () => ({
+      status: 'paused',
+      paused_at: new Date().toISOString(),
     }),
-    onError: (error, variables, context, ...more) => {
-      restoreInstances(queryClient, context?.snapshot);
-      return onError?.(error, variables, context, ...more);
-    },
-    onSuccess: (row, ...args) => {
-      applyServerInstance(queryClient, organisationId, row);
-      return onSuccess?.(row, ...args);
-    },
-    onSettled: (...args) => {
-      void queryClient.invalidateQueries({ queryKey: sequenceInstanceQueries.all(organisationId) });
-      return onSettled?.(...args);
-    },
-  });
+    options,
+  );
 }

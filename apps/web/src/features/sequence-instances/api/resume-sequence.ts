@@ -1,15 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import type { MutationConfig } from '@/lib/react-query';
 import { supabase } from '@/lib/supabase';
 import { raiseSequenceError } from './errors';
-import {
-  applyServerInstance,
-  patchInstanceOptimistically,
-  restoreInstances,
-  type InstancesSnapshot,
-} from './instance-cache';
-import { sequenceInstanceQueries } from './queries';
+import type { InstancesSnapshot } from './instance-cache';
+import { useInstanceMutation } from './use-instance-mutation';
 
 export const resumeSequenceInputSchema = z.object({ instanceId: z.uuid() });
 
@@ -23,36 +17,17 @@ export async function resumeSequence(input: ResumeSequenceInput) {
   return data;
 }
 
-export function useResumeSequence({
-  organisationId,
-  mutationConfig,
-}: {
+export function useResumeSequence(options: {
   organisationId: string;
   mutationConfig?: MutationConfig<typeof resumeSequence, { snapshot: InstancesSnapshot }>;
 }) {
-  const queryClient = useQueryClient();
-  const { onError, onSuccess, onSettled, onMutate: _ignored, ...rest } = mutationConfig ?? {};
-  return useMutation({
-    ...rest,
-    mutationFn: resumeSequence,
-    onMutate: async ({ instanceId }) => ({
-      snapshot: await patchInstanceOptimistically(queryClient, organisationId, instanceId, {
-        status: 'active',
-        paused_at: null,
-        resume_at: null,
-      }),
+  return useInstanceMutation(
+    resumeSequence,
+    () => ({
+      status: 'active',
+      paused_at: null,
+      resume_at: null,
     }),
-    onError: (error, variables, context, ...more) => {
-      restoreInstances(queryClient, context?.snapshot);
-      return onError?.(error, variables, context, ...more);
-    },
-    onSuccess: (row, ...args) => {
-      applyServerInstance(queryClient, organisationId, row);
-      return onSuccess?.(row, ...args);
-    },
-    onSettled: (...args) => {
-      void queryClient.invalidateQueries({ queryKey: sequenceInstanceQueries.all(organisationId) });
-      return onSettled?.(...args);
-    },
-  });
+    options,
+  );
 }
