@@ -28,6 +28,7 @@ import { templateQueries } from '@/features/templates/api/queries';
 import { useUser } from '@/lib/auth';
 import { AppError, getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
+import { canEditTemplate } from '@/lib/permissions';
 
 // /sequence-templates/new and /sequence-templates/:templateId/edit.
 export function Component() {
@@ -115,8 +116,7 @@ export function Component() {
     );
   }
 
-  const canEdit =
-    !template.data || organisation.role !== 'member' || template.data.created_by === user.id;
+  const canEdit = !template.data || canEditTemplate(organisation.role, user.id, template.data);
 
   return (
     <div className="space-y-6">

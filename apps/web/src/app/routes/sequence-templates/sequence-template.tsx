@@ -14,6 +14,7 @@ import { businessCalendarQueries } from '@/features/settings/api/queries';
 import { useUser } from '@/lib/auth';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
+import { canEditTemplate } from '@/lib/permissions';
 
 export function Component() {
   const { templateId = '' } = useParams();
@@ -67,7 +68,7 @@ export function Component() {
           id: member.userId,
           name: member.fullName,
         }))}
-        canEdit={(template) => organisation.role !== 'member' || template.created_by === user.id}
+        canEdit={(template) => canEditTemplate(organisation.role, user.id, template)}
         onEdit={(template) => navigate(paths.app.editSequenceTemplate.getHref(template.id))}
         onDuplicate={(template) =>
           duplicate.mutate({

@@ -16,6 +16,7 @@ import {
 import { useUser } from '@/lib/auth';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
+import { canEditTemplate } from '@/lib/permissions';
 
 export function Component() {
   const organisation = useCurrentOrganisation();
@@ -83,7 +84,7 @@ export function Component() {
   });
 
   const canEdit = (template: SequenceTemplateListItem) =>
-    organisation.role !== 'member' || template.created_by === user.id;
+    canEditTemplate(organisation.role, user.id, template);
 
   return (
     <div className="space-y-6">

@@ -7,6 +7,7 @@ import { useSaveBusinessCalendar } from '@/features/settings/api/save-business-c
 import { BusinessCalendarForm } from '@/features/settings/components/business-calendar-form';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
+import { isOrganisationAdmin } from '@/lib/permissions';
 
 export function Component() {
   const organisation = useCurrentOrganisation();
@@ -22,7 +23,7 @@ export function Component() {
         }),
     },
   });
-  const canEdit = organisation.role === 'owner' || organisation.role === 'admin';
+  const canEdit = isOrganisationAdmin(organisation.role);
 
   return (
     <div className="space-y-6">

@@ -17,6 +17,7 @@ import {
 import { useUser } from '@/lib/auth';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { cn } from '@/lib/utils';
+import { canEditTemplate } from '@/lib/permissions';
 
 const tabs = [
   { id: 'tasks', label: 'Task templates' },
@@ -42,7 +43,7 @@ export function Component() {
     setParams(out, { replace: true });
   };
   const canEdit = (template: TaskTemplate | MessageTemplate) =>
-    organisation.role !== 'member' || template.created_by === user.id;
+    canEditTemplate(organisation.role, user.id, template);
 
   // Tabs pattern: arrows move between tabs, the panel follows.
   const onTabKeyDown = (event: KeyboardEvent) => {
