@@ -50,6 +50,9 @@ import { Button } from '@/components/ui/button';
 import { Field, Input, Select, Textarea } from '@/components/ui/form-field';
 import { cn } from '@/lib/utils';
 import type { MemberOption, MessageTemplateOption, TaskTemplateOption } from '../types';
+import type { KnownVariable } from '@forkflow/domain/message-template';
+import { VariablePicker } from '@/components/variable-picker';
+import { insertAtCursor, placeCaret } from '@/lib/insert-at-cursor';
 
 type Form = SequenceTemplateFormValues;
 type StepField = FieldArrayWithId<Form, 'steps', 'key'>;
@@ -434,6 +437,23 @@ function StepEditor({
   const path = <K extends keyof SequenceStepFormValues>(key: K) => `steps.${index}.${key}` as const;
 
   const taskTemplateField = form.register(path('task_template_id'));
+  const { ref: customMessageFieldRef, ...customMessageField } = form.register(
+    path('custom_message'),
+  );
+  const customMessageRef = useRef<HTMLTextAreaElement | null>(null);
+  const insertVariable = (variable: KnownVariable) => {
+    const textarea = customMessageRef.current;
+    const { value, caret } = insertAtCursor(
+      textarea,
+      form.getValues(path('custom_message')) ?? '',
+      `{${variable}}`,
+    );
+    form.setValue(path('custom_message'), value, {
+      shouldDirty: true,
+      shouldValidate: form.formState.isSubmitted,
+    });
+    placeCaret(textarea, caret);
+  };
   const applyTaskTemplate = (id: string) => {
     const template = taskTemplates.find((item) => item.id === id);
     if (!template) return;
@@ -653,9 +673,22 @@ function StepEditor({
             className="mt-3"
           >
             {(control) => (
-              <Textarea {...control} {...form.register(path('custom_message'))} rows={4} />
+              <Textarea
+                {...control}
+                {...customMessageField}
+                ref={(element) => {
+                  customMessageFieldRef(element);
+                  customMessageRef.current = element;
+                }}
+                rows={4}
+              />
             )}
           </Field>
+        ) : null}
+        {messageSource === 'custom' ? (
+          <div className="mt-3">
+            <VariablePicker onInsert={insertVariable} />
+          </div>
         ) : null}
       </fieldset>
 

@@ -15,7 +15,8 @@ import {
 import type { Rep } from '../types';
 import { closestVariable } from '../utils/message-hints';
 import { MessagePreview } from './message-preview';
-import { VariablePicker } from './variable-picker';
+import { VariablePicker } from '@/components/variable-picker';
+import { insertAtCursor, placeCaret } from '@/lib/insert-at-cursor';
 
 type Props = {
   defaultValues: MessageTemplateFormValues;
@@ -75,21 +76,16 @@ export function MessageTemplateEditor({
 
   const insertVariable = (variable: KnownVariable) => {
     const textarea = contentRef.current;
-    const current = form.getValues('message_content') ?? '';
-    const placeholder = `{${variable}}`;
-    const start = textarea?.selectionStart ?? current.length;
-    const end = textarea?.selectionEnd ?? current.length;
-    const next = current.slice(0, start) + placeholder + current.slice(end);
-    form.setValue('message_content', next, {
+    const { value, caret } = insertAtCursor(
+      textarea,
+      form.getValues('message_content') ?? '',
+      `{${variable}}`,
+    );
+    form.setValue('message_content', value, {
       shouldDirty: true,
       shouldValidate: form.formState.isSubmitted,
     });
-    // Put the cursor after what was inserted, ready to keep typing.
-    requestAnimationFrame(() => {
-      textarea?.focus();
-      const caret = start + placeholder.length;
-      textarea?.setSelectionRange(caret, caret);
-    });
+    placeCaret(textarea, caret);
   };
 
   const onValid = (values: MessageTemplateInput) => {

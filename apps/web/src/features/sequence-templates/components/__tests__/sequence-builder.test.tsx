@@ -224,6 +224,25 @@ describe('SequenceBuilder', () => {
     expect(onSubmit).not.toHaveBeenCalled();
   });
 
+  it('inserts a variable where the cursor is in a custom message', async () => {
+    const { user } = setup({
+      defaultValues: {
+        ...threeSteps,
+        steps: threeSteps.steps.map((step, index) =>
+          index === 0
+            ? { ...step, message_source: 'custom' as const, custom_message: 'Hi !' }
+            : step,
+        ),
+      },
+    });
+    const group = screen.getByRole('group', { name: 'Step 1' });
+    const message = within(group).getByRole('textbox', { name: 'Custom message' });
+    await user.click(message);
+    (message as HTMLTextAreaElement).setSelectionRange(3, 3);
+    await user.click(within(group).getByRole('button', { name: /^Insert \{contact_first_name\}/ }));
+    expect(message).toHaveValue('Hi {contact_first_name}!');
+  });
+
   it('needs at least one step', async () => {
     const { user, onSubmit } = setup();
     for (const name of ['Check-in call', 'Send menu', 'Intro call']) {

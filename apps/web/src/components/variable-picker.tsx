@@ -4,6 +4,7 @@ import {
   type KnownVariable,
 } from '@forkflow/domain/message-template';
 import { Braces } from 'lucide-react';
+import { useId } from 'react';
 
 /** Buttons that insert a {variable} where the cursor is in the message. */
 export function VariablePicker({
@@ -13,12 +14,11 @@ export function VariablePicker({
   onInsert: (variable: KnownVariable) => void;
   disabled?: boolean;
 }) {
+  // Several pickers can share a page (one per sequence step): each labels its own group.
+  const labelId = useId();
   return (
-    <div role="group" aria-labelledby="variable-picker-label" className="space-y-2">
-      <p
-        id="variable-picker-label"
-        className="flex items-center gap-1.5 text-xs font-medium text-slate-600"
-      >
+    <div role="group" aria-labelledby={labelId} className="space-y-2">
+      <p id={labelId} className="flex items-center gap-1.5 text-xs font-medium text-slate-600">
         <Braces className="size-3.5" aria-hidden />
         Insert a variable
       </p>
