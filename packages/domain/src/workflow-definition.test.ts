@@ -1,0 +1,261 @@
+import { describe, expect, it } from 'vitest';
+import { buildWorkflowContext, mapInputs } from './json-path.ts';
+import {
+  validateWorkflowDefinition,
+  type WorkflowDefinition,
+  type WorkflowDefinitionError,
+} from './workflow-definition.ts';
+
+// Seed 003, iteration 4, copied verbatim (comments included: the seed writes it as JSON
+// with comments). The comments are stripped the way an editor would before JSON.parse;
+// none of its strings contains "//".
+const SEED_EXAMPLE = String.raw`
+       {
+         "start_step": "step1",
+         "steps": {
+           "step1": {
+             "transformer_id": "echo-transformer",
+             "input_map": { "data": "$.job_input.payload" }, // Using JSONPath notation
+             "next_step": null // Indicates completion
+           }
+         },
+         "output_map": { // Map final step output to job.final_result
+             "result": "$.step1.output.echoed_data"
+         }
+       }
+`;
+const seedExample = JSON.parse(SEED_EXAMPLE.replace(/\/\/[^\n]*/g, '')) as unknown;
+
+const knownTransformerIds = ['echo-transformer', 'gemini-transcriber', 'http-request'];
+const validate = (definition: unknown) =>
+  validateWorkflowDefinition(definition, { knownTransformerIds });
+
+const errorsOf = (definition: unknown): WorkflowDefinitionError[] => {
+  const result = validate(definition);
+  if (result.ok) throw new Error('expected the definition to be rejected');
+  return result.errors;
+};
+
+const echo = (next_step: string | null, input_map: Record<string, string> = {}) => ({
+  transformer_id: 'echo-transformer',
+  input_map,
+  next_step,
+});
+
+describe("seed 003's example definition", () => {
+  it('validates as written', () => {
+    const result = validate(seedExample);
+    expect(result).toEqual({ ok: true, definition: seedExample });
+  });
+
+  it('turns { "payload": X } into the echo input and X into final_result', () => {
+    const result = validate(seedExample);
+    if (!result.ok) throw new Error('seed example rejected');
+    const definition: WorkflowDefinition = result.definition;
+    const step = definition.steps[definition.start_step];
+    const payload = { any: ['json', 1, null] };
+
+    const input = mapInputs(step?.input_map ?? {}, buildWorkflowContext({ jobInput: { payload } }));
+    expect(input).toEqual({ value: { data: payload }, missing: [] });
+
+    // execute-echo returns { echoed_data: input.data } (issue 4, item 8).
+    const context = buildWorkflowContext({
+      jobInput: { payload },
+      stepOutputs: { step1: { echoed_data: input.value.data } },
+    });
+    expect(mapInputs(definition.output_map ?? {}, context).value).toEqual({ result: payload });
+  });
+});
+
+describe('validateWorkflowDefinition accepts', () => {
+  it.each([
+    [
+      'a step without input_map or next_step',
+      { start_step: 'a', steps: { a: { transformer_id: 'echo-transformer' } } },
+    ],
+    [
+      'a chain reading earlier steps, config and variables',
+      {
+        start_step: 'transcribe',
+        steps: {
+          transcribe: {
+            transformer_id: 'gemini-transcriber',
+            input_map: { audio_url: '$.job_input.audio_url', model: '$.config.model' },
+            config: { model: 'gemini-2.5-flash' },
+            next_step: 'notify',
+          },
+          notify: {
+            transformer_id: 'http-request',
+            input_map: {
+              body: '$.transcribe.output.text',
+              segments: '$.transcribe.output.segments[*]',
+              to: "$['variables']['webhook_url']",
+            },
+            output_map: { status: '$.notify.output.status' },
+          },
+        },
+        output_map: { text: '$.transcribe.output.text', status: '$.notify.output.status' },
+        description: 'Transcribe then post',
+      },
+    ],
+  ])('%s', (_name, definition) => {
+    expect(validate(definition)).toEqual({ ok: true, definition });
+  });
+});
+
+describe('validateWorkflowDefinition rejects', () => {
+  it.each<[string, unknown, Pick<WorkflowDefinitionError, 'path' | 'code'>[]]>([
+    ['a definition that is not an object', 'step1', [{ path: [], code: 'schema' }]],
+    [
+      'a missing start_step',
+      { steps: { a: echo(null) } },
+      [{ path: ['start_step'], code: 'schema' }],
+    ],
+    ['no steps', { start_step: 'a', steps: {} }, [{ path: ['steps'], code: 'schema' }]],
+    [
+      'steps as an array (the seed keys them by id)',
+      { start_step: 'a', steps: [{ id: 'a', ...echo(null) }] },
+      [{ path: ['steps'], code: 'schema' }],
+    ],
+    [
+      'a misspelt key',
+      { start_step: 'a', steps: { a: { transformer_id: 'echo-transformer', nextStep: null } } },
+      [{ path: ['steps', 'a'], code: 'schema' }],
+    ],
+    [
+      'a step id that shadows a context root',
+      { start_step: 'job_input', steps: { job_input: echo(null) } },
+      [
+        { path: ['start_step'], code: 'schema' },
+        { path: ['steps', 'job_input'], code: 'schema' },
+      ],
+    ],
+    [
+      'an input_map value that is not a string',
+      {
+        start_step: 'a',
+        steps: { a: { transformer_id: 'echo-transformer', input_map: { d: 1 } } },
+      },
+      [{ path: ['steps', 'a', 'input_map', 'd'], code: 'schema' }],
+    ],
+    [
+      'an unknown start_step',
+      { start_step: 'nope', steps: { a: echo(null) } },
+      [{ path: ['start_step'], code: 'unknown_start_step' }],
+    ],
+    [
+      'an unknown next_step',
+      { start_step: 'a', steps: { a: echo('b') } },
+      [{ path: ['steps', 'a', 'next_step'], code: 'unknown_next_step' }],
+    ],
+    [
+      'a self-loop',
+      { start_step: 'a', steps: { a: echo('a') } },
+      [{ path: ['steps', 'a', 'next_step'], code: 'cycle' }],
+    ],
+    [
+      'a cycle through several steps',
+      { start_step: 'a', steps: { a: echo('b'), b: echo('c'), c: echo('a') } },
+      [{ path: ['steps', 'c', 'next_step'], code: 'cycle' }],
+    ],
+    [
+      'a cycle not reached from start_step',
+      { start_step: 'a', steps: { a: echo(null), x: echo('y'), y: echo('x') } },
+      [
+        { path: ['steps', 'y', 'next_step'], code: 'cycle' },
+        { path: ['steps', 'x'], code: 'unreachable_step' },
+        { path: ['steps', 'y'], code: 'unreachable_step' },
+      ],
+    ],
+    [
+      'an unreachable step',
+      { start_step: 'a', steps: { a: echo(null), orphan: echo(null) } },
+      [{ path: ['steps', 'orphan'], code: 'unreachable_step' }],
+    ],
+    [
+      'an unknown transformer',
+      { start_step: 'a', steps: { a: { transformer_id: 'nope' } } },
+      [{ path: ['steps', 'a', 'transformer_id'], code: 'unknown_transformer' }],
+    ],
+    [
+      'a JSONPath that does not parse',
+      { start_step: 'a', steps: { a: echo(null, { data: '$.job_input[' }) } },
+      [{ path: ['steps', 'a', 'input_map', 'data'], code: 'invalid_json_path' }],
+    ],
+    [
+      'a JSONPath without the leading $',
+      { start_step: 'a', steps: { a: echo(null, { data: 'job_input.payload' }) } },
+      [{ path: ['steps', 'a', 'input_map', 'data'], code: 'invalid_json_path' }],
+    ],
+    [
+      'a bad JSONPath in the final output_map',
+      { start_step: 'a', steps: { a: echo(null) }, output_map: { r: '$.a.output[?' } },
+      [{ path: ['output_map', 'r'], code: 'invalid_json_path' }],
+    ],
+    [
+      'a JSONPath that does not start with a name',
+      { start_step: 'a', steps: { a: echo(null, { all: '$..payload', doc: '$' }) } },
+      [
+        { path: ['steps', 'a', 'input_map', 'all'], code: 'json_path_root' },
+        { path: ['steps', 'a', 'input_map', 'doc'], code: 'json_path_root' },
+      ],
+    ],
+    [
+      'a JSONPath reading an unknown step',
+      { start_step: 'a', steps: { a: echo(null) }, output_map: { r: '$.step9.output' } },
+      [{ path: ['output_map', 'r'], code: 'unknown_step_reference' }],
+    ],
+    [
+      'an input reading its own step or a later one',
+      {
+        start_step: 'a',
+        steps: { a: echo('b', { self: '$.a.output', later: '$.b.output' }), b: echo(null) },
+      },
+      [
+        { path: ['steps', 'a', 'input_map', 'self'], code: 'step_not_yet_run' },
+        { path: ['steps', 'a', 'input_map', 'later'], code: 'step_not_yet_run' },
+      ],
+    ],
+    [
+      'a step output_map reading a later step',
+      {
+        start_step: 'a',
+        steps: {
+          a: { ...echo('b'), output_map: { mine: '$.a.output.x', theirs: '$.b.output.y' } },
+          b: echo(null),
+        },
+      },
+      [{ path: ['steps', 'a', 'output_map', 'theirs'], code: 'step_not_yet_run' }],
+    ],
+    [
+      'several problems at once, each at its own path',
+      {
+        start_step: 'a',
+        steps: {
+          a: { transformer_id: 'ghost', input_map: { x: '$.nowhere.y' }, next_step: 'missing' },
+          b: echo(null),
+        },
+      },
+      [
+        { path: ['steps', 'a', 'next_step'], code: 'unknown_next_step' },
+        { path: ['steps', 'a', 'transformer_id'], code: 'unknown_transformer' },
+        { path: ['steps', 'b'], code: 'unreachable_step' },
+        { path: ['steps', 'a', 'input_map', 'x'], code: 'unknown_step_reference' },
+      ],
+    ],
+  ])('%s', (_name, definition, expected) => {
+    const errors = errorsOf(definition);
+    expect(errors.map(({ path, code }) => ({ path, code }))).toEqual(expected);
+    for (const error of errors) expect(error.message).not.toBe('');
+  });
+
+  it('says where a cycle goes in its message', () => {
+    const [error] = errorsOf({ start_step: 'a', steps: { a: echo('b'), b: echo('a') } });
+    expect(error?.message).toContain('a → b → a');
+  });
+
+  it('treats transformers the organisation cannot see as unknown', () => {
+    const result = validateWorkflowDefinition(seedExample, { knownTransformerIds: new Set() });
+    expect(result.ok).toBe(false);
+  });
+});
