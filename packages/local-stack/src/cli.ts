@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { startDaemon, readState, stopDaemon } from './control.ts';
 import { defaultStackDir } from './paths.ts';
-import { DEV_PORTS, freePorts, type StackInfo } from './stack.ts';
+import { DEV_PORTS, withFreshPortsOnce, type StackInfo } from './stack.ts';
 import { writeTypes } from './checks.ts';
 import { runDev } from './dev.ts';
 import { runTests } from './test-runner.ts';
@@ -47,8 +47,11 @@ async function main(): Promise<number> {
     case 'start': {
       const started = Date.now();
       // `--ports auto` picks free ports: for a second stack beside the dev one (tests do this).
-      const ports = values.ports === 'auto' ? await freePorts() : DEV_PORTS;
-      const info = await startDaemon({ dir, ports, reset: values.reset ?? false, watch: false });
+      const reset = values.reset ?? false;
+      const info =
+        values.ports === 'auto'
+          ? await withFreshPortsOnce((ports) => startDaemon({ dir, ports, reset, watch: false }))
+          : await startDaemon({ dir, ports: DEV_PORTS, reset, watch: false });
       printStatus(info, values.output ?? 'pretty');
       if (values.output === 'pretty')
         console.log(`\nstarted in ${((Date.now() - started) / 1000).toFixed(1)} s`);

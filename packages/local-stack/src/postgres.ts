@@ -52,13 +52,13 @@ export interface PostgresOptions {
   port: number;
   password: string;
   logFile: string;
+  /** Written as soon as initdb has made a new cluster; the caller seeds while it exists. */
+  seedMarker?: string;
 }
 
 export interface RunningPostgres {
   service: Service;
   url: string;
-  /** True when this start ran initdb: the caller seeds a fresh database only then. */
-  initialised: boolean;
 }
 
 export async function startPostgres(options: PostgresOptions): Promise<RunningPostgres> {
@@ -91,6 +91,7 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
       ],
       asUser,
     );
+    if (options.seedMarker) writeFileSync(options.seedMarker, '');
   } else if (ids) {
     chownRecursive(options.dataDir, ids);
   }
@@ -131,5 +132,5 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
     60_000,
     () => (service.child.exitCode !== null ? `postgres exited; see ${options.logFile}` : undefined),
   );
-  return { service, url, initialised };
+  return { service, url };
 }

@@ -10,7 +10,7 @@ import { startGateway } from './gateway.ts';
 import { randomBytes } from 'node:crypto';
 import { createApiKeys } from './auth/keys.ts';
 import { functionsDir } from './paths.ts';
-import { freePort } from './ports.ts';
+import { freePortList } from './ports.ts';
 import { startPostgres } from './postgres.ts';
 import { startPostgrest } from './postgrest.ts';
 import type { Service } from './process.ts';
@@ -46,13 +46,20 @@ export const DEV_PORTS: Ports = {
 };
 
 export async function freePorts(): Promise<Ports> {
-  return {
-    api: await freePort(),
-    db: await freePort(),
-    rest: await freePort(),
-    restAdmin: await freePort(),
-    functions: await freePort(),
-  };
+  const [api, db, rest, restAdmin, functions] = await freePortList(5);
+  return { api: api!, db: db!, rest: rest!, restAdmin: restAdmin!, functions: functions! };
+}
+
+/**
+ * Runs `start` on free ports, and once more on new ones if it fails: a port found free can
+ * be taken by another process (a parallel test, say) before our service binds it.
+ */
+export async function withFreshPortsOnce<T>(start: (ports: Ports) => Promise<T>): Promise<T> {
+  try {
+    return await start(await freePorts());
+  } catch {
+    return start(await freePorts());
+  }
 }
 
 export interface StackOptions {
@@ -148,11 +155,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
   try {
     log('starting Postgres');
+    const seedMarker = join(options.dir, 'seed-pending');
     const postgres = await startPostgres({
       dataDir: join(options.dir, 'db'),
       port: ports.db,
       password: secrets.dbPassword,
       logFile: logFile('postgres'),
+      seedMarker,
     });
     services.push(postgres.service);
     const dbUrl = postgres.url;
@@ -160,9 +169,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     log('applying bootstrap and migrations');
     await applyBootstrap(dbUrl, secrets.authenticatorPassword);
     await applyMigrations(dbUrl);
-    if (postgres.initialised) {
+    // Seed a new database once. The marker outlives a start that fails half-way (a port
+    // taken, say), so a retry still seeds the cluster initdb made.
+    if (existsSync(seedMarker)) {
       log('loading seed.sql');
       await applySeed(dbUrl);
+      rmSync(seedMarker);
     }
 
     log('starting PostgREST');

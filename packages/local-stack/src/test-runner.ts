@@ -4,7 +4,7 @@ import { userInfo, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkAdvisors, checkTypesDrift } from './checks.ts';
 import { repoRoot } from './paths.ts';
-import { freePorts, startStack, type RunningStack } from './stack.ts';
+import { startStack, withFreshPortsOnce, type RunningStack } from './stack.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -56,7 +56,7 @@ async function backend(): Promise<Backend> {
   const started = Date.now();
   let stack: RunningStack;
   try {
-    stack = await startStack({ dir, ports: await freePorts(), cronIntervalSeconds: 1 });
+    stack = await withFreshPortsOnce((ports) => startStack({ dir, ports, cronIntervalSeconds: 1 }));
   } catch (err) {
     printLogs(dir);
     rmSync(dir, { recursive: true, force: true });
