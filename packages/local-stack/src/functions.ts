@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { denoBin, functionsDir } from './paths.ts';
-import { startService, type Service } from './process.ts';
+import { logTail, startService, type Service } from './process.ts';
 import { waitFor } from './ports.ts';
 
 export interface FunctionsOptions {
@@ -64,7 +64,8 @@ export async function startFunctions(options: FunctionsOptions): Promise<Service
     'the functions runtime',
     async () => (await fetch(`http://127.0.0.1:${options.port}/_health`)).ok,
     120_000,
-    () => (service.child.exitCode !== null ? `deno exited; see ${options.logFile}` : undefined),
+    () =>
+      service.child.exitCode !== null ? `deno exited:\n${logTail(options.logFile)}` : undefined,
   );
   return service;
 }

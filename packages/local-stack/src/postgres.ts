@@ -4,7 +4,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { postgresBinDir } from './paths.ts';
-import { run, startService, type Service } from './process.ts';
+import { logTail, run, startService, type Service } from './process.ts';
 import { waitFor } from './ports.ts';
 
 const SYSTEM_USER = 'postgres';
@@ -130,7 +130,8 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
       }
     },
     60_000,
-    () => (service.child.exitCode !== null ? `postgres exited; see ${options.logFile}` : undefined),
+    () =>
+      service.child.exitCode !== null ? `postgres exited:\n${logTail(options.logFile)}` : undefined,
   );
   return { service, url };
 }

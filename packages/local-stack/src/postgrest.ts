@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { postgrestBin } from './paths.ts';
-import { startService, type Service } from './process.ts';
+import { logTail, startService, type Service } from './process.ts';
 import { waitFor } from './ports.ts';
 
 export interface PostgrestOptions {
@@ -38,7 +38,7 @@ export async function startPostgrest(options: PostgrestOptions): Promise<Service
     'PostgREST to be ready',
     async () => (await fetch(`http://127.0.0.1:${options.adminPort}/ready`)).ok,
     60_000,
-    () => (service.child.exitCode !== null ? `exited; see ${options.logFile}` : undefined),
+    () => (service.child.exitCode !== null ? `exited:\n${logTail(options.logFile)}` : undefined),
   );
   return service;
 }
