@@ -144,18 +144,21 @@ grant update (
 -- Sequence templates the current user may edit: all of their admin organisations', and
 -- the ones they created in organisations they still belong to. Used by the step policies.
 create function private.user_editable_sequence_template_ids() returns setof uuid
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
-  select t.id
-  from public.sequence_templates as t
-  where t.organisation_id in (select private.user_admin_organisation_ids())
-     or (
-       t.created_by = (select auth.uid())
-       and t.organisation_id in (select private.user_organisation_ids())
-     );
+begin
+  return query
+    select t.id
+    from public.sequence_templates as t
+    where t.organisation_id in (select private.user_admin_organisation_ids())
+       or (
+         t.created_by = (select auth.uid())
+         and t.organisation_id in (select private.user_organisation_ids())
+       );
+end;
 $$;
 
 comment on function private.user_editable_sequence_template_ids() is
