@@ -1,10 +1,12 @@
-// `pnpm stack start|stop|status`, `pnpm dev`, `pnpm test`, `pnpm gen:types`: the native
-// Supabase stack's command line, modelled on the Supabase CLI's.
+// `pnpm stack start|stop|status`, `pnpm dev`, `pnpm test`, `pnpm gen:types`,
+// `pnpm gen:functions-domain`: the native Supabase stack's command line, modelled on the
+// Supabase CLI's.
 import { parseArgs } from 'node:util';
 import { startDaemon, readState, stopDaemon } from './control.ts';
 import { defaultStackDir } from './paths.ts';
 import { DEV_PORTS, withFreshPortsOnce, type StackInfo } from './stack.ts';
 import { writeTypes } from './checks.ts';
+import { writeFunctionsDomain } from './functions-domain.ts';
 import { runDev } from './dev.ts';
 import { runTests } from './test-runner.ts';
 
@@ -81,13 +83,18 @@ async function main(): Promise<number> {
       console.log('wrote packages/db/src/database.types.ts');
       return 0;
     }
+    case 'gen-functions-domain': {
+      const files = await writeFunctionsDomain();
+      console.log(`wrote supabase/functions/_shared/domain/{${files.join(',')}}`);
+      return 0;
+    }
     case 'dev':
       return runDev(dir);
     case 'test':
       return runTests(rest);
     default:
       console.error(
-        'usage: stack <start [--reset] [--ports auto] [--dir D] | stop | status [-o env|json] | gen-types | dev | test>',
+        'usage: stack <start [--reset] [--ports auto] [--dir D] | stop | status [-o env|json] | gen-types | gen-functions-domain | dev | test>',
       );
       return 2;
   }

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkFunctionsDomainDrift,
+  generateFunctionsDomain,
+  toNpmSpecifier,
+} from './functions-domain.ts';
+
+const ranges = { zod: '^4.1.0', 'jsonpath-rfc9535': '^1.3.0', '@scope/pkg': '^2.0.0' };
+
+describe('functions domain copy', () => {
+  it.each([
+    ['zod', 'npm:zod@^4.1.0'],
+    ['jsonpath-rfc9535', 'npm:jsonpath-rfc9535@^1.3.0'],
+    ['jsonpath-rfc9535/parser', 'npm:jsonpath-rfc9535@^1.3.0/parser'],
+    ['@scope/pkg/sub/path', 'npm:@scope/pkg@^2.0.0/sub/path'],
+  ])('bare import %s becomes %s', (bare, npm) => {
+    expect(toNpmSpecifier(bare, ranges)).toBe(npm);
+  });
+
+  it('a package missing from the domain dependencies is refused', () => {
+    expect(() => toNpmSpecifier('left-pad', ranges)).toThrow(/not in its package.json/);
+  });
+
+  it('the copy has only relative and npm: imports, under the generated header', async () => {
+    const files = await generateFunctionsDomain();
+    expect([...files.keys()]).toEqual(['backoff.ts', 'json-path.ts', 'workflow-definition.ts']);
+    for (const code of files.values()) {
+      expect(code.startsWith('// Generated from packages/domain')).toBe(true);
+      const specifiers = [...code.matchAll(/\bfrom\s*'([^']+)'/g)].map((m) => m[1]!);
+      for (const spec of specifiers) expect(spec).toMatch(/^(\.\/|npm:)/);
+    }
+  });
+
+  it('the committed copy in supabase/functions/_shared/domain is up to date', async () => {
+    expect(await checkFunctionsDomainDrift()).toBeUndefined();
+  });
+});
