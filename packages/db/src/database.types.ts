@@ -43,6 +43,174 @@ export type Database = {
           },
         ];
       };
+      job_events: {
+        Row: {
+          attempt: number | null;
+          created_at: string;
+          data: NonNullable<Json>;
+          duration_ms: number | null;
+          event_type: string;
+          from_status: string | null;
+          id: number;
+          job_id: string;
+          message: string | null;
+          organisation_id: string;
+          step_id: string | null;
+          to_status: string | null;
+          transformer_id: string | null;
+          user_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          attempt?: number | null;
+          created_at?: string;
+          data?: NonNullable<Json>;
+          duration_ms?: number | null;
+          event_type: string;
+          from_status?: string | null;
+          id?: never;
+          job_id: string;
+          message?: string | null;
+          organisation_id: string;
+          step_id?: string | null;
+          to_status?: string | null;
+          transformer_id?: string | null;
+          user_id: string;
+        };
+        Update: {
+          attempt?: number | null;
+          created_at?: string;
+          data?: NonNullable<Json>;
+          duration_ms?: number | null;
+          event_type?: string;
+          from_status?: string | null;
+          id?: never;
+          job_id?: string;
+          message?: string | null;
+          organisation_id?: string;
+          step_id?: string | null;
+          to_status?: string | null;
+          transformer_id?: string | null;
+          user_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'job_events_job_id_fkey';
+            columns: ['job_id'];
+            isOneToOne: false;
+            referencedRelation: 'jobs';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'job_events_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      jobs: {
+        Row: {
+          attempt: number;
+          available_at: string;
+          completed_at: string | null;
+          created_at: string;
+          current_step_id: string | null;
+          error_code: string | null;
+          error_message: string | null;
+          final_result: Json | null;
+          id: string;
+          idempotency_key: string | null;
+          input_data: NonNullable<Json>;
+          last_updated_at: string;
+          locked_by: string | null;
+          max_retries: number;
+          next_retry_at: string | null;
+          organisation_id: string;
+          retry_count: number;
+          started_at: string | null;
+          status: string;
+          step_data: NonNullable<Json>;
+          user_id: string;
+          workflow_id: string;
+          workflow_version: number;
+        };
+        ComputedFields: never;
+        Insert: {
+          attempt?: number;
+          available_at?: string;
+          completed_at?: string | null;
+          created_at?: string;
+          current_step_id?: string | null;
+          error_code?: string | null;
+          error_message?: string | null;
+          final_result?: Json | null;
+          id?: string;
+          idempotency_key?: string | null;
+          input_data?: NonNullable<Json>;
+          last_updated_at?: string;
+          locked_by?: string | null;
+          max_retries?: number;
+          next_retry_at?: string | null;
+          organisation_id: string;
+          retry_count?: number;
+          started_at?: string | null;
+          status?: string;
+          step_data?: NonNullable<Json>;
+          user_id: string;
+          workflow_id: string;
+          workflow_version: number;
+        };
+        Update: {
+          attempt?: number;
+          available_at?: string;
+          completed_at?: string | null;
+          created_at?: string;
+          current_step_id?: string | null;
+          error_code?: string | null;
+          error_message?: string | null;
+          final_result?: Json | null;
+          id?: string;
+          idempotency_key?: string | null;
+          input_data?: NonNullable<Json>;
+          last_updated_at?: string;
+          locked_by?: string | null;
+          max_retries?: number;
+          next_retry_at?: string | null;
+          organisation_id?: string;
+          retry_count?: number;
+          started_at?: string | null;
+          status?: string;
+          step_data?: NonNullable<Json>;
+          user_id?: string;
+          workflow_id?: string;
+          workflow_version?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'jobs_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'jobs_workflow_id_fkey';
+            columns: ['organisation_id', 'workflow_id'];
+            isOneToOne: false;
+            referencedRelation: 'workflows';
+            referencedColumns: ['organisation_id', 'id'];
+          },
+          {
+            foreignKeyName: 'jobs_workflow_version_fkey';
+            columns: ['workflow_id', 'workflow_version'];
+            isOneToOne: false;
+            referencedRelation: 'workflow_versions';
+            referencedColumns: ['workflow_id', 'version'];
+          },
+        ];
+      };
       message_templates: {
         Row: {
           created_at: string;
@@ -815,6 +983,181 @@ export type Database = {
           },
         ];
       };
+      transformers: {
+        Row: {
+          config: NonNullable<Json>;
+          created_at: string;
+          description: string | null;
+          id: string;
+          organisation_id: string | null;
+          target_function: string;
+          timeout_ms: number;
+          type: string;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          config?: NonNullable<Json>;
+          created_at?: string;
+          description?: string | null;
+          id: string;
+          organisation_id?: string | null;
+          target_function: string;
+          timeout_ms?: number;
+          type: string;
+          updated_at?: string;
+        };
+        Update: {
+          config?: NonNullable<Json>;
+          created_at?: string;
+          description?: string | null;
+          id?: string;
+          organisation_id?: string | null;
+          target_function?: string;
+          timeout_ms?: number;
+          type?: string;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'transformers_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      workflow_versions: {
+        Row: {
+          change_description: string | null;
+          created_at: string;
+          created_by: string | null;
+          definition: NonNullable<Json>;
+          id: string;
+          organisation_id: string;
+          retry_policy: NonNullable<Json>;
+          version: number;
+          workflow_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          change_description?: string | null;
+          created_at?: string;
+          created_by?: string | null;
+          definition: NonNullable<Json>;
+          id?: string;
+          organisation_id: string;
+          retry_policy?: NonNullable<Json>;
+          version: number;
+          workflow_id: string;
+        };
+        Update: {
+          change_description?: string | null;
+          created_at?: string;
+          created_by?: string | null;
+          definition?: NonNullable<Json>;
+          id?: string;
+          organisation_id?: string;
+          retry_policy?: NonNullable<Json>;
+          version?: number;
+          workflow_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'workflow_versions_created_by_fkey';
+            columns: ['created_by'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'workflow_versions_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'workflow_versions_workflow_id_fkey';
+            columns: ['organisation_id', 'workflow_id'];
+            isOneToOne: false;
+            referencedRelation: 'workflows';
+            referencedColumns: ['organisation_id', 'id'];
+          },
+        ];
+      };
+      workflows: {
+        Row: {
+          created_at: string;
+          created_by: string | null;
+          definition: NonNullable<Json>;
+          description: string | null;
+          id: string;
+          key: string;
+          name: string;
+          organisation_id: string;
+          retry_policy: NonNullable<Json>;
+          status: string;
+          updated_at: string;
+          updated_by: string | null;
+          version: number;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          created_by?: string | null;
+          definition: NonNullable<Json>;
+          description?: string | null;
+          id?: string;
+          key: string;
+          name: string;
+          organisation_id: string;
+          retry_policy?: NonNullable<Json>;
+          status?: string;
+          updated_at?: string;
+          updated_by?: string | null;
+          version?: number;
+        };
+        Update: {
+          created_at?: string;
+          created_by?: string | null;
+          definition?: NonNullable<Json>;
+          description?: string | null;
+          id?: string;
+          key?: string;
+          name?: string;
+          organisation_id?: string;
+          retry_policy?: NonNullable<Json>;
+          status?: string;
+          updated_at?: string;
+          updated_by?: string | null;
+          version?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'workflows_created_by_fkey';
+            columns: ['created_by'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'workflows_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'workflows_updated_by_fkey';
+            columns: ['updated_by'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
     };
     Views: {
       [_ in never]: never;
@@ -835,6 +1178,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      cancel_job: { Args: { p_job_id: string }; Returns: Json };
       cancel_sequence: {
         Args: { p_instance_id: string };
         Returns: {
@@ -868,6 +1212,10 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      claim_workflow_steps: {
+        Args: { p_lease_seconds: number; p_limit: number; p_worker: string };
+        Returns: Json;
+      };
       complete_task: { Args: { p_task_id: string }; Returns: Json };
       create_organisation: {
         Args: { p_name: string };
@@ -885,6 +1233,7 @@ export type Database = {
         };
       };
       delete_sequence_task: { Args: { p_task_id: string }; Returns: Json };
+      finish_workflow_steps: { Args: { p_results: Json; p_worker: string }; Returns: Json };
       insert_sequence_task: {
         Args: { p_instance_id: string; p_position: number; p_task: Json };
         Returns: Json;
@@ -997,6 +1346,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      retry_job: { Args: { p_job_id: string }; Returns: Json };
       save_sequence_template: {
         Args: { p_steps?: Json; p_template: Json };
         Returns: {
@@ -1022,7 +1372,46 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      save_workflow: {
+        Args: {
+          p_change_description?: string;
+          p_definition: Json;
+          p_description: string;
+          p_expected_version?: number;
+          p_key: string;
+          p_name: string;
+          p_organisation_id: string;
+          p_retry_policy?: Json;
+          p_user_id: string;
+          p_workflow_id: string;
+        };
+        Returns: Json;
+      };
       sequence_template_stats: { Args: { p_template_id: string }; Returns: Json };
+      set_workflow_status: {
+        Args: { p_status: string; p_workflow_id: string };
+        Returns: {
+          created_at: string;
+          created_by: string | null;
+          definition: NonNullable<Json>;
+          description: string | null;
+          id: string;
+          key: string;
+          name: string;
+          organisation_id: string;
+          retry_policy: NonNullable<Json>;
+          status: string;
+          updated_at: string;
+          updated_by: string | null;
+          version: number;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'workflows';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       skip_task: { Args: { p_task_id: string }; Returns: Json };
       start_sequence: {
         Args: { p_assigned_to?: string; p_restaurant_id: string; p_template_id: string };
@@ -1059,6 +1448,15 @@ export type Database = {
       };
       start_sequence_bulk: {
         Args: { p_restaurant_ids: string[]; p_template_id: string };
+        Returns: Json;
+      };
+      start_workflow_job: {
+        Args: {
+          p_idempotency_key?: string;
+          p_input?: Json;
+          p_organisation_id?: string;
+          p_workflow: string;
+        };
         Returns: Json;
       };
       update_sequence_task_delay: {

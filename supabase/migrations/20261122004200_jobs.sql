@@ -1,0 +1,176 @@
+-- Jobs and their append-only history (seed 003 iterations 1–3, 5, 9, 10;
+-- docs/workflows-contract.md).
+--
+-- A job belongs to the user who started it, inside their organisation: the owner and the
+-- organisation's admins see it, nobody else (another user's job is a 404, not a 403).
+-- Nothing here is writable through the API: jobs are started, cancelled and re-queued by
+-- RPCs, and moved through their steps only by the orchestrator's queue functions
+-- (20261122004400), the single writer of job state.
+--
+-- Queue columns, after graphile-worker: available_at says when a job may next be claimed
+-- and doubles as the lease expiry while a worker holds it (locked_by), so a crashed
+-- worker's job becomes claimable again by itself; attempt counts claims and is the lease
+-- token a worker must present with its result.
+
+create table public.jobs (
+  id uuid primary key default gen_random_uuid(),
+  organisation_id uuid not null references public.organisations (id) on delete cascade,
+  workflow_id uuid not null,
+  workflow_version integer not null,
+  user_id uuid not null references auth.users (id) on delete cascade,
+  status text not null default 'pending',
+  input_data jsonb not null default '{}'::jsonb,
+  step_data jsonb not null default '{}'::jsonb,
+  current_step_id text,
+  final_result jsonb,
+  error_message text,
+  error_code text,
+  retry_count integer not null default 0,
+  max_retries integer not null default 3,
+  next_retry_at timestamptz,
+  started_at timestamptz,
+  completed_at timestamptz,
+  idempotency_key text,
+  available_at timestamptz not null default now(),
+  locked_by text,
+  attempt integer not null default 0,
+  created_at timestamptz not null default now(),
+  last_updated_at timestamptz not null default now(),
+  constraint jobs_workflow_version_fkey
+    foreign key (workflow_id, workflow_version)
+    references public.workflow_versions (workflow_id, version) on delete cascade,
+  constraint jobs_workflow_id_fkey
+    foreign key (organisation_id, workflow_id)
+    references public.workflows (organisation_id, id) on delete cascade,
+  constraint jobs_status_valid
+    check (status in ('pending', 'running', 'completed', 'failed', 'awaiting_retry', 'cancelled')),
+  constraint jobs_step_data_is_object check (jsonb_typeof(step_data) = 'object'),
+  constraint jobs_retry_count_range check (retry_count >= 0),
+  constraint jobs_max_retries_range check (max_retries between 0 and 20),
+  constraint jobs_attempt_range check (attempt >= 0),
+  constraint jobs_idempotency_key_length check (char_length(idempotency_key) between 1 and 200),
+  constraint jobs_awaiting_retry_has_time check (status <> 'awaiting_retry' or next_retry_at is not null),
+  constraint jobs_final_has_completed_at
+    check (status not in ('completed', 'failed') or completed_at is not null)
+);
+
+comment on table public.jobs is
+  'One run of a workflow version: input, per-step outputs (step_data), status and retry state. Written only by RPCs and the orchestrator.';
+comment on column public.jobs.available_at is
+  'When the job may next be claimed; while a worker holds it (locked_by), its lease expiry.';
+comment on column public.jobs.attempt is
+  'Claims so far; the lease token a worker presents with its result.';
+comment on column public.jobs.retry_count is
+  'Failed attempts so far over the whole job; above max_retries the job fails.';
+
+alter table public.jobs enable row level security;
+
+-- What the orchestrator claims, oldest due first; finished jobs drop out of the index.
+create index jobs_claimable_idx on public.jobs (available_at)
+  where status in ('pending', 'running', 'awaiting_retry');
+create index jobs_user_id_created_at_idx on public.jobs (user_id, created_at desc);
+create index jobs_organisation_id_created_at_idx on public.jobs (organisation_id, created_at desc);
+create index jobs_organisation_id_workflow_id_idx on public.jobs (organisation_id, workflow_id, created_at desc);
+create index jobs_workflow_id_workflow_version_idx on public.jobs (workflow_id, workflow_version);
+create unique index jobs_user_id_idempotency_key_idx on public.jobs (user_id, idempotency_key)
+  where idempotency_key is not null;
+
+create function private.tg__set_last_updated_at() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  new.last_updated_at := now();
+  return new;
+end;
+$$;
+
+comment on function private.tg__set_last_updated_at() is
+  'BEFORE UPDATE trigger: sets last_updated_at to now() (seed 003 names the column so).';
+
+revoke execute on function private.tg__set_last_updated_at() from public, anon, authenticated;
+
+create trigger _100_set_last_updated_at
+  before update on public.jobs
+  for each row execute function private.tg__set_last_updated_at();
+
+create trigger _200_keep_organisation_id
+  before update of organisation_id on public.jobs
+  for each row execute function private.tg__keep_organisation_id('job');
+
+
+create table public.job_events (
+  id bigint generated always as identity primary key,
+  organisation_id uuid not null references public.organisations (id) on delete cascade,
+  job_id uuid not null references public.jobs (id) on delete cascade,
+  -- The job's owner, copied so the policy needs no join to jobs.
+  user_id uuid not null,
+  event_type text not null,
+  step_id text,
+  transformer_id text,
+  attempt integer,
+  from_status text,
+  to_status text,
+  duration_ms integer,
+  message text,
+  data jsonb not null default '{}'::jsonb,
+  created_at timestamptz not null default clock_timestamp(),
+  constraint job_events_event_type_valid check (event_type in (
+    'created', 'claimed', 'step_succeeded', 'step_failed', 'retry_scheduled',
+    'completed', 'failed', 'cancelled', 'retried')),
+  constraint job_events_data_is_object check (jsonb_typeof(data) = 'object'),
+  constraint job_events_duration_not_negative check (duration_ms >= 0)
+);
+
+comment on table public.job_events is
+  'Append-only state history of jobs: every transition, claim, step result, retry and error.';
+
+alter table public.job_events enable row level security;
+
+create index job_events_job_id_id_idx on public.job_events (job_id, id);
+create index job_events_user_id_idx on public.job_events (user_id);
+create index job_events_organisation_id_created_at_idx on public.job_events (organisation_id, created_at);
+-- A step is applied once: the database refuses a second success for the same step of a job.
+create unique index job_events_one_success_per_step_idx on public.job_events (job_id, step_id)
+  where event_type = 'step_succeeded';
+
+create function private.tg__job_events_append_only() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  raise exception 'job_events is append-only' using errcode = '42501';
+end;
+$$;
+
+comment on function private.tg__job_events_append_only() is
+  'BEFORE UPDATE trigger: history rows never change.';
+
+revoke execute on function private.tg__job_events_append_only() from public, anon, authenticated;
+
+create trigger _100_append_only
+  before update on public.job_events
+  for each row execute function private.tg__job_events_append_only();
+
+
+revoke all on public.jobs from anon, authenticated;
+grant select on public.jobs to authenticated;
+revoke all on public.job_events from anon, authenticated;
+grant select on public.job_events to authenticated;
+-- Even the service role may only add history, never rewrite it. (Deleting an organisation
+-- still removes its events: foreign-key cascades run as the table owner.)
+revoke update, delete, truncate on public.job_events from service_role;
+
+create policy jobs_select_owner_or_admins on public.jobs
+  for select to authenticated
+  using (
+    (user_id = (select auth.uid()) and organisation_id in (select private.user_organisation_ids()))
+    or organisation_id in (select private.user_admin_organisation_ids())
+  );
+
+create policy job_events_select_owner_or_admins on public.job_events
+  for select to authenticated
+  using (
+    (user_id = (select auth.uid()) and organisation_id in (select private.user_organisation_ids()))
+    or organisation_id in (select private.user_admin_organisation_ids())
+  );

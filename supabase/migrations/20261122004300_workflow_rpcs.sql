@@ -1,0 +1,424 @@
+-- Workflow and job RPCs (docs/workflows-contract.md, "RPCs"). Each is one transaction.
+-- Errors reach PostgREST in its PGRST form so the HTTP status is the one a caller can act
+-- on: 404 for anything the caller cannot see (they learn nothing about other tenants),
+-- 409 for a state that forbids the call, 400 for bad input, 42501 without a user.
+
+-- Raises an HTTP error through PostgREST: `code` becomes the error code clients branch on.
+create function private.raise_http(p_status integer, p_code text, p_message text) returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  raise sqlstate 'PGRST' using
+    message = json_build_object('code', p_code, 'message', p_message)::text,
+    detail = json_build_object('status', p_status, 'headers', json_build_object())::text;
+end;
+$$;
+
+comment on function private.raise_http(integer, text, text) is
+  'Raises an error PostgREST answers with the given HTTP status and code.';
+
+
+-- The checks on a definition that need the database (transformer visibility) plus the
+-- cheap graph checks, as a last line of defence under save-workflow, which runs the full
+-- validation (cycles, JSONPath syntax) from packages/domain first. Null when fine.
+create function private.workflow_definition_problem(p_definition jsonb, p_organisation_id uuid)
+returns text
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_steps jsonb := p_definition -> 'steps';
+  v_step record;
+  v_next text;
+begin
+  if jsonb_typeof(p_definition) is distinct from 'object' then
+    return 'definition must be a JSON object';
+  end if;
+  if jsonb_typeof(v_steps) is distinct from 'object' or v_steps = '{}'::jsonb then
+    return 'definition.steps must be an object with at least one step';
+  end if;
+  if not v_steps ? coalesce(p_definition ->> 'start_step', '') then
+    return format('start_step %s is not one of the steps', coalesce(p_definition ->> 'start_step', 'null'));
+  end if;
+  for v_step in select s.key, s.value from jsonb_each(v_steps) as s loop
+    v_next := v_step.value ->> 'next_step';
+    if v_next is not null and not v_steps ? v_next then
+      return format('steps.%s.next_step %s is not one of the steps', v_step.key, v_next);
+    end if;
+    if not exists (
+      select 1 from public.transformers as t
+      where t.id = v_step.value ->> 'transformer_id'
+        and (t.organisation_id is null or t.organisation_id = p_organisation_id)
+    ) then
+      return format('steps.%s.transformer_id %s does not exist or is not available to this organisation',
+        v_step.key, coalesce(v_step.value ->> 'transformer_id', 'null'));
+    end if;
+  end loop;
+  return null;
+end;
+$$;
+
+
+-- Creates a workflow or saves a new version of it. Service role only: the save-workflow
+-- edge function validates the definition fully and passes the verified caller, who must be
+-- an owner or admin of the organisation. A new version is written only when the
+-- definition or retry policy changed; name/key/description edits keep the version.
+create function public.save_workflow(
+  p_user_id uuid,
+  p_organisation_id uuid,
+  p_workflow_id uuid,
+  p_key text,
+  p_name text,
+  p_description text,
+  p_definition jsonb,
+  p_retry_policy jsonb default '{}'::jsonb,
+  p_change_description text default null,
+  p_expected_version integer default null
+) returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_problem text;
+  v_workflow public.workflows;
+  v_policy jsonb := coalesce(p_retry_policy, '{}'::jsonb);
+  v_new_version boolean;
+begin
+  if not exists (
+    select 1 from public.organisation_members as m
+    where m.organisation_id = p_organisation_id and m.user_id = p_user_id
+      and m.role in ('owner', 'admin')
+  ) then
+    if exists (
+      select 1 from public.organisation_members as m
+      where m.organisation_id = p_organisation_id and m.user_id = p_user_id
+    ) then
+      perform private.raise_http(403, 'forbidden', 'only owners and admins can edit workflows');
+    end if;
+    perform private.raise_not_found('organisation not found');
+  end if;
+
+  v_problem := private.workflow_definition_problem(p_definition, p_organisation_id);
+  if v_problem is not null then
+    perform private.raise_http(400, 'invalid_definition', v_problem);
+  end if;
+  if jsonb_typeof(v_policy) <> 'object'
+    or (v_policy ? 'max_retries' and (jsonb_typeof(v_policy -> 'max_retries') <> 'number'
+        or (v_policy ->> 'max_retries')::numeric not between 0 and 20)) then
+    perform private.raise_http(400, 'invalid_retry_policy', 'retry_policy.max_retries must be a number from 0 to 20');
+  end if;
+
+  if p_workflow_id is null then
+    begin
+      insert into public.workflows
+        (organisation_id, key, name, description, definition, retry_policy, created_by, updated_by)
+      values
+        (p_organisation_id, p_key, p_name, p_description, p_definition, v_policy, p_user_id, p_user_id)
+      returning * into v_workflow;
+    exception when unique_violation then
+      perform private.raise_http(409, 'key_taken', format('a workflow with key %s already exists', p_key));
+    end;
+    insert into public.workflow_versions
+      (organisation_id, workflow_id, version, definition, retry_policy, change_description, created_by)
+    values
+      (p_organisation_id, v_workflow.id, 1, p_definition, v_policy,
+       coalesce(p_change_description, 'Created'), p_user_id);
+    return to_jsonb(v_workflow);
+  end if;
+
+  select w.* into v_workflow
+  from public.workflows as w
+  where w.id = p_workflow_id and w.organisation_id = p_organisation_id
+  for update;
+  if not found then
+    perform private.raise_not_found('workflow not found');
+  end if;
+  if p_expected_version is not null and p_expected_version <> v_workflow.version then
+    perform private.raise_http(409, 'version_conflict', format(
+      'this workflow was saved by someone else meanwhile (version %s, you edited %s): reload it',
+      v_workflow.version, p_expected_version));
+  end if;
+
+  v_new_version := v_workflow.definition is distinct from p_definition
+    or v_workflow.retry_policy is distinct from v_policy;
+  begin
+    update public.workflows as w set
+      key = p_key,
+      name = p_name,
+      description = p_description,
+      definition = p_definition,
+      retry_policy = v_policy,
+      version = w.version + (case when v_new_version then 1 else 0 end),
+      updated_by = p_user_id
+    where w.id = v_workflow.id
+    returning * into v_workflow;
+  exception when unique_violation then
+    perform private.raise_http(409, 'key_taken', format('a workflow with key %s already exists', p_key));
+  end;
+  if v_new_version then
+    insert into public.workflow_versions
+      (organisation_id, workflow_id, version, definition, retry_policy, change_description, created_by)
+    values
+      (p_organisation_id, v_workflow.id, v_workflow.version, p_definition, v_policy,
+       p_change_description, p_user_id);
+  end if;
+  return to_jsonb(v_workflow);
+end;
+$$;
+
+comment on function public.save_workflow(uuid, uuid, uuid, text, text, text, jsonb, jsonb, text, integer) is
+  'Service role only (save-workflow edge function): creates a workflow or saves a new version.';
+
+revoke execute on function public.save_workflow(uuid, uuid, uuid, text, text, text, jsonb, jsonb, text, integer)
+  from public, anon, authenticated;
+grant execute on function public.save_workflow(uuid, uuid, uuid, text, text, text, jsonb, jsonb, text, integer)
+  to service_role;
+
+
+-- Archive or re-activate a workflow (owners/admins). Archived workflows cannot be started;
+-- their running jobs finish.
+create function public.set_workflow_status(p_workflow_id uuid, p_status text)
+returns public.workflows
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_user_id uuid := private.require_user();
+  v_workflow public.workflows;
+begin
+  if p_status is null or p_status not in ('active', 'archived') then
+    perform private.raise_http(400, 'invalid_input', 'status must be active or archived');
+  end if;
+  select w.* into v_workflow
+  from public.workflows as w
+  where w.id = p_workflow_id and w.organisation_id in (select private.user_organisation_ids())
+  for update;
+  if not found then
+    perform private.raise_not_found('workflow not found');
+  end if;
+  if v_workflow.organisation_id not in (select private.user_admin_organisation_ids()) then
+    perform private.raise_http(403, 'forbidden', 'only owners and admins can archive workflows');
+  end if;
+  update public.workflows as w set status = p_status, updated_by = v_user_id
+  where w.id = p_workflow_id
+  returning * into v_workflow;
+  return v_workflow;
+end;
+$$;
+
+revoke execute on function public.set_workflow_status(uuid, text) from public, anon;
+grant execute on function public.set_workflow_status(uuid, text) to authenticated, service_role;
+
+
+-- Starts a job as the caller. p_workflow is the workflow's uuid or its key; a key is
+-- looked up in p_organisation_id or, when that is null, in every organisation of the
+-- caller (ambiguous -> 400 asking for the organisation). The same idempotency key again
+-- returns the same job; reused with another workflow or input it is a 409.
+create function public.start_workflow_job(
+  p_workflow text,
+  p_input jsonb default '{}'::jsonb,
+  p_idempotency_key text default null,
+  p_organisation_id uuid default null
+) returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_user_id uuid := private.require_user();
+  v_input jsonb := coalesce(p_input, '{}'::jsonb);
+  v_workflow public.workflows;
+  v_matches integer;
+  v_job public.jobs;
+  v_max_retries integer;
+begin
+  if jsonb_typeof(v_input) <> 'object' then
+    perform private.raise_http(400, 'invalid_input', 'input_data must be a JSON object');
+  end if;
+  if p_idempotency_key is not null and char_length(p_idempotency_key) not between 1 and 200 then
+    perform private.raise_http(400, 'invalid_input', 'Idempotency-Key must be 1 to 200 characters');
+  end if;
+
+  if p_workflow ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+    select w.* into v_workflow
+    from public.workflows as w
+    where w.id = p_workflow::uuid
+      and w.organisation_id in (select private.user_organisation_ids())
+      and (p_organisation_id is null or w.organisation_id = p_organisation_id);
+    v_matches := case when found then 1 else 0 end;
+  else
+    select count(*) into v_matches
+    from public.workflows as w
+    where w.key = p_workflow
+      and w.organisation_id in (select private.user_organisation_ids())
+      and (p_organisation_id is null or w.organisation_id = p_organisation_id);
+    if v_matches > 1 then
+      perform private.raise_http(400, 'ambiguous_workflow', format(
+        'several of your organisations have a workflow with key %s: pass organisation_id', p_workflow));
+    end if;
+    select w.* into v_workflow
+    from public.workflows as w
+    where w.key = p_workflow
+      and w.organisation_id in (select private.user_organisation_ids())
+      and (p_organisation_id is null or w.organisation_id = p_organisation_id);
+  end if;
+  if v_matches = 0 then
+    perform private.raise_http(404, 'workflow_not_found', format('workflow %s not found', coalesce(p_workflow, 'null')));
+  end if;
+
+  if p_idempotency_key is not null then
+    select j.* into v_job
+    from public.jobs as j
+    where j.user_id = v_user_id and j.idempotency_key = p_idempotency_key;
+    if found then
+      if v_job.workflow_id <> v_workflow.id or v_job.input_data <> v_input then
+        perform private.raise_http(409, 'idempotency_conflict',
+          'this Idempotency-Key was used for another workflow or input');
+      end if;
+      return jsonb_build_object('job_id', v_job.id, 'status', v_job.status,
+        'created_at', v_job.created_at, 'replayed', true,
+        'workflow_id', v_job.workflow_id, 'workflow_version', v_job.workflow_version);
+    end if;
+  end if;
+
+  if v_workflow.status <> 'active' then
+    perform private.raise_http(409, 'workflow_archived', format('workflow %s is archived', v_workflow.key));
+  end if;
+
+  select coalesce((v.retry_policy ->> 'max_retries')::integer, 3) into v_max_retries
+  from public.workflow_versions as v
+  where v.workflow_id = v_workflow.id and v.version = v_workflow.version;
+
+  begin
+    insert into public.jobs
+      (organisation_id, workflow_id, workflow_version, user_id, input_data, max_retries, idempotency_key)
+    values
+      (v_workflow.organisation_id, v_workflow.id, v_workflow.version, v_user_id, v_input,
+       v_max_retries, p_idempotency_key)
+    returning * into v_job;
+  exception when unique_violation then
+    -- The same key raced in from another request: answer with that job.
+    select j.* into v_job
+    from public.jobs as j
+    where j.user_id = v_user_id and j.idempotency_key = p_idempotency_key;
+    if v_job.workflow_id <> v_workflow.id or v_job.input_data <> v_input then
+      perform private.raise_http(409, 'idempotency_conflict',
+        'this Idempotency-Key was used for another workflow or input');
+    end if;
+    return jsonb_build_object('job_id', v_job.id, 'status', v_job.status,
+      'created_at', v_job.created_at, 'replayed', true,
+      'workflow_id', v_job.workflow_id, 'workflow_version', v_job.workflow_version);
+  end;
+
+  insert into public.job_events (organisation_id, job_id, user_id, event_type, to_status, data)
+  values (v_job.organisation_id, v_job.id, v_user_id, 'created', 'pending',
+          jsonb_build_object('workflow_version', v_job.workflow_version));
+
+  return jsonb_build_object('job_id', v_job.id, 'status', v_job.status,
+    'created_at', v_job.created_at, 'replayed', false,
+    'workflow_id', v_job.workflow_id, 'workflow_version', v_job.workflow_version);
+end;
+$$;
+
+comment on function public.start_workflow_job(text, jsonb, text, uuid) is
+  'Starts a pending job of a workflow (uuid or key) as the caller; idempotent per key.';
+
+revoke execute on function public.start_workflow_job(text, jsonb, text, uuid) from public, anon;
+grant execute on function public.start_workflow_job(text, jsonb, text, uuid) to authenticated;
+
+
+-- The job row the caller may act on (owner while a member, or an admin), locked; 404 else.
+create function private.lock_visible_job(p_job_id uuid) returns public.jobs
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_user_id uuid := private.require_user();
+  v_job public.jobs;
+begin
+  select j.* into v_job
+  from public.jobs as j
+  where j.id = p_job_id
+    and ((j.user_id = v_user_id and j.organisation_id in (select private.user_organisation_ids()))
+         or j.organisation_id in (select private.user_admin_organisation_ids()))
+  for update;
+  if not found then
+    perform private.raise_not_found('job not found');
+  end if;
+  return v_job;
+end;
+$$;
+
+
+-- Cancels a job that has not finished. A worker running its step finds its result
+-- refused (finish_workflow_steps applies results only to running jobs it holds).
+create function public.cancel_job(p_job_id uuid) returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_job public.jobs := private.lock_visible_job(p_job_id);
+  v_from text := v_job.status;
+begin
+  if v_job.status in ('completed', 'failed', 'cancelled') then
+    perform private.raise_http(409, 'job_finished', format('the job is already %s', v_job.status));
+  end if;
+  update public.jobs as j set
+    status = 'cancelled', completed_at = now(), locked_by = null, next_retry_at = null
+  where j.id = v_job.id
+  returning * into v_job;
+  insert into public.job_events
+    (organisation_id, job_id, user_id, event_type, step_id, from_status, to_status, message)
+  values
+    (v_job.organisation_id, v_job.id, v_job.user_id, 'cancelled', v_job.current_step_id, v_from,
+     'cancelled', format('cancelled by %s', (select auth.uid())));
+  return to_jsonb(v_job);
+end;
+$$;
+
+revoke execute on function public.cancel_job(uuid) from public, anon;
+grant execute on function public.cancel_job(uuid) to authenticated;
+
+
+-- Re-queues a failed (or cancelled) job from the step it stopped at, on the version it
+-- ran; its retry budget starts again.
+create function public.retry_job(p_job_id uuid) returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_job public.jobs := private.lock_visible_job(p_job_id);
+  v_from text := v_job.status;
+begin
+  if v_job.status not in ('failed', 'cancelled') then
+    perform private.raise_http(409, 'job_not_failed', format(
+      'only failed or cancelled jobs can be retried; this one is %s', v_job.status));
+  end if;
+  update public.jobs as j set
+    status = case when j.started_at is null then 'pending' else 'running' end,
+    available_at = now(),
+    locked_by = null,
+    retry_count = 0,
+    next_retry_at = null,
+    error_message = null,
+    error_code = null,
+    completed_at = null
+  where j.id = v_job.id
+  returning * into v_job;
+  insert into public.job_events
+    (organisation_id, job_id, user_id, event_type, step_id, from_status, to_status, message)
+  values
+    (v_job.organisation_id, v_job.id, v_job.user_id, 'retried', v_job.current_step_id, v_from,
+     v_job.status, format('re-queued by %s', (select auth.uid())));
+  return to_jsonb(v_job);
+end;
+$$;
+
+revoke execute on function public.retry_job(uuid) from public, anon;
+grant execute on function public.retry_job(uuid) to authenticated;
