@@ -262,3 +262,23 @@ from (
      null, 'internal_activity', 'medium', 'completed', interval '-1 day', null)
 ) as t (id, restaurant_id, name, description, type, priority, status, due_in, message)
 on conflict (id) do nothing;
+
+
+-- Workflows (issue 4): seed 003's echo example as written, and a call transcription.
+insert into public.workflows (id, organisation_id, key, name, description, definition, created_by, updated_by)
+values
+  ('40000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000001', 'echo-example',
+   'Echo example', 'Seed 003''s example: turns { "payload": X } into { "result": X }.',
+   '{"start_step":"step1","steps":{"step1":{"transformer_id":"echo-transformer","input_map":{"data":"$.job_input.payload"},"next_step":null}},"output_map":{"result":"$.step1.output.echoed_data"}}',
+   '10000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001'),
+  ('40000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 'transcribe-call',
+   'Transcribe a sales call', 'Transcribes a call recording (audio_url) with Gemini into timestamped segments.',
+   '{"start_step":"transcribe","steps":{"transcribe":{"transformer_id":"gemini-timestamp-transcriber","input_map":{"audio_url":"$.job_input.audio_url"},"next_step":null}},"output_map":{"text":"$.transcribe.output.text","segments":"$.transcribe.output.segments"}}',
+   '10000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001')
+on conflict (id) do nothing;
+
+insert into public.workflow_versions (organisation_id, workflow_id, version, definition, retry_policy, change_description, created_by)
+select w.organisation_id, w.id, 1, w.definition, w.retry_policy, 'Created', w.created_by
+from public.workflows as w
+where w.id in ('40000000-0000-4000-8000-000000000001', '40000000-0000-4000-8000-000000000002')
+on conflict (workflow_id, version) do nothing;
