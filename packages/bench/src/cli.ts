@@ -1,7 +1,9 @@
-// `pnpm bench`: latency of the sequence transitions a rep waits on, measured in one run on
-// one database, each beside its floor: (a) the same writes as plain SQL in one transaction
-// over a direct connection, (b) a no-op RPC through PostgREST (the HTTP floor), (c) the real
-// RPC through PostgREST, (d) the complete-task edge function. Prints figures; asserts nothing.
+// `pnpm bench [sequences|workflows]`: both sections by default, on one stack and database.
+// Sequences: latency of the sequence transitions a rep waits on, each beside its floor:
+// (a) the same writes as plain SQL in one transaction over a direct connection, (b) a no-op
+// RPC through PostgREST (the HTTP floor), (c) the real RPC through PostgREST, (d) the
+// complete-task edge function. Workflows: see workflows.ts. Prints figures; asserts nothing
+// on time, but exits 1 when something it runs does not complete.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,17 +11,27 @@ import pg from 'pg';
 import { freePorts, startStack } from '@forkflow/local-stack/stack';
 import { createFixture, LONG_STEPS, SHORT_STEPS, type Fixture } from './fixture.ts';
 import { fmt, measure, type Summary } from './stats.ts';
+import { BenchFailure, workflowBench } from './workflows.ts';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
 const BULK_RUNS = Number(process.env.BENCH_BULK_RUNS ?? 10);
 const BULK_SIZE = 50;
+/**
+ * The bench's own stack ticks its cron this rarely, so the stack never invokes the
+ * orchestrator behind the workflow figures' back (the default 5 s would, mid-round).
+ */
+const CRON_INTERVAL_SECONDS = Number(process.env.BENCH_CRON_INTERVAL_SECONDS ?? 3600);
+const SECTIONS = ['sequences', 'workflows'] as const;
+type Section = (typeof SECTIONS)[number];
 
 interface Target {
   apiUrl: string;
   anonKey: string;
   serviceRoleKey: string;
   dbUrl: string;
+  /** Set when the bench started the stack itself. */
+  cronIntervalSeconds?: number;
   stop(): Promise<void>;
 }
 
@@ -37,9 +49,14 @@ async function target(): Promise<Target> {
   }
   const dir = mkdtempSync(join(tmpdir(), 'forkflow-bench-'));
   chmodSync(dir, 0o755);
-  const stack = await startStack({ dir, ports: await freePorts() });
+  const stack = await startStack({
+    dir,
+    ports: await freePorts(),
+    cronIntervalSeconds: CRON_INTERVAL_SECONDS,
+  });
   return {
     ...stack.info,
+    cronIntervalSeconds: CRON_INTERVAL_SECONDS,
     stop: async () => {
       await stack.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -135,8 +152,7 @@ function verdict(label: string, value: number, limit: number, unit = ''): string
   return `      ${label.padEnd(48)}${value.toFixed(2)}${unit}  (target ≤ ${limit}${unit}) ${value <= limit ? 'meets' : 'MISSES'}`;
 }
 
-async function main(): Promise<void> {
-  const t = await target();
+async function sequenceBench(t: Target): Promise<void> {
   const db = new pg.Client({ connectionString: t.dbUrl });
   try {
     const perRun = ITERATIONS + WARMUP;
@@ -232,11 +248,33 @@ async function main(): Promise<void> {
     console.log(verdict('p95', bulk.p95, 1000, ' ms'));
   } finally {
     await db.end().catch(() => undefined);
+  }
+}
+
+async function main(): Promise<void> {
+  const asked = process.argv.slice(2);
+  const unknown = asked.filter((a) => !SECTIONS.includes(a as Section));
+  if (unknown.length) {
+    console.error(`usage: pnpm bench [${SECTIONS.join('|')}]... (unknown: ${unknown.join(' ')})`);
+    process.exit(2);
+  }
+  const sections = asked.length ? (asked as Section[]) : [...SECTIONS];
+  const t = await target();
+  try {
+    if (sections.includes('sequences')) await sequenceBench(t);
+    if (sections.includes('workflows')) await workflowBench(t);
+  } finally {
     await t.stop();
   }
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
+  console.error(
+    err instanceof BenchFailure
+      ? `\nbench failed: ${err.message}`
+      : err instanceof Error
+        ? err.message
+        : err,
+  );
   process.exit(1);
 });

@@ -14,14 +14,15 @@ export interface Fixture {
 export const SHORT_STEPS = 10;
 export const LONG_STEPS = 240;
 
-interface Api {
+export interface Api {
   apiUrl: string;
   anonKey: string;
   serviceRoleKey: string;
 }
 
-async function signUpRep(api: Api): Promise<{ userId: string; accessToken: string }> {
-  const email = `bench-${Date.now()}@forkflow.test`;
+/** A confirmed user, signed in with a password: the bench's rep. */
+export async function signUpRep(api: Api): Promise<{ userId: string; accessToken: string }> {
+  const email = `bench-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@forkflow.test`;
   const password = 'bench-password';
   const created = await fetch(`${api.apiUrl}/auth/v1/admin/users`, {
     method: 'POST',

@@ -1,0 +1,590 @@
+// `pnpm bench workflows`: the workflow engine's throughput and latency (issue 4), from one
+// run on one database, beside the queue floors it is judged against:
+//   (a) graphile-worker, no-op jobs, concurrency 10, and (b) a plain SQL claim-and-complete
+//       of one job per statement on one connection, both in a throwaway database on the
+//       stack's own Postgres server (baselines.ts);
+//   (c) single-step echo jobs through `workflow-orchestrator` and its HTTP executor
+//       (`execute-echo`), with 1 and with 4 orchestrators invoked at once;
+//   (d) start-to-completed latency of a 1-step job started through `start-workflow`.
+// Rounds of (a)–(c) are interleaved so a noisy spell on the shared machine spreads over all
+// of them. Then "where the time goes": the executor called directly, the queue RPCs called
+// directly, and the latency jobs' own event history. Prints figures; asserts nothing on time,
+// but throws (exit 1) when a job does not complete.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { functionsDir } from '@forkflow/local-stack/paths';
+import {
+  graphileWorker,
+  round,
+  sqlClaimAndComplete,
+  withThrowawayDatabase,
+  type Round,
+  type RoundRunner,
+} from './baselines.ts';
+import { signUpRep, type Api } from './fixture.ts';
+import { fmt, summarise, type Summary } from './stats.ts';
+
+const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+const ROUNDS = env('BENCH_ROUNDS', 3);
+const QUEUE_JOBS = env('BENCH_QUEUE_JOBS', 5000);
+const ENGINE_JOBS = env('BENCH_ENGINE_JOBS', 2000);
+const GRAPHILE_CONCURRENCY = 10;
+const ORCHESTRATOR_BUDGET_MS = 60_000;
+const LATENCY_ITERATIONS = env('BENCH_ITERATIONS', 200);
+const LATENCY_WARMUP = env('BENCH_WARMUP', 20);
+const POLL_MS = 2;
+/** Batch size for the direct claim/finish RPC measurement. */
+const RPC_BATCH = env('BENCH_RPC_BATCH', 20);
+const EXECUTOR_CONCURRENCY = 10;
+
+/** The workflow of seed 003, iteration 4, verbatim. */
+export const ECHO_DEFINITION = {
+  start_step: 'step1',
+  steps: {
+    step1: {
+      transformer_id: 'echo-transformer',
+      input_map: { data: '$.job_input.payload' },
+      next_step: null,
+    },
+  },
+  output_map: { result: '$.step1.output.echoed_data' },
+};
+
+export interface WorkflowTarget extends Api {
+  dbUrl: string;
+  /** How often the stack's own cron ticker invokes the orchestrator; undefined = not ours to know. */
+  cronIntervalSeconds?: number;
+}
+
+export class BenchFailure extends Error {}
+
+const OPEN = `('pending', 'running', 'awaiting_retry')`;
+
+interface EngineFixture {
+  organisationId: string;
+  userId: string;
+  accessToken: string;
+  workflowId: string;
+  workflowKey: string;
+  workflowVersion: number;
+}
+
+/** What is missing for the engine part, or null when it can run. */
+async function engineMissing(db: pg.Client): Promise<string | null> {
+  const functions = ['workflow-orchestrator', 'start-workflow', 'execute-echo'].filter(
+    (name) => !existsSync(join(functionsDir, name, 'index.ts')),
+  );
+  if (functions.length)
+    return `orchestrator not deployed yet: no ${functions.map((f) => `supabase/functions/${f}`).join(', ')}`;
+  const { rows } = await db.query<{ missing: string[] }>(
+    `select array_remove(array[
+       case when to_regclass('public.jobs') is null then 'public.jobs' end,
+       case when to_regprocedure('public.save_workflow(uuid, uuid, uuid, text, text, text, jsonb, jsonb, text, integer)') is null then 'public.save_workflow' end,
+       case when to_regprocedure('public.claim_workflow_steps(text, integer, integer)') is null then 'public.claim_workflow_steps' end,
+       case when to_regprocedure('public.finish_workflow_steps(text, jsonb)') is null then 'public.finish_workflow_steps' end
+     ], null) as missing`,
+  );
+  const missing = rows[0]!.missing;
+  return missing.length ? `workflow migrations not applied: no ${missing.join(', ')}` : null;
+}
+
+export async function createEngineFixture(api: Api, db: pg.Client): Promise<EngineFixture> {
+  const { userId, accessToken } = await signUpRep(api);
+  const { rows } = await db.query<{ id: string }>(
+    `insert into public.organisations (name) values ('Bench Workflows') returning id`,
+  );
+  const organisationId = rows[0]!.id;
+  await db.query(
+    `insert into public.organisation_members (organisation_id, user_id, role) values ($1, $2, 'owner')`,
+    [organisationId, userId],
+  );
+  const workflowKey = `bench-echo-${Date.now().toString(36)}`;
+  const saved = await db.query<{ w: { id: string; version: number } }>(
+    `select public.save_workflow($1, $2, null, $3, 'Bench echo', 'seed 003 iteration 4', $4::jsonb, '{}'::jsonb, 'bench', null) as w`,
+    [userId, organisationId, workflowKey, JSON.stringify(ECHO_DEFINITION)],
+  );
+  const { id: workflowId, version: workflowVersion } = saved.rows[0]!.w;
+  return { organisationId, userId, accessToken, workflowId, workflowKey, workflowVersion };
+}
+
+/** N pending jobs (with their `created` events) in one statement, pinned to the version. */
+async function insertJobs(
+  db: pg.Client,
+  f: EngineFixture,
+  jobs: number,
+  tag: string,
+): Promise<string[]> {
+  const { rows } = await db.query<{ ids: string[] }>(
+    `with j as (
+       insert into public.jobs (organisation_id, workflow_id, workflow_version, user_id, input_data, max_retries)
+       select $1, $2, $3, $4, jsonb_build_object('payload', jsonb_build_object('n', g, 'tag', $6::text)), 3
+       from generate_series(1, $5::int) as g
+       returning id, organisation_id, user_id, workflow_version
+     ), e as (
+       insert into public.job_events (organisation_id, job_id, user_id, event_type, to_status, data)
+       select organisation_id, id, user_id, 'created', 'pending', jsonb_build_object('workflow_version', workflow_version)
+       from j
+     )
+     select array_agg(id) as ids from j`,
+    [f.organisationId, f.workflowId, f.workflowVersion, f.userId, jobs, tag],
+  );
+  await db.query('analyze public.jobs');
+  return rows[0]!.ids;
+}
+
+interface OrchestratorAnswer {
+  claimed?: number;
+  succeeded?: number;
+  failed?: number;
+  lost?: number;
+}
+
+async function invokeOrchestrator(t: WorkflowTarget, worker: string): Promise<OrchestratorAnswer> {
+  const res = await fetch(`${t.apiUrl}/functions/v1/workflow-orchestrator`, {
+    method: 'POST',
+    headers: {
+      apikey: t.serviceRoleKey,
+      authorization: `Bearer ${t.serviceRoleKey}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ budget_ms: ORCHESTRATOR_BUDGET_MS, worker }),
+  });
+  const text = await res.text();
+  if (res.status === 404)
+    throw new BenchFailure(`orchestrator not deployed yet: workflow-orchestrator answered 404`);
+  if (!res.ok) throw new BenchFailure(`workflow-orchestrator answered ${res.status}: ${text}`);
+  return JSON.parse(text) as OrchestratorAnswer;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function statusCounts(db: pg.Client, ids: string[]): Promise<string> {
+  const { rows } = await db.query<{ status: string; n: string }>(
+    `select status, count(*) as n from public.jobs where id = any($1::uuid[]) group by status order by status`,
+    [ids],
+  );
+  return rows.map((r) => `${r.n} ${r.status}`).join(', ');
+}
+
+export interface EngineRound extends Round {
+  answers: OrchestratorAnswer[];
+  /** Claims of these jobs by a worker that is not one of this round's orchestrators. */
+  foreignClaims: number;
+  /** Median over the round's jobs: claimed → step_succeeded, and the executor call itself. */
+  claimToSuccess: number;
+  executorMs: number;
+}
+
+/**
+ * One engine round: N pending jobs, then `orchestrators` invocations at once; the clock runs
+ * from the first invoke until no job of the round is open (polled every 20 ms), and every job
+ * must then be `completed` with `final_result = { result: <its payload> }`.
+ */
+async function engineRound(
+  t: WorkflowTarget,
+  db: pg.Client,
+  f: EngineFixture,
+  orchestrators: number,
+  jobs: number,
+  tag: string,
+): Promise<EngineRound> {
+  const ids = await insertJobs(db, f, jobs, tag);
+  const workers = Array.from({ length: orchestrators }, (_, i) => `bench-${tag}-${i + 1}`);
+  const started = performance.now();
+  let answers: OrchestratorAnswer[] | undefined;
+  let invokeError: unknown;
+  const invokes = Promise.all(workers.map((w) => invokeOrchestrator(t, w))).then(
+    (a) => (answers = a),
+    (err: unknown) => (invokeError = err),
+  );
+  let ms = NaN;
+  let answeredAt: number | undefined;
+  for (;;) {
+    const { rows } = await db.query<{ open: string }>({
+      name: 'bench-open-jobs',
+      text: `select count(*) as open from public.jobs where workflow_id = $1 and status in ${OPEN}`,
+      values: [f.workflowId],
+    });
+    const now = performance.now();
+    if (rows[0]!.open === '0') {
+      ms = now - started;
+      break;
+    }
+    if (invokeError) throw invokeError;
+    if (answers && answeredAt === undefined) answeredAt = now;
+    // Every orchestrator has returned and nobody else is working: the jobs are stuck.
+    if (answeredAt !== undefined && now - answeredAt > 5000)
+      throw new BenchFailure(
+        `${orchestrators} orchestrator(s) returned ${JSON.stringify(answers)} but jobs are still open 5 s later: ${await statusCounts(db, ids)}`,
+      );
+    if (now - started > ORCHESTRATOR_BUDGET_MS + 30_000)
+      throw new BenchFailure(
+        `jobs not done ${(ORCHESTRATOR_BUDGET_MS + 30_000) / 1000} s after invoking ${orchestrators} orchestrator(s): ${await statusCounts(db, ids)}`,
+      );
+    await sleep(20);
+  }
+  await invokes;
+  if (invokeError) throw invokeError;
+  const { rows } = await db.query<{ completed: string; correct: string }>(
+    `select count(*) filter (where status = 'completed') as completed,
+            count(*) filter (where status = 'completed' and final_result = jsonb_build_object('result', input_data -> 'payload')) as correct
+     from public.jobs where id = any($1::uuid[])`,
+    [ids],
+  );
+  const { completed, correct } = rows[0]!;
+  if (Number(completed) !== jobs || Number(correct) !== jobs)
+    throw new BenchFailure(
+      `${orchestrators} orchestrator(s): of ${jobs} jobs ${completed} completed, ${correct} with the expected final_result (${await statusCounts(db, ids)})`,
+    );
+  const events = await db.query<{ foreign: string; claim_to_success: number; executor: number }>(
+    `with c as (
+       select job_id, min(created_at) as at, bool_or(not (data ->> 'worker' = any($2::text[]))) as foreign_worker
+       from public.job_events where job_id = any($1::uuid[]) and event_type = 'claimed' group by job_id
+     ), s as (
+       select job_id, created_at as at, duration_ms from public.job_events
+       where job_id = any($1::uuid[]) and event_type = 'step_succeeded'
+     )
+     select count(*) filter (where c.foreign_worker) as foreign,
+            percentile_cont(0.5) within group (order by extract(epoch from s.at - c.at) * 1000) as claim_to_success,
+            percentile_cont(0.5) within group (order by s.duration_ms) as executor
+     from c join s using (job_id)`,
+    [ids, workers],
+  );
+  const e = events.rows[0]!;
+  return {
+    ...round(jobs, ms),
+    answers: answers ?? [],
+    foreignClaims: Number(e.foreign),
+    claimToSuccess: e.claim_to_success,
+    executorMs: e.executor,
+  };
+}
+
+interface LatencyResult {
+  total: Summary;
+  startCall: Summary;
+  /** Server side, from the jobs' own rows and events. */
+  createdToClaimed: Summary;
+  claimedToSucceeded: Summary;
+  executor: Summary;
+  createdToCompleted: Summary;
+}
+
+async function startWorkflow(t: WorkflowTarget, f: EngineFixture, n: number): Promise<string> {
+  const res = await fetch(`${t.apiUrl}/functions/v1/start-workflow`, {
+    method: 'POST',
+    headers: {
+      apikey: t.anonKey,
+      authorization: `Bearer ${f.accessToken}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ workflow_id: f.workflowKey, input_data: { payload: { n } } }),
+  });
+  const text = await res.text();
+  if (res.status === 404 && !text.includes('workflow_not_found'))
+    throw new BenchFailure(`orchestrator not deployed yet: start-workflow answered 404 ${text}`);
+  if (res.status !== 201) throw new BenchFailure(`start-workflow answered ${res.status}: ${text}`);
+  return (JSON.parse(text) as { job_id: string }).job_id;
+}
+
+/** Sequential 1-step jobs through start-workflow, each polled every 2 ms until completed. */
+async function latency(t: WorkflowTarget, db: pg.Client, f: EngineFixture): Promise<LatencyResult> {
+  const total: number[] = [];
+  const startCall: number[] = [];
+  const timed: string[] = [];
+  for (let i = 0; i < LATENCY_WARMUP + LATENCY_ITERATIONS; i++) {
+    const started = performance.now();
+    const jobId = await startWorkflow(t, f, i);
+    const answered = performance.now();
+    for (;;) {
+      const { rows } = await db.query<{ status: string }>({
+        name: 'bench-job-status',
+        text: 'select status from public.jobs where id = $1',
+        values: [jobId],
+      });
+      const status = rows[0]?.status;
+      if (status === 'completed') break;
+      if (status === 'failed' || status === 'cancelled')
+        throw new BenchFailure(`latency job ${jobId} ended ${status}`);
+      if (performance.now() - started > 30_000)
+        throw new BenchFailure(
+          `latency job ${jobId} still ${status} 30 s after start-workflow: is the orchestrator kicked?`,
+        );
+      await sleep(POLL_MS);
+    }
+    if (i >= LATENCY_WARMUP) {
+      total.push(performance.now() - started);
+      startCall.push(answered - started);
+      timed.push(jobId);
+    }
+  }
+  const { rows } = await db.query<{
+    created_to_claimed: number;
+    claimed_to_succeeded: number;
+    executor: number;
+    created_to_completed: number;
+  }>(
+    `select extract(epoch from c.at - j.created_at) * 1000 as created_to_claimed,
+            extract(epoch from s.at - c.at) * 1000 as claimed_to_succeeded,
+            s.duration_ms as executor,
+            extract(epoch from j.completed_at - j.created_at) * 1000 as created_to_completed
+     from public.jobs as j
+     join lateral (select min(created_at) as at from public.job_events
+                   where job_id = j.id and event_type = 'claimed') as c on true
+     join lateral (select created_at as at, duration_ms from public.job_events
+                   where job_id = j.id and event_type = 'step_succeeded') as s on true
+     where j.id = any($1::uuid[])`,
+    [timed],
+  );
+  const col = (k: keyof (typeof rows)[number]): Summary => summarise(rows.map((r) => Number(r[k])));
+  return {
+    total: summarise(total),
+    startCall: summarise(startCall),
+    createdToClaimed: col('created_to_claimed'),
+    claimedToSucceeded: col('claimed_to_succeeded'),
+    executor: col('executor'),
+    createdToCompleted: col('created_to_completed'),
+  };
+}
+
+interface ExecutorResult {
+  sequential: Summary;
+  concurrentPerSecond: number;
+}
+
+async function callEcho(t: WorkflowTarget, n: number): Promise<void> {
+  const res = await fetch(`${t.apiUrl}/functions/v1/execute-echo`, {
+    method: 'POST',
+    headers: {
+      apikey: t.serviceRoleKey,
+      authorization: `Bearer ${t.serviceRoleKey}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({
+      job_id: randomUUID(),
+      step_id: 'step1',
+      attempt: 1,
+      input: { data: { n } },
+      config: {},
+    }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new BenchFailure(`execute-echo answered ${res.status}: ${text}`);
+}
+
+/** execute-echo called directly with the service key: one at a time, then 10 in flight. */
+export async function executor(t: WorkflowTarget): Promise<ExecutorResult> {
+  for (let i = 0; i < LATENCY_WARMUP; i++) await callEcho(t, i);
+  const samples: number[] = [];
+  for (let i = 0; i < LATENCY_ITERATIONS; i++) {
+    const started = performance.now();
+    await callEcho(t, i);
+    samples.push(performance.now() - started);
+  }
+  const calls = 1000;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: EXECUTOR_CONCURRENCY }, async () => {
+      while (next < calls) await callEcho(t, next++);
+    }),
+  );
+  return {
+    sequential: summarise(samples),
+    concurrentPerSecond: (calls * 1000) / (performance.now() - started),
+  };
+}
+
+interface RpcResult {
+  claim: Summary;
+  finish: Summary;
+  perSecond: number;
+}
+
+/**
+ * The engine's SQL alone: claim_workflow_steps and finish_workflow_steps called directly on
+ * one connection in batches of RPC_BATCH, the "executor" answering in-process. The ceiling
+ * an orchestrator with one connection and this batch size could reach with a free executor.
+ */
+export async function queueRpcs(db: pg.Client, f: EngineFixture, jobs: number): Promise<RpcResult> {
+  const ids = await insertJobs(db, f, jobs, 'rpc');
+  const claims: number[] = [];
+  const finishes: number[] = [];
+  const worker = 'bench-rpc';
+  let done = 0;
+  const started = performance.now();
+  for (;;) {
+    const c0 = performance.now();
+    const { rows } = await db.query<{ claimed: Array<Record<string, unknown>> }>({
+      name: 'bench-claim',
+      text: 'select public.claim_workflow_steps($1, $2, 60) as claimed',
+      values: [worker, RPC_BATCH],
+    });
+    claims.push(performance.now() - c0);
+    const claimed = rows[0]!.claimed;
+    if (!claimed.length) break;
+    const results = claimed.map((c) => {
+      const input = { data: (c.input_data as { payload: unknown }).payload };
+      return {
+        job_id: c.job_id,
+        attempt: c.attempt,
+        step_id: c.step_id,
+        duration_ms: 0,
+        input,
+        outcome: 'succeeded',
+        output: { echoed_data: input.data },
+        next_step: null,
+        final_result: { result: input.data },
+      };
+    });
+    const f0 = performance.now();
+    await db.query({
+      name: 'bench-finish',
+      text: 'select public.finish_workflow_steps($1, $2::jsonb)',
+      values: [worker, JSON.stringify(results)],
+    });
+    finishes.push(performance.now() - f0);
+    done += claimed.length;
+  }
+  const ms = performance.now() - started;
+  if (done !== jobs)
+    throw new BenchFailure(
+      `the queue RPCs completed ${done} of ${jobs} jobs (${await statusCounts(db, ids)})`,
+    );
+  return { claim: summarise(claims), finish: summarise(finishes), perSecond: (jobs * 1000) / ms };
+}
+
+const loadavg = (): string =>
+  readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const median = (xs: number[]): number => summarise(xs).median;
+const rate = (xs: Round[]): string =>
+  `${median(xs.map((r) => r.perSecond))
+    .toFixed(0)
+    .padStart(8)} jobs/s  (rounds: ${xs.map((r) => r.perSecond.toFixed(0)).join(', ')})`;
+const row = (label: string, s: Summary): string =>
+  `  ${label.padEnd(60)}${fmt(s.median)}${fmt(s.p95)}`;
+const atLeast = (label: string, value: number, target: number, aim: number): string =>
+  `      ${label.padEnd(54)}${value.toFixed(2)}×  (target ≥ ${target}×, aim ${aim}×) ${value >= target ? 'meets' : 'MISSES'}${value >= aim ? ', reaches the aim' : ''}`;
+const below = (label: string, value: number, limit: number): string =>
+  `      ${label.padEnd(54)}${value.toFixed(2)} ms  (target < ${limit} ms) ${value < limit ? 'meets' : 'MISSES'}`;
+
+export async function workflowBench(t: WorkflowTarget): Promise<void> {
+  const loadBefore = loadavg();
+  const db = new pg.Client({ connectionString: t.dbUrl });
+  await db.connect();
+  try {
+    const missing = await engineMissing(db);
+    const f = missing ? undefined : await createEngineFixture(t, db);
+    const graphile: Round[] = [];
+    const sql: Round[] = [];
+    const one: EngineRound[] = [];
+    const four: EngineRound[] = [];
+    await withThrowawayDatabase(t.dbUrl, async (url) => {
+      const runners: RoundRunner[] = [];
+      try {
+        const gw = await graphileWorker(url, GRAPHILE_CONCURRENCY);
+        runners.push(gw);
+        const plain = await sqlClaimAndComplete(url);
+        runners.push(plain);
+        // One small untimed round of each first: connections, plans and caches warm.
+        await gw.round(500);
+        await plain.round(500);
+        if (f) {
+          await engineRound(t, db, f, 1, 200, 'warm-1');
+          await engineRound(t, db, f, 4, 200, 'warm-4');
+        }
+        for (let r = 0; r < ROUNDS; r++) {
+          graphile.push(await gw.round(QUEUE_JOBS));
+          sql.push(await plain.round(QUEUE_JOBS));
+          if (f) {
+            one.push(await engineRound(t, db, f, 1, ENGINE_JOBS, `r${r}-1`));
+            four.push(await engineRound(t, db, f, 4, ENGINE_JOBS, `r${r}-4`));
+          }
+        }
+      } finally {
+        for (const runner of runners) await runner.close();
+      }
+    });
+
+    const lat = f ? await latency(t, db, f) : undefined;
+    const exec = f ? await executor(t) : undefined;
+    const rpcs = f ? await queueRpcs(db, f, ENGINE_JOBS) : undefined;
+    const loadAfter = loadavg();
+
+    const gwRate = median(graphile.map((r) => r.perSecond));
+    console.log(
+      `\nForkflow bench, workflow engine: one run, one Postgres; ${ROUNDS} interleaved rounds, median shown` +
+        `\n  load average (1, 5, 15 min) before ${loadBefore}, after ${loadAfter}; ${2} cores shared with other work`,
+    );
+    console.log('queue floors (a throwaway database on the same Postgres server, dropped after)');
+    console.log(
+      `  (a) graphile-worker ${'0.18'}, no-op jobs, concurrency ${GRAPHILE_CONCURRENCY}, ${QUEUE_JOBS} jobs`.padEnd(
+        62,
+      ) + rate(graphile),
+    );
+    console.log(
+      `  (b) plain SQL claim-and-complete, 1 job/statement, 1 connection`.padEnd(62) + rate(sql),
+    );
+    if (!f || !lat || !exec || !rpcs) {
+      throw new BenchFailure(`workflow engine: ${missing}. Printed the queue floors only.`);
+    }
+    console.log(
+      `single-step echo jobs through workflow-orchestrator, HTTP executor execute-echo, ${ENGINE_JOBS} jobs`,
+    );
+    console.log(`  (c1) 1 orchestrator`.padEnd(62) + rate(one));
+    console.log(`  (c4) 4 orchestrators at once`.padEnd(62) + rate(four));
+    const oneRate = median(one.map((r) => r.perSecond));
+    const fourRate = median(four.map((r) => r.perSecond));
+    console.log(atLeast('(c1) / (a)', oneRate / gwRate, 0.25, 0.5));
+    console.log(atLeast('(c4) / (a)', fourRate / gwRate, 0.25, 0.5));
+    const foreign = [...one, ...four].reduce((n, r) => n + r.foreignClaims, 0);
+    console.log(
+      t.cronIntervalSeconds === undefined
+        ? `      the stack is not the bench's own: its cron ticker may have invoked the orchestrator; claims by other workers: ${foreign}`
+        : `      the stack's cron ticker runs every ${t.cronIntervalSeconds} s (no tick during the run); claims by other workers: ${foreign}`,
+    );
+    console.log(
+      `      orchestrator answers (c4, last round): ${four
+        .at(-1)!
+        .answers.map((a) => JSON.stringify(a))
+        .join(' ')}`,
+    );
+    console.log(
+      `start-workflow → completed, 1-step echo job, polled every ${POLL_MS} ms; ${LATENCY_ITERATIONS} jobs one after another after ${LATENCY_WARMUP} warm-up`,
+    );
+    console.log(`  ${''.padEnd(60)}${'median'.padStart(11)}${'p95'.padStart(11)}`);
+    console.log(row('(d) start-workflow call to completed seen', lat.total));
+    console.log(below('(d) median', lat.total.median, 100));
+    console.log(below('(d) p95', lat.total.p95, 300));
+    console.log('where the time goes');
+    console.log(row('start-workflow answers 201', lat.startCall));
+    console.log(
+      row('job created → claimed (the kick, orchestrator start, claim)', lat.createdToClaimed),
+    );
+    console.log(row('claimed → step_succeeded recorded', lat.claimedToSucceeded));
+    console.log(row('  of which the executor call (step duration_ms)', lat.executor));
+    console.log(row('job created → completed_at', lat.createdToCompleted));
+    console.log(row('execute-echo called directly, one at a time', exec.sequential));
+    console.log(
+      `  execute-echo called directly, ${EXECUTOR_CONCURRENCY} in flight`.padEnd(62) +
+        `${exec.concurrentPerSecond.toFixed(0).padStart(8)} calls/s`,
+    );
+    console.log(row(`claim_workflow_steps(limit ${RPC_BATCH}) over SQL, per batch`, rpcs.claim));
+    console.log(
+      row(`finish_workflow_steps(${RPC_BATCH} results) over SQL, per batch`, rpcs.finish),
+    );
+    console.log(
+      `  claim + finish over SQL, 1 connection, no executor`.padEnd(62) +
+        `${rpcs.perSecond.toFixed(0).padStart(8)} jobs/s`,
+    );
+    const under = (rs: EngineRound[], k: 'claimToSuccess' | 'executorMs'): string =>
+      median(rs.map((r) => r[k])).toFixed(2);
+    console.log(
+      `  under load, median claimed → step_succeeded: ${under(one, 'claimToSuccess')} ms (c1), ${under(four, 'claimToSuccess')} ms (c4); executor call: ${under(one, 'executorMs')} ms (c1), ${under(four, 'executorMs')} ms (c4)`,
+    );
+  } finally {
+    await db.end().catch(() => undefined);
+  }
+}
