@@ -109,6 +109,65 @@ comment on function private.render_message(text, uuid, uuid) is
   'Renders a template for a restaurant and assignee (null: the restaurant''s rep): {"text", "warnings"}.';
 
 
+-- The context render_message builds (restaurant, the assignee or else the restaurant's rep
+-- when a member, organisation) as a plpgsql function of its own (its plan cached), for
+-- callers that render several texts for one restaurant and assignee: sequence_create_instance
+-- reads it once per instance. Keep the two in step.
+create function private.render_context(p_restaurant_id uuid, p_assignee uuid) returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  return coalesce((
+    select jsonb_build_object(
+      'restaurant_name', r.name,
+      'contact_name', r.contact_name,
+      'contact_first_name', substring(r.contact_name from '^\s*(\S+)'),
+      'contact_email', r.contact_email,
+      'contact_phone', r.contact_phone,
+      'city', r.city,
+      'cuisine', r.cuisine,
+      'rep_name', p.full_name,
+      'rep_first_name', substring(p.full_name from '^\s*(\S+)'),
+      'rep_email', p.email,
+      'organisation_name', o.name
+    )
+    from public.restaurants as r
+    join public.organisations as o on o.id = r.organisation_id
+    left join public.organisation_members as m
+      on m.organisation_id = r.organisation_id
+     and m.user_id = coalesce(p_assignee, r.assigned_sales_rep)
+    left join public.profiles as p on p.id = m.user_id
+    where r.id = p_restaurant_id
+  ), '{}'::jsonb);
+end;
+$$;
+
+comment on function private.render_context(uuid, uuid) is
+  'The placeholder values render_message uses for a restaurant and assignee (null: the restaurant''s rep).';
+
+
+-- render_message_with, skipping the renderer for text that has no placeholder (no "{"):
+-- such text renders to itself with no warnings.
+create function private.render_with_context(p_template text, p_context jsonb) returns jsonb
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+  if p_template is not null and strpos(p_template, '{') = 0 then
+    return jsonb_build_object('text', p_template, 'warnings', '[]'::jsonb);
+  end if;
+  return private.render_message_with(p_template, p_context);
+end;
+$$;
+
+comment on function private.render_with_context(text, jsonb) is
+  'render_message_with, with a fast path for text without placeholders.';
+
+
 -- What a message would say for a restaurant, for the template editor's preview.
 create function public.render_message_preview(p_template text, p_restaurant_id uuid)
 returns jsonb
@@ -142,6 +201,8 @@ comment on function public.render_message_preview(text, uuid) is
 revoke execute on function private.render_message_with(text, jsonb) from public, anon, authenticated;
 revoke execute on function private.render_message(text, uuid, uuid) from public, anon, authenticated;
 revoke execute on function public.render_message_preview(text, uuid) from public, anon, service_role;
+revoke execute on function private.render_context(uuid, uuid) from public, anon, authenticated;
+revoke execute on function private.render_with_context(text, jsonb) from public, anon, authenticated;
 grant execute on function private.render_message_with(text, jsonb) to service_role;
 grant execute on function private.render_message(text, uuid, uuid) to service_role;
 grant execute on function public.render_message_preview(text, uuid) to authenticated;

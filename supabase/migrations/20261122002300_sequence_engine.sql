@@ -10,6 +10,23 @@
 --     while paused leaves the next one pending until resume;
 --   * an instance with no active or pending task left is completed.
 -- Every helper that reads task states expects the caller to hold the instance row lock.
+--
+-- These are the hot paths of start_sequence and complete_task/skip_task, so:
+--   * membership is checked with an exists on organisation_members for the caller (an
+--     index lookup) instead of `in (select private.user_organisation_ids())`;
+--   * the snapshot and result builders are plpgsql, not sql: a SQL function called from
+--     plpgsql is planned again on every call, while plpgsql caches its statements' plans;
+--   * each step's message is rendered once (materialised CTE in sequence_create_instance);
+--   * task_result answers with the instance without its steps_snapshot, and finish_task
+--     and sequence_settle read only the instance columns they use (on a 240-step chain the
+--     snapshot is ~115 KB, otherwise detoasted and sent as JSON on every complete_task).
+-- Measured on the native stack (2 cores), against the straightforward versions: over one
+-- direct connection (10-step template, 5 rendered messages) start_sequence 10.4 -> 5.3 ms
+-- median, complete_task 3.0 -> 2.0 ms, a bulk start of 50 469 -> 171 ms; then reading the
+-- render context once per instance (and skipping the renderer for text without "{") took
+-- start_sequence from 3.1 to 2.2 ms in the database, and leaving out the snapshot took
+-- complete_task on a 240-step chain from 2.5 to 1.1 ms (response 117 KB -> 3 KB through
+-- PostgREST).
 
 -- The caller's user id; 42501 for anon and API keys without a user.
 create function private.require_user() returns uuid
@@ -54,14 +71,17 @@ language plpgsql
 set search_path = ''
 as $$
 declare
+  v_user_id uuid := private.require_user();
   v_instance public.sequence_instances;
 begin
-  perform private.require_user();
   select i.* into v_instance
   from public.sequence_instances as i
   where i.id = p_instance_id
-    and i.organisation_id in (select private.user_organisation_ids())
-  for update;
+    and exists (
+      select 1 from public.organisation_members as m
+      where m.organisation_id = i.organisation_id and m.user_id = v_user_id
+    )
+  for update of i;
   if not found then
     perform private.raise_not_found('sequence instance not found');
   end if;
@@ -78,11 +98,12 @@ comment on function private.lock_sequence_instance(uuid) is
 -- its task template's), so restarting re-renders the same words even if a template
 -- changed or was deleted since.
 create function private.sequence_template_snapshot(p_template_id uuid) returns jsonb
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
-  select coalesce(jsonb_agg(jsonb_build_object(
+begin
+  return (select coalesce(jsonb_agg(jsonb_build_object(
     'id', s.id,
     'step_order', s.step_order,
     'name', s.name,
@@ -103,7 +124,8 @@ as $$
   left join public.message_templates as mt on mt.id = s.message_template_id
   left join public.task_templates as tt on tt.id = s.task_template_id
   left join public.message_templates as tmt on tmt.id = tt.message_template_id
-  where s.sequence_template_id = p_template_id;
+  where s.sequence_template_id = p_template_id);
+end;
 $$;
 
 comment on function private.sequence_template_snapshot(uuid) is
@@ -132,7 +154,9 @@ comment on function private.render_warning_texts(jsonb) is
 
 -- Makes an instance and all its tasks from a steps snapshot: the first task active with
 -- its due date, the rest pending without one (seed 001, decision 1). Messages are
--- rendered per task for the restaurant and the task's assignee.
+-- rendered per task for the restaurant and the task's assignee, as render_message would:
+-- the render context (private.render_context) is read once for the instance's assignee,
+-- and text without a "{" skips the renderer (private.render_with_context).
 create function private.sequence_create_instance(
   p_organisation_id uuid,
   p_template_id uuid,
@@ -154,6 +178,7 @@ declare
   v_instance public.sequence_instances;
   v_constraint text;
   v_from timestamptz;
+  v_context jsonb;
 begin
   select r.name into strict v_restaurant_name from public.restaurants as r where r.id = p_restaurant_id;
   -- The date in the name is the organisation's local date.
@@ -184,6 +209,35 @@ begin
 
   v_from := private.calendar_due_date(p_organisation_id, now(), p_start_delay_value, p_start_delay_unit);
 
+  -- The render context (restaurant, assignee, organisation) is read once for the instance's
+  -- assignee; a step with another assignee reads its own. Text without a "{" has no
+  -- placeholder, so it renders to itself with no warnings and skips the renderer.
+  v_context := private.render_context(p_restaurant_id, p_assigned_to);
+
+  -- Rendered once per step in a materialised CTE: a lateral subquery referenced several
+  -- times would be flattened and call render_message once per reference.
+  with s as materialized (
+    select
+      x.step,
+      x.ord,
+      a.assignee,
+      case when x.step ->> 'message' is not null
+        then private.render_with_context(x.step ->> 'message', case when a.assignee = p_assigned_to
+          then v_context else private.render_context(p_restaurant_id, a.assignee) end) end as m,
+      case when x.step ->> 'subject' is not null
+        then private.render_with_context(x.step ->> 'subject', case when a.assignee = p_assigned_to
+          then v_context else private.render_context(p_restaurant_id, a.assignee) end) end as sub
+    from jsonb_array_elements(p_steps) with ordinality as x (step, ord)
+    -- A per-step assignee who has since left the organisation falls back to the instance's.
+    cross join lateral (
+      select coalesce(
+        (select m.user_id from public.organisation_members as m
+         where m.organisation_id = p_organisation_id
+           and m.user_id = (x.step ->> 'assigned_to_override')::uuid),
+        p_assigned_to
+      ) as assignee
+    ) as a
+  )
   insert into public.tasks (
     organisation_id, restaurant_id, name, description, type, priority, status, due_date,
     assigned_to, task_template_id, message_template_id, message, subject, metadata,
@@ -202,15 +256,15 @@ begin
       p_organisation_id, v_from, coalesce((s.step ->> 'delay_value')::integer, 0),
       coalesce(s.step ->> 'delay_unit', 'days')
     ) end,
-    a.assignee,
+    s.assignee,
     tt.id,
     mt.id,
-    m.rendered ->> 'text',
-    sub.rendered ->> 'text',
+    s.m ->> 'text',
+    s.sub ->> 'text',
     case
-      when jsonb_array_length(coalesce(m.rendered -> 'warnings', '[]') || coalesce(sub.rendered -> 'warnings', '[]')) > 0
+      when jsonb_array_length(coalesce(s.m -> 'warnings', '[]') || coalesce(s.sub -> 'warnings', '[]')) > 0
         then jsonb_build_object('render_warnings',
-          coalesce(m.rendered -> 'warnings', '[]') || coalesce(sub.rendered -> 'warnings', '[]'))
+          coalesce(s.m -> 'warnings', '[]') || coalesce(s.sub -> 'warnings', '[]'))
       else '{}'::jsonb
     end,
     v_instance.id,
@@ -220,29 +274,12 @@ begin
     coalesce(s.step ->> 'delay_unit', 'days'),
     case when s.ord = 1 then now() end,
     p_created_by
-  from jsonb_array_elements(p_steps) with ordinality as s (step, ord)
-  -- A per-step assignee who has since left the organisation falls back to the instance's.
-  cross join lateral (
-    select coalesce(
-      (select m.user_id from public.organisation_members as m
-       where m.organisation_id = p_organisation_id
-         and m.user_id = (s.step ->> 'assigned_to_override')::uuid),
-      p_assigned_to
-    ) as assignee
-  ) as a
+  from s
   -- Templates deleted since the snapshot are simply not linked.
   left join public.task_templates as tt
     on tt.organisation_id = p_organisation_id and tt.id = (s.step ->> 'task_template_id')::uuid
   left join public.message_templates as mt
     on mt.organisation_id = p_organisation_id and mt.id = (s.step ->> 'message_template_id')::uuid
-  left join lateral (
-    select private.render_message(s.step ->> 'message', p_restaurant_id, a.assignee) as rendered
-    where s.step ->> 'message' is not null
-  ) as m on true
-  left join lateral (
-    select private.render_message(s.step ->> 'subject', p_restaurant_id, a.assignee) as rendered
-    where s.step ->> 'subject' is not null
-  ) as sub on true
   order by s.ord;
 
   return v_instance;
@@ -257,54 +294,61 @@ comment on function private.sequence_create_instance(uuid, uuid, text, uuid, uui
 -- If a task is active, only current_step_order follows it. Otherwise the first pending
 -- task becomes active with its due date counted from now (running instances) or just
 -- becomes current (paused ones). With nothing left open the instance is completed.
--- Returns the task it activated, if any.
+-- Returns the task it activated, if any. Reads only the instance and task columns it uses,
+-- so the instance's steps_snapshot is never detoasted on the way.
 create function private.sequence_settle(p_instance_id uuid) returns uuid
 language plpgsql
 set search_path = ''
 as $$
 declare
-  v_instance public.sequence_instances;
-  v_task public.tasks;
+  v_organisation_id uuid;
+  v_status text;
+  v_step integer;
+  v_task_id uuid;
+  v_task_step integer;
+  v_delay_value integer;
+  v_delay_unit text;
 begin
-  select i.* into strict v_instance from public.sequence_instances as i where i.id = p_instance_id;
-  if v_instance.status not in ('active', 'paused') then
+  select i.organisation_id, i.status, i.current_step_order into strict v_organisation_id, v_status, v_step
+  from public.sequence_instances as i where i.id = p_instance_id;
+  if v_status not in ('active', 'paused') then
     return null;
   end if;
 
-  select t.* into v_task
+  select t.sequence_step_order into v_task_step
   from public.tasks as t
   where t.sequence_instance_id = p_instance_id and t.status = 'active'
   order by t.sequence_step_order
   limit 1;
   if found then
-    if v_instance.current_step_order <> v_task.sequence_step_order then
+    if v_step <> v_task_step then
       update public.sequence_instances as i
-      set current_step_order = v_task.sequence_step_order
+      set current_step_order = v_task_step
       where i.id = p_instance_id;
     end if;
     return null;
   end if;
 
-  select t.* into v_task
+  select t.id, t.sequence_step_order, t.sequence_delay_value, t.sequence_delay_unit
+  into v_task_id, v_task_step, v_delay_value, v_delay_unit
   from public.tasks as t
   where t.sequence_instance_id = p_instance_id and t.status = 'pending'
   order by t.sequence_step_order
   limit 1;
   if found then
     update public.sequence_instances as i
-    set current_step_order = v_task.sequence_step_order
+    set current_step_order = v_task_step
     where i.id = p_instance_id;
-    if v_instance.status = 'paused' then
+    if v_status = 'paused' then
       return null;
     end if;
     update public.tasks as t
     set status = 'active',
         activated_at = now(),
         due_date = private.calendar_due_date(
-          v_instance.organisation_id, now(),
-          coalesce(v_task.sequence_delay_value, 0), coalesce(v_task.sequence_delay_unit, 'days'))
-    where t.id = v_task.id;
-    return v_task.id;
+          v_organisation_id, now(), coalesce(v_delay_value, 0), coalesce(v_delay_unit, 'days'))
+    where t.id = v_task_id;
+    return v_task_id;
   end if;
 
   update public.sequence_instances as i
@@ -373,31 +417,46 @@ comment on function private.sequence_cancel(uuid, text) is
   'Cancels a locked running instance and its open tasks, recording the reason (null when a user cancelled it).';
 
 
--- The RPC result shared by complete_task, skip_task and the editing RPCs.
+-- The RPC result shared by complete_task, skip_task and the editing RPCs. The instance is
+-- every column but steps_snapshot (the start snapshot, which nothing reads there: the app
+-- uses id, name, status, total_steps and current_step_order; start_sequence and
+-- restart_sequence still return the whole row).
 create function private.task_result(
   p_task jsonb,
   p_next_task_id uuid,
   p_instance_id uuid,
   p_warnings text[]
 ) returns jsonb
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
-  select jsonb_build_object(
+begin
+  return jsonb_build_object(
     'task', p_task,
     'next_task', (select to_jsonb(t) from public.tasks as t where t.id = p_next_task_id),
-    'instance', (select to_jsonb(i) from public.sequence_instances as i where i.id = p_instance_id),
+    'instance', (
+      select to_jsonb(x) from (
+        select i.id, i.organisation_id, i.sequence_template_id, i.restaurant_id, i.name, i.status,
+          i.current_step_order, i.total_steps, i.assigned_to, i.created_by, i.started_at,
+          i.paused_at, i.resume_at, i.resumed_at, i.completed_at, i.cancelled_at, i.exit_reason,
+          i.is_modified, i.metadata, i.created_at, i.updated_at
+        from public.sequence_instances as i
+        where i.id = p_instance_id
+      ) as x
+    ),
     'warnings', to_jsonb(coalesce(p_warnings, '{}'::text[]))
   );
+end;
 $$;
 
 comment on function private.task_result(jsonb, uuid, uuid, text[]) is
-  'Builds { task, next_task, instance, warnings } for the task RPCs.';
+  'A task RPC''s answer: {task, next_task, instance (without steps_snapshot), warnings}.';
 
 
 -- complete_task and skip_task: one transaction that locks the instance before it reads
 -- any task state, so concurrent calls serialise and activate the next step exactly once.
+-- Reads only the instance columns it uses (not the steps_snapshot).
 create function private.finish_task(p_task_id uuid, p_status text) returns jsonb
 language plpgsql
 set search_path = ''
@@ -405,23 +464,28 @@ as $$
 declare
   v_user_id uuid := private.require_user();
   v_task public.tasks;
-  v_instance public.sequence_instances;
+  v_instance_id uuid;
+  v_instance_status text;
+  v_instance_step integer;
   v_current integer;
   v_next_id uuid;
   v_warnings text[] := '{}';
 begin
-  select t.* into v_task
+  select t.sequence_instance_id into v_instance_id
   from public.tasks as t
   where t.id = p_task_id
-    and t.organisation_id in (select private.user_organisation_ids());
+    and exists (
+      select 1 from public.organisation_members as m
+      where m.organisation_id = t.organisation_id and m.user_id = v_user_id
+    );
   if not found then
     perform private.raise_not_found('task not found');
   end if;
 
-  if v_task.sequence_instance_id is not null then
-    select i.* into v_instance
+  if v_instance_id is not null then
+    select i.id, i.status, i.current_step_order into v_instance_id, v_instance_status, v_instance_step
     from public.sequence_instances as i
-    where i.id = v_task.sequence_instance_id
+    where i.id = v_instance_id
     for update;
   end if;
 
@@ -430,13 +494,13 @@ begin
   if not found then
     perform private.raise_not_found('task not found');
   end if;
-  if v_task.sequence_instance_id is distinct from v_instance.id then
+  if v_task.sequence_instance_id is distinct from v_instance_id then
     raise exception 'the task left its sequence while being updated; try again' using errcode = '40001';
   end if;
 
   if v_task.status in ('completed', 'skipped') then
     v_warnings := array[format('this task was already %s; nothing changed', v_task.status)];
-    return private.task_result(to_jsonb(v_task), null, v_instance.id, v_warnings);
+    return private.task_result(to_jsonb(v_task), null, v_instance_id, v_warnings);
   end if;
   if v_task.status = 'cancelled' then
     raise exception 'this task was cancelled%, so it cannot be %',
@@ -448,12 +512,12 @@ begin
   if v_task.status = 'pending' then
     select t.sequence_step_order into v_current
     from public.tasks as t
-    where t.sequence_instance_id = v_instance.id and t.status = 'active';
+    where t.sequence_instance_id = v_instance_id and t.status = 'active';
     v_warnings := v_warnings || case
       when v_current is not null then format(
         'step %s was %s ahead of step %s, which stays active', v_task.sequence_step_order, p_status, v_current)
       else format(
-        'step %s was %s ahead of step %s', v_task.sequence_step_order, p_status, v_instance.current_step_order)
+        'step %s was %s ahead of step %s', v_task.sequence_step_order, p_status, v_instance_step)
     end;
   end if;
 
@@ -465,18 +529,18 @@ begin
   where t.id = p_task_id
   returning t.* into v_task;
 
-  if v_instance.id is not null then
-    v_next_id := private.sequence_settle(v_instance.id);
-    if v_instance.status = 'paused' and exists (
-      select 1 from public.tasks as t where t.sequence_instance_id = v_instance.id and t.status = 'pending'
+  if v_instance_id is not null then
+    v_next_id := private.sequence_settle(v_instance_id);
+    if v_instance_status = 'paused' and exists (
+      select 1 from public.tasks as t where t.sequence_instance_id = v_instance_id and t.status = 'pending'
     ) and not exists (
-      select 1 from public.tasks as t where t.sequence_instance_id = v_instance.id and t.status = 'active'
+      select 1 from public.tasks as t where t.sequence_instance_id = v_instance_id and t.status = 'active'
     ) then
       v_warnings := v_warnings || 'the sequence is paused: the next step becomes active when it resumes'::text;
     end if;
   end if;
 
-  return private.task_result(to_jsonb(v_task), v_next_id, v_instance.id, v_warnings);
+  return private.task_result(to_jsonb(v_task), v_next_id, v_instance_id, v_warnings);
 end;
 $$;
 

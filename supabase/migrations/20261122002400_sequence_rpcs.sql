@@ -4,6 +4,10 @@
 -- state that forbids the call -> 22023 (400); already running -> 23505 (409).
 
 -- Starts a template for a restaurant: snapshot of the steps, all tasks created at once.
+-- A hot path: membership is checked with an exists on organisation_members for the caller
+-- (an index lookup) rather than `in (select private.user_organisation_ids())`, a function
+-- call per statement (chosen when that helper was still a SQL function, planned again on
+-- every call; the exists stays the cheaper form).
 create function public.start_sequence(
   p_template_id uuid,
   p_restaurant_id uuid,
@@ -26,8 +30,11 @@ begin
   select t.* into v_template
   from public.sequence_templates as t
   where t.id = p_template_id
-    and t.organisation_id in (select private.user_organisation_ids())
-  for no key update;
+    and exists (
+      select 1 from public.organisation_members as m
+      where m.organisation_id = t.organisation_id and m.user_id = v_user_id
+    )
+  for no key update of t;
   if not found then
     perform private.raise_not_found('sequence template not found');
   end if;
@@ -35,7 +42,10 @@ begin
   select r.* into v_restaurant
   from public.restaurants as r
   where r.id = p_restaurant_id
-    and r.organisation_id in (select private.user_organisation_ids());
+    and exists (
+      select 1 from public.organisation_members as m
+      where m.organisation_id = r.organisation_id and m.user_id = v_user_id
+    );
   if not found then
     perform private.raise_not_found('restaurant not found');
   end if;
@@ -309,6 +319,9 @@ comment on function public.cancel_sequence(uuid) is
 
 -- Re-enrols the restaurant from an ended instance's snapshot (not from the template,
 -- which may have changed, been deactivated or deleted since).
+-- Locks in the order every other path does: the template before the instance. Locking the
+-- old instance first could deadlock with a concurrent delete of the template (which holds
+-- the template and then sets the instance's sequence_template_id to null).
 create function public.restart_sequence(p_instance_id uuid) returns public.sequence_instances
 language plpgsql
 security definer
@@ -316,20 +329,32 @@ set search_path = ''
 as $$
 declare
   v_user_id uuid := private.require_user();
-  v_old public.sequence_instances := private.lock_sequence_instance(p_instance_id);
+  v_template_id uuid;
   v_template public.sequence_templates;
+  v_old public.sequence_instances;
   v_rep uuid;
   v_assignee uuid;
   v_new public.sequence_instances;
 begin
+  select i.sequence_template_id into v_template_id
+  from public.sequence_instances as i
+  where i.id = p_instance_id
+    and i.organisation_id in (select private.user_organisation_ids());
+  if not found then
+    perform private.raise_not_found('sequence instance not found');
+  end if;
+
+  if v_template_id is not null then
+    select t.* into v_template
+    from public.sequence_templates as t
+    where t.id = v_template_id
+    for no key update;
+  end if;
+  v_old := private.lock_sequence_instance(p_instance_id);
+
   if v_old.status in ('active', 'paused') then
     raise exception 'the sequence is still running: cancel it before restarting' using errcode = '22023';
   end if;
-
-  select t.* into v_template
-  from public.sequence_templates as t
-  where t.id = v_old.sequence_template_id
-  for no key update;
 
   select r.assigned_sales_rep into v_rep from public.restaurants as r where r.id = v_old.restaurant_id;
   select m.user_id into v_assignee
