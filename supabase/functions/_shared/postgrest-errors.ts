@@ -5,24 +5,40 @@ interface PostgrestLikeError {
   message: string;
 }
 
+// The SQLSTATEs our functions raise on purpose (docs/sequences-contract.md,
+// docs/workflows-contract.md "RPCs"), and PostgREST's "no row" for `.single()`.
+const SQLSTATES: Record<string, { status: number; code: string }> = {
+  P0002: { status: 404, code: 'not_found' },
+  PGRST116: { status: 404, code: 'not_found' },
+  '42501': { status: 403, code: 'forbidden' },
+  '22023': { status: 400, code: 'invalid_input' },
+  '22P02': { status: 400, code: 'invalid_input' },
+  '23514': { status: 400, code: 'invalid_input' },
+  '23505': { status: 409, code: 'conflict' },
+  '55000': { status: 409, code: 'invalid_state' },
+};
+
+// Codes our RPCs choose themselves through private.raise_http ('workflow_not_found',
+// 'job_finished', ...): lower snake case, unlike SQLSTATEs and PostgREST's own PGRSTnnn.
+const APPLICATION_CODE = /^[a-z][a-z0-9_]*$/;
+
 /**
- * Turns an RPC's Postgres error into the HTTP error a caller can act on. The SQLSTATEs are
- * the ones our functions raise on purpose (see docs/sequences-contract.md).
+ * Turns an RPC's Postgres error into the HTTP error a caller can act on. `status` is the
+ * HTTP status PostgREST answered with (supabase-js returns it beside `error`): an RPC that
+ * raises through private.raise_http chooses both, and the function passes them on as they
+ * are. Anything else unexpected (a PostgREST error about our own request, a bug) is a 500.
  */
-export function httpErrorFromPostgrest(error: PostgrestLikeError): HttpError {
-  switch (error.code) {
-    case 'P0002':
-    case 'PGRST116':
-      return new HttpError(404, 'not_found', error.message);
-    case '42501':
-      return new HttpError(403, 'forbidden', error.message);
-    case '22023':
-    case '22P02':
-    case '23514':
-      return new HttpError(400, 'invalid_input', error.message);
-    case '23505':
-      return new HttpError(409, 'conflict', error.message);
-    default:
-      return new HttpError(500, 'internal_error', error.message);
+export function httpErrorFromPostgrest(error: PostgrestLikeError, status?: number): HttpError {
+  const known = error.code ? SQLSTATES[error.code] : undefined;
+  if (known) return new HttpError(known.status, known.code, error.message);
+  if (
+    status !== undefined &&
+    status >= 400 &&
+    status < 500 &&
+    error.code &&
+    APPLICATION_CODE.test(error.code)
+  ) {
+    return new HttpError(status, error.code, error.message);
   }
+  return new HttpError(500, 'internal_error', error.message);
 }

@@ -1,0 +1,227 @@
+// Input schemas of the workflow API functions (docs/workflows-contract.md, "HTTP API").
+// Each function parses its request here, so a bad body or query is a 400 with a message
+// that names the field before anything reaches the database.
+import { z } from 'npm:zod@^4.1.0';
+import { HttpError } from './http.ts';
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A workflow's human key, as the workflows_key_format check. */
+export const WORKFLOW_KEY = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+export const JOB_STATUSES = [
+  'pending',
+  'running',
+  'completed',
+  'failed',
+  'awaiting_retry',
+  'cancelled',
+] as const;
+
+const uuid = z.string().regex(UUID, 'must be a UUID');
+const jsonObject = z.record(z.string(), z.unknown(), { error: 'must be a JSON object' });
+
+export type IssueDetail = { path: (string | number)[]; code: string; message: string };
+
+export function issueDetails(error: z.ZodError): IssueDetail[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.filter(
+      (part): part is string | number => typeof part === 'string' || typeof part === 'number',
+    ),
+    code: issue.code,
+    message: issue.message,
+  }));
+}
+
+/** The first problem, as one line: `input_data: must be a JSON object`. */
+function summary(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'The request is invalid';
+  return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
+}
+
+/** The request body parsed as JSON and checked against `schema`; 400 otherwise. */
+export async function readBody<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
+  let body: unknown;
+  try {
+    body = await req.json();
+  } catch {
+    throw new HttpError(400, 'invalid_input', 'The body must be a JSON object');
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new HttpError(400, 'invalid_input', summary(parsed.error));
+  return parsed.data;
+}
+
+export const startWorkflowBodySchema = z.object(
+  {
+    /** The workflow's uuid or its key. */
+    workflow_id: z
+      .string({ error: 'workflow_id is required: the workflow uuid or key' })
+      .min(1)
+      .max(200),
+    input_data: jsonObject,
+    organisation_id: uuid.nullish(),
+  },
+  { error: 'The body must be a JSON object' },
+);
+
+export const jobIdBodySchema = z.object(
+  { job_id: z.string({ error: 'job_id is required' }).regex(UUID, 'must be a UUID') },
+  { error: 'The body must be a JSON object: { "job_id": "<uuid>" }' },
+);
+
+export const saveWorkflowBodySchema = z.object(
+  {
+    organisation_id: uuid,
+    workflow_id: uuid.nullish(),
+    key: z
+      .string()
+      .regex(
+        WORKFLOW_KEY,
+        'a key is 1 to 63 lower-case letters, digits, _ or -, starting with a letter or digit',
+      ),
+    name: z
+      .string()
+      .max(120)
+      .refine((name) => name.trim().length > 0, 'a name is required'),
+    description: z.string().max(2000).nullish(),
+    // Checked by validateWorkflowDefinition, which reports every problem with its path.
+    definition: z.unknown(),
+    // Checked by retryPolicySchema likewise.
+    retry_policy: z.unknown().optional(),
+    change_description: z.string().max(500).nullish(),
+    expected_version: z.int().min(1).nullish(),
+  },
+  { error: 'The body must be a JSON object' },
+);
+
+/** The Idempotency-Key header, if any; 1 to 200 characters. */
+export function idempotencyKey(req: Request): string | null {
+  const key = req.headers.get('Idempotency-Key');
+  if (key === null) return null;
+  if (key.length < 1 || key.length > 200) {
+    throw new HttpError(400, 'invalid_input', 'Idempotency-Key must be 1 to 200 characters');
+  }
+  return key;
+}
+
+// list-jobs ------------------------------------------------------------------------------
+
+/** The keyset position after the last job of a page: newest first, ties broken by id. */
+export type JobCursor = { created_at: string; id: string };
+
+// created_at exactly as PostgREST prints a timestamptz; checked strictly because the
+// cursor's values end up inside a PostgREST filter expression.
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
+
+export function encodeCursor(cursor: JobCursor): string {
+  return btoa(JSON.stringify([cursor.created_at, cursor.id]))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+}
+
+export function decodeCursor(value: string): JobCursor {
+  try {
+    const [created_at, id] = JSON.parse(atob(value.replace(/-/g, '+').replace(/_/g, '/'))) as [
+      unknown,
+      unknown,
+    ];
+    if (typeof created_at === 'string' && TIMESTAMP.test(created_at) && typeof id === 'string') {
+      if (UUID.test(id)) return { created_at, id };
+    }
+  } catch {
+    // fall through
+  }
+  throw new HttpError(400, 'invalid_input', 'cursor is not one list-jobs returned');
+}
+
+export type ListJobsQuery = {
+  statuses: (typeof JOB_STATUSES)[number][] | null;
+  workflow: { id: string } | { key: string } | null;
+  organisationId: string | null;
+  createdFrom: string | null;
+  createdTo: string | null;
+  limit: number;
+  cursor: JobCursor | null;
+  scope: 'mine' | 'organisation';
+};
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+function isoParam(params: URLSearchParams, name: string): string | null {
+  const value = params.get(name);
+  if (value === null || value === '') return null;
+  if (!ISO_DATE.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new HttpError(400, 'invalid_input', `${name} must be an ISO 8601 date or date-time`);
+  }
+  return new Date(value).toISOString();
+}
+
+export function parseListJobsQuery(params: URLSearchParams): ListJobsQuery {
+  const known = new Set([
+    'status',
+    'workflow_id',
+    'organisation_id',
+    'created_from',
+    'created_to',
+    'limit',
+    'cursor',
+    'scope',
+  ]);
+  for (const name of params.keys()) {
+    if (!known.has(name)) {
+      throw new HttpError(400, 'invalid_input', `Unknown query parameter ${name}`);
+    }
+  }
+
+  let statuses: ListJobsQuery['statuses'] = null;
+  const status = params.get('status');
+  if (status) {
+    const values = status.split(',').map((s) => s.trim());
+    for (const value of values) {
+      if (!(JOB_STATUSES as readonly string[]).includes(value)) {
+        throw new HttpError(
+          400,
+          'invalid_input',
+          `status must be one or more (comma-separated) of ${JOB_STATUSES.join(', ')}`,
+        );
+      }
+    }
+    statuses = [...new Set(values)] as ListJobsQuery['statuses'];
+  }
+
+  let workflow: ListJobsQuery['workflow'] = null;
+  const workflowId = params.get('workflow_id');
+  if (workflowId) {
+    if (UUID.test(workflowId)) workflow = { id: workflowId.toLowerCase() };
+    else if (WORKFLOW_KEY.test(workflowId)) workflow = { key: workflowId };
+    else throw new HttpError(400, 'invalid_input', 'workflow_id must be a workflow uuid or key');
+  }
+
+  const organisationId = params.get('organisation_id') || null;
+  if (organisationId !== null && !UUID.test(organisationId)) {
+    throw new HttpError(400, 'invalid_input', 'organisation_id must be a UUID');
+  }
+
+  const createdFrom = isoParam(params, 'created_from');
+  const createdTo = isoParam(params, 'created_to');
+
+  let limit = 25;
+  const limitParam = params.get('limit');
+  if (limitParam !== null && limitParam !== '') {
+    if (!/^\d{1,3}$/.test(limitParam) || Number(limitParam) < 1 || Number(limitParam) > 100) {
+      throw new HttpError(400, 'invalid_input', 'limit must be a whole number from 1 to 100');
+    }
+    limit = Number(limitParam);
+  }
+
+  const cursorParam = params.get('cursor');
+  const cursor = cursorParam ? decodeCursor(cursorParam) : null;
+
+  const scope = params.get('scope') || 'mine';
+  if (scope !== 'mine' && scope !== 'organisation') {
+    throw new HttpError(400, 'invalid_input', 'scope must be mine or organisation');
+  }
+
+  return { statuses, workflow, organisationId, createdFrom, createdTo, limit, cursor, scope };
+}

@@ -1,0 +1,19 @@
+// POST /functions/v1/cancel-job { job_id } — cancels a job that has not finished, as the
+// caller (their own job, or any job of an organisation they administer): public.cancel_job.
+// 404 for a job they cannot see, 409 once it is completed, failed or cancelled.
+import { createUserClient, requireUserClaims } from '../_shared/clients.ts';
+import { handle, HttpError, json } from '../_shared/http.ts';
+import { httpErrorFromPostgrest } from '../_shared/postgrest-errors.ts';
+import { jobIdBodySchema, readBody } from '../_shared/workflow-inputs.ts';
+
+Deno.serve(
+  handle(async (req) => {
+    if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'Use POST');
+    requireUserClaims(req);
+    const { job_id } = await readBody(req, jobIdBodySchema);
+    const client = createUserClient(req);
+    const { data, error, status } = await client.rpc('cancel_job', { p_job_id: job_id });
+    if (error) throw httpErrorFromPostgrest(error, status);
+    return json(200, data);
+  }),
+);

@@ -1,0 +1,21 @@
+// POST /functions/v1/retry-job { job_id } — re-queues a failed (or cancelled) job from the
+// step it stopped at, on the version it ran, as the caller: public.retry_job. 404 for a job
+// they cannot see, 409 unless it failed or was cancelled. Kicks the orchestrator.
+import { createUserClient, requireUserClaims } from '../_shared/clients.ts';
+import { handle, HttpError, json } from '../_shared/http.ts';
+import { kickOrchestrator } from '../_shared/kick-orchestrator.ts';
+import { httpErrorFromPostgrest } from '../_shared/postgrest-errors.ts';
+import { jobIdBodySchema, readBody } from '../_shared/workflow-inputs.ts';
+
+Deno.serve(
+  handle(async (req) => {
+    if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'Use POST');
+    requireUserClaims(req);
+    const { job_id } = await readBody(req, jobIdBodySchema);
+    const client = createUserClient(req);
+    const { data, error, status } = await client.rpc('retry_job', { p_job_id: job_id });
+    if (error) throw httpErrorFromPostgrest(error, status);
+    kickOrchestrator('retry-job');
+    return json(200, data);
+  }),
+);
