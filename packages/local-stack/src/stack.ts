@@ -69,6 +69,11 @@ export interface StackOptions {
   watchFunctions?: boolean;
   /** Seconds between cron ticks for scheduled functions (Supabase Cron's role). */
   cronIntervalSeconds?: number;
+  /**
+   * Extra environment for the functions, over supabase/functions/.env: `pnpm test` points
+   * GEMINI_BASE_URL at its fake Gemini server and sets the executors' host lists.
+   */
+  functionsEnv?: Record<string, string>;
   log?: (line: string) => void;
 }
 
@@ -197,6 +202,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         logFile: logFile('functions'),
         watch: options.watchFunctions ?? false,
         env: {
+          ...options.functionsEnv,
           SUPABASE_URL: apiUrl,
           SUPABASE_ANON_KEY: keys.anonKey,
           SUPABASE_SERVICE_ROLE_KEY: keys.serviceRoleKey,

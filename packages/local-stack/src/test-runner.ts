@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { userInfo, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkAdvisors, checkTypesDrift } from './checks.ts';
+import { FAKE_GEMINI_API_KEY, startFakeGemini } from './fakes/gemini-server.ts';
 import { repoRoot } from './paths.ts';
 import { startStack, withFreshPortsOnce, type RunningStack } from './stack.ts';
 
@@ -54,12 +55,25 @@ async function backend(): Promise<Backend> {
   const dir = mkdtempSync(join(tmpdir(), 'forkflow-test-'));
   chmodSync(dir, 0o755); // Postgres runs as its own user and must reach its data dir
   const started = Date.now();
+  // The executors' outside world: a fake Gemini for the real SDK to talk to, and host lists
+  // that admit the servers the executor tests start on 127.0.0.1. Tests read the same values
+  // (exported below) to know what the functions were given.
+  const gemini = await startFakeGemini();
+  const executorEnv = {
+    GEMINI_BASE_URL: gemini.url,
+    GEMINI_API_KEY: FAKE_GEMINI_API_KEY,
+    HTTP_REQUEST_ALLOWED_HOSTS: '127.0.0.1,*.localhost',
+    GEMINI_AUDIO_ALLOWED_HOSTS: '127.0.0.1',
+  };
   let stack: RunningStack;
   try {
-    stack = await withFreshPortsOnce((ports) => startStack({ dir, ports, cronIntervalSeconds: 1 }));
+    stack = await withFreshPortsOnce((ports) =>
+      startStack({ dir, ports, cronIntervalSeconds: 1, functionsEnv: executorEnv }),
+    );
   } catch (err) {
     printLogs(dir);
     rmSync(dir, { recursive: true, force: true });
+    await gemini.close();
     throw err;
   }
   console.log(
@@ -73,10 +87,14 @@ async function backend(): Promise<Backend> {
       SUPABASE_SERVICE_ROLE_KEY: info.serviceRoleKey,
       SUPABASE_DB_URL: info.dbUrl,
       SUPABASE_JWT_SECRET: info.jwtSecret,
+      FAKE_GEMINI_URL: gemini.url,
+      HTTP_REQUEST_ALLOWED_HOSTS: executorEnv.HTTP_REQUEST_ALLOWED_HOSTS,
+      GEMINI_AUDIO_ALLOWED_HOSTS: executorEnv.GEMINI_AUDIO_ALLOWED_HOSTS,
     },
     dbUrl: info.dbUrl,
     stop: async () => {
       await stack.stop();
+      await gemini.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
