@@ -1,21 +1,9 @@
-import { createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@forkflow/local-stack/ports';
 import { createServer, type ViteDevServer } from 'vite';
 import type { StackEnv } from './stack';
 
 const webRoot = fileURLToPath(new URL('../..', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export type WebServer = { url: string; close: () => Promise<void> };
 
