@@ -158,6 +158,14 @@ describe.skipIf(!fakeUrl)('execute-gemini-prompt through the real SDK', () => {
     expect(body.error).toMatchObject({ code: 'malformed_model_output', retryable: false });
   });
 
+  it('a prompt Gemini blocks fails non-retryable, without asking again', async () => {
+    const tag = randomUUID();
+    const { status, body } = await gemini({ ...audioFor(tag), prompt: 'scenario:blocked' });
+    expect(status).toBe(422);
+    expect(body.error).toMatchObject({ code: 'model_refused', retryable: false });
+    expect(await received(tag)).toHaveLength(1);
+  });
+
   it('a 429 from Gemini is a retryable rate-limit failure', async () => {
     const { status, body } = await gemini({ ...audioFor(randomUUID()), prompt: 'scenario:429' });
     expect(status).toBe(429);

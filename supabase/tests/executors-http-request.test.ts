@@ -152,6 +152,30 @@ describe.skipIf(!configured)('execute-http-request', () => {
     expect(body).toMatchObject({ output: { status: 200, body: { method: 'GET', body: '' } } });
   });
 
+  it('credentials are not carried to another origin on a redirect', async () => {
+    const other = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ authorization: req.headers.authorization ?? null }));
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const to = `http://127.0.0.1:${(other.address() as AddressInfo).port}/`;
+      const headers = { authorization: 'Bearer upstream-secret' };
+      const sameOrigin = await httpRequest({ url: `${base}/redirect?to=/echo`, headers });
+      expect(sameOrigin.body).toMatchObject({
+        output: { body: { authorization: 'Bearer upstream-secret' } },
+      });
+      const crossOrigin = await httpRequest({
+        url: `${base}/redirect?to=${encodeURIComponent(to)}`,
+        headers,
+      });
+      expect(crossOrigin.body).toMatchObject({ output: { body: { authorization: null } } });
+    } finally {
+      other.closeAllConnections();
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
+  });
+
   it.each([
     ['the metadata endpoint', 'http://169.254.169.254/latest/meta-data/'],
     ['a host not listed', 'https://example.com/'],

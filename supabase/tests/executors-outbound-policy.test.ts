@@ -29,6 +29,11 @@ describe('executor outbound policy', () => {
     expect(matchHost(host, policy)).toBe(expected);
   });
 
+  it('a port in an entry is ignored', () => {
+    const withPort = parseHostPolicy('api.example.com:8443', 'X', 'none');
+    expect(matchHost('api.example.com', withPort)).toBe('exact');
+  });
+
   it('an empty list allows nothing for http-request and any public host for audio URLs', () => {
     expect(matchHost('example.com', parseHostPolicy('', 'X', 'none'))).toBeUndefined();
     expect(matchHost('example.com', parseHostPolicy(undefined, 'X', 'public'))).toBe('pattern');

@@ -48,7 +48,8 @@ export function parseHostPolicy(
 ): HostPolicy {
   const entries = (raw ?? '')
     .split(',')
-    .map(normaliseHost)
+    // Entries name hosts; a port someone adds out of habit (`api.example.com:8443`) is ignored.
+    .map((entry) => normaliseHost(entry.trim().replace(/^([^:[\]]+):\d+$/, '$1')))
     .filter((entry) => entry.length > 0);
   const exact = new Set(entries.filter((entry) => !entry.startsWith('*.')));
   const suffixes = entries.filter((entry) => entry.startsWith('*.')).map((entry) => entry.slice(1));

@@ -9,7 +9,8 @@
 // Audio URLs go through the outbound policy (_shared/executor-outbound.ts): any public host, or
 // only those in GEMINI_AUDIO_ALLOWED_HOSTS when it is set; at most config.max_audio_bytes
 // (default and ceiling 20 MiB, Gemini's inline-request limit).
-// Failures: 429, 408, 5xx and network errors are retryable; other 4xx from Gemini are not.
+// Failures: 429, 408, 5xx and network errors are retryable; other 4xx from Gemini, and a
+// prompt Gemini blocks, are not.
 // Output that is not the schema's JSON is asked for once more in the same call (sampling
 // differs between calls); a second miss is a non-retryable `malformed_model_output`, so a
 // model that cannot follow the schema does not burn the job's whole retry budget.
@@ -234,6 +235,14 @@ Deno.serve(
         throw fromSdkError(err);
       } finally {
         usage.latency_ms = Math.round(performance.now() - started);
+      }
+      const blocked = response.promptFeedback?.blockReason;
+      if (blocked) {
+        // The same audio and prompt will be refused again: not worth a retry.
+        throw new ExecutorError('model_refused', `Gemini refused the prompt: ${blocked}`, {
+          retryable: false,
+          status: 422,
+        });
       }
       const meta = response.usageMetadata;
       usage.prompt_tokens += meta?.promptTokenCount ?? 0;

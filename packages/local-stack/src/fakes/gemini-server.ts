@@ -10,6 +10,7 @@
 //   ok (default)       a two-segment transcript
 //   malformed          text that is not JSON
 //   wrong-shape        JSON that is not a transcript
+//   blocked            no candidates, the prompt blocked for safety
 //   429 | 500 | 503 | 400 | 403   that error
 //   fail-once:<key>    503 the first time a key is seen, then ok
 // `GET /__fake/requests` lists the requests received (newest last) so tests can check what the
@@ -153,6 +154,13 @@ export async function startFakeGemini(port = 0): Promise<FakeGemini> {
       if (scenario.startsWith('fail-once:') && !seenKeys.has(scenario)) {
         seenKeys.add(scenario);
         fail(503, 'The model is overloaded. Please try again later.');
+        return;
+      }
+      if (scenario === 'blocked') {
+        send(200, {
+          promptFeedback: { blockReason: 'SAFETY' },
+          usageMetadata: { promptTokenCount: 10, totalTokenCount: 10 },
+        });
         return;
       }
       const text =
