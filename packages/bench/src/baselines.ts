@@ -2,7 +2,19 @@
 // Postgres server but in a throwaway database (created here, dropped after), so nothing they
 // create is ever seen by `supabase db advisors`, type generation or the app's schemas.
 import { Logger, makeWorkerUtils, run, runMigrations } from 'graphile-worker';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
+
+/** The installed graphile-worker's version, for the printed label. */
+export function graphileWorkerVersion(): string {
+  const main = createRequire(import.meta.url).resolve('graphile-worker');
+  const pkg = JSON.parse(readFileSync(join(dirname(main), '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
 
 /** Jobs done per second in one timed round. */
 export interface Round {
