@@ -154,7 +154,9 @@ function isoParam(params: URLSearchParams, name: string): string | null {
   if (!ISO_DATE.test(value) || Number.isNaN(Date.parse(value))) {
     throw new HttpError(400, 'invalid_input', `${name} must be an ISO 8601 date or date-time`);
   }
-  return new Date(value).toISOString();
+  // Passed on as written: Postgres reads ISO 8601 itself and keeps microseconds, which a
+  // round trip through Date would cut to milliseconds (job timestamps have microseconds).
+  return value;
 }
 
 export function parseListJobsQuery(params: URLSearchParams): ListJobsQuery {
