@@ -191,7 +191,7 @@ begin
          v_transformer, v_job.attempt, 'running', 'running', v_duration,
          jsonb_strip_nulls(jsonb_build_object(
            'input', v_result -> 'input', 'output', v_result -> 'output',
-           'usage', v_result -> 'usage')));
+           'usage', v_result -> 'usage', 'missing_inputs', v_result -> 'missing_inputs')));
 
       if v_next is not null then
         update public.jobs as j set
@@ -232,7 +232,8 @@ begin
          v_transformer, v_job.attempt, 'running', 'running', v_duration,
          v_error ->> 'message',
          jsonb_strip_nulls(jsonb_build_object(
-           'input', v_result -> 'input', 'error', v_error, 'usage', v_result -> 'usage')));
+           'input', v_result -> 'input', 'error', v_error, 'usage', v_result -> 'usage',
+           'missing_inputs', v_result -> 'missing_inputs')));
 
       if v_retryable and v_job.retry_count < v_job.max_retries then
         v_retry_at := now() + make_interval(

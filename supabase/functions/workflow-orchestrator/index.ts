@@ -1,0 +1,40 @@
+// POST /functions/v1/workflow-orchestrator — runs due workflow steps until the queue is empty
+// or the time budget is spent (docs/workflows-contract.md, "Orchestrator"). Called by cron
+// every few seconds and kicked by start-workflow; service role only.
+//
+// Body (optional): { budget_ms?, batch_size?, concurrency?, lease_seconds?, worker?,
+// log_steps? }. Answers { worker, claimed, succeeded, failed, lost, duration_ms }.
+import { handle, HttpError, json } from '../_shared/http.ts';
+import { requireServiceRole } from '../_shared/service-auth.ts';
+import { runOrchestrator } from './orchestrator.ts';
+import { OptionsError, parseOptions } from './options.ts';
+import { queueFromEnv } from './queue.ts';
+
+// Module scope: the connection pool stays warm across invocations of this isolate.
+const queue = queueFromEnv((name) => Deno.env.get(name));
+const target = {
+  functionsUrl: `${Deno.env.get('SUPABASE_URL')}/functions/v1`,
+  serviceRoleKey: Deno.env.get('SUPABASE_SERVICE_ROLE_KEY') ?? '',
+};
+
+Deno.serve(
+  handle(async (req) => {
+    requireServiceRole(req);
+    if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'Use POST');
+    const text = await req.text();
+    let body: unknown;
+    try {
+      body = text.trim() ? JSON.parse(text) : {};
+    } catch {
+      throw new HttpError(400, 'invalid_request', 'The body must be JSON');
+    }
+    let options;
+    try {
+      options = parseOptions(body);
+    } catch (err) {
+      if (err instanceof OptionsError) throw new HttpError(400, 'invalid_request', err.message);
+      throw err;
+    }
+    return json(200, await runOrchestrator(queue, target, options));
+  }),
+);

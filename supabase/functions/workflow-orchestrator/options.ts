@@ -1,0 +1,47 @@
+// The orchestrator's knobs, from an HTTP body or a worker's flags, with their bounds.
+import type { OrchestratorOptions } from './orchestrator.ts';
+
+/**
+ * Default budget: below the cron interval plus pg_net's 60 s timeout, and long enough that a
+ * busy queue is drained by one run instead of many short ones. Cron skips a tick while a run
+ * is still going (pg_cron and the local ticker alike), so runs do not pile up.
+ */
+export const DEFAULT_BUDGET_MS = 20_000;
+export const DEFAULT_BATCH_SIZE = 100;
+export const DEFAULT_CONCURRENCY = 200;
+
+export class OptionsError extends Error {}
+
+const integer = (
+  body: Record<string, unknown>,
+  key: string,
+  min: number,
+  max: number,
+): number | undefined => {
+  const value = body[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw new OptionsError(`${key} must be an integer from ${min} to ${max}`);
+  return value;
+};
+
+/** Validates `{ budget_ms?, batch_size?, concurrency?, lease_seconds?, worker?, log_steps? }`. */
+export function parseOptions(body: unknown): OrchestratorOptions {
+  if (body === undefined || body === null) body = {};
+  if (typeof body !== 'object' || Array.isArray(body))
+    throw new OptionsError('The body must be a JSON object');
+  const b = body as Record<string, unknown>;
+  const worker = b.worker;
+  if (worker !== undefined && (typeof worker !== 'string' || !/^[\w:.@-]{1,100}$/.test(worker)))
+    throw new OptionsError('worker must be 1 to 100 letters, digits or _ : . @ -');
+  if (b.log_steps !== undefined && typeof b.log_steps !== 'boolean')
+    throw new OptionsError('log_steps must be a boolean');
+  return {
+    worker: worker ?? `orchestrator:${crypto.randomUUID()}`,
+    budgetMs: integer(b, 'budget_ms', 0, 120_000) ?? DEFAULT_BUDGET_MS,
+    batchSize: integer(b, 'batch_size', 1, 1000) ?? DEFAULT_BATCH_SIZE,
+    concurrency: integer(b, 'concurrency', 1, 2000) ?? DEFAULT_CONCURRENCY,
+    leaseSeconds: integer(b, 'lease_seconds', 1, 3600),
+    logSteps: (b.log_steps as boolean | undefined) ?? true,
+  };
+}
