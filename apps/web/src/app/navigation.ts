@@ -1,4 +1,13 @@
-import { FileText, ListTodo, Settings, Store, Workflow } from 'lucide-react';
+import {
+  Activity,
+  FileText,
+  GitBranch,
+  ListChecks,
+  ListTodo,
+  Settings,
+  Store,
+  Workflow,
+} from 'lucide-react';
 import type { NavigationItem } from '@/components/layouts/app-layout';
 import { paths } from '@/config/paths';
 
@@ -9,5 +18,8 @@ export const navigation: NavigationItem[] = [
   { name: 'Restaurants', to: paths.app.restaurants.getHref(), icon: Store },
   { name: 'Sequences', to: paths.app.sequenceTemplates.getHref(), icon: Workflow },
   { name: 'Templates', to: paths.app.templates.getHref(), icon: FileText },
+  { name: 'Workflows', to: paths.app.workflows.getHref(), icon: GitBranch },
+  { name: 'Jobs', to: paths.app.jobs.getHref(), icon: ListChecks },
+  { name: 'Monitoring', to: paths.app.monitoring.getHref(), icon: Activity },
   { name: 'Settings', to: paths.app.settings.getHref(), icon: Settings },
 ];

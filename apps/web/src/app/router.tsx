@@ -53,6 +53,22 @@ export function createAppRouter() {
               path: paths.app.messageTemplate.path,
               lazy: () => import('./routes/templates/message-template'),
             },
+            { path: paths.app.workflows.path, lazy: () => import('./routes/workflows/workflows') },
+            {
+              path: paths.app.newWorkflow.path,
+              lazy: () => import('./routes/workflows/workflow-editor'),
+            },
+            { path: paths.app.workflow.path, lazy: () => import('./routes/workflows/workflow') },
+            {
+              path: paths.app.editWorkflow.path,
+              lazy: () => import('./routes/workflows/workflow-editor'),
+            },
+            { path: paths.app.jobs.path, lazy: () => import('./routes/jobs/jobs') },
+            { path: paths.app.job.path, lazy: () => import('./routes/jobs/job') },
+            {
+              path: paths.app.monitoring.path,
+              lazy: () => import('./routes/monitoring/monitoring'),
+            },
             {
               path: paths.app.settings.path,
               element: <Navigate to={paths.app.businessCalendar.getHref()} replace />,

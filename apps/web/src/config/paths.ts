@@ -63,6 +63,35 @@ export const paths = {
       path: '/templates/messages/:messageTemplateId',
       getHref: (id: string) => `/templates/messages/${id}`,
     },
+    workflows: {
+      path: '/workflows',
+      getHref: () => '/workflows',
+    },
+    newWorkflow: {
+      path: '/workflows/new',
+      getHref: () => '/workflows/new',
+    },
+    workflow: {
+      path: '/workflows/:workflowId',
+      getHref: (id: string) => `/workflows/${id}`,
+    },
+    editWorkflow: {
+      path: '/workflows/:workflowId/edit',
+      getHref: (id: string) => `/workflows/${id}/edit`,
+    },
+    jobs: {
+      path: '/jobs',
+      /** `search` is a query string without the "?" (e.g. the filters for one workflow). */
+      getHref: (search?: string) => `/jobs${search ? `?${search}` : ''}`,
+    },
+    job: {
+      path: '/jobs/:jobId',
+      getHref: (id: string) => `/jobs/${id}`,
+    },
+    monitoring: {
+      path: '/monitoring',
+      getHref: () => '/monitoring',
+    },
     settings: {
       path: '/settings',
       getHref: () => '/settings',

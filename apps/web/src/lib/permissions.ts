@@ -12,3 +12,9 @@ export const canEditTemplate = (
   userId: string,
   template: { created_by: string | null },
 ): boolean => isOrganisationAdmin(role) || template.created_by === userId;
+
+/** Workflows (create, edit, archive): owners and admins (docs/workflows-contract.md, "Roles"). */
+export const canManageWorkflows = (role: OrganisationRole): boolean => isOrganisationAdmin(role);
+
+/** Every job of the organisation (not just one's own): owners and admins. */
+export const canSeeAllJobs = (role: OrganisationRole): boolean => isOrganisationAdmin(role);

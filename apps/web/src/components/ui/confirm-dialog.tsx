@@ -8,6 +8,8 @@ type ConfirmDialogProps = {
   title: string;
   description: ReactNode;
   confirmLabel: string;
+  /** The safe choice's label ("Cancel" unless that would read like the action). */
+  cancelLabel?: string;
   onConfirm: () => void;
   isPending?: boolean;
   tone?: 'danger' | 'primary';
@@ -20,6 +22,7 @@ export function ConfirmDialog({
   title,
   description,
   confirmLabel,
+  cancelLabel = 'Cancel',
   onConfirm,
   isPending = false,
   tone = 'danger',
@@ -34,7 +37,7 @@ export function ConfirmDialog({
       footer={
         <>
           <Button variant="secondary" onClick={() => onOpenChange(false)} autoFocus>
-            Cancel
+            {cancelLabel}
           </Button>
           <Button variant={tone} onClick={onConfirm} isLoading={isPending}>
             {confirmLabel}

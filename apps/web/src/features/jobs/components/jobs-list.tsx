@@ -1,0 +1,180 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { ListChecks, SearchX } from 'lucide-react';
+import { Link } from 'react-router';
+import { Button } from '@/components/ui/button';
+import { Skeleton } from '@/components/ui/skeleton';
+import { EmptyState, ErrorState } from '@/components/ui/states';
+import { paths } from '@/config/paths';
+import { getErrorMessage } from '@/lib/errors';
+import { useCurrentOrganisation } from '@/lib/organisation';
+import { formatDateTime, formatRelative } from '@/lib/utils';
+import { isActiveJobStatus, jobQueries, jobStatusLabels, type JobQuery } from '../api/queries';
+import { formatDuration, jobDurationMs, shortId } from '../utils/format';
+import { JobStatusBadge } from './job-status-badge';
+
+type Props = {
+  query: JobQuery;
+  hasFilters: boolean;
+  onClearFilters: () => void;
+  workflowName: (id: string) => string | undefined;
+  memberName: (id: string) => string | undefined;
+  /** Show who started each job (when listing everyone's). */
+  showOwner: boolean;
+};
+
+/** While any job on screen may still change, poll every second (the engine is fast). */
+export const ACTIVE_REFRESH_MS = 1_000;
+
+export function JobsList({
+  query,
+  hasFilters,
+  onClearFilters,
+  workflowName,
+  memberName,
+  showOwner,
+}: Props) {
+  const organisation = useCurrentOrganisation();
+  const jobs = useInfiniteQuery({
+    ...jobQueries.list(organisation.id, query),
+    refetchInterval: (current) =>
+      current.state.data?.pages.some((page) => page.some((job) => isActiveJobStatus(job.status)))
+        ? ACTIVE_REFRESH_MS
+        : false,
+  });
+
+  if (jobs.isPending) return <JobsListSkeleton />;
+  if (!jobs.data) {
+    return (
+      <ErrorState
+        title="Couldn't load jobs"
+        message={getErrorMessage(jobs.error)}
+        onRetry={() => void jobs.refetch()}
+        isRetrying={jobs.isFetching}
+      />
+    );
+  }
+
+  const rows = jobs.data.pages.flat();
+  if (rows.length === 0) {
+    return hasFilters ? (
+      <EmptyState
+        icon={<SearchX className="size-6" aria-hidden />}
+        title="No jobs match these filters"
+        action={
+          <Button variant="secondary" onClick={onClearFilters}>
+            Reset filters
+          </Button>
+        }
+      />
+    ) : (
+      <EmptyState
+        icon={<ListChecks className="size-6" aria-hidden />}
+        title="No jobs yet"
+        description="Run a workflow from its page: each run is a job, listed here with its status."
+        action={
+          <Link
+            to={paths.app.workflows.getHref()}
+            className="text-sm font-medium text-brand-700 hover:underline"
+          >
+            Go to workflows
+          </Link>
+        }
+      />
+    );
+  }
+
+  return (
+    <div aria-busy={jobs.isFetching || undefined}>
+      <ul aria-label="Jobs" className="divide-y divide-slate-100">
+        {rows.map((job) => {
+          const name = workflowName(job.workflow_id) ?? 'Workflow';
+          const duration = jobDurationMs(job);
+          const status = jobStatusLabels[job.status as keyof typeof jobStatusLabels] ?? job.status;
+          return (
+            <li
+              key={job.id}
+              className="relative flex flex-col gap-1.5 px-4 py-3 hover:bg-slate-50/60 sm:flex-row sm:items-center sm:gap-4 sm:px-5"
+            >
+              <div className="min-w-0 flex-1">
+                <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+                  <Link
+                    to={paths.app.job.getHref(job.id)}
+                    className="truncate font-medium text-slate-900 after:absolute after:inset-0 hover:text-brand-700 focus-visible:underline focus-visible:outline-none"
+                  >
+                    {name}
+                    <span className="sr-only">
+                      {` job ${shortId(job.id)}, ${status}, created ${formatDateTime(job.created_at)}`}
+                    </span>
+                  </Link>
+                  <span className="font-mono text-xs text-slate-400" aria-hidden>
+                    {shortId(job.id)}
+                  </span>
+                </div>
+                <p className="mt-0.5 flex flex-wrap gap-x-2 text-xs text-slate-500">
+                  <span>v{job.workflow_version}</span>
+                  <span aria-hidden>·</span>
+                  <time dateTime={job.created_at} title={formatDateTime(job.created_at)}>
+                    {formatRelative(job.created_at)}
+                  </time>
+                  {duration !== null ? (
+                    <>
+                      <span aria-hidden>·</span>
+                      <span>{formatDuration(duration)}</span>
+                    </>
+                  ) : null}
+                  {job.retry_count > 0 ? (
+                    <>
+                      <span aria-hidden>·</span>
+                      <span>
+                        {job.retry_count} {job.retry_count === 1 ? 'retry' : 'retries'}
+                      </span>
+                    </>
+                  ) : null}
+                  {showOwner ? (
+                    <>
+                      <span aria-hidden>·</span>
+                      <span>{memberName(job.user_id) ?? 'A former member'}</span>
+                    </>
+                  ) : null}
+                </p>
+                {job.error_message && job.status !== 'completed' ? (
+                  <p className="mt-0.5 line-clamp-1 text-xs text-red-700">{job.error_message}</p>
+                ) : null}
+              </div>
+              <div className="shrink-0">
+                <JobStatusBadge status={job.status} />
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+      {jobs.hasNextPage ? (
+        <div className="border-t border-slate-100 p-3 text-center">
+          <Button
+            variant="secondary"
+            onClick={() => void jobs.fetchNextPage()}
+            isLoading={jobs.isFetchingNextPage}
+          >
+            Load more
+          </Button>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+export function JobsListSkeleton() {
+  return (
+    <div role="status" aria-label="Loading jobs" className="divide-y divide-slate-100">
+      {Array.from({ length: 6 }, (_, index) => (
+        <div key={index} className="flex items-center gap-4 px-5 py-4">
+          <div className="flex-1 space-y-2">
+            <Skeleton className="h-4 w-48 max-w-full" />
+            <Skeleton className="h-3 w-64 max-w-full" />
+          </div>
+          <Skeleton className="h-5 w-20 rounded-full" />
+        </div>
+      ))}
+    </div>
+  );
+}

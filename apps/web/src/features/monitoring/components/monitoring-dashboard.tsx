@@ -1,0 +1,225 @@
+import { useQuery } from '@tanstack/react-query';
+import { Activity } from 'lucide-react';
+import { useId } from 'react';
+import { Skeleton } from '@/components/ui/skeleton';
+import { EmptyState, ErrorState } from '@/components/ui/states';
+import { getErrorMessage } from '@/lib/errors';
+import { useCurrentOrganisation } from '@/lib/organisation';
+import { cn } from '@/lib/utils';
+import { monitoringQueries } from '../api/queries';
+import { monitoringRanges, rangeSettings, type MonitoringRange } from '../utils/stats';
+import { TimeSeriesChart } from './time-series-chart';
+
+type Props = {
+  range: MonitoringRange;
+  onRangeChange: (range: MonitoringRange) => void;
+  /** Admins see the organisation's jobs; members their own (RLS). */
+  scopeLabel: string;
+};
+
+const percent = (value: number) => `${Math.round(value * 100)}%`;
+const count = (value: number) =>
+  Number.isInteger(value) ? value.toLocaleString() : value.toFixed(1);
+export const formatMs = (value: number) =>
+  value < 1000
+    ? `${Math.round(value)} ms`
+    : value < 60_000
+      ? `${(value / 1000).toFixed(1)} s`
+      : `${(value / 60_000).toFixed(1)} min`;
+
+function Tile({ label, value, hint }: { label: string; value: string; hint?: string }) {
+  return (
+    <div className="rounded-xl bg-white px-4 py-3 shadow-xs ring-1 ring-slate-200">
+      <dt className="text-xs font-medium text-slate-500">{label}</dt>
+      <dd className="mt-1 text-xl font-semibold text-slate-900 tabular-nums">{value}</dd>
+      {hint ? <dd className="text-xs text-slate-500">{hint}</dd> : null}
+    </div>
+  );
+}
+
+export function RangeSelector({
+  range,
+  onRangeChange,
+}: {
+  range: MonitoringRange;
+  onRangeChange: (range: MonitoringRange) => void;
+}) {
+  const labelId = useId();
+  return (
+    <div role="radiogroup" aria-labelledby={labelId} className="flex items-center gap-2">
+      <span id={labelId} className="text-sm text-slate-600">
+        Range
+      </span>
+      <div className="inline-flex rounded-lg bg-slate-100 p-0.5">
+        {monitoringRanges.map((option) => (
+          <button
+            key={option}
+            type="button"
+            role="radio"
+            aria-checked={range === option}
+            aria-label={rangeSettings[option].label}
+            onClick={() => onRangeChange(option)}
+            className={cn(
+              'rounded-md px-3 py-1 text-sm font-medium focus-visible:outline-2 focus-visible:outline-brand-600',
+              range === option
+                ? 'bg-white text-slate-900 shadow-xs'
+                : 'text-slate-600 hover:text-slate-900',
+            )}
+          >
+            {option}
+          </button>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+export function MonitoringDashboard({ range, onRangeChange, scopeLabel }: Props) {
+  const organisation = useCurrentOrganisation();
+  const query = useQuery(monitoringQueries.stats(organisation.id, range));
+  const { bucketMs, ms } = rangeSettings[range];
+  const dayLong = ms > 86_400_000;
+  const timeFormat = new Intl.DateTimeFormat(undefined, {
+    ...(dayLong ? { weekday: 'short', day: 'numeric' } : {}),
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  const tickFormat = new Intl.DateTimeFormat(
+    undefined,
+    dayLong ? { weekday: 'short', hour: '2-digit' } : { hour: '2-digit', minute: '2-digit' },
+  );
+  const formatTime = (t: number) => timeFormat.format(new Date(t));
+  const formatTick = (t: number) => tickFormat.format(new Date(t));
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <p className="text-sm text-slate-600">
+          {scopeLabel} · {rangeSettings[range].label.toLowerCase()}, per{' '}
+          {bucketMs >= 3_600_000 ? `${bucketMs / 3_600_000} h` : `${bucketMs / 60_000} min`}
+        </p>
+        <RangeSelector range={range} onRangeChange={onRangeChange} />
+      </div>
+
+      {query.isPending ? (
+        <div role="status" aria-label="Loading metrics" className="grid gap-4 md:grid-cols-2">
+          {Array.from({ length: 4 }, (_, index) => (
+            <Skeleton key={index} className="h-64" />
+          ))}
+        </div>
+      ) : !query.data ? (
+        <div className="rounded-xl bg-white ring-1 ring-slate-200">
+          <ErrorState
+            title="Couldn't load the metrics"
+            message={getErrorMessage(query.error)}
+            onRetry={() => void query.refetch()}
+            isRetrying={query.isFetching}
+          />
+        </div>
+      ) : query.data.totals.completed + query.data.totals.failed === 0 &&
+        !query.data.totals.queueDepth ? (
+        <div className="rounded-xl bg-white ring-1 ring-slate-200">
+          <EmptyState
+            icon={<Activity className="size-6" aria-hidden />}
+            title="No jobs in this range"
+            description="Run a workflow and its jobs show up here: how many finish, how many fail, how long they take and how many wait."
+          />
+        </div>
+      ) : (
+        <>
+          <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
+            <Tile label="Completed" value={count(query.data.totals.completed)} />
+            <Tile label="Failed" value={count(query.data.totals.failed)} />
+            <Tile
+              label="Failure rate"
+              value={
+                query.data.totals.failureRate === null
+                  ? '—'
+                  : percent(query.data.totals.failureRate)
+              }
+            />
+            <Tile
+              label="Average duration"
+              value={query.data.totals.avgMs === null ? '—' : formatMs(query.data.totals.avgMs)}
+            />
+            <Tile
+              label="p95 duration"
+              value={query.data.totals.p95Ms === null ? '—' : formatMs(query.data.totals.p95Ms)}
+            />
+            <Tile
+              label="In the queue now"
+              value={
+                query.data.totals.queueDepth === null ? '—' : count(query.data.totals.queueDepth)
+              }
+              hint="Pending, running or awaiting retry"
+            />
+          </dl>
+          {query.data.truncated ? (
+            <p className="rounded-lg bg-amber-50 px-4 py-2 text-sm text-amber-800">
+              Only the newest 10,000 jobs were counted: the figures undercount this range.
+            </p>
+          ) : null}
+          <div className="grid gap-4 md:grid-cols-2">
+            <TimeSeriesChart
+              title="Throughput"
+              kind="bar"
+              series={[
+                { name: 'Completed', className: 'fill-emerald-500', swatch: 'bg-emerald-500' },
+                { name: 'Failed', className: 'fill-red-500', swatch: 'bg-red-500' },
+              ]}
+              points={query.data.buckets.map((bucket) => ({
+                t: bucket.start,
+                values: [bucket.completed, bucket.failed],
+              }))}
+              formatValue={count}
+              formatTime={formatTime}
+              formatTick={formatTick}
+            />
+            <TimeSeriesChart
+              title="Failure rate"
+              kind="line"
+              yMax={1}
+              series={[{ name: 'Failure rate', className: 'text-red-500', swatch: 'bg-red-500' }]}
+              points={query.data.buckets.map((bucket) => ({
+                t: bucket.start,
+                values: [bucket.failureRate],
+              }))}
+              formatValue={percent}
+              formatTime={formatTime}
+              formatTick={formatTick}
+            />
+            <TimeSeriesChart
+              title="Duration"
+              kind="line"
+              series={[
+                { name: 'Average', className: 'text-brand-500', swatch: 'bg-brand-500' },
+                { name: 'p95', className: 'text-amber-500', swatch: 'bg-amber-500' },
+              ]}
+              points={query.data.buckets.map((bucket) => ({
+                t: bucket.start,
+                values: [bucket.avgMs, bucket.p95Ms],
+              }))}
+              formatValue={formatMs}
+              formatTime={formatTime}
+              formatTick={formatTick}
+            />
+            <TimeSeriesChart
+              title="Queue depth"
+              kind="line"
+              series={[
+                { name: 'Queue depth', className: 'text-slate-600', swatch: 'bg-slate-600' },
+              ]}
+              points={query.data.buckets.map((bucket) => ({
+                t: bucket.start,
+                values: [bucket.queueDepth],
+              }))}
+              formatValue={count}
+              formatTime={formatTime}
+              formatTick={formatTick}
+            />
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
