@@ -1,0 +1,232 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { createFixtures, type TestUser } from './support/users.ts';
+import {
+  events,
+  insertJobs,
+  isFinal,
+  job,
+  ownerDb,
+  runOrchestrator,
+  saveWorkflow,
+  sleep,
+  waitForJob,
+  type EventRow,
+} from './support/orchestrator.ts';
+
+// Seed 003 iterations 9–10: failures, retries with backoff, and the state history, driven
+// through execute-echo's test hooks (fail while attempt <= fail_times, fail_status,
+// non_retryable, delay_ms) so every failure takes the real HTTP path.
+
+const fx = createFixtures('orch-retry');
+let owner: TestUser;
+let organisationId: string;
+let db: pg.Client;
+
+beforeAll(async () => {
+  const users = await fx.users('owner');
+  owner = users.owner;
+  organisationId = await fx.organisation(owner);
+  db = await ownerDb();
+});
+
+afterAll(async () => {
+  await db?.end();
+  await fx.cleanup();
+});
+
+/** One echo step whose hooks come from the job's input. */
+const hookedStep = (transformerId = 'echo-transformer') => ({
+  start_step: 'flaky',
+  steps: {
+    flaky: {
+      transformer_id: transformerId,
+      input_map: {
+        data: '$.job_input.payload',
+        fail_times: '$.job_input.fail_times',
+        fail_status: '$.job_input.fail_status',
+        non_retryable: '$.job_input.non_retryable',
+        delay_ms: '$.job_input.delay_ms',
+      },
+      next_step: null,
+    },
+  },
+  output_map: { result: '$.flaky.output.echoed_data' },
+});
+
+let keys = 0;
+async function startJob(
+  input: Record<string, unknown>,
+  retryPolicy: Record<string, unknown>,
+  transformerId?: string,
+): Promise<string> {
+  const workflow = await saveWorkflow(db, {
+    organisationId,
+    userId: owner.id,
+    key: `retry-${++keys}`,
+    definition: hookedStep(transformerId),
+    retryPolicy,
+  });
+  const [id] = await insertJobs(db, {
+    organisationId,
+    userId: owner.id,
+    workflow,
+    inputs: [input],
+    maxRetries: (retryPolicy.max_retries as number | undefined) ?? 3,
+  });
+  return id!;
+}
+
+const ofType = (history: EventRow[], type: string) => history.filter((e) => e.event_type === type);
+
+describe('retries (iterations 9–10)', () => {
+  it('a step failing twice then succeeding completes with retry_count 2, each retry inside its backoff window', async () => {
+    const policy = { max_retries: 3, base_ms: 300, factor: 2, cap_ms: 1_000 };
+    const id = await startJob({ payload: 'ok', fail_times: 2 }, policy);
+    const done = await waitForJob(db, id, isFinal, { timeoutMs: 20_000 });
+    expect(done).toMatchObject({
+      status: 'completed',
+      retry_count: 2,
+      final_result: { result: 'ok' },
+      next_retry_at: null,
+    });
+
+    const history = await events(db, id);
+    expect(history.map((e) => `${e.event_type}:${e.attempt ?? ''}`)).toEqual([
+      'created:',
+      'claimed:1',
+      'step_failed:1',
+      'retry_scheduled:1',
+      'claimed:2',
+      'step_failed:2',
+      'retry_scheduled:2',
+      'claimed:3',
+      'step_succeeded:3',
+      'completed:3',
+    ]);
+    expect(history.map((e) => e.to_status)).toEqual([
+      'pending',
+      'running',
+      'running',
+      'awaiting_retry',
+      'running',
+      'running',
+      'awaiting_retry',
+      'running',
+      'running',
+      'completed',
+    ]);
+
+    const claims = ofType(history, 'claimed');
+    const retries = ofType(history, 'retry_scheduled');
+    retries.forEach((retry, i) => {
+      const n = i + 1;
+      const window = Math.min(policy.cap_ms, policy.base_ms * policy.factor ** (n - 1));
+      const nextRetryAt = new Date(retry.data.next_retry_at as string).getTime();
+      // next_retry_at = the failing transaction's now() + delay, delay in [0, window):
+      // after the claim that ran the attempt, at most `window` after the failure was logged.
+      expect(nextRetryAt).toBeGreaterThanOrEqual(claims[i]!.created_at.getTime());
+      expect(nextRetryAt).toBeLessThanOrEqual(retry.created_at.getTime() + window);
+      expect(retry.data.retry_count).toBe(n);
+      // Never claimed again before it was due.
+      expect(claims[i + 1]!.created_at.getTime()).toBeGreaterThanOrEqual(nextRetryAt);
+    });
+    const failures = ofType(history, 'step_failed');
+    expect(failures[0]!.data.error).toMatchObject({ code: 'echo_failure', retryable: true });
+  });
+
+  it('failing past max_retries ends failed with the error message', async () => {
+    const id = await startJob(
+      { payload: 1, fail_times: 10 },
+      { max_retries: 2, base_ms: 100, cap_ms: 200 },
+    );
+    const done = await waitForJob(db, id, isFinal, { timeoutMs: 20_000 });
+    expect(done.status).toBe('failed');
+    expect(done.retry_count).toBe(2);
+    expect(done.error_code).toBe('echo_failure');
+    expect(done.error_message).toMatch(/Failing on purpose/);
+    expect(done.completed_at).not.toBeNull();
+    const history = await events(db, id);
+    expect(ofType(history, 'step_failed')).toHaveLength(3);
+    expect(ofType(history, 'retry_scheduled')).toHaveLength(2);
+    expect(ofType(history, 'failed')).toEqual([
+      expect.objectContaining({ to_status: 'failed', data: { reason: 'retries_exhausted' } }),
+    ]);
+    expect(history.at(-1)!.event_type).toBe('failed');
+  });
+
+  it('a non-retryable failure fails the job at once', async () => {
+    const id = await startJob(
+      { payload: 1, fail_times: 5, non_retryable: true },
+      { max_retries: 3 },
+    );
+    const done = await waitForJob(db, id, isFinal);
+    expect(done).toMatchObject({ status: 'failed', retry_count: 0, error_code: 'echo_failure' });
+    const history = await events(db, id);
+    expect(ofType(history, 'claimed')).toHaveLength(1);
+    expect(ofType(history, 'failed')[0]!.data).toEqual({ reason: 'non_retryable' });
+  });
+
+  it('a 4xx without a retryable flag is not retried; a 429 is', async () => {
+    const notFound = await startJob(
+      { payload: 1, fail_times: 1, fail_status: 404 },
+      { max_retries: 3 },
+    );
+    const limited = await startJob(
+      { payload: 1, fail_times: 1, fail_status: 429 },
+      { max_retries: 3, base_ms: 100 },
+    );
+    expect(await waitForJob(db, notFound, isFinal)).toMatchObject({
+      status: 'failed',
+      retry_count: 0,
+    });
+    expect(await waitForJob(db, limited, isFinal)).toMatchObject({
+      status: 'completed',
+      retry_count: 1,
+    });
+  });
+
+  it("a step that outlives its transformer's timeout_ms is a retryable timeout", async () => {
+    const transformerId = `slow-echo-${Date.now()}`;
+    await db.query(
+      `insert into public.transformers (id, organisation_id, type, config, target_function, timeout_ms)
+       values ($1, $2, 'echo', '{}', 'execute-echo', 1000)`,
+      [transformerId, organisationId],
+    );
+    const id = await startJob({ payload: 1, delay_ms: 2_500 }, { max_retries: 0 }, transformerId);
+    const done = await waitForJob(db, id, isFinal, { timeoutMs: 20_000 });
+    expect(done).toMatchObject({ status: 'failed', error_code: 'timeout' });
+    const failure = ofType(await events(db, id), 'step_failed')[0]!;
+    expect(failure.data.error).toMatchObject({ code: 'timeout', retryable: true });
+    expect(failure.duration_ms).toBeGreaterThanOrEqual(1_000);
+    expect(ofType(await events(db, id), 'failed')[0]!.data).toEqual({
+      reason: 'retries_exhausted',
+    });
+  });
+
+  it('a job cancelled while awaiting its retry never runs again', async () => {
+    const id = await startJob(
+      { payload: 1, fail_times: 5 },
+      { max_retries: 3, base_ms: 1_500, factor: 1, jitter: 'none' },
+    );
+    const waiting = await waitForJob(db, id, (j) => j.status === 'awaiting_retry' || isFinal(j));
+    expect(waiting.status).toBe('awaiting_retry');
+    const { error } = await owner.client.rpc('cancel_job', { p_job_id: id });
+    expect(error).toBeNull();
+
+    // Well past next_retry_at, with the orchestrator invoked meanwhile.
+    const dueAt = new Date(waiting.next_retry_at!).getTime();
+    while (Date.now() < dueAt + 1_000) {
+      await runOrchestrator({ budget_ms: 1_000 });
+      await sleep(200);
+    }
+    const after = await job(db, id);
+    expect(after.status).toBe('cancelled');
+    const history = await events(db, id);
+    expect(ofType(history, 'claimed')).toHaveLength(1);
+    expect(history.at(-1)).toMatchObject({
+      event_type: 'cancelled',
+      from_status: 'awaiting_retry',
+    });
+  });
+});
