@@ -18,6 +18,8 @@ $$;
 comment on function private.raise_http(integer, text, text) is
   'Raises an error PostgREST answers with the given HTTP status and code.';
 
+revoke execute on function private.raise_http(integer, text, text) from public, anon, authenticated;
+
 
 -- The checks on a definition that need the database (transformer visibility) plus the
 -- cheap graph checks, as a last line of defence under save-workflow, which runs the full
@@ -59,6 +61,8 @@ begin
   return null;
 end;
 $$;
+
+revoke execute on function private.workflow_definition_problem(jsonb, uuid) from public, anon, authenticated;
 
 
 -- Creates a workflow or saves a new version of it. Service role only: the save-workflow
@@ -352,6 +356,8 @@ begin
   return v_job;
 end;
 $$;
+
+revoke execute on function private.lock_visible_job(uuid) from public, anon, authenticated;
 
 
 -- Cancels a job that has not finished. A worker running its step finds its result
