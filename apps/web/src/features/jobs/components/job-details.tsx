@@ -357,14 +357,14 @@ export function JobDetails({ id, workflowName, memberName }: Props) {
             </dl>
           </Section>
           <Section title="Input" id="job-input">
-            <JsonBlock label="Job input" value={job.input_data} />
+            <JsonBlock label="Job input JSON" value={job.input_data} />
           </Section>
         </div>
 
         <div className="min-w-0 space-y-6">
           {job.status === 'completed' ? (
             <Section title="Final result" id="job-result">
-              <JsonBlock label="Final result" value={job.final_result} />
+              <JsonBlock label="Final result JSON" value={job.final_result} />
             </Section>
           ) : null}
           {job.error_message || job.error_code ? (

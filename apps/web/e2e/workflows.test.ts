@@ -1,0 +1,166 @@
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, signIn, trackPageErrors } from './support/browser';
+import { demoUsers, stackFromEnv, type StackEnv } from './support/stack';
+import { startWebServer, type WebServer } from './support/web-server';
+
+// Issue 4's "done when": create a workflow from the example, run it, watch the job
+// complete in Jobs, open its timeline. The orchestrator runs for real (start-workflow
+// kicks it; the test stack's cron ticks every second).
+describe('workflows and jobs, as the demo owner in a real browser', () => {
+  let stack: StackEnv;
+  let web: WebServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let pageErrors: string[];
+  const suffix = Date.now().toString(36);
+  const name = `E2E Echo ${suffix}`;
+  const key = `e2e-echo-${suffix}`;
+
+  beforeAll(async () => {
+    stack = stackFromEnv();
+    web = await startWebServer(stack);
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.setDefaultNavigationTimeout(30_000);
+    pageErrors = trackPageErrors(page);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await web?.close();
+    // Workflows are never deleted (jobs pin their versions): archive this run's.
+    if (stack) await archiveWorkflowsKeyed(stack, demoUsers.owner, key);
+  });
+
+  it('signs in and opens the workflows list', async () => {
+    await signIn(page, web.url, demoUsers.owner);
+    await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Workflows' })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Workflows' }).waitFor();
+  });
+
+  it('writes a definition, sees its problems at their paths, then uses the example', async () => {
+    await page.getByRole('link', { name: 'New workflow' }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'New workflow' }).waitFor();
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
+    // The key follows the name until it is edited.
+    await page.getByRole('textbox', { name: 'Key', exact: true }).fill(key);
+
+    const definition = page.getByRole('textbox', { name: /^Definition/ });
+    await definition.fill(
+      '{"start_step":"step1","steps":{"step1":{"transformer_id":"no-such-transformer","input_map":{"data":"$.nowhere"},"next_step":null}}}',
+    );
+    const problems = page.getByRole('list', { name: 'Definition problems' });
+    await visible(problems.getByText('steps.step1.transformer_id'));
+    await visible(problems.getByText('steps.step1.input_map.data'));
+
+    await page.getByRole('button', { name: 'Use example' }).click();
+    const confirm = page.getByRole('alertdialog', {
+      name: 'Replace the definition with the example?',
+    });
+    await confirm.getByRole('button', { name: 'Use example' }).click();
+    await confirm.waitFor({ state: 'hidden' });
+    await visible(page.getByText('Valid definition · 1 step'));
+    await problems.waitFor({ state: 'detached' });
+    expect(JSON.parse(await definition.inputValue())).toEqual({
+      start_step: 'step1',
+      steps: {
+        step1: {
+          transformer_id: 'echo-transformer',
+          input_map: { data: '$.job_input.payload' },
+          next_step: null,
+        },
+      },
+      output_map: { result: '$.step1.output.echoed_data' },
+    });
+  });
+
+  it('creates it and lands on its page with version 1 in the history', async () => {
+    await page.getByRole('button', { name: 'Create workflow' }).click();
+    await page.getByRole('heading', { level: 1, name }).waitFor();
+    await visible(page.getByRole('list', { name: 'Versions' }).getByText('Version 1'));
+    await visible(page.getByRole('list', { name: 'Steps in order' }).getByText('step1'));
+  });
+
+  it('runs it with an input and follows the job to completed in Jobs', async () => {
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: `Run ${name}` });
+    await dialog.getByRole('textbox', { name: /^Input/ }).fill('{"payload": "hello"}');
+    await dialog.getByRole('button', { name: 'Start job' }).click();
+    await page.waitForURL(/\/jobs\/[0-9a-f-]{36}$/);
+    const jobId = new URL(page.url()).pathname.split('/').pop() ?? '';
+
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Jobs' })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Jobs' }).waitFor();
+    const row = page
+      .getByRole('list', { name: 'Jobs' })
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('link', { name: new RegExp(`job ${jobId.slice(0, 8)}`) }) });
+    // The list refreshes itself while a job is pending or running.
+    await row.getByText('Completed', { exact: true }).waitFor({ timeout: 30_000 });
+
+    await row.getByRole('link').click();
+    await page.waitForURL(`**/jobs/${jobId}`);
+  });
+
+  it('opens the job: its timeline and the final result', async () => {
+    await page.getByRole('heading', { level: 1, name: new RegExp(name) }).waitFor();
+    const timeline = page.getByRole('list', { name: 'Timeline' });
+    await visible(timeline.getByText('Created', { exact: true }));
+    await visible(timeline.getByText('Step succeeded'));
+    await visible(timeline.getByText('Completed', { exact: true }));
+    const result = page.getByLabel('Final result JSON');
+    await visible(result);
+    expect(JSON.parse((await result.textContent()) ?? 'null')).toEqual({ result: 'hello' });
+    // The step's own input and output, from its events.
+    expect(JSON.parse((await page.getByLabel('Output of step1').textContent()) ?? 'null')).toEqual({
+      echoed_data: 'hello',
+    });
+  });
+
+  it('never crashed', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+async function visible(locator: Locator) {
+  await locator.first().waitFor({ state: 'visible' });
+}
+
+/** Archive workflows by key as a user, over plain HTTP (test clean-up, no client state). */
+async function archiveWorkflowsKeyed(
+  stack: StackEnv,
+  user: { email: string; password: string },
+  key: string,
+): Promise<void> {
+  const headers = { apikey: stack.anonKey, 'content-type': 'application/json' };
+  const token = await fetch(`${stack.supabaseUrl}/auth/v1/token?grant_type=password`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ email: user.email, password: user.password }),
+  }).then((response) => response.json() as Promise<{ access_token?: string }>);
+  if (!token.access_token) return;
+  const auth = { ...headers, authorization: `Bearer ${token.access_token}` };
+  const rows = await fetch(
+    `${stack.supabaseUrl}/rest/v1/workflows?select=id&key=eq.${encodeURIComponent(key)}`,
+    { headers: auth },
+  ).then((response) => (response.ok ? (response.json() as Promise<{ id: string }[]>) : []));
+  for (const row of rows) {
+    await fetch(`${stack.supabaseUrl}/rest/v1/rpc/set_workflow_status`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ p_workflow_id: row.id, p_status: 'archived' }),
+    });
+  }
+}
