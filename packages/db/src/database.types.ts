@@ -1463,6 +1463,31 @@ export type Database = {
         Args: { p_delay_unit: string; p_delay_value: number; p_task_id: string };
         Returns: Json;
       };
+      workflow_health: { Args: { p_organisation_id: string; p_since?: string }; Returns: Json };
+      workflow_metrics: { Args: { p_window?: string }; Returns: Json };
+      workflow_stats: {
+        Args: {
+          p_bucket?: string;
+          p_from: string;
+          p_organisation_id: string;
+          p_to: string;
+          p_workflow_id?: string;
+        };
+        Returns: {
+          avg_duration_ms: number;
+          bucket_end: string;
+          bucket_start: string;
+          cancelled: number;
+          completed: number;
+          created: number;
+          failed: number;
+          failure_rate: number;
+          p95_duration_ms: number;
+          queue_depth: number;
+          retries: number;
+          started: number;
+        }[];
+      };
     };
     Enums: {
       [_ in never]: never;
