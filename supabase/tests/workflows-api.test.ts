@@ -213,6 +213,19 @@ describe('start-workflow', () => {
     },
     30_000,
   );
+
+  it.skipIf(!hasOrchestrator)('twenty jobs started at once all complete', async () => {
+    const jobs = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => startJob(t.member, t.workflow.id, { payload: i })),
+    );
+    const done = await Promise.all(
+      jobs.map((j) =>
+        waitForJob(t.service, j.job_id, (job) => FINAL_STATUSES.includes(job.status)),
+      ),
+    );
+    expect(done.map((j) => j.status)).toEqual(Array(20).fill('completed'));
+    expect(done.map((j) => j.final_result)).toEqual(jobs.map((_, i) => ({ result: i })));
+  });
 });
 
 describe('start-workflow with an Idempotency-Key', () => {
