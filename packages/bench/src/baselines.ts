@@ -71,14 +71,27 @@ export async function withThrowawayDatabase<T>(
 }
 
 /**
+ * Pools we end and await ourselves: those graphile-worker makes from a connection string are
+ * ended without waiting, and an idle client of one then crashes the process with an
+ * unhandled error when the throwaway database is dropped.
+ */
+function quietPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
+
+/**
  * graphile-worker with its defaults (no local queue, no batched completion) at `concurrency`,
  * a no-op task. Per round: the jobs are added in one `addJobs` call while no worker runs,
  * then the clock starts with `run()` and stops at the last job's `job:success`, so worker
  * start-up (pool connections, LISTEN) is inside the figure, as an orchestrator's is.
  */
 export async function graphileWorker(url: string, concurrency: number): Promise<RoundRunner> {
-  await runMigrations({ connectionString: url, logger: quietLogger });
-  const utils = await makeWorkerUtils({ connectionString: url, logger: quietLogger });
+  const utilsPool = quietPool(url, 2);
+  await runMigrations({ pgPool: utilsPool, logger: quietLogger });
+  const utils = await makeWorkerUtils({ pgPool: utilsPool, logger: quietLogger });
   let rounds = 0;
   return {
     async round(jobs) {
@@ -92,8 +105,10 @@ export async function graphileWorker(url: string, concurrency: number): Promise<
       const allDone = new Promise<void>((resolve) => (finish = resolve));
       const timeout = setTimeout(finish, 120_000);
       const started = performance.now();
+      // graphile-worker's default pool size, 10.
+      const pgPool = quietPool(url, 10);
       const runner = await run({
-        connectionString: url,
+        pgPool,
         concurrency,
         noHandleSignals: true,
         logger: quietLogger,
@@ -107,6 +122,7 @@ export async function graphileWorker(url: string, concurrency: number): Promise<
       const ms = performance.now() - started;
       clearTimeout(timeout);
       await runner.stop();
+      await pgPool.end();
       if (done < jobs)
         throw new Error(
           `graphile-worker completed ${done} of ${jobs} no-op jobs in 120 s (${failed} failed)`,
@@ -115,6 +131,7 @@ export async function graphileWorker(url: string, concurrency: number): Promise<
     },
     close: async () => {
       await utils.release();
+      await utilsPool.end();
     },
   };
 }
