@@ -27,9 +27,7 @@ export function Component() {
         onRangeChange={(next) =>
           setParams(next === '24h' ? {} : { range: next }, { replace: true })
         }
-        scopeLabel={
-          canSeeAllJobs(organisation.role) ? 'Every job in the organisation' : 'Your jobs'
-        }
+        canSeeAllJobs={canSeeAllJobs(organisation.role)}
       />
     </div>
   );

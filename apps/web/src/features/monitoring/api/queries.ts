@@ -1,5 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
-import { raise } from '@/lib/errors';
+import { z } from 'zod';
+import { AppError, raise } from '@/lib/errors';
 import { supabase } from '@/lib/supabase';
 import {
   bucketJobs,
@@ -7,24 +8,101 @@ import {
   type JobTimes,
   type MonitoringRange,
   type MonitoringStats,
+  type StatsBucket,
 } from '../utils/stats';
+
+/** The range's window, aligned to bucket boundaries so refreshes don't shift every bar. */
+export function rangeWindow(range: MonitoringRange, now: number) {
+  const { ms, bucketMs } = rangeSettings[range];
+  const to = Math.ceil(now / bucketMs) * bucketMs;
+  return { from: to - ms, to, bucketMs };
+}
+
+// What public.workflow_stats returns per bucket (supabase/migrations/…_workflow_monitoring.sql).
+// Nullable where SQL gives null (no finished job: no rate, no duration).
+const count = z.number().catch(0);
+const maybe = z.number().nullable().catch(null);
+const statsRowSchema = z.object({
+  bucket_start: z.string(),
+  created: count,
+  started: count,
+  completed: count,
+  failed: count,
+  cancelled: count,
+  retries: count,
+  failure_rate: maybe,
+  avg_duration_ms: maybe,
+  p95_duration_ms: maybe,
+  queue_depth: maybe,
+});
+
+/** Figures the database computes for the whole organisation, per bucket. */
+async function getStatsFromRpc(
+  organisationId: string,
+  range: MonitoringRange,
+  now: number,
+): Promise<MonitoringStats | null> {
+  const { from, to, bucketMs } = rangeWindow(range, now);
+  const { data, error } = await supabase.rpc('workflow_stats', {
+    p_organisation_id: organisationId,
+    p_from: new Date(from).toISOString(),
+    p_to: new Date(to).toISOString(),
+    p_bucket: `${bucketMs / 1000} seconds`,
+  });
+  // Not deployed (an older database): fall back to counting jobs in the browser.
+  if (error?.code === 'PGRST202' || error?.code === '42883') return null;
+  if (error) raise(error);
+  const parsed = z.array(statsRowSchema).safeParse(data);
+  if (!parsed.success) throw new AppError('The metrics came back in a shape we don’t know.');
+  const buckets: StatsBucket[] = parsed.data.map((row) => ({
+    start: new Date(row.bucket_start).getTime(),
+    completed: row.completed,
+    failed: row.failed,
+    failureRate: row.failure_rate,
+    avgMs: row.avg_duration_ms,
+    p95Ms: row.p95_duration_ms,
+    queueDepth: row.queue_depth,
+    retries: row.retries,
+  }));
+  const completed = buckets.reduce((sum, bucket) => sum + bucket.completed, 0);
+  const failed = buckets.reduce((sum, bucket) => sum + bucket.failed, 0);
+  // The average over the range, weighted by each bucket's completed jobs (exact); for p95
+  // only the buckets' own are known, so the page shows the highest.
+  const weighted = buckets.reduce((sum, bucket) => sum + (bucket.avgMs ?? 0) * bucket.completed, 0);
+  const p95s = buckets.flatMap((bucket) => (bucket.p95Ms === null ? [] : [bucket.p95Ms]));
+  return {
+    from,
+    to,
+    bucketMs,
+    buckets,
+    totals: {
+      completed,
+      failed,
+      failureRate: completed + failed ? failed / (completed + failed) : null,
+      avgMs: completed ? weighted / completed : null,
+      p95Ms: p95s.length ? Math.max(...p95s) : null,
+      p95IsHighestBucket: true,
+      queueDepth: buckets[buckets.length - 1]?.queueDepth ?? null,
+      retries: buckets.reduce((sum, bucket) => sum + (bucket.retries ?? 0), 0),
+    },
+    source: 'rpc',
+    truncated: false,
+  };
+}
 
 /** Jobs read at most for the fallback; beyond it the page says the figures undercount. */
 export const MONITORING_JOB_CAP = 10_000;
 
 /**
- * Figures from the jobs the caller can see (RLS: admins see the organisation's, members
- * their own), bucketed in the browser.
+ * The fallback: figures from the jobs the caller can see (RLS: admins see the
+ * organisation's, members their own), bucketed in the browser.
  */
 async function getStatsFromJobs(
   organisationId: string,
   range: MonitoringRange,
   now: number,
 ): Promise<MonitoringStats> {
-  const { ms, bucketMs } = rangeSettings[range];
-  // Align to bucket boundaries so refreshes don't shift every bar.
-  const to = Math.ceil(now / bucketMs) * bucketMs;
-  const from = to - ms;
+  const { from, to, bucketMs } = rangeWindow(range, now);
   const fromIso = new Date(from).toISOString();
   const { data, error } = await supabase
     .from('jobs')
@@ -48,7 +126,81 @@ export async function getMonitoringStats(
   range: MonitoringRange,
   now: number = Date.now(),
 ): Promise<MonitoringStats> {
-  return getStatsFromJobs(organisationId, range, now);
+  return (
+    (await getStatsFromRpc(organisationId, range, now)) ??
+    getStatsFromJobs(organisationId, range, now)
+  );
+}
+
+// public.workflow_health: the queue now, and per workflow / per transformer since a time.
+const rate = z.number().nullable().catch(null);
+export const workflowHealthSchema = z.object({
+  queue: z
+    .object({
+      due: count,
+      pending: count,
+      running: count,
+      awaiting_retry: count,
+      oldest_due_age_seconds: count,
+      next_retry_at: z.string().nullable().catch(null),
+    })
+    .catch({
+      due: 0,
+      pending: 0,
+      running: 0,
+      awaiting_retry: 0,
+      oldest_due_age_seconds: 0,
+      next_retry_at: null,
+    }),
+  workflows: z
+    .array(
+      z.object({
+        workflow_id: z.string(),
+        key: z.string(),
+        name: z.string(),
+        finished: count,
+        completed: count,
+        failed: count,
+        cancelled: count,
+        completion_rate: rate,
+        failure_rate: rate,
+        avg_duration_ms: rate,
+        p95_duration_ms: rate,
+        in_queue: count,
+      }),
+    )
+    .catch([]),
+  transformers: z
+    .array(
+      z.object({
+        transformer_id: z.string(),
+        steps: count,
+        succeeded: count,
+        failed: count,
+        failure_rate: rate,
+        avg_duration_ms: rate,
+        p95_duration_ms: rate,
+      }),
+    )
+    .catch([]),
+});
+export type WorkflowHealth = z.output<typeof workflowHealthSchema>;
+
+export async function getWorkflowHealth(
+  organisationId: string,
+  range: MonitoringRange,
+  now: number = Date.now(),
+): Promise<WorkflowHealth | null> {
+  const { from } = rangeWindow(range, now);
+  const { data, error } = await supabase.rpc('workflow_health', {
+    p_organisation_id: organisationId,
+    p_since: new Date(from).toISOString(),
+  });
+  if (error?.code === 'PGRST202' || error?.code === '42883') return null;
+  if (error) raise(error);
+  const parsed = workflowHealthSchema.safeParse(data);
+  if (!parsed.success) throw new AppError('The health figures came back in a shape we don’t know.');
+  return parsed.data;
 }
 
 export const monitoringQueries = {
@@ -58,6 +210,13 @@ export const monitoringQueries = {
       queryKey: [...monitoringQueries.all(organisationId), 'stats', range] as const,
       queryFn: () => getMonitoringStats(organisationId, range),
       refetchInterval: range === '1h' ? 10_000 : 60_000,
+      staleTime: 5_000,
+    }),
+  health: (organisationId: string, range: MonitoringRange) =>
+    queryOptions({
+      queryKey: [...monitoringQueries.all(organisationId), 'health', range] as const,
+      queryFn: () => getWorkflowHealth(organisationId, range),
+      refetchInterval: 10_000,
       staleTime: 5_000,
     }),
 };

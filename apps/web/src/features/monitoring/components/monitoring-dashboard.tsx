@@ -6,15 +6,15 @@ import { EmptyState, ErrorState } from '@/components/ui/states';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { cn } from '@/lib/utils';
-import { monitoringQueries } from '../api/queries';
+import { monitoringQueries, type WorkflowHealth } from '../api/queries';
 import { monitoringRanges, rangeSettings, type MonitoringRange } from '../utils/stats';
 import { TimeSeriesChart } from './time-series-chart';
 
 type Props = {
   range: MonitoringRange;
   onRangeChange: (range: MonitoringRange) => void;
-  /** Admins see the organisation's jobs; members their own (RLS). */
-  scopeLabel: string;
+  /** Without the monitoring RPCs, figures come from the jobs RLS shows: admins see all. */
+  canSeeAllJobs: boolean;
 };
 
 const percent = (value: number) => `${Math.round(value * 100)}%`;
@@ -74,10 +74,18 @@ export function RangeSelector({
   );
 }
 
-export function MonitoringDashboard({ range, onRangeChange, scopeLabel }: Props) {
+export function MonitoringDashboard({ range, onRangeChange, canSeeAllJobs }: Props) {
   const organisation = useCurrentOrganisation();
   const query = useQuery(monitoringQueries.stats(organisation.id, range));
-  const { bucketMs, ms } = rangeSettings[range];
+  const health = useQuery(monitoringQueries.health(organisation.id, range));
+  const scopeLabel =
+    query.data?.source === 'jobs' && !canSeeAllJobs ? 'Your jobs' : 'Every job in the organisation';
+  const bucketLabel =
+    rangeSettings[range].bucketMs >= 3_600_000
+      ? `${rangeSettings[range].bucketMs / 3_600_000} h`
+      : `${rangeSettings[range].bucketMs / 60_000} min`;
+  const queue = health.data?.queue;
+  const { ms } = rangeSettings[range];
   const dayLong = ms > 86_400_000;
   const timeFormat = new Intl.DateTimeFormat(undefined, {
     ...(dayLong ? { weekday: 'short', day: 'numeric' } : {}),
@@ -95,8 +103,7 @@ export function MonitoringDashboard({ range, onRangeChange, scopeLabel }: Props)
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <p className="text-sm text-slate-600">
-          {scopeLabel} · {rangeSettings[range].label.toLowerCase()}, per{' '}
-          {bucketMs >= 3_600_000 ? `${bucketMs / 3_600_000} h` : `${bucketMs / 60_000} min`}
+          {scopeLabel} · {rangeSettings[range].label.toLowerCase()}, per {bucketLabel}
         </p>
         <RangeSelector range={range} onRangeChange={onRangeChange} />
       </div>
@@ -127,7 +134,7 @@ export function MonitoringDashboard({ range, onRangeChange, scopeLabel }: Props)
         </div>
       ) : (
         <>
-          <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
+          <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4 xl:grid-cols-7">
             <Tile label="Completed" value={count(query.data.totals.completed)} />
             <Tile label="Failed" value={count(query.data.totals.failed)} />
             <Tile
@@ -145,14 +152,28 @@ export function MonitoringDashboard({ range, onRangeChange, scopeLabel }: Props)
             <Tile
               label="p95 duration"
               value={query.data.totals.p95Ms === null ? '—' : formatMs(query.data.totals.p95Ms)}
+              hint={
+                query.data.totals.p95IsHighestBucket ? `Highest of any ${bucketLabel}` : undefined
+              }
             />
             <Tile
               label="In the queue now"
               value={
-                query.data.totals.queueDepth === null ? '—' : count(query.data.totals.queueDepth)
+                queue
+                  ? count(queue.pending + queue.running + queue.awaiting_retry)
+                  : query.data.totals.queueDepth === null
+                    ? '—'
+                    : count(query.data.totals.queueDepth)
               }
-              hint="Pending, running or awaiting retry"
+              hint={
+                queue && queue.due > 0
+                  ? `Oldest due for ${formatMs(queue.oldest_due_age_seconds * 1000)}`
+                  : 'Pending, running or awaiting retry'
+              }
             />
+            {query.data.totals.retries !== null ? (
+              <Tile label="Retries scheduled" value={count(query.data.totals.retries)} />
+            ) : null}
           </dl>
           {query.data.truncated ? (
             <p className="rounded-lg bg-amber-50 px-4 py-2 text-sm text-amber-800">
@@ -218,8 +239,112 @@ export function MonitoringDashboard({ range, onRangeChange, scopeLabel }: Props)
               formatTick={formatTick}
             />
           </div>
+          {health.data ? <HealthTables health={health.data} /> : null}
         </>
       )}
+    </div>
+  );
+}
+
+const orDash = (value: number | null, format: (n: number) => string) =>
+  value === null ? '—' : format(value);
+
+function HealthTable({
+  title,
+  columns,
+  rows,
+}: {
+  title: string;
+  columns: string[];
+  rows: { key: string; cells: string[] }[];
+}) {
+  return (
+    <section className="min-w-0 rounded-xl bg-white shadow-xs ring-1 ring-slate-200">
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-sm">
+          <caption className="border-b border-slate-200 px-4 py-3 text-left text-sm font-semibold text-slate-900">
+            {title}
+          </caption>
+          <thead>
+            <tr className="text-xs text-slate-500">
+              {columns.map((column, index) => (
+                <th
+                  key={column}
+                  scope="col"
+                  className={cn(
+                    'px-4 py-2 font-medium whitespace-nowrap',
+                    index > 0 && 'text-right',
+                  )}
+                >
+                  {column}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.map((row) => (
+              <tr key={row.key}>
+                {row.cells.map((cell, index) =>
+                  index === 0 ? (
+                    <th key={index} scope="row" className="px-4 py-2 font-medium text-slate-900">
+                      {cell}
+                    </th>
+                  ) : (
+                    <td
+                      key={index}
+                      className="px-4 py-2 text-right whitespace-nowrap text-slate-700 tabular-nums"
+                    >
+                      {cell}
+                    </td>
+                  ),
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function HealthTables({ health }: { health: WorkflowHealth }) {
+  return (
+    <div className="grid gap-4 2xl:grid-cols-2">
+      {health.workflows.length > 0 ? (
+        <HealthTable
+          title="By workflow"
+          columns={['Workflow', 'Finished', 'Failed', 'Failure rate', 'Avg', 'p95', 'In queue']}
+          rows={health.workflows.map((workflow) => ({
+            key: workflow.workflow_id,
+            cells: [
+              workflow.name,
+              count(workflow.finished),
+              count(workflow.failed),
+              orDash(workflow.failure_rate, percent),
+              orDash(workflow.avg_duration_ms, formatMs),
+              orDash(workflow.p95_duration_ms, formatMs),
+              count(workflow.in_queue),
+            ],
+          }))}
+        />
+      ) : null}
+      {health.transformers.length > 0 ? (
+        <HealthTable
+          title="By transformer (steps)"
+          columns={['Transformer', 'Steps', 'Failed', 'Failure rate', 'Avg', 'p95']}
+          rows={health.transformers.map((transformer) => ({
+            key: transformer.transformer_id,
+            cells: [
+              transformer.transformer_id,
+              count(transformer.steps),
+              count(transformer.failed),
+              orDash(transformer.failure_rate, percent),
+              orDash(transformer.avg_duration_ms, formatMs),
+              orDash(transformer.p95_duration_ms, formatMs),
+            ],
+          }))}
+        />
+      ) : null}
     </div>
   );
 }

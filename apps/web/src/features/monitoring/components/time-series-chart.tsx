@@ -73,7 +73,8 @@ export function TimeSeriesChart({
     1,
     Math.ceil(points.length / Math.max(2, Math.floor(innerWidth / 70))),
   );
-  const hasData = values.length > 0 && values.some((value) => value > 0);
+  // Zero is data for a line (0% failures); an all-zero bar chart shows nothing.
+  const hasData = values.length > 0 && (kind === 'line' || values.some((value) => value > 0));
 
   const latest = [...points].reverse().find((point) => point.values.some((v) => v !== null));
   const summary = latest

@@ -24,6 +24,8 @@ export type StatsBucket = {
   p95Ms: number | null;
   /** Jobs waiting or running at the end of the bucket. */
   queueDepth: number | null;
+  /** Retries scheduled in the bucket (null when not known). */
+  retries: number | null;
 };
 
 export type MonitoringStats = {
@@ -37,7 +39,10 @@ export type MonitoringStats = {
     failureRate: number | null;
     avgMs: number | null;
     p95Ms: number | null;
+    /** p95 is the highest of the buckets' (the database gives p95 per bucket only). */
+    p95IsHighestBucket: boolean;
     queueDepth: number | null;
+    retries: number | null;
   };
   /** Where the figures come from: the monitoring RPC, or jobs read directly. */
   source: 'rpc' | 'jobs';
@@ -86,6 +91,7 @@ export function bucketJobs(
     avgMs: null,
     p95Ms: null,
     queueDepth: 0,
+    retries: null,
   }));
   const all: number[] = [];
   for (const job of jobs) {
@@ -134,7 +140,9 @@ export function bucketJobs(
       failureRate: completed + failed ? failed / (completed + failed) : null,
       avgMs: average(all),
       p95Ms: percentile(all, 0.95),
+      p95IsHighestBucket: false,
       queueDepth: jobs.filter((job) => endOf(job) === null).length,
+      retries: null,
     },
   };
 }
