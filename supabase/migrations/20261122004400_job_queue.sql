@@ -130,6 +130,13 @@ grant execute on function public.claim_workflow_steps(text, integer, integer) to
 -- cancelled) is answered applied = false and changes nothing. The next step comes from the
 -- pinned definition here, not from the worker; the worker supplies final_result (JSONPath
 -- over the context, evaluated in TypeScript) when the step was the last.
+--
+-- One set-based statement for the whole batch: lock the jobs still held (in id order, so
+-- two workers finishing overlapping batches cannot deadlock), decide each one's next state,
+-- update them all, append their events in order. Against the row-by-row loop it replaced:
+-- 100 results in ~12 ms instead of ~45 ms on the native stack, which took the
+-- orchestrator from ~1,000 to ~N one-step echo jobs/s (docs/workflows-contract.md,
+-- "Orchestrator").
 create function public.finish_workflow_steps(p_worker text, p_results jsonb)
 returns jsonb
 language plpgsql
@@ -137,149 +144,151 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_result jsonb;
-  v_job public.jobs;
-  v_step_id text;
-  v_next text;
-  v_policy jsonb;
-  v_error jsonb;
-  v_retryable boolean;
-  v_retry_at timestamptz;
-  v_transformer text;
-  v_duration integer;
-  v_answers jsonb := '[]'::jsonb;
+  v_ids uuid[];
+  v_applied jsonb;
 begin
   if jsonb_typeof(p_results) is distinct from 'array' then
     raise exception 'finish_workflow_steps: p_results must be an array' using errcode = '22023';
   end if;
+  -- As a parameter, `id = any(v_ids)` plans as primary-key lookups whatever the queue holds.
+  select array_agg((r.value ->> 'job_id')::uuid) into v_ids from jsonb_array_elements(p_results) as r;
 
-  -- Lock in id order so two workers finishing overlapping batches cannot deadlock.
-  for v_result in
-    select r.value from jsonb_array_elements(p_results) as r
-    order by r.value ->> 'job_id'
-  loop
-    v_step_id := v_result ->> 'step_id';
-    select j.* into v_job
+  with input as (
+    -- A job twice in one batch: the first result counts, the other is answered not applied.
+    select distinct on ((r.value ->> 'job_id')::uuid)
+      (r.value ->> 'job_id')::uuid as job_id,
+      (r.value ->> 'attempt')::integer as attempt,
+      r.value ->> 'step_id' as step_id,
+      r.value as result
+    from jsonb_array_elements(p_results) with ordinality as r
+    order by (r.value ->> 'job_id')::uuid, r.ordinality
+  ),
+  held as (
+    select j.id, j.organisation_id, j.user_id, j.workflow_id, j.workflow_version, j.attempt,
+      j.retry_count, j.max_retries, j.started_at, i.step_id, i.result
     from public.jobs as j
-    where j.id = (v_result ->> 'job_id')::uuid
-    for update;
+    join input as i on i.job_id = j.id
+    where j.id = any(v_ids)
+      and j.status = 'running'
+      and j.locked_by = p_worker
+      and j.attempt = i.attempt
+      and j.current_step_id is not distinct from i.step_id
+    order by j.id
+    for update of j
+  ),
+  decided as materialized (
+    select h.*,
+      v.definition -> 'steps' -> h.step_id ->> 'next_step' as next_step,
+      v.definition -> 'steps' -> h.step_id ->> 'transformer_id' as transformer_id,
+      h.result ->> 'outcome' = 'succeeded' as ok,
+      coalesce(h.result -> 'error', '{}'::jsonb) as error,
+      coalesce((h.result -> 'error' ->> 'retryable')::boolean, true) as retryable,
+      greatest((h.result ->> 'duration_ms')::integer, 0) as duration_ms,
+      case
+        when h.result ->> 'outcome' = 'succeeded' then
+          case when v.definition -> 'steps' -> h.step_id ->> 'next_step' is null
+               then 'completed' else 'running' end
+        when coalesce((h.result -> 'error' ->> 'retryable')::boolean, true)
+             and h.retry_count < h.max_retries then 'awaiting_retry'
+        else 'failed'
+      end as new_status,
+      -- Volatile (jitter): the materialized CTE evaluates it once per job.
+      case when h.result ->> 'outcome' is distinct from 'succeeded'
+             and coalesce((h.result -> 'error' ->> 'retryable')::boolean, true)
+             and h.retry_count < h.max_retries
+           then now() + make_interval(
+             secs => private.retry_delay_ms(h.retry_count + 1, v.retry_policy) / 1000.0)
+      end as retry_at
+    from held as h
+    join public.workflow_versions as v
+      on v.workflow_id = h.workflow_id and v.version = h.workflow_version
+  ),
+  updated as (
+    update public.jobs as j set
+      step_data = case when d.ok
+        then j.step_data || jsonb_build_object(d.step_id, d.result -> 'output')
+        else j.step_data end,
+      current_step_id = case when d.new_status = 'running' then d.next_step else j.current_step_id end,
+      status = d.new_status,
+      locked_by = null,
+      available_at = case d.new_status
+        when 'running' then now()
+        when 'awaiting_retry' then d.retry_at
+        else j.available_at end,
+      final_result = case when d.new_status = 'completed' then d.result -> 'final_result' else j.final_result end,
+      completed_at = case when d.new_status in ('completed', 'failed') then now() else j.completed_at end,
+      retry_count = j.retry_count + (case when d.new_status = 'awaiting_retry' then 1 else 0 end),
+      next_retry_at = d.retry_at,
+      error_message = case d.new_status
+        when 'completed' then null
+        when 'running' then j.error_message
+        when 'awaiting_retry' then d.error ->> 'message'
+        else coalesce(d.error ->> 'message', 'the step failed') end,
+      error_code = case d.new_status
+        when 'completed' then null
+        when 'running' then j.error_code
+        else d.error ->> 'code' end
+    from decided as d
+    where j.id = d.id
+    returning j.id, j.status
+  ),
+  -- Each job's events in order: the step's result, then what it led to. (Data-modifying
+  -- CTEs always run to completion, read or not.)
+  new_events as (
+    select d.id as job_id, 1 as seq, d.organisation_id, d.user_id,
+      case when d.ok then 'step_succeeded' else 'step_failed' end as event_type,
+      d.step_id, d.transformer_id, 'running' as to_status, d.duration_ms,
+      case when d.ok then null else d.error ->> 'message' end as message,
+      jsonb_strip_nulls(case when d.ok
+        then jsonb_build_object('input', d.result -> 'input', 'output', d.result -> 'output',
+          'usage', d.result -> 'usage', 'missing_inputs', d.result -> 'missing_inputs')
+        else jsonb_build_object('input', d.result -> 'input', 'error', d.error,
+          'usage', d.result -> 'usage', 'missing_inputs', d.result -> 'missing_inputs')
+        end) as data,
+      d.attempt
+    from decided as d
+    union all
+    select d.id, 2, d.organisation_id, d.user_id,
+      case d.new_status when 'completed' then 'completed'
+        when 'awaiting_retry' then 'retry_scheduled' else 'failed' end,
+      d.step_id, null, d.new_status,
+      case when d.new_status = 'completed'
+        then (extract(epoch from (now() - d.started_at)) * 1000)::integer end,
+      case d.new_status
+        when 'completed' then null
+        when 'awaiting_retry' then format('retry %s of %s', d.retry_count + 1, d.max_retries)
+        else coalesce(d.error ->> 'message', 'the step failed') end,
+      case d.new_status
+        when 'completed' then '{}'::jsonb
+        when 'awaiting_retry' then jsonb_build_object('next_retry_at', d.retry_at,
+          'retry_count', d.retry_count + 1)
+        else jsonb_build_object('reason',
+          case when d.retryable then 'retries_exhausted' else 'non_retryable' end) end,
+      d.attempt
+    from decided as d
+    where d.new_status <> 'running'
+  ),
+  inserted as (
+    insert into public.job_events
+      (organisation_id, job_id, user_id, event_type, step_id, transformer_id, attempt,
+       from_status, to_status, duration_ms, message, data)
+    select e.organisation_id, e.job_id, e.user_id, e.event_type, e.step_id, e.transformer_id,
+      e.attempt, 'running', e.to_status, e.duration_ms, e.message, e.data
+    from new_events as e
+    order by e.job_id, e.seq
+  )
+  select coalesce(jsonb_object_agg(u.id, u.status), '{}'::jsonb) into v_applied from updated as u;
 
-    if not found
-       or v_job.status <> 'running'
-       or v_job.locked_by is distinct from p_worker
-       or v_job.attempt <> (v_result ->> 'attempt')::integer
-       or v_job.current_step_id is distinct from v_step_id then
-      v_answers := v_answers || jsonb_build_object(
-        'job_id', v_result ->> 'job_id', 'applied', false, 'status', v_job.status);
-      continue;
-    end if;
-
-    select v.definition -> 'steps' -> v_step_id ->> 'next_step',
-           v.definition -> 'steps' -> v_step_id ->> 'transformer_id',
-           v.retry_policy
-      into v_next, v_transformer, v_policy
-    from public.workflow_versions as v
-    where v.workflow_id = v_job.workflow_id and v.version = v_job.workflow_version;
-    v_duration := greatest((v_result ->> 'duration_ms')::integer, 0);
-
-    if v_result ->> 'outcome' = 'succeeded' then
-      insert into public.job_events
-        (organisation_id, job_id, user_id, event_type, step_id, transformer_id, attempt,
-         from_status, to_status, duration_ms, data)
-      values
-        (v_job.organisation_id, v_job.id, v_job.user_id, 'step_succeeded', v_step_id,
-         v_transformer, v_job.attempt, 'running', 'running', v_duration,
-         jsonb_strip_nulls(jsonb_build_object(
-           'input', v_result -> 'input', 'output', v_result -> 'output',
-           'usage', v_result -> 'usage', 'missing_inputs', v_result -> 'missing_inputs')));
-
-      if v_next is not null then
-        update public.jobs as j set
-          step_data = j.step_data || jsonb_build_object(v_step_id, v_result -> 'output'),
-          current_step_id = v_next,
-          locked_by = null,
-          available_at = now()
-        where j.id = v_job.id
-        returning * into v_job;
-      else
-        update public.jobs as j set
-          step_data = j.step_data || jsonb_build_object(v_step_id, v_result -> 'output'),
-          status = 'completed',
-          final_result = v_result -> 'final_result',
-          completed_at = now(),
-          locked_by = null,
-          error_message = null,
-          error_code = null
-        where j.id = v_job.id
-        returning * into v_job;
-        insert into public.job_events
-          (organisation_id, job_id, user_id, event_type, step_id, attempt, from_status,
-           to_status, duration_ms)
-        values
-          (v_job.organisation_id, v_job.id, v_job.user_id, 'completed', v_step_id,
-           v_job.attempt, 'running', 'completed',
-           (extract(epoch from (v_job.completed_at - v_job.started_at)) * 1000)::integer);
-      end if;
-
-    else
-      v_error := coalesce(v_result -> 'error', '{}'::jsonb);
-      v_retryable := coalesce((v_error ->> 'retryable')::boolean, true);
-      insert into public.job_events
-        (organisation_id, job_id, user_id, event_type, step_id, transformer_id, attempt,
-         from_status, to_status, duration_ms, message, data)
-      values
-        (v_job.organisation_id, v_job.id, v_job.user_id, 'step_failed', v_step_id,
-         v_transformer, v_job.attempt, 'running', 'running', v_duration,
-         v_error ->> 'message',
-         jsonb_strip_nulls(jsonb_build_object(
-           'input', v_result -> 'input', 'error', v_error, 'usage', v_result -> 'usage',
-           'missing_inputs', v_result -> 'missing_inputs')));
-
-      if v_retryable and v_job.retry_count < v_job.max_retries then
-        v_retry_at := now() + make_interval(
-          secs => private.retry_delay_ms(v_job.retry_count + 1, v_policy) / 1000.0);
-        update public.jobs as j set
-          status = 'awaiting_retry',
-          retry_count = j.retry_count + 1,
-          next_retry_at = v_retry_at,
-          available_at = v_retry_at,
-          locked_by = null,
-          error_message = v_error ->> 'message',
-          error_code = v_error ->> 'code'
-        where j.id = v_job.id
-        returning * into v_job;
-        insert into public.job_events
-          (organisation_id, job_id, user_id, event_type, step_id, attempt, from_status,
-           to_status, message, data)
-        values
-          (v_job.organisation_id, v_job.id, v_job.user_id, 'retry_scheduled', v_step_id,
-           v_job.attempt, 'running', 'awaiting_retry',
-           format('retry %s of %s', v_job.retry_count, v_job.max_retries),
-           jsonb_build_object('next_retry_at', v_retry_at, 'retry_count', v_job.retry_count));
-      else
-        update public.jobs as j set
-          status = 'failed',
-          completed_at = now(),
-          locked_by = null,
-          error_message = coalesce(v_error ->> 'message', 'the step failed'),
-          error_code = v_error ->> 'code'
-        where j.id = v_job.id
-        returning * into v_job;
-        insert into public.job_events
-          (organisation_id, job_id, user_id, event_type, step_id, attempt, from_status,
-           to_status, message, data)
-        values
-          (v_job.organisation_id, v_job.id, v_job.user_id, 'failed', v_step_id, v_job.attempt,
-           'running', 'failed', v_job.error_message,
-           jsonb_build_object('reason', case when v_retryable then 'retries_exhausted' else 'non_retryable' end));
-      end if;
-    end if;
-
-    v_answers := v_answers || jsonb_build_object(
-      'job_id', v_job.id, 'applied', true, 'status', v_job.status);
-  end loop;
-
-  return v_answers;
+  -- Results in the order given; a refused one reports the job's status as it is now.
+  return (
+    select coalesce(jsonb_agg(jsonb_build_object(
+        'job_id', r.job_id,
+        'applied', v_applied ? r.job_id,
+        'status', coalesce(v_applied ->> r.job_id,
+          (select j.status from public.jobs as j where j.id = r.job_id::uuid)))
+      order by r.ordinality), '[]'::jsonb)
+    from (select ((e.value ->> 'job_id')::uuid)::text as job_id, e.ordinality
+          from jsonb_array_elements(p_results) with ordinality as e) as r);
 end;
 $$;
 
