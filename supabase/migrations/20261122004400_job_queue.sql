@@ -134,9 +134,8 @@ grant execute on function public.claim_workflow_steps(text, integer, integer) to
 -- One set-based statement for the whole batch: lock the jobs still held (in id order, so
 -- two workers finishing overlapping batches cannot deadlock), decide each one's next state,
 -- update them all, append their events in order. Against the row-by-row loop it replaced:
--- 100 results in ~12 ms instead of ~45 ms on the native stack, which took the
--- orchestrator from ~1,000 to ~N one-step echo jobs/s (docs/workflows-contract.md,
--- "Orchestrator").
+-- 100 results in ~17-20 ms instead of ~40-55 ms (native stack on a shared 2-CPU machine;
+-- docs/workflows-contract.md, "Orchestrator").
 create function public.finish_workflow_steps(p_worker text, p_results jsonb)
 returns jsonb
 language plpgsql

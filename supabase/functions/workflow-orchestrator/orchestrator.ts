@@ -128,8 +128,9 @@ export async function runOrchestrator(
             );
           }
         }
-        // One write per batch, one line per step: a console.log per step cost ~15% of
-        // throughput on 2,000 echo jobs.
+        // One line per step, written once per batch: step logging cost ~15% of throughput
+        // on 2,000 echo jobs (log_steps false: 763 jobs/s against 644), most of it in the
+        // writes.
         if (lines.length > 0) console.log(lines.join('\n'));
       } catch (err) {
         // The results are not applied; the leases expire and the steps run again.
