@@ -46,7 +46,7 @@ export function RangeSelector({
 }) {
   const labelId = useId();
   return (
-    <div role="radiogroup" aria-labelledby={labelId} className="flex items-center gap-2">
+    <div role="group" aria-labelledby={labelId} className="flex items-center gap-2">
       <span id={labelId} className="text-sm text-slate-600">
         Range
       </span>
@@ -55,9 +55,8 @@ export function RangeSelector({
           <button
             key={option}
             type="button"
-            role="radio"
-            aria-checked={range === option}
-            aria-label={rangeSettings[option].label}
+            aria-pressed={range === option}
+            title={rangeSettings[option].label}
             onClick={() => onRangeChange(option)}
             className={cn(
               'rounded-md px-3 py-1 text-sm font-medium focus-visible:outline-2 focus-visible:outline-brand-600',
@@ -66,7 +65,8 @@ export function RangeSelector({
                 : 'text-slate-600 hover:text-slate-900',
             )}
           >
-            {option}
+            <span aria-hidden>{option}</span>
+            <span className="sr-only">{rangeSettings[option].label}</span>
           </button>
         ))}
       </div>
