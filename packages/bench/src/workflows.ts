@@ -10,11 +10,13 @@
 // of them. Then "where the time goes": the executor called directly, the queue RPCs called
 // directly, and the latency jobs' own event history. Prints figures; asserts nothing on time,
 // but throws (exit 1) when a job does not complete.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { functionsDir } from '@forkflow/local-stack/paths';
+import { functionsDir, repoRoot } from '@forkflow/local-stack/paths';
 import {
   graphileWorker,
   graphileWorkerVersion,
@@ -469,6 +471,18 @@ export async function queueRpcs(db: pg.Client, f: EngineFixture, jobs: number): 
   return { claim: summarise(claims), finish: summarise(finishes), perSecond: (jobs * 1000) / ms };
 }
 
+/** The commit measured, and whether the migrations or functions had uncommitted changes. */
+function codeVersion(): string {
+  const git = (...args: string[]): string =>
+    execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
+  try {
+    const dirty = git('status', '--porcelain', '--untracked-files=no', '--', 'supabase');
+    return `commit ${git('rev-parse', '--short', 'HEAD')}${dirty ? ', with uncommitted changes in supabase/' : ''}`;
+  } catch {
+    return 'not a git checkout';
+  }
+}
+
 const loadavg = (): string =>
   readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const median = (xs: number[]): number => summarise(xs).median;
@@ -529,7 +543,7 @@ export async function workflowBench(t: WorkflowTarget): Promise<void> {
     const gwRate = median(graphile.map((r) => r.perSecond));
     console.log(
       `\nForkflow bench, workflow engine: one run, one Postgres; ${ROUNDS} interleaved rounds, median shown` +
-        `\n  load average (1, 5, 15 min) before ${loadBefore}, after ${loadAfter}; ${2} cores shared with other work`,
+        `\n  ${codeVersion()}; load average (1, 5, 15 min) before ${loadBefore}, after ${loadAfter}; ${cpus().length} cores, shared with whatever else runs`,
     );
     console.log('queue floors (a throwaway database on the same Postgres server, dropped after)');
     console.log(
