@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, signIn, trackPageErrors } from './support/browser';
@@ -17,6 +18,8 @@ describe('workflows and jobs, as the demo owner in a real browser', () => {
   const suffix = Date.now().toString(36);
   const name = `E2E Echo ${suffix}`;
   const key = `e2e-echo-${suffix}`;
+  let workflowUrl = '';
+  let jobId = '';
 
   beforeAll(async () => {
     stack = stackFromEnv();
@@ -86,6 +89,7 @@ describe('workflows and jobs, as the demo owner in a real browser', () => {
   it('creates it and lands on its page with version 1 in the history', async () => {
     await page.getByRole('button', { name: 'Create workflow' }).click();
     await page.getByRole('heading', { level: 1, name }).waitFor();
+    workflowUrl = page.url();
     await visible(page.getByRole('list', { name: 'Versions' }).getByText('Version 1'));
     await visible(page.getByRole('list', { name: 'Steps in order' }).getByText('step1'));
   });
@@ -93,10 +97,14 @@ describe('workflows and jobs, as the demo owner in a real browser', () => {
   it('runs it with an input and follows the job to completed in Jobs', async () => {
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: `Run ${name}` });
-    await dialog.getByRole('textbox', { name: /^Input/ }).fill('{"payload": "hello"}');
+    const input = dialog.getByRole('textbox', { name: /^Input/ });
+    await input.fill('["not", "an object"]');
+    await dialog.getByRole('button', { name: 'Start job' }).click();
+    await visible(dialog.getByText('The input must be a JSON object, like {"payload": 1}'));
+    await input.fill('{"payload": "hello"}');
     await dialog.getByRole('button', { name: 'Start job' }).click();
     await page.waitForURL(/\/jobs\/[0-9a-f-]{36}$/);
-    const jobId = new URL(page.url()).pathname.split('/').pop() ?? '';
+    jobId = new URL(page.url()).pathname.split('/').pop() ?? '';
 
     await page
       .getByRole('navigation', { name: 'Main' })
@@ -127,6 +135,42 @@ describe('workflows and jobs, as the demo owner in a real browser', () => {
     expect(JSON.parse((await page.getByLabel('Output of step1').textContent()) ?? 'null')).toEqual({
       echoed_data: 'hello',
     });
+  });
+
+  it('exports the filtered jobs as CSV', async () => {
+    const workflowId = new URL(workflowUrl).pathname.split('/').pop() ?? '';
+    await page.goto(`${web.url}/jobs?workflow=${workflowId}`);
+    await page.getByRole('heading', { level: 1, name: 'Jobs' }).waitFor();
+    expect(await page.getByLabel('Workflow').inputValue()).toBe(workflowId);
+    await page.getByRole('button', { name: 'Export jobs' }).click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('menuitem', { name: /^CSV/ }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^jobs-\d{4}-\d\d-\d\dT\d{4}\.csv$/);
+    const path = await download.path();
+    const csv = (await readFile(path, 'utf8')).replace(/^\ufeff/, '');
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines[0]?.startsWith('id,workflow_id,workflow_name,workflow_version,status,')).toBe(
+      true,
+    );
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(`${jobId},${workflowId},${name},1,completed,`);
+    expect(lines[1]).toContain('"{""payload"":""hello""}","{""result"":""hello""}"');
+  });
+
+  it('edits the workflow: a new version with its change description', async () => {
+    await page.goto(workflowUrl);
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Edit workflow' }).waitFor();
+    await page.getByRole('spinbutton', { name: 'Max retries' }).fill('5');
+    await page.getByRole('textbox', { name: 'Change description' }).fill('Retry up to 5 times');
+    await page.getByRole('button', { name: 'Save workflow' }).click();
+    await page.getByRole('heading', { level: 1, name }).waitFor();
+    const versions = page.getByRole('list', { name: 'Versions' }).getByRole('listitem');
+    await visible(versions.first().getByText('Version 2'));
+    await visible(versions.first().getByText('Retry up to 5 times'));
+    expect(await versions.count()).toBe(2);
   });
 
   it('never crashed', () => {
