@@ -40,7 +40,12 @@ comment on function private.retry_delay_ms(integer, jsonb) is
 -- than the slowest executor call, or the step may run twice). Returns what the worker
 -- needs to run each job's current step: the pinned definition, the job's data so far and
 -- the step's transformer (null when it no longer exists: the worker fails the step).
-create function public.claim_workflow_steps(p_worker text, p_limit integer, p_lease_seconds integer)
+-- p_workflow_ids, when not null, limits the claim to those workflows' jobs: a worker
+-- dedicated to some workflows (and the crash test's worker, which must take only its own
+-- job). The claimable index is still read in due order, filtered.
+create function public.claim_workflow_steps(
+  p_worker text, p_limit integer, p_lease_seconds integer, p_workflow_ids uuid[]
+)
 returns jsonb
 language plpgsql
 security definer
@@ -60,6 +65,7 @@ begin
     from public.jobs as j
     where j.status in ('pending', 'running', 'awaiting_retry')
       and j.available_at <= now()
+      and (p_workflow_ids is null or j.workflow_id = any(p_workflow_ids))
     order by j.available_at
     limit p_limit
     for update skip locked
@@ -118,8 +124,25 @@ begin
 end;
 $$;
 
+comment on function public.claim_workflow_steps(text, integer, integer, uuid[]) is
+  'Orchestrator: claims up to p_limit due jobs (of p_workflow_ids when not null; skip locked), leases them, returns each current step to run.';
+
+revoke execute on function public.claim_workflow_steps(text, integer, integer, uuid[]) from public, anon, authenticated;
+grant execute on function public.claim_workflow_steps(text, integer, integer, uuid[]) to service_role;
+
+-- Any workflow's jobs. (An overload rather than a default: callers of the three-argument
+-- form, the bench among them, keep resolving to one function.)
+create function public.claim_workflow_steps(p_worker text, p_limit integer, p_lease_seconds integer)
+returns jsonb
+language sql
+security definer
+set search_path = ''
+as $$
+  select public.claim_workflow_steps(p_worker, p_limit, p_lease_seconds, null::uuid[]);
+$$;
+
 comment on function public.claim_workflow_steps(text, integer, integer) is
-  'Orchestrator: claims up to p_limit due jobs (skip locked), leases them, returns each current step to run.';
+  'Orchestrator: claims up to p_limit due jobs of any workflow (skip locked), leases them, returns each current step to run.';
 
 revoke execute on function public.claim_workflow_steps(text, integer, integer) from public, anon, authenticated;
 grant execute on function public.claim_workflow_steps(text, integer, integer) to service_role;

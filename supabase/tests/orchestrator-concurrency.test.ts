@@ -159,7 +159,11 @@ describe('orchestrators in parallel', () => {
 
 describe('an orchestrator killed mid-step', () => {
   /** Starts the standalone worker; resolves once it has connected. */
-  function startWorker(worker: string, leaseSeconds: number): Promise<ChildProcess> {
+  function startWorker(
+    worker: string,
+    leaseSeconds: number,
+    workflowId: string,
+  ): Promise<ChildProcess> {
     const child = spawn(
       denoBin,
       [
@@ -170,6 +174,9 @@ describe('an orchestrator killed mid-step', () => {
         join(repoRoot, 'supabase/functions/workflow-orchestrator/worker.ts'),
         `--worker=${worker}`,
         `--lease-seconds=${leaseSeconds}`,
+        // Only this test's workflow: a worker killed holding other tests' jobs would
+        // disturb them.
+        `--workflow=${workflowId}`,
         '--idle-ms=10',
       ],
       {
@@ -218,7 +225,7 @@ describe('an orchestrator killed mid-step', () => {
       },
     });
     const worker = `crash-test:${Date.now()}`;
-    const child = await startWorker(worker, 2);
+    const child = await startWorker(worker, 2, workflow.id);
 
     // The worker polls every 10 ms, cron every second: the worker almost always claims
     // first. If another orchestrator got there first, that job proves nothing: try again.

@@ -67,6 +67,7 @@ describe('who may run the orchestrator', () => {
       { budget_ms: -1 },
       { lease_seconds: 99999 },
       { worker: 'a b' },
+      { workflow_ids: ['not-a-uuid'] },
     ]) {
       const res = await invokeOrchestrator(body);
       expect(res.status, JSON.stringify(body)).toBe(400);

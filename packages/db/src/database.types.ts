@@ -1212,10 +1212,17 @@ export type Database = {
           isSetofReturn: false;
         };
       };
-      claim_workflow_steps: {
-        Args: { p_lease_seconds: number; p_limit: number; p_worker: string };
-        Returns: Json;
-      };
+      claim_workflow_steps:
+        | { Args: { p_lease_seconds: number; p_limit: number; p_worker: string }; Returns: Json }
+        | {
+            Args: {
+              p_lease_seconds: number;
+              p_limit: number;
+              p_worker: string;
+              p_workflow_ids: string[];
+            };
+            Returns: Json;
+          };
       complete_task: { Args: { p_task_id: string }; Returns: Json };
       create_organisation: {
         Args: { p_name: string };

@@ -3,7 +3,7 @@
 // every few seconds and kicked by start-workflow; service role only.
 //
 // Body (optional): { budget_ms?, batch_size?, concurrency?, lease_seconds?, worker?,
-// log_steps? }. Answers { worker, claimed, succeeded, failed, lost, duration_ms }.
+// log_steps?, workflow_ids? }. Answers { worker, claimed, succeeded, failed, lost, duration_ms }.
 import { handle, HttpError, json } from '../_shared/http.ts';
 import { requireServiceRole } from '../_shared/service-auth.ts';
 import { runOrchestrator } from './orchestrator.ts';

@@ -25,7 +25,12 @@ const integer = (
   return value;
 };
 
-/** Validates `{ budget_ms?, batch_size?, concurrency?, lease_seconds?, worker?, log_steps? }`. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Validates `{ budget_ms?, batch_size?, concurrency?, lease_seconds?, worker?, log_steps?,
+ * workflow_ids? }`.
+ */
 export function parseOptions(body: unknown): OrchestratorOptions {
   if (body === undefined || body === null) body = {};
   if (typeof body !== 'object' || Array.isArray(body))
@@ -36,6 +41,16 @@ export function parseOptions(body: unknown): OrchestratorOptions {
     throw new OptionsError('worker must be 1 to 100 letters, digits or _ : . @ -');
   if (b.log_steps !== undefined && typeof b.log_steps !== 'boolean')
     throw new OptionsError('log_steps must be a boolean');
+  const ids = b.workflow_ids;
+  if (
+    ids !== undefined &&
+    ids !== null &&
+    (!Array.isArray(ids) ||
+      ids.length < 1 ||
+      ids.length > 100 ||
+      ids.some((id) => typeof id !== 'string' || !UUID.test(id)))
+  )
+    throw new OptionsError('workflow_ids must be a list of 1 to 100 workflow uuids');
   return {
     worker: worker ?? `orchestrator:${crypto.randomUUID()}`,
     budgetMs: integer(b, 'budget_ms', 0, 120_000) ?? DEFAULT_BUDGET_MS,
@@ -43,5 +58,6 @@ export function parseOptions(body: unknown): OrchestratorOptions {
     concurrency: integer(b, 'concurrency', 1, 2000) ?? DEFAULT_CONCURRENCY,
     leaseSeconds: integer(b, 'lease_seconds', 1, 3600),
     logSteps: (b.log_steps as boolean | undefined) ?? true,
+    workflowIds: (ids as string[] | undefined | null) ?? undefined,
   };
 }

@@ -26,6 +26,8 @@ export interface OrchestratorOptions {
   leaseSeconds?: number;
   /** Log one line per step (the default; off only to measure what logging costs). */
   logSteps?: boolean;
+  /** Only these workflows' jobs (a dedicated worker); undefined = any. */
+  workflowIds?: readonly string[];
 }
 
 export interface OrchestratorSummary {
@@ -165,7 +167,7 @@ export async function runOrchestrator(
     let claimed: ClaimedStep[];
     try {
       const t0 = performance.now();
-      claimed = await queue.claim(worker, room, leaseSeconds);
+      claimed = await queue.claim(worker, room, leaseSeconds, options.workflowIds);
       db.claims++;
       db.claim_ms += performance.now() - t0;
     } catch (err) {

@@ -17,7 +17,13 @@ import type { ClaimedStep, StepResult } from './run-step.ts';
 
 export interface Queue {
   readonly kind: 'postgres' | 'rest';
-  claim(worker: string, limit: number, leaseSeconds: number): Promise<ClaimedStep[]>;
+  /** Due steps, of `workflowIds` only when given. */
+  claim(
+    worker: string,
+    limit: number,
+    leaseSeconds: number,
+    workflowIds?: readonly string[],
+  ): Promise<ClaimedStep[]>;
   finish(worker: string, results: StepResult[]): Promise<FinishAnswer[]>;
   /** The longest transformer timeout, for the default lease (cached for a minute). */
   maxTransformerTimeoutMs(): Promise<number>;
@@ -59,9 +65,12 @@ export function postgresQueue(dbUrl: string): Queue {
   });
   return {
     kind: 'postgres',
-    async claim(worker, limit, leaseSeconds) {
+    async claim(worker, limit, leaseSeconds, workflowIds) {
+      // The uuids were validated (options.ts), so an array literal is safe.
+      const ids = workflowIds ? `{${workflowIds.join(',')}}` : null;
       const rows = await sql<{ claimed: ClaimedStep[] }[]>`
-        select public.claim_workflow_steps(${worker}, ${limit}::int, ${leaseSeconds}::int) as claimed`;
+        select public.claim_workflow_steps(
+          ${worker}, ${limit}::int, ${leaseSeconds}::int, ${ids}::text::uuid[]) as claimed`;
       return rows[0]?.claimed ?? [];
     },
     async finish(worker, results) {
@@ -83,11 +92,12 @@ export function restQueue(supabaseUrl: string, serviceRoleKey: string): Queue {
   });
   return {
     kind: 'rest',
-    async claim(worker, limit, leaseSeconds) {
+    async claim(worker, limit, leaseSeconds, workflowIds) {
       const { data, error } = await client.rpc('claim_workflow_steps', {
         p_worker: worker,
         p_limit: limit,
         p_lease_seconds: leaseSeconds,
+        ...(workflowIds ? { p_workflow_ids: workflowIds } : {}),
       });
       if (error) throw new Error(`claim_workflow_steps: ${error.message}`);
       return (data ?? []) as ClaimedStep[];

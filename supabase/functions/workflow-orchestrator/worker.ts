@@ -4,10 +4,11 @@
 //
 //   SUPABASE_URL=… SUPABASE_SERVICE_ROLE_KEY=… SUPABASE_DB_URL=… \
 //     deno run -A --node-modules-dir=none supabase/functions/workflow-orchestrator/worker.ts \
-//     [--worker=ID] [--lease-seconds=N] [--batch-size=N] [--concurrency=N] [--idle-ms=N] [--once]
+//     [--worker=ID] [--lease-seconds=N] [--batch-size=N] [--concurrency=N] [--idle-ms=N]
+//     [--workflow=UUID[,UUID…]] [--once]
 //
 // It runs the same loop as the edge function, back to back, polling every idle-ms (default
-// 100) while the queue is empty. Prints one JSON line `{"msg":"worker ready"}` once connected.
+// 100) while the queue is empty; --workflow limits it to those workflows' jobs. Prints one JSON line `{"msg":"worker ready"}` once connected.
 import { log } from '../_shared/logger.ts';
 import { runOrchestrator } from './orchestrator.ts';
 import { parseOptions } from './options.ts';
@@ -35,6 +36,7 @@ const options = parseOptions({
   batch_size: num('batch-size'),
   concurrency: num('concurrency'),
   budget_ms: 60_000,
+  workflow_ids: flag('workflow')?.split(','),
 });
 const idleMs = num('idle-ms') ?? 100;
 const once = flag('once') !== undefined;
