@@ -204,6 +204,37 @@ describe('retries (iterations 9–10)', () => {
     });
   });
 
+  it('a transformer whose executor function does not exist fails the step (404, not retried)', async () => {
+    const transformerId = `missing-fn-${Date.now()}`;
+    await db.query(
+      `insert into public.transformers (id, organisation_id, type, config, target_function, timeout_ms)
+       values ($1, $2, 'echo', '{}', 'execute-not-deployed', 5000)`,
+      [transformerId, organisationId],
+    );
+    const id = await startJob({ payload: 1 }, { max_retries: 3 }, transformerId);
+    const done = await waitForJob(db, id, isFinal);
+    expect(done).toMatchObject({
+      status: 'failed',
+      retry_count: 0,
+      error_code: 'function_not_found',
+    });
+  });
+
+  it("a job cancelled while its step runs keeps its cancellation: the step's result is refused", async () => {
+    const id = await startJob({ payload: 1, delay_ms: 1_500 }, { max_retries: 3 });
+    const run = runOrchestrator({ budget_ms: 1_000 });
+    await waitForJob(db, id, (j) => j.status === 'running', { invoke: false, everyMs: 20 });
+    const { error } = await owner.client.rpc('cancel_job', { p_job_id: id });
+    expect(error).toBeNull();
+    await run;
+    // Whichever orchestrator held it has finished by now (delay 1.5 s): nothing applied.
+    await sleep(2_000);
+    const after = await job(db, id);
+    expect(after).toMatchObject({ status: 'cancelled', step_data: {}, final_result: null });
+    const history = await events(db, id);
+    expect(history.map((e) => e.event_type)).toEqual(['created', 'claimed', 'cancelled']);
+  });
+
   it('a job cancelled while awaiting its retry never runs again', async () => {
     const id = await startJob(
       { payload: 1, fail_times: 5 },
