@@ -137,6 +137,14 @@ export function JobsList({
                     </>
                   ) : null}
                 </p>
+                {job.status === 'awaiting_retry' && job.next_retry_at ? (
+                  <p className="mt-0.5 text-xs text-amber-800">
+                    Retry {job.retry_count} of {job.max_retries} at{' '}
+                    <time dateTime={job.next_retry_at}>
+                      {new Date(job.next_retry_at).toLocaleTimeString()}
+                    </time>
+                  </p>
+                ) : null}
                 {job.error_message && job.status !== 'completed' ? (
                   <p className="mt-0.5 line-clamp-1 text-xs text-red-700">{job.error_message}</p>
                 ) : null}

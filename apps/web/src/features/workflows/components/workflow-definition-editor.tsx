@@ -119,6 +119,8 @@ export function WorkflowDefinitionEditor({
         onChange={(event) => onChange(event.target.value)}
         onBlur={onBlur}
         rows={16}
+        // Lines as written, so "Line 7" is the seventh line on screen too.
+        wrap="off"
         spellCheck={false}
         autoCapitalize="off"
         autoCorrect="off"
