@@ -32,6 +32,7 @@ interface Target {
   dbUrl: string;
   /** Set when the bench started the stack itself. */
   cronIntervalSeconds?: number;
+  pids?: Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +58,7 @@ async function target(): Promise<Target> {
   return {
     ...stack.info,
     cronIntervalSeconds: CRON_INTERVAL_SECONDS,
+    pids: stack.info.pids,
     stop: async () => {
       await stack.stop();
       rmSync(dir, { recursive: true, force: true });

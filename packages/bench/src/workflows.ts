@@ -26,6 +26,7 @@ import {
   type Round,
   type RoundRunner,
 } from './baselines.ts';
+import { coreShares, formatShares, readCpu, type CpuReading } from './cpu.ts';
 import { signUpRep, type Api } from './fixture.ts';
 import { fmt, summarise, type Summary } from './stats.ts';
 
@@ -35,6 +36,14 @@ const QUEUE_JOBS = env('BENCH_QUEUE_JOBS', 10_000);
 const ENGINE_JOBS = env('BENCH_ENGINE_JOBS', 2000);
 const GRAPHILE_CONCURRENCY = 10;
 const ORCHESTRATOR_BUDGET_MS = 60_000;
+/**
+ * Extra orchestrator options for exploring, e.g. `{"batch_size":50,"concurrency":100}`; the
+ * figures are for the orchestrator's defaults when unset.
+ */
+const ORCHESTRATOR_OPTIONS = JSON.parse(process.env.BENCH_ORCHESTRATOR_OPTIONS ?? '{}') as Record<
+  string,
+  unknown
+>;
 const LATENCY_ITERATIONS = env('BENCH_ITERATIONS', 200);
 const LATENCY_WARMUP = env('BENCH_WARMUP', 20);
 const POLL_MS = 2;
@@ -61,6 +70,8 @@ export interface WorkflowTarget extends Api {
   dbUrl: string;
   /** How often the stack's own cron ticker invokes the orchestrator; undefined = not ours to know. */
   cronIntervalSeconds?: number;
+  /** The stack's processes by service name, when the bench started it (for CPU shares). */
+  pids?: Record<string, number>;
 }
 
 export class BenchFailure extends Error {}
@@ -154,7 +165,7 @@ async function invokeOrchestrator(t: WorkflowTarget, worker: string): Promise<Or
       authorization: `Bearer ${t.serviceRoleKey}`,
       'content-type': 'application/json',
     },
-    body: JSON.stringify({ budget_ms: ORCHESTRATOR_BUDGET_MS, worker }),
+    body: JSON.stringify({ ...ORCHESTRATOR_OPTIONS, budget_ms: ORCHESTRATOR_BUDGET_MS, worker }),
   });
   const text = await res.text();
   if (res.status === 404)
@@ -182,6 +193,8 @@ export interface EngineRound extends Round {
   /** Median over the round's jobs: claimed → step_succeeded, and the executor call itself. */
   claimToSuccess: number;
   executorMs: number;
+  /** Share of one core each of the stack's processes used during the round. */
+  cpu: CpuReading;
 }
 
 /**
@@ -199,6 +212,7 @@ async function engineRound(
 ): Promise<EngineRound> {
   const ids = await insertJobs(db, f, jobs, tag);
   const workers = Array.from({ length: orchestrators }, (_, i) => `bench-${tag}-${i + 1}`);
+  const cpuBefore = readCpu(t.pids ?? {});
   const startedAt = Date.now();
   const started = performance.now();
   let answers: OrchestratorAnswer[] | undefined;
@@ -233,6 +247,7 @@ async function engineRound(
       );
     await sleep(20);
   }
+  const cpu = coreShares(cpuBefore, readCpu(t.pids ?? {}), ms);
   await invokes;
   if (invokeError) throw invokeError;
   const { rows } = await db.query<{ completed: string; correct: string }>(
@@ -274,6 +289,7 @@ async function engineRound(
     firstClaimMs: Number(e.first_claim) - startedAt,
     claimToSuccess: e.claim_to_success,
     executorMs: e.executor,
+    cpu,
   };
 }
 
@@ -558,7 +574,10 @@ export async function workflowBench(t: WorkflowTarget): Promise<void> {
       throw new BenchFailure(`workflow engine: ${missing}. Printed the queue floors only.`);
     }
     console.log(
-      `single-step echo jobs through workflow-orchestrator, HTTP executor execute-echo, ${ENGINE_JOBS} jobs`,
+      `single-step echo jobs through workflow-orchestrator, HTTP executor execute-echo, ${ENGINE_JOBS} jobs` +
+        (Object.keys(ORCHESTRATOR_OPTIONS).length
+          ? `, orchestrator options ${JSON.stringify(ORCHESTRATOR_OPTIONS)}`
+          : ', orchestrator defaults'),
     );
     console.log(`  (c1) 1 orchestrator`.padEnd(62) + rate(one));
     console.log(`  (c4) 4 orchestrators at once`.padEnd(62) + rate(four));
@@ -619,6 +638,15 @@ export async function workflowBench(t: WorkflowTarget): Promise<void> {
     );
     const med = (rs: EngineRound[], k: 'firstClaimMs' | 'claimToSuccess' | 'executorMs'): string =>
       `${median(rs.map((r) => r[k])).toFixed(1)} ms`;
+    const cpuMedians = (rs: EngineRound[]): CpuReading =>
+      Object.fromEntries(Object.keys(rs[0]!.cpu).map((k) => [k, median(rs.map((r) => r.cpu[k]!))]));
+    if (t.pids) {
+      console.log(
+        `  share of one core during the rounds (medians; functions = the Deno process serving every function, bench = this process: the stack's gateway and the poller):`,
+      );
+      console.log(`    (c1) ${formatShares(cpuMedians(one))}`);
+      console.log(`    (c4) ${formatShares(cpuMedians(four))}`);
+    }
     console.log('  during the engine rounds, medians over rounds of per-round medians:');
     for (const [label, rs] of [
       ['(c1)', one],
