@@ -40,6 +40,7 @@ const statsRowSchema = z.object({
 async function getStatsFromRpc(
   organisationId: string,
   range: MonitoringRange,
+  workflowId: string | null,
   now: number,
 ): Promise<MonitoringStats | null> {
   const { from, to, bucketMs } = rangeWindow(range, now);
@@ -48,6 +49,7 @@ async function getStatsFromRpc(
     p_from: new Date(from).toISOString(),
     p_to: new Date(to).toISOString(),
     p_bucket: `${bucketMs / 1000} seconds`,
+    ...(workflowId ? { p_workflow_id: workflowId } : {}),
   });
   // Not deployed (an older database): fall back to counting jobs in the browser.
   if (error?.code === 'PGRST202' || error?.code === '42883') return null;
@@ -100,14 +102,17 @@ export const MONITORING_JOB_CAP = 10_000;
 async function getStatsFromJobs(
   organisationId: string,
   range: MonitoringRange,
+  workflowId: string | null,
   now: number,
 ): Promise<MonitoringStats> {
   const { from, to, bucketMs } = rangeWindow(range, now);
   const fromIso = new Date(from).toISOString();
-  const { data, error } = await supabase
+  let request = supabase
     .from('jobs')
     .select('status, created_at, started_at, completed_at, last_updated_at')
-    .eq('organisation_id', organisationId)
+    .eq('organisation_id', organisationId);
+  if (workflowId) request = request.eq('workflow_id', workflowId);
+  const { data, error } = await request
     // Finished in the range, or still in the queue (for its depth).
     .or(
       `completed_at.gte."${fromIso}",created_at.gte."${fromIso}",status.in.(pending,running,awaiting_retry)`,
@@ -121,14 +126,16 @@ async function getStatsFromJobs(
   return { ...bucketJobs(rows, from, to, bucketMs), source: 'jobs', truncated };
 }
 
+/** `workflowId` null = every workflow. */
 export async function getMonitoringStats(
   organisationId: string,
   range: MonitoringRange,
+  workflowId: string | null = null,
   now: number = Date.now(),
 ): Promise<MonitoringStats> {
   return (
-    (await getStatsFromRpc(organisationId, range, now)) ??
-    getStatsFromJobs(organisationId, range, now)
+    (await getStatsFromRpc(organisationId, range, workflowId, now)) ??
+    getStatsFromJobs(organisationId, range, workflowId, now)
   );
 }
 
@@ -205,10 +212,10 @@ export async function getWorkflowHealth(
 
 export const monitoringQueries = {
   all: (organisationId: string) => ['orgs', organisationId, 'monitoring'] as const,
-  stats: (organisationId: string, range: MonitoringRange) =>
+  stats: (organisationId: string, range: MonitoringRange, workflowId: string | null = null) =>
     queryOptions({
-      queryKey: [...monitoringQueries.all(organisationId), 'stats', range] as const,
-      queryFn: () => getMonitoringStats(organisationId, range),
+      queryKey: [...monitoringQueries.all(organisationId), 'stats', range, workflowId] as const,
+      queryFn: () => getMonitoringStats(organisationId, range, workflowId),
       refetchInterval: range === '1h' ? 10_000 : 60_000,
       staleTime: 5_000,
     }),

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Activity } from 'lucide-react';
 import { useId } from 'react';
 import { Skeleton } from '@/components/ui/skeleton';
+import { Select } from '@/components/ui/form-field';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
@@ -15,6 +16,10 @@ type Props = {
   onRangeChange: (range: MonitoringRange) => void;
   /** Without the monitoring RPCs, figures come from the jobs RLS shows: admins see all. */
   canSeeAllJobs: boolean;
+  /** The workflows to narrow the figures to (the route supplies them); null = all. */
+  workflows?: { id: string; name: string }[] | undefined;
+  workflowId?: string | null;
+  onWorkflowChange?: (workflowId: string | null) => void;
 };
 
 const percent = (value: number) => `${Math.round(value * 100)}%`;
@@ -74,17 +79,30 @@ export function RangeSelector({
   );
 }
 
-export function MonitoringDashboard({ range, onRangeChange, canSeeAllJobs }: Props) {
+export function MonitoringDashboard({
+  range,
+  onRangeChange,
+  canSeeAllJobs,
+  workflows,
+  workflowId = null,
+  onWorkflowChange,
+}: Props) {
   const organisation = useCurrentOrganisation();
-  const query = useQuery(monitoringQueries.stats(organisation.id, range));
-  const health = useQuery(monitoringQueries.health(organisation.id, range));
+  const workflowSelectId = useId();
+  const query = useQuery(monitoringQueries.stats(organisation.id, range, workflowId));
+  // The health figures are organisation-wide: shown when no workflow is picked.
+  const health = useQuery({
+    ...monitoringQueries.health(organisation.id, range),
+    enabled: workflowId === null,
+  });
+  const workflowName = workflowId ? workflows?.find((w) => w.id === workflowId)?.name : null;
   const scopeLabel =
     query.data?.source === 'jobs' && !canSeeAllJobs ? 'Your jobs' : 'Every job in the organisation';
   const bucketLabel =
     rangeSettings[range].bucketMs >= 3_600_000
       ? `${rangeSettings[range].bucketMs / 3_600_000} h`
       : `${rangeSettings[range].bucketMs / 60_000} min`;
-  const queue = health.data?.queue;
+  const queue = workflowId === null ? health.data?.queue : undefined;
   const { ms } = rangeSettings[range];
   const dayLong = ms > 86_400_000;
   const timeFormat = new Intl.DateTimeFormat(undefined, {
@@ -103,9 +121,34 @@ export function MonitoringDashboard({ range, onRangeChange, canSeeAllJobs }: Pro
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <p className="text-sm text-slate-600">
-          {scopeLabel} · {rangeSettings[range].label.toLowerCase()}, per {bucketLabel}
+          {workflowId
+            ? `${workflowName ?? 'One workflow'}: ${scopeLabel.toLowerCase()}`
+            : scopeLabel}{' '}
+          · {rangeSettings[range].label.toLowerCase()}, per {bucketLabel}
         </p>
-        <RangeSelector range={range} onRangeChange={onRangeChange} />
+        <div className="flex flex-wrap items-center gap-3">
+          {workflows && onWorkflowChange ? (
+            <div className="flex items-center gap-2">
+              <label htmlFor={workflowSelectId} className="text-sm text-slate-600">
+                Workflow
+              </label>
+              <Select
+                id={workflowSelectId}
+                value={workflowId ?? ''}
+                onChange={(event) => onWorkflowChange(event.target.value || null)}
+                className="h-9 w-auto max-w-56"
+              >
+                <option value="">All workflows</option>
+                {workflows.map((workflow) => (
+                  <option key={workflow.id} value={workflow.id}>
+                    {workflow.name}
+                  </option>
+                ))}
+              </Select>
+            </div>
+          ) : null}
+          <RangeSelector range={range} onRangeChange={onRangeChange} />
+        </div>
       </div>
 
       {query.isPending ? (
@@ -239,7 +282,7 @@ export function MonitoringDashboard({ range, onRangeChange, canSeeAllJobs }: Pro
               formatTick={formatTick}
             />
           </div>
-          {health.data ? <HealthTables health={health.data} /> : null}
+          {health.data && workflowId === null ? <HealthTables health={health.data} /> : null}
         </>
       )}
     </div>

@@ -124,6 +124,31 @@ describe('MonitoringDashboard', () => {
     expect(onRangeChange).toHaveBeenCalledWith('7d');
   });
 
+  it('narrows the figures to one workflow', async () => {
+    const onWorkflowChange = vi.fn();
+    const user = userEvent.setup();
+    renderWithProviders(
+      <MonitoringDashboard
+        range="24h"
+        onRangeChange={vi.fn()}
+        canSeeAllJobs
+        workflows={[{ id: 'w1', name: 'Echo example' }]}
+        workflowId="w1"
+        onWorkflowChange={onWorkflowChange}
+      />,
+    );
+    await screen.findByText('Completed', { selector: 'dt' });
+    expect(rpcBodies[0]).toMatchObject({ p_workflow_id: 'w1', p_bucket: '3600 seconds' });
+    expect(
+      screen.getByText(/^Echo example: every job in the organisation · last 24 hours/),
+    ).toBeInTheDocument();
+    // The per-workflow and per-transformer tables are organisation-wide: not shown here.
+    expect(screen.queryByRole('table', { name: 'By workflow' })).not.toBeInTheDocument();
+    expect(tile('In the queue now')).toHaveTextContent('3');
+    await user.selectOptions(screen.getByLabelText('Workflow'), 'All workflows');
+    expect(onWorkflowChange).toHaveBeenCalledWith(null);
+  });
+
   it('falls back to counting the caller’s jobs where the RPC is missing', async () => {
     statsResponse = () =>
       postgrestResponse(
