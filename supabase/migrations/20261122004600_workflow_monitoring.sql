@@ -77,9 +77,11 @@ begin
   perform private.require_organisation_member(p_organisation_id);
   if p_from is null or p_to is null or p_bucket is null or p_to <= p_from
      or p_bucket < interval '1 second'
+     -- date_bin cannot bin by months or years.
+     or date_part('month', p_bucket) <> 0 or date_part('year', p_bucket) <> 0
      or extract(epoch from (p_to - p_from)) / extract(epoch from p_bucket) > 1000 then
     perform private.raise_http(400, 'invalid_input',
-      'need p_from < p_to and a bucket of at least 1 s, with at most 1 000 buckets');
+      'need p_from < p_to and a bucket of at least 1 s and under a month, with at most 1 000 buckets');
   end if;
 
   return query

@@ -254,7 +254,7 @@ describe('workflow_stats', () => {
     ]);
   });
 
-  it('refuses an outsider (404) and too many buckets (400)', async () => {
+  it('refuses an outsider (404), too many buckets and monthly buckets (400)', async () => {
     const outside = await outsider.client.rpc('workflow_stats', {
       p_organisation_id: organisationId,
       p_from: at(0).toISOString(),
@@ -269,6 +269,13 @@ describe('workflow_stats', () => {
       p_bucket: '1 second',
     });
     expect(tooMany.error?.code).toBe('invalid_input');
+    const monthly = await member.client.rpc('workflow_stats', {
+      p_organisation_id: organisationId,
+      p_from: at(0).toISOString(),
+      p_to: at(180).toISOString(),
+      p_bucket: '1 month',
+    });
+    expect(monthly.error?.code).toBe('invalid_input');
     const anon = await anonClient().rpc('workflow_stats', {
       p_organisation_id: organisationId,
       p_from: at(0).toISOString(),
