@@ -2,10 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { env } from './support/env.ts';
 import { anonClient, createFixtures, type TestUser } from './support/users.ts';
-import { ownerDb, saveWorkflow } from './support/orchestrator.ts';
+import {
+  events,
+  insertJobs,
+  isFinal,
+  ownerDb,
+  saveWorkflow,
+  startWorker,
+  waitForJob,
+  type Worker,
+} from './support/orchestrator.ts';
 
 // Seed 003 iteration 12: the monitoring RPCs' figures on a data set with known timestamps
-// (inserted as the database owner), and the workflow-metrics function's Prometheus text.
+// (inserted as the database owner), the workflow-metrics function's Prometheus text, and
+// the orchestrator's structured log lines (read from a standalone worker's stdout).
 // Jobs still in the queue are parked far in the future (available_at) so the stack's cron
 // orchestrator leaves them alone.
 
@@ -466,4 +476,103 @@ describe('workflow-metrics', () => {
     expect(value(`forkflow_step_duration_seconds_count${stepLabels}}`)).toBe(3);
     expect(value('forkflow_queue_depth ')).toBeGreaterThanOrEqual(0);
   });
+});
+
+describe('structured logs', () => {
+  let worker: Worker | undefined;
+  afterAll(async () => {
+    await worker?.stop();
+  });
+
+  it('the orchestrator logs one JSON line per step with job_id, step_id, transformer_id, outcome and error', async () => {
+    const workflow = await saveWorkflow(db, {
+      organisationId,
+      userId: owner.id,
+      key: 'logged',
+      definition: {
+        start_step: 'step1',
+        steps: {
+          step1: {
+            transformer_id: 'echo-transformer',
+            input_map: {
+              data: '$.job_input.payload',
+              fail_times: '$.job_input.fail_times',
+              non_retryable: '$.job_input.non_retryable',
+            },
+            next_step: null,
+          },
+        },
+      },
+      retryPolicy: { max_retries: 0 },
+    });
+    const name = `logs-test:${Date.now()}`;
+    worker = await startWorker({ worker: name, workflowIds: [workflow.id] });
+
+    // The worker polls every 10 ms, cron every second: the worker almost always claims
+    // first. Jobs another orchestrator took are not in this worker's log: judge only the
+    // ones it claimed, and go again until it has run at least one of each outcome.
+    const mine = new Map<string, 'completed' | 'failed'>();
+    for (let round = 0; round < 5; round++) {
+      const ids = await insertJobs(db, {
+        organisationId,
+        userId: member.id,
+        workflow,
+        inputs: [
+          // Every mapped input present, so no line carries missing_inputs.
+          { payload: 'ok', fail_times: 0, non_retryable: false },
+          { payload: 'ok', fail_times: 0, non_retryable: false },
+          { payload: 'bad', fail_times: 1, non_retryable: true },
+          { payload: 'bad', fail_times: 1, non_retryable: true },
+        ],
+        maxRetries: 0,
+      });
+      for (const id of ids) {
+        const done = await waitForJob(db, id, isFinal, { invoke: false });
+        const claim = (await events(db, id)).find((e) => e.event_type === 'claimed');
+        if (claim?.data.worker === name) mine.set(id, done.status as 'completed' | 'failed');
+      }
+      const outcomes = new Set(mine.values());
+      if (outcomes.has('completed') && outcomes.has('failed')) break;
+    }
+    expect(new Set(mine.values())).toEqual(new Set(['completed', 'failed']));
+    // Stopped, so every line it wrote is in.
+    await worker.stop();
+
+    expect(worker.lines.filter((l) => 'unparsed' in l)).toEqual([]);
+    const steps = worker.lines.filter((l) => l.msg === 'step finished');
+    for (const [jobId, status] of mine) {
+      const lines = steps.filter((l) => l.job_id === jobId);
+      expect(lines, jobId).toHaveLength(1);
+      expect(lines[0]).toEqual({
+        level: status === 'completed' ? 'info' : 'warn',
+        msg: 'step finished',
+        worker: name,
+        job_id: jobId,
+        step_id: 'step1',
+        transformer_id: 'echo-transformer',
+        attempt: 1,
+        duration_ms: expect.any(Number),
+        outcome: status === 'completed' ? 'succeeded' : 'failed',
+        job_status: status,
+        ...(status === 'failed'
+          ? {
+              error: {
+                code: 'echo_failure',
+                message: expect.stringMatching(/Failing on purpose/),
+                retryable: false,
+              },
+            }
+          : {}),
+      });
+    }
+    // And one summary line per run, counting what it did.
+    const runs = worker.lines.filter((l) => l.msg === 'orchestrator run');
+    expect(runs.length).toBeGreaterThan(0);
+    expect(runs.every((r) => r.worker === name && r.level === 'info')).toBe(true);
+    const total = (field: string) => runs.reduce((sum, r) => sum + (r[field] as number), 0);
+    const failedHere = [...mine.values()].filter((s) => s === 'failed').length;
+    expect(total('claimed')).toBe(mine.size);
+    expect(total('failed')).toBe(failedHere);
+    expect(total('succeeded')).toBe(mine.size - failedHere);
+  }, 120_000);
 });

@@ -203,6 +203,140 @@ describe('picking up pending jobs (iteration 5)', () => {
   });
 });
 
+describe('the claim query (iteration 5)', () => {
+  it('takes due jobs oldest first up to its limit, starts them at start_step, and leaves jobs not yet due or finished', async () => {
+    // Inside one transaction, rolled back: no other orchestrator (cron's) can see these
+    // jobs, so what the claim returns is all there is to it.
+    await db.query('begin');
+    try {
+      const workflow = await saveWorkflow(db, {
+        organisationId,
+        userId: owner.id,
+        key: 'claim-order',
+        definition: {
+          start_step: 'first',
+          steps: { first: { ...echoStep(), next_step: 'second' }, second: echoStep() },
+        },
+      });
+      const insert = async (
+        label: string,
+        minutesAgo: number,
+        status = 'pending',
+      ): Promise<string> => {
+        const { rows } = await db.query<{ id: string }>(
+          `insert into public.jobs (organisation_id, workflow_id, workflow_version, user_id,
+             input_data, status, created_at, available_at, completed_at)
+           values ($1, $2, $3, $4, $5, $6, now() - make_interval(mins => $7),
+             now() - make_interval(mins => $7),
+             case when $6 in ('completed', 'failed', 'cancelled') then now() end)
+           returning id`,
+          [
+            organisationId,
+            workflow.id,
+            workflow.version,
+            member.id,
+            JSON.stringify({ payload: label }),
+            status,
+            minutesAgo,
+          ],
+        );
+        return rows[0]!.id;
+      };
+      // Inserted out of order on purpose.
+      const newest = await insert('newest', 1);
+      const oldest = await insert('oldest', 3);
+      const notDue = await insert('not due', -60);
+      const middle = await insert('middle', 2);
+      const done = await insert('done', 10, 'completed');
+      const cancelled = await insert('cancelled', 9, 'cancelled');
+      const failed = await insert('failed', 8, 'failed');
+
+      const claim = async (limit: number) => {
+        const { rows } = await db.query<{
+          claimed: {
+            job_id: string;
+            attempt: number;
+            step_id: string;
+            input_data: unknown;
+            transformer: { id: string; target_function: string } | null;
+          }[];
+        }>(
+          `select public.claim_workflow_steps('acceptance:claim', $1, 30, $2::uuid[]) as claimed`,
+          [limit, [workflow.id]],
+        );
+        return rows[0]!.claimed;
+      };
+
+      const first = await claim(2);
+      expect(first.map((c) => c.job_id)).toEqual([oldest, middle]);
+      expect(first[0]).toMatchObject({
+        attempt: 1,
+        step_id: 'first',
+        input_data: { payload: 'oldest' },
+        transformer: { id: 'echo-transformer', target_function: 'execute-echo' },
+      });
+
+      const { rows } = await db.query<{
+        id: string;
+        status: string;
+        current_step_id: string | null;
+        locked_by: string | null;
+        started_now: boolean | null;
+        lease_seconds: number;
+      }>(
+        `select id, status, current_step_id, locked_by,
+           started_at = now() as started_now,
+           extract(epoch from available_at - now())::int as lease_seconds
+         from public.jobs where workflow_id = $1`,
+        [workflow.id],
+      );
+      const row = Object.fromEntries(rows.map((r) => [r.id, r]));
+      for (const id of [oldest, middle]) {
+        expect(row[id]).toMatchObject({
+          status: 'running',
+          current_step_id: 'first',
+          locked_by: 'acceptance:claim',
+          started_now: true,
+          lease_seconds: 30,
+        });
+      }
+      expect(row[newest]).toMatchObject({
+        status: 'pending',
+        current_step_id: null,
+        locked_by: null,
+      });
+      expect(row[newest]!.started_now).toBeNull();
+      expect(row[done]!.status).toBe('completed');
+
+      const claimedEvents = await db.query<{
+        job_id: string;
+        from_status: string;
+        to_status: string;
+      }>(
+        `select job_id, from_status, to_status from public.job_events
+         where event_type = 'claimed' and job_id = any($1::uuid[]) order by id`,
+        [[oldest, middle, newest]],
+      );
+      expect(claimedEvents.rows).toEqual([
+        { job_id: oldest, from_status: 'pending', to_status: 'running' },
+        { job_id: middle, from_status: 'pending', to_status: 'running' },
+      ]);
+
+      // The rest: only the one still due. Leased, future and finished jobs stay put.
+      const second = await claim(10);
+      expect(second.map((c) => c.job_id)).toEqual([newest]);
+      expect(await claim(10)).toEqual([]);
+      const untouched = await db.query<{ status: string; attempt: number }>(
+        `select status, attempt from public.jobs where id = any($1::uuid[]) order by id`,
+        [[notDue, done, cancelled, failed]],
+      );
+      expect(untouched.rows.every((r) => r.attempt === 0)).toBe(true);
+    } finally {
+      await db.query('rollback');
+    }
+  });
+});
+
 describe('running steps and passing data (iterations 6–8)', () => {
   it("seed 003's example turns { payload: X } into final_result { result: X }", async () => {
     const workflow = await saveWorkflow(db, {

@@ -261,3 +261,133 @@ describe('retries (iterations 9–10)', () => {
     });
   });
 });
+
+describe('retry bookkeeping in the database (iterations 9–10)', () => {
+  it('each retryable failure sets next_retry_at = now + base·factor^(n−1) (jitter none), is claimable only once due, and the last one fails the job', async () => {
+    // The queue functions called directly inside one transaction, rolled back: no other
+    // orchestrator can see the job, and now() is one fixed instant, so the backoff can be
+    // checked to the millisecond without reading a clock.
+    await db.query('begin');
+    try {
+      const policy = { max_retries: 2, base_ms: 1_000, factor: 3, cap_ms: 60_000, jitter: 'none' };
+      const workflow = await saveWorkflow(db, {
+        organisationId,
+        userId: owner.id,
+        key: `retry-sql-${++keys}`,
+        definition: hookedStep(),
+        retryPolicy: policy,
+      });
+      const { rows } = await db.query<{ id: string }>(
+        `insert into public.jobs (organisation_id, workflow_id, workflow_version, user_id,
+           input_data, max_retries, available_at)
+         values ($1, $2, $3, $4, '{"payload": 1}', 2, now() - interval '1 second') returning id`,
+        [organisationId, workflow.id, workflow.version, owner.id],
+      );
+      const id = rows[0]!.id;
+      const worker = 'acceptance:retries';
+      const claim = async () => {
+        const res = await db.query<{ c: { job_id: string; attempt: number }[] }>(
+          `select public.claim_workflow_steps($1, 10, 30, $2::uuid[]) as c`,
+          [worker, [workflow.id]],
+        );
+        return res.rows[0]!.c;
+      };
+      const fail = async (attempt: number) => {
+        const res = await db.query<{ a: { job_id: string; applied: boolean; status: string }[] }>(
+          `select public.finish_workflow_steps($1, $2::jsonb) as a`,
+          [
+            worker,
+            JSON.stringify([
+              {
+                job_id: id,
+                attempt,
+                step_id: 'flaky',
+                duration_ms: 5,
+                input: { data: 1 },
+                outcome: 'failed',
+                error: { code: 'boom', message: `boom ${attempt}`, retryable: true },
+              },
+            ]),
+          ],
+        );
+        return res.rows[0]!.a;
+      };
+      const state = async () =>
+        (
+          await db.query<{
+            status: string;
+            retry_count: number;
+            delay_ms: number | null;
+            error_code: string | null;
+            error_message: string | null;
+            completed: boolean;
+          }>(
+            `select status, retry_count, error_code, error_message, completed_at is not null as completed,
+               (extract(epoch from next_retry_at - now()) * 1000)::float8 as delay_ms
+             from public.jobs where id = $1`,
+            [id],
+          )
+        ).rows[0]!;
+
+      for (const n of [1, 2]) {
+        const claimed = await claim();
+        expect(claimed.map((c) => [c.job_id, c.attempt])).toEqual([[id, n]]);
+        expect(await fail(n)).toEqual([{ job_id: id, applied: true, status: 'awaiting_retry' }]);
+        expect(await state()).toEqual({
+          status: 'awaiting_retry',
+          retry_count: n,
+          delay_ms: policy.base_ms * policy.factor ** (n - 1),
+          error_code: 'boom',
+          error_message: `boom ${n}`,
+          completed: false,
+        });
+        // Not before its time …
+        expect(await claim()).toEqual([]);
+        // … and claimable once the clock reaches next_retry_at (moved here instead of waited for).
+        await db.query(
+          `update public.jobs set next_retry_at = now(), available_at = now() where id = $1`,
+          [id],
+        );
+      }
+      const last = await claim();
+      expect(last.map((c) => c.attempt)).toEqual([3]);
+      expect(await fail(3)).toEqual([{ job_id: id, applied: true, status: 'failed' }]);
+      expect(await state()).toEqual({
+        status: 'failed',
+        retry_count: 2,
+        delay_ms: null,
+        error_code: 'boom',
+        error_message: 'boom 3',
+        completed: true,
+      });
+      // A result for an attempt the job is no longer on changes nothing.
+      expect(await fail(3)).toEqual([{ job_id: id, applied: false, status: 'failed' }]);
+
+      // The history: every transition, in order, with what caused it.
+      const history = await events(db, id);
+      expect(history.map((e) => [e.event_type, e.attempt, e.from_status, e.to_status])).toEqual([
+        ['claimed', 1, 'pending', 'running'],
+        ['step_failed', 1, 'running', 'running'],
+        ['retry_scheduled', 1, 'running', 'awaiting_retry'],
+        ['claimed', 2, 'awaiting_retry', 'running'],
+        ['step_failed', 2, 'running', 'running'],
+        ['retry_scheduled', 2, 'running', 'awaiting_retry'],
+        ['claimed', 3, 'awaiting_retry', 'running'],
+        ['step_failed', 3, 'running', 'running'],
+        ['failed', 3, 'running', 'failed'],
+      ]);
+      const scheduled = ofType(history, 'retry_scheduled');
+      expect(scheduled.map((e) => [e.message, e.data.retry_count])).toEqual([
+        ['retry 1 of 2', 1],
+        ['retry 2 of 2', 2],
+      ]);
+      expect(ofType(history, 'step_failed')[0]!.data).toEqual({
+        input: { data: 1 },
+        error: { code: 'boom', message: 'boom 1', retryable: true },
+      });
+      expect(ofType(history, 'failed')[0]!.data).toEqual({ reason: 'retries_exhausted' });
+    } finally {
+      await db.query('rollback');
+    }
+  });
+});

@@ -4,12 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateWorkflowDefinition } from '@forkflow/domain/workflow-definition';
 import { createTestClient, env } from './support/env.ts';
 import { adminDb } from './support/sequences.ts';
+import { createFixtures } from './support/users.ts';
 import {
   callFunction,
   createWorkflowOrganisation,
   EXAMPLE_DEFINITION,
   FINAL_STATUSES,
   hasOrchestrator,
+  insertJob,
   readJob,
   saveWorkflow,
   startJob,
@@ -148,6 +150,120 @@ describe('iteration 1: tables and auth', () => {
     } finally {
       if (userId) await t.service.auth.admin.deleteUser(userId);
     }
+  });
+});
+
+describe('iteration 2: jobs belong to users', () => {
+  it('jobs.user_id is a required reference to auth.users that cascades on delete', async () => {
+    const { rows } = await db.query<{ not_null: boolean; refs: string; on_delete: string }>(
+      `select a.attnotnull as not_null, c.confrelid::regclass::text as refs,
+         c.confdeltype::text as on_delete
+       from pg_catalog.pg_attribute as a
+       join pg_catalog.pg_constraint as c
+         on c.conrelid = a.attrelid and c.contype = 'f' and c.conkey = array[a.attnum]
+       where a.attrelid = 'public.jobs'::regclass and a.attname = 'user_id'`,
+    );
+    expect(rows).toEqual([{ not_null: true, refs: 'auth.users', on_delete: 'c' }]);
+  });
+
+  it('a job without a user, or for a workflow that does not exist, is refused', async () => {
+    const noUser = db.query(
+      `insert into public.jobs (organisation_id, workflow_id, workflow_version, user_id)
+       values ($1, $2, $3, null)`,
+      [t.organisationId, t.workflow.id, t.workflow.version],
+    );
+    await expect(noUser).rejects.toMatchObject({ code: '23502', column: 'user_id' });
+    const noWorkflow = db.query(
+      `insert into public.jobs (organisation_id, workflow_id, workflow_version, user_id)
+       values ($1, gen_random_uuid(), 1, $2)`,
+      [t.organisationId, t.member.id],
+    );
+    await expect(noWorkflow).rejects.toMatchObject({ code: '23503' });
+  });
+
+  it("deleting a user deletes their jobs, and nobody else's", async () => {
+    const fx = createFixtures('wf-defs-leaver');
+    try {
+      const leaver = await fx.user('leaver');
+      await t.owner.client.rpc('add_organisation_member', {
+        p_organisation_id: t.organisationId,
+        p_email: leaver.email,
+        p_role: 'member',
+      });
+      const theirs = await insertJob(db, { user: leaver, workflow: t.workflow });
+      const kept = await insertJob(db, { user: t.member, workflow: t.workflow });
+      const { error } = await t.service.auth.admin.deleteUser(leaver.id);
+      expect(error).toBeNull();
+      const { rows } = await db.query<{ id: string }>(
+        `select id from public.jobs where id = any($1::uuid[])`,
+        [[theirs.id, kept.id]],
+      );
+      expect(rows.map((r) => r.id)).toEqual([kept.id]);
+    } finally {
+      await fx.cleanup();
+    }
+  });
+});
+
+describe('iteration 4: the schema', () => {
+  it('workflows.definition is required jsonb; transformers has its columns and an index on type', async () => {
+    const { rows } = await db.query<{
+      table: string;
+      column: string;
+      type: string;
+      nullable: string;
+    }>(
+      `select table_name as table, column_name as column, data_type as type, is_nullable as nullable
+       from information_schema.columns
+       where table_schema = 'public'
+         and (table_name, column_name) in (('workflows', 'definition'), ('transformers', 'id'),
+           ('transformers', 'type'), ('transformers', 'description'), ('transformers', 'config'),
+           ('transformers', 'target_function'), ('transformers', 'created_at'),
+           ('transformers', 'updated_at'))
+       order by 1, 2`,
+    );
+    expect(rows).toEqual([
+      { table: 'transformers', column: 'config', type: 'jsonb', nullable: 'NO' },
+      {
+        table: 'transformers',
+        column: 'created_at',
+        type: 'timestamp with time zone',
+        nullable: 'NO',
+      },
+      { table: 'transformers', column: 'description', type: 'text', nullable: 'YES' },
+      { table: 'transformers', column: 'id', type: 'text', nullable: 'NO' },
+      { table: 'transformers', column: 'target_function', type: 'text', nullable: 'NO' },
+      { table: 'transformers', column: 'type', type: 'text', nullable: 'NO' },
+      {
+        table: 'transformers',
+        column: 'updated_at',
+        type: 'timestamp with time zone',
+        nullable: 'NO',
+      },
+      { table: 'workflows', column: 'definition', type: 'jsonb', nullable: 'NO' },
+    ]);
+    const indexes = await db.query<{ def: string }>(
+      `select indexdef as def from pg_catalog.pg_indexes
+       where schemaname = 'public' and tablename = 'transformers'`,
+    );
+    expect(indexes.rows.map((r) => r.def)).toContainEqual(
+      expect.stringMatching(/USING btree \(type\)$/),
+    );
+  });
+
+  it("a transformer's updated_at follows its updates", async () => {
+    const id = `touch-${randomUUID().slice(0, 8)}`;
+    const { rows } = await db.query<{ updated_at: Date }>(
+      `insert into public.transformers (id, organisation_id, type, target_function, created_at, updated_at)
+       values ($1, $2, 'echo', 'execute-echo', now() - interval '1 minute', now() - interval '1 minute')
+       returning updated_at`,
+      [id, t.organisationId],
+    );
+    const after = await db.query<{ updated_at: Date }>(
+      `update public.transformers set description = 'touched' where id = $1 returning updated_at`,
+      [id],
+    );
+    expect(after.rows[0]!.updated_at.getTime()).toBeGreaterThan(rows[0]!.updated_at.getTime());
   });
 });
 

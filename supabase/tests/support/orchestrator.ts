@@ -1,3 +1,7 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { env } from './env.ts';
 
@@ -207,3 +211,91 @@ export const echoStep = (extra: Record<string, unknown> = {}) => ({
   next_step: null,
   ...extra,
 });
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+const denoBin = join(
+  dirname(
+    createRequire(join(repoRoot, 'packages/local-stack/package.json')).resolve('deno/package.json'),
+  ),
+  'deno',
+);
+
+export interface Worker {
+  child: ChildProcess;
+  /** Every JSON line the worker printed on stdout so far, parsed. */
+  lines: Record<string, unknown>[];
+  /** SIGTERM, then waits for it to exit (it finishes the steps it holds first). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the standalone orchestrator (workflow-orchestrator/worker.ts) on only these
+ * workflows' jobs, so it disturbs no other test; resolves once it is connected.
+ */
+export function startWorker(options: {
+  worker: string;
+  workflowIds: string[];
+  leaseSeconds?: number;
+  idleMs?: number;
+}): Promise<Worker> {
+  const child = spawn(
+    denoBin,
+    [
+      'run',
+      '-A',
+      '--no-lock',
+      '--node-modules-dir=none',
+      join(repoRoot, 'supabase/functions/workflow-orchestrator/worker.ts'),
+      `--worker=${options.worker}`,
+      `--lease-seconds=${options.leaseSeconds ?? 30}`,
+      `--workflow=${options.workflowIds.join(',')}`,
+      `--idle-ms=${options.idleMs ?? 10}`,
+    ],
+    {
+      env: {
+        ...process.env,
+        SUPABASE_URL: env.url,
+        SUPABASE_SERVICE_ROLE_KEY: env.serviceRoleKey,
+        SUPABASE_DB_URL: env.dbUrl,
+        DENO_NO_UPDATE_CHECK: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const lines: Record<string, unknown>[] = [];
+  let partial = '';
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`worker did not start: ${stderr}`));
+    }, 90_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const text = partial + chunk.toString();
+      const complete = text.split('\n');
+      partial = complete.pop() ?? '';
+      for (const line of complete) {
+        if (!line.trim()) continue;
+        try {
+          lines.push(JSON.parse(line) as Record<string, unknown>);
+        } catch {
+          lines.push({ unparsed: line });
+        }
+        if (line.includes('"worker ready"')) {
+          clearTimeout(timer);
+          resolve({ child, lines, stop });
+        }
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited with ${code}: ${stderr}`));
+    });
+  });
+}
