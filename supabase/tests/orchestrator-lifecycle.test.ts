@@ -453,6 +453,42 @@ describe('running steps and passing data (iterations 6–8)', () => {
     expect(last.data.missing_inputs).toEqual([{ key: 'absent', path: '$.job_input.not_there' }]);
   });
 
+  it("the step's transformer is fetched: its target function runs with the transformer's config under the step's", async () => {
+    const transformerId = `greeter-${Date.now()}`;
+    await db.query(
+      `insert into public.transformers (id, organisation_id, type, config, target_function)
+       values ($1, $2, 'echo', '{"greeting": "hello", "currency": "USD"}', 'execute-echo')`,
+      [transformerId, organisationId],
+    );
+    const workflow = await saveWorkflow(db, {
+      organisationId,
+      userId: owner.id,
+      key: 'own-transformer',
+      definition: {
+        start_step: 'greet',
+        steps: {
+          greet: {
+            transformer_id: transformerId,
+            input_map: { data: '$.config' },
+            config: { currency: 'EUR' },
+            next_step: null,
+          },
+        },
+      },
+    });
+    const [id] = await jobsOf(workflow, [{}]);
+    const done = await waitForJob(db, id!, isFinal);
+    expect(done).toMatchObject({
+      status: 'completed',
+      step_data: { greet: { echoed_data: { greeting: 'hello', currency: 'EUR' } } },
+    });
+    const history = await events(db, id!);
+    expect(history.find((e) => e.event_type === 'claimed')?.transformer_id).toBe(transformerId);
+    expect(history.find((e) => e.event_type === 'step_succeeded')?.transformer_id).toBe(
+      transformerId,
+    );
+  });
+
   it('many jobs of one workflow run in one invocation, each with its own data', async () => {
     const workflow = await saveWorkflow(db, {
       organisationId,

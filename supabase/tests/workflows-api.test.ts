@@ -80,6 +80,37 @@ describe('start-workflow', () => {
     expect(events).toEqual([{ event_type: 'created', to_status: 'pending' }]);
   });
 
+  it('the row start_workflow_job inserts is pending, with the caller, the workflow and the input', async () => {
+    // The function's RPC as the member, inside a transaction rolled back: the orchestrator
+    // cannot see the row yet, so its status is the one it was inserted with.
+    await db.query('begin');
+    try {
+      await db.query(`set local role authenticated`);
+      await db.query(`select set_config('request.jwt.claims', $1, true)`, [
+        JSON.stringify({ sub: t.member.id, role: 'authenticated' }),
+      ]);
+      const { rows } = await db.query<{ started: { job_id: string; status: string } }>(
+        `select public.start_workflow_job($1, $2::jsonb) as started`,
+        [t.workflow.key, JSON.stringify({ payload: 'in a transaction' })],
+      );
+      expect(rows[0]!.started.status).toBe('pending');
+      const job = await db.query<Pick<Job, 'status' | 'user_id' | 'workflow_id' | 'input_data'>>(
+        `select status, user_id, workflow_id, input_data from public.jobs where id = $1`,
+        [rows[0]!.started.job_id],
+      );
+      expect(job.rows).toEqual([
+        {
+          status: 'pending',
+          user_id: t.member.id,
+          workflow_id: t.workflow.id,
+          input_data: { payload: 'in a transaction' },
+        },
+      ]);
+    } finally {
+      await db.query('rollback');
+    }
+  });
+
   it('starts by key as by uuid', async () => {
     const byKey = await startJob(t.member, t.workflow.key);
     expect(byKey.workflow_id).toBe(t.workflow.id);
