@@ -83,6 +83,7 @@ async function runWebServer(api: Backend, stopStack: () => Promise<void>): Promi
       stopping = true;
       vite.kill('SIGTERM');
       await stopStack();
+      console.log(`\n  Stopped the dashboard${api.ownStack ? ' and the stack' : ''}.\n`);
       resolve(0);
     };
     process.on('SIGINT', () => void shutdown());
