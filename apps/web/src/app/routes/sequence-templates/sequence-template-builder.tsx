@@ -6,12 +6,11 @@ import {
   type SequenceTemplateFormValues,
 } from '@forkflow/domain/sequence-template';
 import { useQuery } from '@tanstack/react-query';
-import { ArrowLeft } from 'lucide-react';
 import { useMemo, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Skeleton } from '@/components/ui/skeleton';
-import { ErrorState } from '@/components/ui/states';
+import { BackLink, LoadFailure } from '@/components/ui/page-states';
 import { useToast } from '@/components/ui/toast';
 import { paths } from '@/config/paths';
 import { organisationQueries } from '@/features/organisations/api/queries';
@@ -26,7 +25,7 @@ import type {
 import { businessCalendarQueries } from '@/features/settings/api/queries';
 import { templateQueries } from '@/features/templates/api/queries';
 import { useUser } from '@/lib/auth';
-import { AppError, getErrorMessage } from '@/lib/errors';
+import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { canEditTemplate } from '@/lib/permissions';
 
@@ -69,32 +68,23 @@ export function Component() {
 
   const header = (
     <header className="space-y-3">
-      <Link
-        to={backHref}
-        className="inline-flex items-center gap-1.5 rounded text-sm font-medium text-slate-600 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-brand-600"
-      >
-        <ArrowLeft className="size-4" aria-hidden />
+      <BackLink to={backHref}>
         {templateId ? (template.data?.name ?? 'Sequence') : 'Sequences'}
-      </Link>
+      </BackLink>
       <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{title}</h1>
     </header>
   );
 
   if (failed) {
-    const notFound = failed.error instanceof AppError && failed.error.code === 'not_found';
     return (
       <div className="space-y-6">
         <title>{`${title} · ${organisation.name} · Forkflow`}</title>
         {header}
-        <div className="rounded-xl bg-white ring-1 ring-slate-200">
-          <ErrorState
-            title={notFound ? 'Sequence not found' : "Couldn't open the builder"}
-            message={getErrorMessage(failed.error)}
-            {...(notFound
-              ? {}
-              : { onRetry: () => void failed.refetch(), isRetrying: failed.isFetching })}
-          />
-        </div>
+        <LoadFailure
+          query={failed}
+          notFoundTitle="Sequence not found"
+          errorTitle="Couldn't open the builder"
+        />
       </div>
     );
   }

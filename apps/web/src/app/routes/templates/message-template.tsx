@@ -1,11 +1,10 @@
 import { taskTypeSchema } from '@forkflow/domain/sequence-template';
 import { useQuery } from '@tanstack/react-query';
-import { ArrowLeft } from 'lucide-react';
 import { useMemo, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Skeleton } from '@/components/ui/skeleton';
-import { ErrorState } from '@/components/ui/states';
+import { BackLink, LoadFailure } from '@/components/ui/page-states';
 import { useToast } from '@/components/ui/toast';
 import { paths } from '@/config/paths';
 import { organisationQueries } from '@/features/organisations/api/queries';
@@ -20,7 +19,7 @@ import { MessageTemplateEditor } from '@/features/templates/components/message-t
 import type { Rep } from '@/features/templates/types';
 import { useUnsavedChangesGuard } from '@/hooks/use-unsaved-changes-guard';
 import { useUser } from '@/lib/auth';
-import { AppError, getErrorMessage } from '@/lib/errors';
+import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 
 const toFormValues = (template: MessageTemplate): MessageTemplateFormValues => ({
@@ -56,13 +55,7 @@ export function Component() {
 
   const header = (
     <header className="space-y-3">
-      <Link
-        to={backHref}
-        className="inline-flex items-center gap-1.5 rounded text-sm font-medium text-slate-600 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-brand-600"
-      >
-        <ArrowLeft className="size-4" aria-hidden />
-        Message templates
-      </Link>
+      <BackLink to={backHref}>Message templates</BackLink>
       <h1 className="text-2xl font-semibold tracking-tight text-slate-900">
         {template.data?.name ?? title}
       </h1>
@@ -70,20 +63,15 @@ export function Component() {
   );
 
   if (messageTemplateId && template.isError && !template.data) {
-    const notFound = template.error instanceof AppError && template.error.code === 'not_found';
     return (
       <div className="space-y-6">
         <title>{`${title} · ${organisation.name} · Forkflow`}</title>
         {header}
-        <div className="rounded-xl bg-white ring-1 ring-slate-200">
-          <ErrorState
-            title={notFound ? 'Template not found' : "Couldn't load this template"}
-            message={getErrorMessage(template.error)}
-            {...(notFound
-              ? {}
-              : { onRetry: () => void template.refetch(), isRetrying: template.isFetching })}
-          />
-        </div>
+        <LoadFailure
+          query={template}
+          notFoundTitle="Template not found"
+          errorTitle="Couldn't load this template"
+        />
       </div>
     );
   }

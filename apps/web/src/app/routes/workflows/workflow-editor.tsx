@@ -1,10 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
-import { ArrowLeft } from 'lucide-react';
 import { useState, type ReactNode } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Skeleton } from '@/components/ui/skeleton';
-import { EmptyState, ErrorState } from '@/components/ui/states';
+import { BackLink, LoadFailure } from '@/components/ui/page-states';
+import { EmptyState } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
 import { paths } from '@/config/paths';
 import { workflowQueries, type Workflow } from '@/features/workflows/api/queries';
@@ -16,7 +16,6 @@ import {
 } from '@/features/workflows/api/save-workflow';
 import { WorkflowForm } from '@/features/workflows/components/workflow-form';
 import { useUnsavedChangesGuard } from '@/hooks/use-unsaved-changes-guard';
-import { AppError, getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { canManageWorkflows } from '@/lib/permissions';
 
@@ -35,13 +34,9 @@ export function Component() {
 
   const header = (
     <header className="space-y-3">
-      <Link
-        to={backHref}
-        className="inline-flex items-center gap-1.5 rounded text-sm font-medium text-slate-600 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-brand-600"
-      >
-        <ArrowLeft className="size-4" aria-hidden />
+      <BackLink to={backHref}>
         {workflowId ? (workflow.data?.name ?? 'Workflow') : 'Workflows'}
-      </Link>
+      </BackLink>
       <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{title}</h1>
     </header>
   );
@@ -66,17 +61,12 @@ export function Component() {
   }
 
   if (workflowId && workflow.isError && !workflow.data) {
-    const notFound = workflow.error instanceof AppError && workflow.error.code === 'not_found';
     return page(
-      <div className="rounded-xl bg-white ring-1 ring-slate-200">
-        <ErrorState
-          title={notFound ? 'Workflow not found' : "Couldn't load this workflow"}
-          message={getErrorMessage(workflow.error)}
-          {...(notFound
-            ? {}
-            : { onRetry: () => void workflow.refetch(), isRetrying: workflow.isFetching })}
-        />
-      </div>,
+      <LoadFailure
+        query={workflow}
+        notFoundTitle="Workflow not found"
+        errorTitle="Couldn't load this workflow"
+      />,
     );
   }
 

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { ArrowLeft, Ban, RotateCcw } from 'lucide-react';
+import { Ban, RotateCcw } from 'lucide-react';
 import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { Badge } from '@/components/ui/badge';
@@ -7,10 +7,10 @@ import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Spinner } from '@/components/ui/spinner';
-import { ErrorState } from '@/components/ui/states';
+import { BackLink, DetailPlaceholder } from '@/components/ui/page-states';
 import { useToast } from '@/components/ui/toast';
 import { paths } from '@/config/paths';
-import { AppError, getErrorMessage } from '@/lib/errors';
+import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { formatDateTime } from '@/lib/utils';
 import { useCancelJob } from '../api/cancel-job';
@@ -222,42 +222,22 @@ export function JobDetails({ id, workflowName, memberName }: Props) {
     },
   });
 
-  const back = (
-    <Link
-      to={paths.app.jobs.getHref()}
-      className="inline-flex items-center gap-1.5 rounded text-sm font-medium text-slate-600 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-brand-600"
-    >
-      <ArrowLeft className="size-4" aria-hidden />
-      Jobs
-    </Link>
-  );
+  const back = <BackLink to={paths.app.jobs.getHref()}>Jobs</BackLink>;
 
-  if (query.isPending) {
+  if (query.isPending || !query.data) {
     return (
-      <div className="space-y-6">
-        {back}
-        <div role="status" aria-label="Loading job" className="space-y-4">
+      <DetailPlaceholder
+        back={back}
+        query={query}
+        label="Loading job"
+        notFoundTitle="Job not found"
+        errorTitle="Couldn't load this job"
+      >
+        <div className="space-y-4">
           <Skeleton className="h-8 w-72 max-w-full" />
           <Skeleton className="h-48" />
         </div>
-      </div>
-    );
-  }
-  if (!query.data) {
-    const notFound = query.error instanceof AppError && query.error.code === 'not_found';
-    return (
-      <div className="space-y-6">
-        {back}
-        <div className="rounded-xl bg-white ring-1 ring-slate-200">
-          <ErrorState
-            title={notFound ? 'Job not found' : "Couldn't load this job"}
-            message={getErrorMessage(query.error)}
-            {...(notFound
-              ? {}
-              : { onRetry: () => void query.refetch(), isRetrying: query.isFetching })}
-          />
-        </div>
-      </div>
+      </DetailPlaceholder>
     );
   }
 

@@ -1,22 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
-import {
-  ArrowLeft,
-  ExternalLink,
-  Globe,
-  Mail,
-  MapPin,
-  Pencil,
-  Phone,
-  Trash2,
-  UserRound,
-} from 'lucide-react';
+import { ExternalLink, Globe, Mail, MapPin, Pencil, Phone, Trash2, UserRound } from 'lucide-react';
 import type { ReactNode } from 'react';
-import { Link } from 'react-router';
 import { Button } from '@/components/ui/button';
+import { BackLink, DetailPlaceholder } from '@/components/ui/page-states';
 import { Skeleton } from '@/components/ui/skeleton';
-import { ErrorState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
-import { AppError, getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { formatDateTime, formatRelative } from '@/lib/utils';
 import { restaurantQueries, type RestaurantDetail } from '../api/queries';
@@ -29,18 +17,6 @@ type Props = {
   onEdit: (restaurant: RestaurantDetail) => void;
   onDelete: (restaurant: RestaurantDetail) => void;
 };
-
-function BackLink() {
-  return (
-    <Link
-      to={paths.app.restaurants.getHref()}
-      className="inline-flex items-center gap-1.5 rounded text-sm font-medium text-slate-600 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-brand-600"
-    >
-      <ArrowLeft className="size-4" aria-hidden />
-      Restaurants
-    </Link>
-  );
-}
 
 function Card({
   title,
@@ -82,10 +58,17 @@ export function RestaurantDetails({ id, reps, onEdit, onDelete }: Props) {
   const organisation = useCurrentOrganisation();
   const query = useQuery(restaurantQueries.detail(organisation.id, id));
 
-  if (query.isPending) {
+  const back = <BackLink to={paths.app.restaurants.getHref()}>Restaurants</BackLink>;
+
+  if (query.isPending || query.isError) {
     return (
-      <div role="status" aria-label="Loading restaurant" className="space-y-6">
-        <BackLink />
+      <DetailPlaceholder
+        back={back}
+        query={query}
+        label="Loading restaurant"
+        notFoundTitle="Restaurant not found"
+        errorTitle="Couldn't load this restaurant"
+      >
         <div className="space-y-3">
           <Skeleton className="h-8 w-72 max-w-full" />
           <Skeleton className="h-5 w-48" />
@@ -94,25 +77,7 @@ export function RestaurantDetails({ id, reps, onEdit, onDelete }: Props) {
           <Skeleton className="h-64 lg:col-span-2" />
           <Skeleton className="h-64" />
         </div>
-      </div>
-    );
-  }
-
-  if (query.isError) {
-    const notFound = query.error instanceof AppError && query.error.code === 'not_found';
-    return (
-      <div className="space-y-6">
-        <BackLink />
-        <div className="rounded-xl bg-white ring-1 ring-slate-200">
-          <ErrorState
-            title={notFound ? 'Restaurant not found' : "Couldn't load this restaurant"}
-            message={getErrorMessage(query.error)}
-            {...(notFound
-              ? {}
-              : { onRetry: () => void query.refetch(), isRetrying: query.isFetching })}
-          />
-        </div>
-      </div>
+      </DetailPlaceholder>
     );
   }
 
@@ -125,7 +90,7 @@ export function RestaurantDetails({ id, reps, onEdit, onDelete }: Props) {
   return (
     <div className="space-y-6">
       <title>{`${restaurant.name} · Forkflow`}</title>
-      <BackLink />
+      {back}
       <header className="flex flex-col gap-4 sm:flex-row sm:items-start sm:justify-between">
         <div className="min-w-0">
           <h1 className="text-2xl font-semibold tracking-tight break-words text-slate-900">

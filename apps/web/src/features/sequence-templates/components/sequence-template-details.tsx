@@ -9,16 +9,15 @@ import {
   taskTypeSchema,
 } from '@forkflow/domain/sequence-template';
 import { useQuery } from '@tanstack/react-query';
-import { ArrowLeft, Copy, MessageSquareText, Pencil, Trash2, UserRound } from 'lucide-react';
+import { Copy, MessageSquareText, Pencil, Trash2, UserRound } from 'lucide-react';
 import { useMemo, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { BackLink, DetailPlaceholder } from '@/components/ui/page-states';
 import { Skeleton } from '@/components/ui/skeleton';
-import { ErrorState } from '@/components/ui/states';
 import { Switch } from '@/components/ui/switch';
 import { paths } from '@/config/paths';
-import { AppError, getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { formatRelative } from '@/lib/utils';
 import { sequenceTemplateQueries, type SequenceTemplateDetail } from '../api/queries';
@@ -38,18 +37,6 @@ type Props = {
   onToggleActive: (template: SequenceTemplateDetail, active: boolean) => void;
   isDuplicating?: boolean;
 };
-
-function BackLink() {
-  return (
-    <Link
-      to={paths.app.sequenceTemplates.getHref()}
-      className="inline-flex items-center gap-1.5 rounded text-sm font-medium text-slate-600 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-brand-600"
-    >
-      <ArrowLeft className="size-4" aria-hidden />
-      Sequences
-    </Link>
-  );
-}
 
 function Card({ title, children, id }: { title: string; children: ReactNode; id: string }) {
   return (
@@ -99,10 +86,17 @@ export function SequenceTemplateDetails({
     [template],
   );
 
-  if (query.isPending) {
+  const back = <BackLink to={paths.app.sequenceTemplates.getHref()}>Sequences</BackLink>;
+
+  if (query.isPending || !template) {
     return (
-      <div role="status" aria-label="Loading sequence" className="space-y-6">
-        <BackLink />
+      <DetailPlaceholder
+        back={back}
+        query={query}
+        label="Loading sequence"
+        notFoundTitle="Sequence not found"
+        errorTitle="Couldn't load this sequence"
+      >
         <div className="space-y-3">
           <Skeleton className="h-8 w-72 max-w-full" />
           <Skeleton className="h-5 w-48" />
@@ -111,25 +105,7 @@ export function SequenceTemplateDetails({
           <Skeleton className="h-72 lg:col-span-2" />
           <Skeleton className="h-72" />
         </div>
-      </div>
-    );
-  }
-
-  if (!template) {
-    const notFound = query.error instanceof AppError && query.error.code === 'not_found';
-    return (
-      <div className="space-y-6">
-        <BackLink />
-        <div className="rounded-xl bg-white ring-1 ring-slate-200">
-          <ErrorState
-            title={notFound ? 'Sequence not found' : "Couldn't load this sequence"}
-            message={getErrorMessage(query.error)}
-            {...(notFound
-              ? {}
-              : { onRetry: () => void query.refetch(), isRetrying: query.isFetching })}
-          />
-        </div>
-      </div>
+      </DetailPlaceholder>
     );
   }
 
@@ -142,7 +118,7 @@ export function SequenceTemplateDetails({
 
   return (
     <div className="space-y-6">
-      <BackLink />
+      {back}
       <header className="flex flex-col gap-4 xl:flex-row xl:items-start xl:justify-between">
         <div className="min-w-0 flex-1">
           <div className="flex flex-wrap items-center gap-2">

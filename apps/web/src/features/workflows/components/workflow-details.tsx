@@ -1,25 +1,17 @@
 import { DEFAULT_RETRY_POLICY } from '@forkflow/domain/backoff';
 import { useQuery } from '@tanstack/react-query';
-import {
-  Archive,
-  ArchiveRestore,
-  ArrowLeft,
-  History,
-  ListChecks,
-  Pencil,
-  Play,
-} from 'lucide-react';
+import { Archive, ArchiveRestore, History, ListChecks, Pencil, Play } from 'lucide-react';
 import { useState } from 'react';
-import { Link } from 'react-router';
 import { Badge } from '@/components/ui/badge';
 import { Button, ButtonLink } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Dialog } from '@/components/ui/dialog';
+import { BackLink, DetailPlaceholder } from '@/components/ui/page-states';
 import { Skeleton } from '@/components/ui/skeleton';
 import { ErrorState } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
 import { paths } from '@/config/paths';
-import { AppError, getErrorMessage } from '@/lib/errors';
+import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { formatDateTime, formatRelative } from '@/lib/utils';
 import { workflowQueries, type Workflow, type WorkflowVersion } from '../api/queries';
@@ -101,42 +93,22 @@ export function WorkflowDetails({ id, canManage, memberNames, onRun }: Props) {
     },
   });
 
-  const back = (
-    <Link
-      to={paths.app.workflows.getHref()}
-      className="inline-flex items-center gap-1.5 rounded text-sm font-medium text-slate-600 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-brand-600"
-    >
-      <ArrowLeft className="size-4" aria-hidden />
-      Workflows
-    </Link>
-  );
+  const back = <BackLink to={paths.app.workflows.getHref()}>Workflows</BackLink>;
 
-  if (query.isPending) {
+  if (query.isPending || !query.data) {
     return (
-      <div className="space-y-6">
-        {back}
-        <div role="status" aria-label="Loading workflow" className="space-y-4">
+      <DetailPlaceholder
+        back={back}
+        query={query}
+        label="Loading workflow"
+        notFoundTitle="Workflow not found"
+        errorTitle="Couldn't load this workflow"
+      >
+        <div className="space-y-4">
           <Skeleton className="h-8 w-72 max-w-full" />
           <Skeleton className="h-64" />
         </div>
-      </div>
-    );
-  }
-  if (!query.data) {
-    const notFound = query.error instanceof AppError && query.error.code === 'not_found';
-    return (
-      <div className="space-y-6">
-        {back}
-        <div className="rounded-xl bg-white ring-1 ring-slate-200">
-          <ErrorState
-            title={notFound ? 'Workflow not found' : "Couldn't load this workflow"}
-            message={getErrorMessage(query.error)}
-            {...(notFound
-              ? {}
-              : { onRetry: () => void query.refetch(), isRetrying: query.isFetching })}
-          />
-        </div>
-      </div>
+      </DetailPlaceholder>
     );
   }
 
