@@ -66,11 +66,19 @@ describe('execute-echo', () => {
   });
 
   it('delay_ms delays the answer', async () => {
-    const started = Date.now();
-    const result = await echo({ data: 'late', delay_ms: 300 });
-    expect(result.status).toBe(200);
-    // Only a lower bound: the test is about the hook working, not about timing.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    // Order, not a clock: sent first, the delayed call still answers after a prompt one.
+    const finished: string[] = [];
+    const track = (label: string, call: ReturnType<typeof echo>) =>
+      call.then((result) => {
+        finished.push(label);
+        return result;
+      });
+    const late = track('late', echo({ data: 'late', delay_ms: 1500 }));
+    const prompt = track('prompt', echo({ data: 'prompt' }));
+    const [lateResult, promptResult] = await Promise.all([late, prompt]);
+    expect(lateResult).toEqual({ status: 200, body: { output: { echoed_data: 'late' } } });
+    expect(promptResult.status).toBe(200);
+    expect(finished).toEqual(['prompt', 'late']);
   });
 
   it('a malformed hook is a 400', async () => {
