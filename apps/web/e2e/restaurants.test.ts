@@ -1,59 +1,50 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, trackPageErrors } from './support/browser';
+import { submitSignIn, visible } from './support/browser';
 import {
-  deleteRestaurantsNamed,
+  deleteRowsNamed,
   demoOrganisation,
   demoUsers,
   stackFromEnv,
   type StackEnv,
 } from './support/stack';
-import { startWebServer, type WebServer } from './support/web-server';
+import { openBrowserSession, type BrowserSession } from './support/session';
+import type { WebServer } from './support/web-server';
 
 // One browser session walks through what a rep does first: sign in, find a lead,
 // add one. The steps share the page and run in order.
 describe('restaurants, as the demo rep in a real browser', () => {
   let stack: StackEnv;
+  let session: BrowserSession | undefined;
   let web: WebServer;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let pageErrors: string[];
   const created = `E2E Trattoria ${Date.now().toString(36)}`;
 
   beforeAll(async () => {
     stack = stackFromEnv();
-    web = await startWebServer(stack);
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.setDefaultNavigationTimeout(30_000);
-    pageErrors = trackPageErrors(page);
+    session = await openBrowserSession(stack, { width: 1280, height: 800 });
+    ({ web, page, pageErrors } = session);
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await web?.close();
+    await session?.close();
     // If a step failed before the UI deleted it, leave the stack as we found it.
-    if (stack) await deleteRestaurantsNamed(stack, demoUsers.rep, created);
+    if (stack) await deleteRowsNamed(stack, demoUsers.rep, 'restaurants', created);
   });
 
   it('sends a signed-out visitor to sign-in, then back to where they were going', async () => {
     await page.goto(`${web.url}/restaurants?stage=qualified`);
     await page.waitForURL(/\/sign-in\?redirectTo=/);
-    await page.getByLabel('Email').fill(demoUsers.rep.email);
-    await page.getByLabel('Password').fill(demoUsers.rep.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, demoUsers.rep);
 
     await page.getByRole('heading', { level: 1, name: 'Restaurants' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/restaurants');
     expect(new URL(page.url()).searchParams.get('stage')).toBe('qualified');
-    await expectVisible(
+    await visible(
       page.getByRole('button', { name: new RegExp(`^Organisation: ${demoOrganisation}`) }),
     );
-    await expectVisible(page.getByRole('link', { name: 'Spice Route' }));
+    await visible(page.getByRole('link', { name: 'Spice Route' }));
   });
 
   it('searches restaurants as the rep types, keeping the search in the URL across a reload', async () => {
@@ -63,10 +54,10 @@ describe('restaurants, as the demo rep in a real browser', () => {
     await page.getByRole('searchbox', { name: 'Search restaurants' }).fill('pizza');
     await page.waitForURL((url) => url.searchParams.get('q') === 'pizza');
     await page.getByRole('link', { name: 'The Golden Wok' }).waitFor({ state: 'detached' });
-    await expectVisible(page.getByRole('link', { name: "Luigi's Pizza Kitchen" }));
+    await visible(page.getByRole('link', { name: "Luigi's Pizza Kitchen" }));
 
     await page.reload();
-    await expectVisible(page.getByRole('link', { name: "Luigi's Pizza Kitchen" }));
+    await visible(page.getByRole('link', { name: "Luigi's Pizza Kitchen" }));
     expect(await page.getByRole('searchbox', { name: 'Search restaurants' }).inputValue()).toBe(
       'pizza',
     );
@@ -75,7 +66,7 @@ describe('restaurants, as the demo rep in a real browser', () => {
     // A contact's name is searchable too, and a word matches while still being typed.
     await page.getByRole('searchbox', { name: 'Search restaurants' }).fill('Arj');
     await page.waitForURL((url) => url.searchParams.get('q') === 'Arj');
-    await expectVisible(page.getByRole('link', { name: 'Spice Route' }));
+    await visible(page.getByRole('link', { name: 'Spice Route' }));
   });
 
   it('adds a restaurant through the form and sees it in the list', async () => {
@@ -86,7 +77,7 @@ describe('restaurants, as the demo rep in a real browser', () => {
 
     // Nothing typed yet: the form says what's missing, next to the field.
     await dialog.getByRole('button', { name: 'Add restaurant' }).click();
-    await expectVisible(dialog.getByText('Name is required'));
+    await visible(dialog.getByText('Name is required'));
 
     await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill(created);
     await dialog.getByLabel('City').fill('Bristol');
@@ -98,15 +89,15 @@ describe('restaurants, as the demo rep in a real browser', () => {
     await dialog.getByLabel('Contact email').press('Enter');
 
     await dialog.waitFor({ state: 'hidden' });
-    await expectVisible(page.getByRole('status').filter({ hasText: 'Restaurant added' }));
-    await expectVisible(page.getByRole('link', { name: created }));
+    await visible(page.getByRole('status').filter({ hasText: 'Restaurant added' }));
+    await visible(page.getByRole('link', { name: created }));
 
     // Search finds it (the generated search column covers new rows), and it opens.
     await page.getByRole('searchbox', { name: 'Search restaurants' }).fill('Trattoria');
     await page.waitForURL((url) => url.searchParams.get('q') === 'Trattoria');
     await page.getByRole('link', { name: created }).click();
-    await expectVisible(page.getByRole('heading', { level: 1, name: created }));
-    await expectVisible(page.getByRole('link', { name: 'chef@trattoria.test' }));
+    await visible(page.getByRole('heading', { level: 1, name: created }));
+    await visible(page.getByRole('link', { name: 'chef@trattoria.test' }));
   });
 
   it('deletes it after confirming, with an undo that brings it back', async () => {
@@ -130,7 +121,7 @@ describe('restaurants, as the demo rep in a real browser', () => {
       .filter({ hasText: 'Restaurant deleted' })
       .getByRole('button', { name: 'Undo' })
       .click();
-    await expectVisible(page.getByRole('link', { name: created }));
+    await visible(page.getByRole('link', { name: created }));
 
     await page.getByRole('button', { name: `Delete ${created}` }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Delete restaurant' }).click();
@@ -142,7 +133,7 @@ describe('restaurants, as the demo rep in a real browser', () => {
       .waitFor({ state: 'detached', timeout: 10_000 });
     await page.waitForTimeout(500);
     await page.reload();
-    await expectVisible(page.getByRole('link', { name: 'The Golden Wok' }));
+    await visible(page.getByRole('link', { name: 'The Golden Wok' }));
     expect(await page.getByRole('link', { name: created }).count()).toBe(0);
   });
 
@@ -150,7 +141,3 @@ describe('restaurants, as the demo rep in a real browser', () => {
     expect(pageErrors).toEqual([]);
   });
 });
-
-async function expectVisible(locator: ReturnType<Page['getByRole']>) {
-  await locator.first().waitFor({ state: 'visible' });
-}

@@ -1,37 +1,30 @@
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signIn, trackPageErrors } from './support/browser';
-import { demoUsers, stackFromEnv, type StackEnv } from './support/stack';
-import { startWebServer, type WebServer } from './support/web-server';
+import { signIn, visible } from './support/browser';
+import { deleteRowsNamed, demoUsers, stackFromEnv, type StackEnv } from './support/stack';
+import { openBrowserSession, type BrowserSession } from './support/session';
+import type { WebServer } from './support/web-server';
 
 // The owner builds a sequence the way they would by hand: three steps, one moved with
 // the keyboard, the timeline following along, then saved and found in the list.
 describe('sequence templates, as the demo owner in a real browser', () => {
   let stack: StackEnv;
+  let session: BrowserSession | undefined;
   let web: WebServer;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let pageErrors: string[];
   const name = `E2E Onboarding ${Date.now().toString(36)}`;
 
   beforeAll(async () => {
     stack = stackFromEnv();
-    web = await startWebServer(stack);
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.setDefaultNavigationTimeout(30_000);
-    pageErrors = trackPageErrors(page);
+    session = await openBrowserSession(stack, { width: 1280, height: 900 });
+    ({ web, page, pageErrors } = session);
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await web?.close();
+    await session?.close();
     // Leave the stack as we found it, even when a step failed half-way.
-    if (stack) await deleteSequenceTemplatesNamed(stack, demoUsers.owner, name);
+    if (stack) await deleteRowsNamed(stack, demoUsers.owner, 'sequence_templates', name);
   });
 
   it('signs in and opens the sequences list', async () => {
@@ -189,25 +182,4 @@ async function timelineDays(page: Page): Promise<string[]> {
   return texts.map((text) => text.replace(/Step \d+:.*$/, '').trim());
 }
 
-async function visible(locator: Locator) {
-  await locator.first().waitFor({ state: 'visible' });
-}
-
 /** Delete templates by name as a user, over plain HTTP (test clean-up, no client state). */
-async function deleteSequenceTemplatesNamed(
-  stack: StackEnv,
-  user: { email: string; password: string },
-  name: string,
-): Promise<void> {
-  const headers = { apikey: stack.anonKey, 'content-type': 'application/json' };
-  const token = await fetch(`${stack.supabaseUrl}/auth/v1/token?grant_type=password`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ email: user.email, password: user.password }),
-  }).then((response) => response.json() as Promise<{ access_token?: string }>);
-  if (!token.access_token) return;
-  await fetch(
-    `${stack.supabaseUrl}/rest/v1/sequence_templates?name=eq.${encodeURIComponent(name)}`,
-    { method: 'DELETE', headers: { ...headers, authorization: `Bearer ${token.access_token}` } },
-  );
-}

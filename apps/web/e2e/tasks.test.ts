@@ -1,8 +1,9 @@
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, trackPageErrors } from './support/browser';
-import { demoUsers, stackFromEnv, type StackEnv } from './support/stack';
-import { startWebServer, type WebServer } from './support/web-server';
+import { signIn, visible } from './support/browser';
+import { demoUsers, fetchAccessToken, stackFromEnv, type StackEnv } from './support/stack';
+import { openBrowserSession, type BrowserSession } from './support/session';
+import type { WebServer } from './support/web-server';
 
 const DEMO_ORGANISATION_ID = '00000000-0000-4000-8000-000000000001';
 const REP_ID = '10000000-0000-4000-8000-000000000002';
@@ -15,9 +16,8 @@ const TEMPLATE = 'Demo Follow-up';
 // (its sequence and tasks go with it), so runs don't see each other.
 describe('tasks and sequences, as the demo rep in a real browser', () => {
   let stack: StackEnv;
+  let session: BrowserSession | undefined;
   let web: WebServer;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let pageErrors: string[];
   let restaurant: { id: string; name: string };
@@ -26,27 +26,17 @@ describe('tasks and sequences, as the demo rep in a real browser', () => {
     stack = stackFromEnv();
     await ensureDemoFollowUp(stack);
     restaurant = await createRestaurant(stack, `E2E Brasserie ${Date.now().toString(36)}`);
-    web = await startWebServer(stack);
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.setDefaultNavigationTimeout(30_000);
-    pageErrors = trackPageErrors(page);
+    session = await openBrowserSession(stack, { width: 1280, height: 900 });
+    ({ web, page, pageErrors } = session);
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await web?.close();
+    await session?.close();
     if (stack && restaurant) await deleteRestaurant(stack, restaurant.id);
   });
 
   it('signs the rep in to My tasks, their home page', async () => {
-    await page.goto(`${web.url}/sign-in`);
-    await page.getByLabel('Email').fill(demoUsers.rep.email);
-    await page.getByLabel('Password').fill(demoUsers.rep.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, web.url, demoUsers.rep);
 
     await page.getByRole('heading', { level: 1, name: 'My tasks' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/tasks');
@@ -149,19 +139,10 @@ describe('tasks and sequences, as the demo rep in a real browser', () => {
   });
 });
 
-async function visible(locator: Locator) {
-  await locator.first().waitFor({ state: 'visible' });
-}
-
 async function signInRep(stack: StackEnv): Promise<string> {
-  const response = await fetch(`${stack.supabaseUrl}/auth/v1/token?grant_type=password`, {
-    method: 'POST',
-    headers: { apikey: stack.anonKey, 'content-type': 'application/json' },
-    body: JSON.stringify({ email: demoUsers.rep.email, password: demoUsers.rep.password }),
-  });
-  const body = (await response.json()) as { access_token?: string };
-  if (!body.access_token) throw new Error(`could not sign in the demo rep: ${response.status}`);
-  return body.access_token;
+  const token = await fetchAccessToken(stack, demoUsers.rep);
+  if (!token) throw new Error('could not sign in the demo rep');
+  return token;
 }
 
 /** A lead of the rep's, at a stage that doesn't end Demo Follow-up. */

@@ -1,18 +1,18 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signIn, trackPageErrors } from './support/browser';
-import { demoUsers, stackFromEnv, type StackEnv } from './support/stack';
-import { startWebServer, type WebServer } from './support/web-server';
+import { signIn, visible } from './support/browser';
+import { demoUsers, fetchAccessToken, stackFromEnv, type StackEnv } from './support/stack';
+import { openBrowserSession, type BrowserSession } from './support/session';
+import type { WebServer } from './support/web-server';
 
 // Issue 4's "done when": create a workflow from the example, run it, watch the job
 // complete in Jobs, open its timeline. The orchestrator runs for real (start-workflow
 // kicks it; the test stack's cron ticks every second).
 describe('workflows and jobs, as the demo owner in a real browser', () => {
   let stack: StackEnv;
+  let session: BrowserSession | undefined;
   let web: WebServer;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let pageErrors: string[];
   const suffix = Date.now().toString(36);
@@ -23,19 +23,12 @@ describe('workflows and jobs, as the demo owner in a real browser', () => {
 
   beforeAll(async () => {
     stack = stackFromEnv();
-    web = await startWebServer(stack);
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.setDefaultNavigationTimeout(30_000);
-    pageErrors = trackPageErrors(page);
+    session = await openBrowserSession(stack, { width: 1280, height: 900 });
+    ({ web, page, pageErrors } = session);
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await web?.close();
+    await session?.close();
     // Workflows are never deleted (jobs pin their versions): archive this run's.
     if (stack) await archiveWorkflowsKeyed(stack, demoUsers.owner, key);
   });
@@ -178,24 +171,19 @@ describe('workflows and jobs, as the demo owner in a real browser', () => {
   });
 });
 
-async function visible(locator: Locator) {
-  await locator.first().waitFor({ state: 'visible' });
-}
-
 /** Archive workflows by key as a user, over plain HTTP (test clean-up, no client state). */
 async function archiveWorkflowsKeyed(
   stack: StackEnv,
   user: { email: string; password: string },
   key: string,
 ): Promise<void> {
-  const headers = { apikey: stack.anonKey, 'content-type': 'application/json' };
-  const token = await fetch(`${stack.supabaseUrl}/auth/v1/token?grant_type=password`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ email: user.email, password: user.password }),
-  }).then((response) => response.json() as Promise<{ access_token?: string }>);
-  if (!token.access_token) return;
-  const auth = { ...headers, authorization: `Bearer ${token.access_token}` };
+  const token = await fetchAccessToken(stack, user);
+  if (!token) return;
+  const auth = {
+    apikey: stack.anonKey,
+    'content-type': 'application/json',
+    authorization: `Bearer ${token}`,
+  };
   const rows = await fetch(
     `${stack.supabaseUrl}/rest/v1/workflows?select=id&key=eq.${encodeURIComponent(key)}`,
     { headers: auth },

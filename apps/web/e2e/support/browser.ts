@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
@@ -32,13 +32,23 @@ export function trackPageErrors(page: Page): string[] {
   return errors;
 }
 
+/** Fill in and send the sign-in form the page is showing. */
+export async function submitSignIn(page: Page, user: { email: string; password: string }) {
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
 export async function signIn(
   page: Page,
   baseUrl: string,
   user: { email: string; password: string },
 ) {
   await page.goto(`${baseUrl}/sign-in`);
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await submitSignIn(page, user);
+}
+
+/** Wait until the first element the locator finds is visible. */
+export async function visible(locator: Locator) {
+  await locator.first().waitFor({ state: 'visible' });
 }

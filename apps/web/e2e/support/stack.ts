@@ -22,21 +22,34 @@ export const demoUsers = {
 
 export const demoOrganisation = 'Harbour Street Sales';
 
-/** Delete rows by name as a user, over plain HTTP (test clean-up, no client state). */
-export async function deleteRestaurantsNamed(
+/** A user's access token, signed in over plain HTTP; undefined if the sign-in is refused. */
+export async function fetchAccessToken(
   stack: StackEnv,
   user: { email: string; password: string },
-  name: string,
-): Promise<void> {
-  const headers = { apikey: stack.anonKey, 'content-type': 'application/json' };
+): Promise<string | undefined> {
   const token = await fetch(`${stack.supabaseUrl}/auth/v1/token?grant_type=password`, {
     method: 'POST',
-    headers,
+    headers: { apikey: stack.anonKey, 'content-type': 'application/json' },
     body: JSON.stringify({ email: user.email, password: user.password }),
   }).then((response) => response.json() as Promise<{ access_token?: string }>);
-  if (!token.access_token) return;
-  await fetch(`${stack.supabaseUrl}/rest/v1/restaurants?name=eq.${encodeURIComponent(name)}`, {
+  return token.access_token;
+}
+
+/** Delete a table's rows by name as a user, over plain HTTP (test clean-up, no client state). */
+export async function deleteRowsNamed(
+  stack: StackEnv,
+  user: { email: string; password: string },
+  table: 'restaurants' | 'sequence_templates',
+  name: string,
+): Promise<void> {
+  const token = await fetchAccessToken(stack, user);
+  if (!token) return;
+  await fetch(`${stack.supabaseUrl}/rest/v1/${table}?name=eq.${encodeURIComponent(name)}`, {
     method: 'DELETE',
-    headers: { ...headers, authorization: `Bearer ${token.access_token}` },
+    headers: {
+      apikey: stack.anonKey,
+      'content-type': 'application/json',
+      authorization: `Bearer ${token}`,
+    },
   });
 }
