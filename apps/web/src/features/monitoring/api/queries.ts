@@ -4,6 +4,7 @@ import { AppError, raise } from '@/lib/errors';
 import { supabase } from '@/lib/supabase';
 import {
   bucketJobs,
+  finishedTotals,
   rangeSettings,
   type JobTimes,
   type MonitoringRange,
@@ -66,8 +67,7 @@ async function getStatsFromRpc(
     queueDepth: row.queue_depth,
     retries: row.retries,
   }));
-  const completed = buckets.reduce((sum, bucket) => sum + bucket.completed, 0);
-  const failed = buckets.reduce((sum, bucket) => sum + bucket.failed, 0);
+  const finished = finishedTotals(buckets);
   // The average over the range, weighted by each bucket's completed jobs (exact); for p95
   // only the buckets' own are known, so the page shows the highest.
   const weighted = buckets.reduce((sum, bucket) => sum + (bucket.avgMs ?? 0) * bucket.completed, 0);
@@ -78,10 +78,8 @@ async function getStatsFromRpc(
     bucketMs,
     buckets,
     totals: {
-      completed,
-      failed,
-      failureRate: completed + failed ? failed / (completed + failed) : null,
-      avgMs: completed ? weighted / completed : null,
+      ...finished,
+      avgMs: finished.completed ? weighted / finished.completed : null,
       p95Ms: p95s.length ? Math.max(...p95s) : null,
       p95IsHighestBucket: true,
       queueDepth: buckets[buckets.length - 1]?.queueDepth ?? null,

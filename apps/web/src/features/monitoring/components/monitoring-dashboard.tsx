@@ -8,7 +8,12 @@ import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { cn } from '@/lib/utils';
 import { monitoringQueries, type WorkflowHealth } from '../api/queries';
-import { monitoringRanges, rangeSettings, type MonitoringRange } from '../utils/stats';
+import {
+  monitoringRanges,
+  rangeSettings,
+  type MonitoringRange,
+  type StatsBucket,
+} from '../utils/stats';
 import { TimeSeriesChart } from './time-series-chart';
 
 type Props = {
@@ -114,8 +119,10 @@ export function MonitoringDashboard({
     undefined,
     dayLong ? { weekday: 'short', hour: '2-digit' } : { hour: '2-digit', minute: '2-digit' },
   );
-  const formatTime = (t: number) => timeFormat.format(new Date(t));
-  const formatTick = (t: number) => tickFormat.format(new Date(t));
+  const axis = {
+    formatTime: (t: number) => timeFormat.format(new Date(t)),
+    formatTick: (t: number) => tickFormat.format(new Date(t)),
+  };
 
   return (
     <div className="space-y-6">
@@ -231,26 +238,21 @@ export function MonitoringDashboard({
                 { name: 'Completed', className: 'fill-emerald-500', swatch: 'bg-emerald-500' },
                 { name: 'Failed', className: 'fill-red-500', swatch: 'bg-red-500' },
               ]}
-              points={query.data.buckets.map((bucket) => ({
-                t: bucket.start,
-                values: [bucket.completed, bucket.failed],
-              }))}
+              points={bucketPoints(query.data.buckets, (bucket) => [
+                bucket.completed,
+                bucket.failed,
+              ])}
               formatValue={count}
-              formatTime={formatTime}
-              formatTick={formatTick}
+              {...axis}
             />
             <TimeSeriesChart
               title="Failure rate"
               kind="line"
               yMax={1}
               series={[{ name: 'Failure rate', className: 'text-red-500', swatch: 'bg-red-500' }]}
-              points={query.data.buckets.map((bucket) => ({
-                t: bucket.start,
-                values: [bucket.failureRate],
-              }))}
+              points={bucketPoints(query.data.buckets, (bucket) => [bucket.failureRate])}
               formatValue={percent}
-              formatTime={formatTime}
-              formatTick={formatTick}
+              {...axis}
             />
             <TimeSeriesChart
               title="Duration"
@@ -259,13 +261,9 @@ export function MonitoringDashboard({
                 { name: 'Average', className: 'text-brand-500', swatch: 'bg-brand-500' },
                 { name: 'p95', className: 'text-amber-500', swatch: 'bg-amber-500' },
               ]}
-              points={query.data.buckets.map((bucket) => ({
-                t: bucket.start,
-                values: [bucket.avgMs, bucket.p95Ms],
-              }))}
+              points={bucketPoints(query.data.buckets, (bucket) => [bucket.avgMs, bucket.p95Ms])}
               formatValue={formatMs}
-              formatTime={formatTime}
-              formatTick={formatTick}
+              {...axis}
             />
             <TimeSeriesChart
               title="Queue depth"
@@ -273,13 +271,9 @@ export function MonitoringDashboard({
               series={[
                 { name: 'Queue depth', className: 'text-slate-600', swatch: 'bg-slate-600' },
               ]}
-              points={query.data.buckets.map((bucket) => ({
-                t: bucket.start,
-                values: [bucket.queueDepth],
-              }))}
+              points={bucketPoints(query.data.buckets, (bucket) => [bucket.queueDepth])}
               formatValue={count}
-              formatTime={formatTime}
-              formatTick={formatTick}
+              {...axis}
             />
           </div>
           {health.data && workflowId === null ? <HealthTables health={health.data} /> : null}
@@ -288,6 +282,12 @@ export function MonitoringDashboard({
     </div>
   );
 }
+
+/** One chart point per bucket: its start and the values `pick` takes from it. */
+const bucketPoints = (
+  buckets: readonly StatsBucket[],
+  pick: (bucket: StatsBucket) => (number | null)[],
+) => buckets.map((bucket) => ({ t: bucket.start, values: pick(bucket) }));
 
 const orDash = (value: number | null, format: (n: number) => string) =>
   value === null ? '—' : format(value);

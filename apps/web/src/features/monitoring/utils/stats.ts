@@ -50,6 +50,17 @@ export type MonitoringStats = {
   truncated: boolean;
 };
 
+/** The share of finished jobs that failed; null when nothing finished. */
+export const failureRate = (completed: number, failed: number): number | null =>
+  completed + failed ? failed / (completed + failed) : null;
+
+/** Completed and failed jobs over all the buckets, and the share that failed. */
+export function finishedTotals(buckets: readonly StatsBucket[]) {
+  const completed = buckets.reduce((sum, bucket) => sum + bucket.completed, 0);
+  const failed = buckets.reduce((sum, bucket) => sum + bucket.failed, 0);
+  return { completed, failed, failureRate: failureRate(completed, failed) };
+}
+
 /** The p-th percentile (0..1) by nearest rank; null for no values. */
 export function percentile(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null;
@@ -114,8 +125,7 @@ export function bucketJobs(
     }
   }
   for (const [index, bucket] of buckets.entries()) {
-    const finished = bucket.completed + bucket.failed;
-    bucket.failureRate = finished ? bucket.failed / finished : null;
+    bucket.failureRate = failureRate(bucket.completed, bucket.failed);
     const sorted = [...(durations[index] ?? [])].sort((a, b) => a - b);
     bucket.avgMs = average(sorted);
     bucket.p95Ms = percentile(sorted, 0.95);
@@ -126,8 +136,6 @@ export function bucketJobs(
       return created <= end && (ended === null || ended > end);
     }).length;
   }
-  const completed = buckets.reduce((sum, bucket) => sum + bucket.completed, 0);
-  const failed = buckets.reduce((sum, bucket) => sum + bucket.failed, 0);
   all.sort((a, b) => a - b);
   return {
     from,
@@ -135,9 +143,7 @@ export function bucketJobs(
     bucketMs,
     buckets,
     totals: {
-      completed,
-      failed,
-      failureRate: completed + failed ? failed / (completed + failed) : null,
+      ...finishedTotals(buckets),
       avgMs: average(all),
       p95Ms: percentile(all, 0.95),
       p95IsHighestBucket: false,
