@@ -8,7 +8,7 @@ import {
   stackFromEnv,
   type StackEnv,
 } from './support/stack';
-import { openBrowserSession, type BrowserSession } from './support/session';
+import { describePageOnFailure, openBrowserSession, type BrowserSession } from './support/session';
 import type { WebServer } from './support/web-server';
 
 // One browser session walks through what a rep does first: sign in, find a lead,
@@ -20,6 +20,8 @@ describe('restaurants, as the demo rep in a real browser', () => {
   let page: Page;
   let pageErrors: string[];
   const created = `E2E Trattoria ${Date.now().toString(36)}`;
+
+  describePageOnFailure(() => session);
 
   beforeAll(async () => {
     stack = stackFromEnv();

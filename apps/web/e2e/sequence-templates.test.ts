@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, visible } from './support/browser';
 import { deleteRowsNamed, demoUsers, stackFromEnv, type StackEnv } from './support/stack';
-import { openBrowserSession, type BrowserSession } from './support/session';
+import { describePageOnFailure, openBrowserSession, type BrowserSession } from './support/session';
 import type { WebServer } from './support/web-server';
 
 // The owner builds a sequence the way they would by hand: three steps, one moved with
@@ -14,6 +14,8 @@ describe('sequence templates, as the demo owner in a real browser', () => {
   let page: Page;
   let pageErrors: string[];
   const name = `E2E Onboarding ${Date.now().toString(36)}`;
+
+  describePageOnFailure(() => session);
 
   beforeAll(async () => {
     stack = stackFromEnv();

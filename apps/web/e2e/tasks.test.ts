@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, visible } from './support/browser';
 import { demoUsers, fetchAccessToken, stackFromEnv, type StackEnv } from './support/stack';
-import { openBrowserSession, type BrowserSession } from './support/session';
+import { describePageOnFailure, openBrowserSession, type BrowserSession } from './support/session';
 import type { WebServer } from './support/web-server';
 
 const DEMO_ORGANISATION_ID = '00000000-0000-4000-8000-000000000001';
@@ -21,6 +21,8 @@ describe('tasks and sequences, as the demo rep in a real browser', () => {
   let page: Page;
   let pageErrors: string[];
   let restaurant: { id: string; name: string };
+
+  describePageOnFailure(() => session);
 
   beforeAll(async () => {
     stack = stackFromEnv();

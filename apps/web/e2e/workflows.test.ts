@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, visible } from './support/browser';
 import { demoUsers, fetchAccessToken, stackFromEnv, type StackEnv } from './support/stack';
-import { openBrowserSession, type BrowserSession } from './support/session';
+import { describePageOnFailure, openBrowserSession, type BrowserSession } from './support/session';
 import type { WebServer } from './support/web-server';
 
 // Issue 4's "done when": create a workflow from the example, run it, watch the job
@@ -20,6 +20,8 @@ describe('workflows and jobs, as the demo owner in a real browser', () => {
   const key = `e2e-echo-${suffix}`;
   let workflowUrl = '';
   let jobId = '';
+
+  describePageOnFailure(() => session);
 
   beforeAll(async () => {
     stack = stackFromEnv();
@@ -109,7 +111,7 @@ describe('workflows and jobs, as the demo owner in a real browser', () => {
       .getByRole('listitem')
       .filter({ has: page.getByRole('link', { name: new RegExp(`job ${jobId.slice(0, 8)}`) }) });
     // The list refreshes itself while a job is pending or running.
-    await row.getByText('Completed', { exact: true }).waitFor({ timeout: 30_000 });
+    await row.getByText('Completed', { exact: true }).waitFor({ timeout: 60_000 });
 
     await row.getByRole('link').click();
     await page.waitForURL(`**/jobs/${jobId}`);

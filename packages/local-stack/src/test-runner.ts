@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { checkAdvisors, checkTypesDrift } from './checks.ts';
 import { FAKE_GEMINI_API_KEY, startFakeGemini } from './fakes/gemini-server.ts';
 import { repoRoot } from './paths.ts';
+import { failedTestDigest, type VitestReport } from './test-report.ts';
 import { startStack, withFreshPortsOnce, type RunningStack } from './stack.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -123,12 +124,6 @@ async function step(
   }
 }
 
-interface VitestReport {
-  numPassedTests: number;
-  numFailedTests: number;
-  numPendingTests: number;
-}
-
 /**
  * `pnpm test`: typecheck, lint, every vitest project (unit, integration, web, e2e) against a
  * throwaway stack, the generated-types drift check and Supabase's advisors. The stack is
@@ -181,7 +176,8 @@ export async function runTests(vitestArgs: string[]): Promise<number> {
       report = JSON.parse(readFileSync(reportFile, 'utf8')) as VitestReport;
       rmSync(reportFile, { force: true });
     }
-    results.push({ name: 'vitest', ok: code === 0 });
+    const digest = report && failedTestDigest(report);
+    results.push({ name: 'vitest', ok: code === 0, ...(digest ? { detail: digest } : {}) });
 
     if (!focused) {
       results.push(
