@@ -13,10 +13,11 @@ import { useToast } from '@/components/ui/toast';
 import { paths } from '@/config/paths';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
-import { formatDateTime, formatRelative } from '@/lib/utils';
+import { formatDateTime } from '@/lib/utils';
 import { workflowQueries, type Workflow, type WorkflowVersion } from '../api/queries';
 import { useSetWorkflowStatus } from '../api/set-workflow-status';
 import { prettyJson } from '../utils/analyse-definition';
+import { WorkflowMeta } from './workflow-meta';
 import { WorkflowStatusBadge } from './workflows-list';
 
 type Props = {
@@ -128,20 +129,7 @@ export function WorkflowDetails({ id, canManage, memberNames, onRun }: Props) {
               </h1>
               <WorkflowStatusBadge status={workflow.status} />
             </div>
-            <p className="mt-1 flex flex-wrap items-center gap-x-2 text-sm text-slate-600">
-              <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700">
-                {workflow.key}
-              </code>
-              <span aria-hidden>·</span>
-              <span>Version {workflow.version}</span>
-              <span aria-hidden>·</span>
-              <span>
-                Updated{' '}
-                <time dateTime={workflow.updated_at} title={formatDateTime(workflow.updated_at)}>
-                  {formatRelative(workflow.updated_at)}
-                </time>
-              </span>
-            </p>
+            <WorkflowMeta workflow={workflow} className="mt-1 text-sm text-slate-600" />
             {workflow.description ? (
               <p className="mt-2 max-w-2xl text-sm text-slate-600">{workflow.description}</p>
             ) : null}

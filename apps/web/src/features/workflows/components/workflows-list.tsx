@@ -8,7 +8,7 @@ import { EmptyState, ErrorState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
-import { formatDateTime, formatRelative } from '@/lib/utils';
+import { WorkflowMeta } from './workflow-meta';
 import { matchesWorkflow, workflowQueries, type WorkflowFilters } from '../api/queries';
 
 type Props = {
@@ -106,20 +106,7 @@ export function WorkflowsList({ filters, onFiltersChange, canCreate }: Props) {
               </Link>
               <WorkflowStatusBadge status={workflow.status} />
             </div>
-            <div className="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-slate-500">
-              <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-slate-700">
-                {workflow.key}
-              </code>
-              <span aria-hidden>·</span>
-              <span>Version {workflow.version}</span>
-              <span aria-hidden>·</span>
-              <span>
-                Updated{' '}
-                <time dateTime={workflow.updated_at} title={formatDateTime(workflow.updated_at)}>
-                  {formatRelative(workflow.updated_at)}
-                </time>
-              </span>
-            </div>
+            <WorkflowMeta workflow={workflow} className="mt-1 text-xs text-slate-500" />
             {workflow.description ? (
               <p className="mt-1 line-clamp-2 text-sm text-slate-600">{workflow.description}</p>
             ) : null}
