@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { DEFAULT_RETRY_POLICY } from '@forkflow/domain/backoff';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, visible } from './support/browser';
@@ -166,6 +167,25 @@ describe('workflows and jobs, as the demo owner in a real browser', () => {
     await visible(versions.first().getByText('Version 2'));
     await visible(versions.first().getByText('Retry up to 5 times'));
     expect(await versions.count()).toBe(2);
+  });
+
+  it('restores version 1 from the history as version 3', async () => {
+    const versions = page.getByRole('list', { name: 'Versions' }).getByRole('listitem');
+    await page.getByRole('button', { name: 'View version 1' }).click();
+    const dialog = page.getByRole('dialog', { name: `${name} · version 1` });
+    await dialog.getByRole('button', { name: 'Restore as version 3' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await visible(page.getByRole('status').filter({ hasText: 'Version 1 restored' }));
+    await visible(versions.first().getByText('Version 3'));
+    await visible(versions.first().getByText('Restored version 1'));
+    expect(await versions.count()).toBe(3);
+    // Version 1's retry policy is back (the defaults it was created with), not version 2's 5.
+    await page.reload();
+    const maxRetries = page
+      .getByRole('region', { name: 'Retries' })
+      .locator('dt:text-is("Max retries") + dd');
+    await visible(maxRetries);
+    expect(await maxRetries.textContent()).toBe(String(DEFAULT_RETRY_POLICY.max_retries));
   });
 
   it('never crashed', () => {

@@ -5,7 +5,6 @@ import { useState } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Button, ButtonLink } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import { Dialog } from '@/components/ui/dialog';
 import { BackLink, DetailPlaceholder } from '@/components/ui/page-states';
 import { Skeleton } from '@/components/ui/skeleton';
 import { ErrorState } from '@/components/ui/states';
@@ -18,6 +17,7 @@ import { workflowQueries, type Workflow, type WorkflowVersion } from '../api/que
 import { useSetWorkflowStatus } from '../api/set-workflow-status';
 import { prettyJson } from '../utils/analyse-definition';
 import { WorkflowMeta } from './workflow-meta';
+import { WorkflowVersionDialog } from './workflow-version-dialog';
 import { WorkflowStatusBadge } from './workflows-list';
 
 type Props = {
@@ -291,29 +291,12 @@ export function WorkflowDetails({ id, canManage, memberNames, onRun }: Props) {
         </div>
       </div>
 
-      <Dialog
-        open={viewing !== null}
-        onOpenChange={(open) => (open ? undefined : setViewing(null))}
-        title={viewing ? `${workflow.name} · version ${viewing.version}` : 'Version'}
-        description={viewing?.change_description ?? undefined}
-        size="lg"
-      >
-        {viewing ? (
-          <div className="space-y-4">
-            <pre
-              tabIndex={0}
-              aria-label={`Definition of version ${viewing.version}`}
-              className="max-h-[50dvh] overflow-auto rounded-lg bg-slate-50 p-3 font-mono text-[13px] leading-5 text-slate-800 ring-1 ring-slate-200"
-            >
-              {prettyJson(viewing.definition)}
-            </pre>
-            <p className="text-xs text-slate-500">
-              Retry policy:{' '}
-              <code className="font-mono">{JSON.stringify(viewing.retry_policy)}</code>
-            </p>
-          </div>
-        ) : null}
-      </Dialog>
+      <WorkflowVersionDialog
+        workflow={workflow}
+        version={viewing}
+        onClose={() => setViewing(null)}
+        canManage={canManage}
+      />
 
       <ConfirmDialog
         open={confirmStatus}
