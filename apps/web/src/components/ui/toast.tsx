@@ -8,6 +8,7 @@ import {
   useMemo,
   useRef,
   useState,
+  type FocusEvent,
   type ReactNode,
 } from 'react';
 import { cn } from '@/lib/utils';
@@ -93,6 +94,34 @@ const icons: Record<Tone, ReactNode> = {
   info: <Info className="size-5 text-brand-500" aria-hidden />,
 };
 
+/** Left on the clock when a paused toast resumes with (almost) none: time to move away. */
+const MIN_AFTER_PAUSE_MS = 2000;
+
+/** Whether the pointer or focus is on the toast, or the page is in a background tab. */
+function usePausedWhileAttended() {
+  const [hovered, setHovered] = useState(false);
+  const [focused, setFocused] = useState(false);
+  const [hidden, setHidden] = useState(() => document.visibilityState === 'hidden');
+
+  useEffect(() => {
+    const onChange = () => setHidden(document.visibilityState === 'hidden');
+    document.addEventListener('visibilitychange', onChange);
+    return () => document.removeEventListener('visibilitychange', onChange);
+  }, []);
+
+  return {
+    active: hovered || focused || hidden,
+    handlers: {
+      onPointerEnter: () => setHovered(true),
+      onPointerLeave: () => setHovered(false),
+      onFocus: () => setFocused(true),
+      onBlur: (event: FocusEvent<HTMLDivElement>) => {
+        if (!event.currentTarget.contains(event.relatedTarget)) setFocused(false);
+      },
+    },
+  };
+}
+
 function ToastItem({
   toast,
   onDismiss,
@@ -104,15 +133,26 @@ function ToastItem({
 }) {
   const { duration = 5000 } = toast;
   const expire = useEffectEvent(() => onDismiss());
+  const paused = usePausedWhileAttended();
+  const remaining = useRef(duration);
 
+  // The clock stops while the person is reading or reaching for the toast (pointer on it,
+  // focus in it) or looking at another tab, so an "Undo" never runs out unseen.
   useEffect(() => {
-    if (duration === 0) return;
-    const timer = setTimeout(expire, duration);
-    return () => clearTimeout(timer);
-  }, [duration]);
+    if (duration === 0 || paused.active) return;
+    const started = Date.now();
+    const resumed = remaining.current < duration;
+    const wait = resumed ? Math.max(remaining.current, MIN_AFTER_PAUSE_MS) : duration;
+    const timer = setTimeout(expire, wait);
+    return () => {
+      clearTimeout(timer);
+      remaining.current -= Date.now() - started;
+    };
+  }, [duration, paused.active]);
 
   return (
     <div
+      {...paused.handlers}
       role={toast.tone === 'error' ? 'alert' : 'status'}
       className={cn(
         'toast-enter pointer-events-auto flex w-full max-w-sm items-start gap-3 rounded-xl bg-white p-4 shadow-lg ring-1 ring-slate-900/10',
