@@ -200,12 +200,31 @@ export function JobDetails({ id, workflowName, memberName }: Props) {
   });
   const onError = (title: string) => (error: Error) =>
     toast({ tone: 'error', title, description: getErrorMessage(error), duration: 8000 });
+  const retry = useRetryJob({
+    organisationId: organisation.id,
+    mutationConfig: {
+      onSuccess: () =>
+        toast({
+          title: 'Job re-queued',
+          description: 'It runs again from the step where it stopped.',
+        }),
+      onError: onError("Couldn't retry the job"),
+    },
+  });
   const cancel = useCancelJob({
     organisationId: organisation.id,
     mutationConfig: {
-      onSuccess: () => {
+      onSuccess: (_result, variables) => {
         setConfirmCancel(false);
-        toast({ title: 'Job cancelled' });
+        // The way back from a mistaken cancel: retry_job re-queues a started job from the
+        // step it reached. A job that never started has nothing to resume.
+        const started = Boolean(query.data?.job.started_at);
+        toast({
+          title: 'Job cancelled',
+          description: started ? 'Resume runs it again from the step it reached.' : undefined,
+          action: started ? { label: 'Resume', onClick: () => retry.mutate(variables) } : undefined,
+          duration: started ? 8000 : undefined,
+        });
       },
       onError: (error) => {
         setConfirmCancel(false);
@@ -213,15 +232,6 @@ export function JobDetails({ id, workflowName, memberName }: Props) {
       },
     },
   });
-  const retry = useRetryJob({
-    organisationId: organisation.id,
-    mutationConfig: {
-      onSuccess: () =>
-        toast({ title: 'Job re-queued', description: 'It runs again from the step that failed.' }),
-      onError: onError("Couldn't retry the job"),
-    },
-  });
-
   const back = <BackLink to={paths.app.jobs.getHref()}>Jobs</BackLink>;
 
   if (query.isPending || !query.data) {
@@ -311,7 +321,10 @@ export function JobDetails({ id, workflowName, memberName }: Props) {
                 isLoading={retry.isPending}
               >
                 {retry.isPending ? null : <RotateCcw className="size-4" aria-hidden />}
-                Retry from failed step
+                {/* A cancelled job didn't fail: it goes on from the step it reached. */}
+                {job.status === 'cancelled'
+                  ? 'Resume from where it stopped'
+                  : 'Retry from failed step'}
               </Button>
             ) : null}
             {canCancelJob(job) ? (
@@ -323,6 +336,23 @@ export function JobDetails({ id, workflowName, memberName }: Props) {
           </div>
         </div>
       </header>
+
+      {/* Above the columns: on a phone the reason a job failed comes before its overview. */}
+      {job.error_message || job.error_code ? (
+        <section
+          role={job.status === 'failed' ? 'alert' : undefined}
+          aria-label="Job error"
+          className="rounded-xl border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800 sm:px-5"
+        >
+          <p className="font-medium">
+            {job.status === 'failed' ? 'The job failed' : 'Last error'}
+            {job.error_code ? (
+              <code className="ml-2 font-mono text-xs">{job.error_code}</code>
+            ) : null}
+          </p>
+          {job.error_message ? <p className="mt-1 break-words">{job.error_message}</p> : null}
+        </section>
+      ) : null}
 
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[20rem_minmax(0,1fr)]">
         <div className="min-w-0 space-y-6">
@@ -347,21 +377,6 @@ export function JobDetails({ id, workflowName, memberName }: Props) {
               <JsonBlock label="Final result JSON" value={job.final_result} />
             </Section>
           ) : null}
-          {job.error_message || job.error_code ? (
-            <section
-              role={job.status === 'failed' ? 'alert' : undefined}
-              aria-label="Job error"
-              className="rounded-xl border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800 sm:px-5"
-            >
-              <p className="font-medium">
-                {job.status === 'failed' ? 'The job failed' : 'Last error'}
-                {job.error_code ? (
-                  <code className="ml-2 font-mono text-xs">{job.error_code}</code>
-                ) : null}
-              </p>
-              {job.error_message ? <p className="mt-1 break-words">{job.error_message}</p> : null}
-            </section>
-          ) : null}
           <Section title="Steps" id="job-steps">
             {steps.length === 0 ? (
               <p className="text-sm text-slate-500">No step has run yet.</p>
@@ -383,7 +398,11 @@ export function JobDetails({ id, workflowName, memberName }: Props) {
         open={confirmCancel}
         onOpenChange={setConfirmCancel}
         title="Cancel this job?"
-        description="It stops before its next step; a step already running has its result discarded. You can retry it later from the step it reached."
+        description={
+          job.started_at
+            ? 'It stops before its next step; a step already running has its result discarded. You can resume it later from the step it reached.'
+            : 'It hasn’t started yet, so it never runs: to run it later, start the workflow again.'
+        }
         confirmLabel="Cancel job"
         cancelLabel="Keep it running"
         isPending={cancel.isPending}

@@ -1,5 +1,6 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { ListChecks, SearchX } from 'lucide-react';
+import { useEffect, useRef } from 'react';
 import { Link } from 'react-router';
 import { Button } from '@/components/ui/button';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -9,6 +10,7 @@ import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { formatDateTime, formatRelative } from '@/lib/utils';
 import { isActiveJobStatus, jobQueries, jobStatusLabels, type JobQuery } from '../api/queries';
+import { useNow } from '../hooks/use-now';
 import { formatDuration, jobDurationMs, shortId } from '../utils/format';
 import { JobStatusBadge } from './job-status-badge';
 
@@ -34,6 +36,8 @@ export function JobsList({
   showOwner,
 }: Props) {
   const organisation = useCurrentOrganisation();
+  const now = useNow();
+  const listRef = useRef<HTMLUListElement>(null);
   const jobs = useInfiniteQuery({
     ...jobQueries.list(organisation.id, query),
     refetchInterval: (current) =>
@@ -41,6 +45,24 @@ export function JobsList({
         ? ACTIVE_REFRESH_MS
         : false,
   });
+
+  // After "Load more", focus goes to the first job just loaded: keyboard and screen-reader
+  // users carry on from there instead of falling to the top of the page when the button
+  // goes away after the last page.
+  const focusFrom = useRef<number | null>(null);
+  const loaded = jobs.data?.pages.reduce((total, page) => total + page.length, 0) ?? 0;
+  useEffect(() => {
+    const index = focusFrom.current;
+    if (index === null || jobs.isFetchingNextPage) return;
+    focusFrom.current = null;
+    const links = listRef.current?.querySelectorAll<HTMLAnchorElement>('a[data-job-link]');
+    // An empty last page: the button is gone, so the last job takes focus instead.
+    (links?.[index] ?? (jobs.hasNextPage ? undefined : links?.[links.length - 1]))?.focus();
+  }, [loaded, jobs.isFetchingNextPage, jobs.hasNextPage]);
+  const loadMore = () => {
+    focusFrom.current = loaded;
+    void jobs.fetchNextPage();
+  };
 
   if (jobs.isPending) return <JobsListSkeleton />;
   if (!jobs.data) {
@@ -85,7 +107,7 @@ export function JobsList({
 
   return (
     <div aria-busy={jobs.isFetching || undefined}>
-      <ul aria-label="Jobs" className="divide-y divide-slate-100">
+      <ul ref={listRef} aria-label="Jobs" className="divide-y divide-slate-100">
         {rows.map((job) => {
           const name = workflowName(job.workflow_id) ?? 'Workflow';
           const duration = jobDurationMs(job);
@@ -99,6 +121,7 @@ export function JobsList({
                 <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
                   <Link
                     to={paths.app.job.getHref(job.id)}
+                    data-job-link
                     className="truncate font-medium text-slate-900 after:absolute after:inset-0 hover:text-brand-700 focus-visible:underline focus-visible:outline-none"
                   >
                     {name}
@@ -114,7 +137,7 @@ export function JobsList({
                   <span>v{job.workflow_version}</span>
                   <span aria-hidden>·</span>
                   <time dateTime={job.created_at} title={formatDateTime(job.created_at)}>
-                    {formatRelative(job.created_at)}
+                    {formatRelative(job.created_at, now)}
                   </time>
                   {duration !== null ? (
                     <>
@@ -158,11 +181,7 @@ export function JobsList({
       </ul>
       {jobs.hasNextPage ? (
         <div className="border-t border-slate-100 p-3 text-center">
-          <Button
-            variant="secondary"
-            onClick={() => void jobs.fetchNextPage()}
-            isLoading={jobs.isFetchingNextPage}
-          >
+          <Button variant="secondary" onClick={loadMore} isLoading={jobs.isFetchingNextPage}>
             Load more
           </Button>
         </div>

@@ -93,11 +93,13 @@ const fetchMock = vi.fn<typeof fetch>();
 let job: Job;
 let events: JobEvent[];
 let rpcCalls: { name: string; body: unknown }[];
+let cancelRefused: boolean;
 
 beforeEach(() => {
   job = baseJob;
   events = failedEvents;
   rpcCalls = [];
+  cancelRefused = true;
   fetchMock.mockReset();
   fetchMock.mockImplementation(async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
@@ -105,7 +107,9 @@ beforeEach(() => {
       const name = url.pathname.slice('/rest/v1/rpc/'.length);
       rpcCalls.push({ name, body: JSON.parse(String(init?.body)) });
       if (name === 'retry_job') job = { ...job, status: 'pending', completed_at: null };
-      if (name === 'cancel_job') {
+      if (name === 'cancel_job' && !cancelRefused) {
+        job = { ...job, status: 'cancelled' };
+      } else if (name === 'cancel_job') {
         return postgrestResponse(
           { code: 'job_finished', message: 'the job is already completed' },
           { status: 409 },
@@ -201,6 +205,55 @@ describe('JobDetails', () => {
     expect(
       screen.getByText('The job is already completed. The page now shows its current state.'),
     ).toBeInTheDocument();
+  });
+
+  it('offers to resume a cancelled job from the step it reached', async () => {
+    cancelRefused = false;
+    const running = {
+      ...baseJob,
+      status: 'running',
+      completed_at: null,
+      error_message: null,
+      error_code: null,
+    };
+    job = running;
+    const { user } = setup();
+    await user.click(await screen.findByRole('button', { name: 'Cancel job' }));
+    const confirm = screen.getByRole('alertdialog', { name: 'Cancel this job?' });
+    expect(confirm).toHaveTextContent('You can resume it later from the step it reached.');
+    await user.click(within(confirm).getByRole('button', { name: 'Cancel job' }));
+    expect(await screen.findByText('Job cancelled')).toBeInTheDocument();
+    expect(
+      await screen.findByRole('button', { name: 'Resume from where it stopped' }),
+    ).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Resume' }));
+    await waitFor(() =>
+      expect(rpcCalls).toEqual([
+        { name: 'cancel_job', body: { p_job_id: jobId } },
+        { name: 'retry_job', body: { p_job_id: jobId } },
+      ]),
+    );
+  });
+
+  it('says cancelling a job that never started is final', async () => {
+    cancelRefused = false;
+    job = {
+      ...baseJob,
+      status: 'pending',
+      started_at: null,
+      completed_at: null,
+      error_message: null,
+      error_code: null,
+    };
+    const { user } = setup();
+    await user.click(await screen.findByRole('button', { name: 'Cancel job' }));
+    const confirm = screen.getByRole('alertdialog', { name: 'Cancel this job?' });
+    expect(confirm).toHaveTextContent('It hasn’t started yet, so it never runs');
+    await user.click(within(confirm).getByRole('button', { name: 'Cancel job' }));
+    expect(await screen.findByText('Job cancelled')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Resume' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Resume from/ })).not.toBeInTheDocument();
   });
 
   it('says so when the job is not visible', async () => {

@@ -160,4 +160,30 @@ describe('jobs filters', () => {
       expect(within(list).getAllByRole('listitem')[0]).toHaveTextContent('Completed'),
     );
   });
+
+  it('load more jobs and put focus on the first one loaded', async () => {
+    const page = (from: number, count: number) =>
+      Array.from({ length: count }, (_, index) => {
+        const n = from + index;
+        return job({
+          id: `60000000-0000-4000-8000-${String(1000 - n).padStart(12, '0')}`,
+          created_at: new Date(Date.UTC(2026, 10, 22, 9) - n * 60_000).toISOString(),
+        });
+      });
+    fetchMock.mockImplementation(async (input) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      return postgrestResponse(url.searchParams.has('or') ? page(25, 3) : page(0, 25));
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<JobsPage />, { route: '/jobs' });
+    const list = await screen.findByRole('list', { name: 'Jobs' });
+    expect(within(list).getAllByRole('listitem')).toHaveLength(25);
+
+    await user.click(screen.getByRole('button', { name: 'Load more' }));
+    await waitFor(() => expect(within(list).getAllByRole('listitem')).toHaveLength(28));
+    const links = within(list).getAllByRole('link');
+    await waitFor(() => expect(links[25]).toHaveFocus());
+    // The last page is in: nothing more to load.
+    expect(screen.queryByRole('button', { name: 'Load more' })).not.toBeInTheDocument();
+  });
 });
