@@ -69,7 +69,8 @@ export function RangeSelector({
             title={rangeSettings[option].label}
             onClick={() => onRangeChange(option)}
             className={cn(
-              'rounded-md px-3 py-1 text-sm font-medium focus-visible:outline-2 focus-visible:outline-brand-600',
+              // At least 36 px tall on a phone, so a thumb hits the intended range.
+              'min-h-9 rounded-md px-3 py-1 text-sm font-medium focus-visible:outline-2 focus-visible:outline-brand-600 sm:min-h-0',
               range === option
                 ? 'bg-white text-slate-900 shadow-xs'
                 : 'text-slate-600 hover:text-slate-900',
@@ -303,7 +304,13 @@ function HealthTable({
 }) {
   return (
     <section className="min-w-0 rounded-xl bg-white shadow-xs ring-1 ring-slate-200">
-      <div className="overflow-x-auto">
+      {/* On a phone the columns scroll sideways: focusable, so the keyboard scrolls them too. */}
+      <div
+        role="region"
+        aria-label={title}
+        tabIndex={0}
+        className="overflow-x-auto rounded-xl focus-visible:outline-2 focus-visible:outline-brand-600"
+      >
         <table className="w-full text-left text-sm">
           <caption className="border-b border-slate-200 px-4 py-3 text-left text-sm font-semibold text-slate-900">
             {title}

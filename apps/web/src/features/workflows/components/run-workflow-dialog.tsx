@@ -92,7 +92,7 @@ function RunWorkflowForm({
       <Field
         label="Input (JSON)"
         error={form.formState.errors.input?.message}
-        hint="A JSON object: the job's input, read by the steps as $.job_input…"
+        hint="A JSON object: the job's input, read by the steps as $.job_input… Ctrl+Enter (⌘+Enter) starts the job."
       >
         {(control) => (
           <Textarea
@@ -103,6 +103,13 @@ function RunWorkflowForm({
             autoCapitalize="off"
             autoCorrect="off"
             autoFocus
+            // Enter adds a line to the JSON; Ctrl/⌘+Enter submits, as in most editors.
+            onKeyDown={(event) => {
+              if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+                event.preventDefault();
+                event.currentTarget.form?.requestSubmit();
+              }
+            }}
             className="font-mono text-[13px] leading-5"
           />
         )}

@@ -94,13 +94,15 @@ export function WorkflowsList({ filters, onFiltersChange, canCreate }: Props) {
       {rows.map((workflow) => (
         <li
           key={workflow.id}
-          className="flex flex-col gap-2 px-4 py-4 hover:bg-slate-50/60 sm:flex-row sm:items-center sm:gap-6 sm:px-5"
+          className="relative flex flex-col gap-2 px-4 py-4 hover:bg-slate-50/60 sm:flex-row sm:items-center sm:gap-6 sm:px-5"
         >
           <div className="min-w-0 flex-1">
             <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
               <Link
                 to={paths.app.workflow.getHref(workflow.id)}
-                className="truncate font-medium text-slate-900 hover:text-brand-700 focus-visible:underline focus-visible:outline-none"
+                title={workflow.name}
+                // The whole row opens the workflow, as a job's row does on the Jobs page.
+                className="truncate font-medium text-slate-900 after:absolute after:inset-0 hover:text-brand-700 focus-visible:underline focus-visible:outline-none"
               >
                 {workflow.name}
               </Link>

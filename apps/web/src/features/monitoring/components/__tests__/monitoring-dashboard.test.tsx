@@ -119,6 +119,8 @@ describe('MonitoringDashboard', () => {
     expect(within(byWorkflow).getByRole('row', { name: /Echo example/ })).toHaveTextContent(
       'Echo example4125%20 ms40 ms3',
     );
+    // Scrolls sideways on a phone: a named, focusable region so the keyboard can scroll it.
+    expect(screen.getByRole('region', { name: 'By workflow' })).toHaveAttribute('tabindex', '0');
 
     await user.click(screen.getByRole('button', { name: 'Last 7 days' }));
     expect(onRangeChange).toHaveBeenCalledWith('7d');

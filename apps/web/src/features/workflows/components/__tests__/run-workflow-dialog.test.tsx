@@ -88,6 +88,20 @@ describe('RunWorkflowDialog', () => {
     });
   });
 
+  it('starts the job on Ctrl+Enter, while Enter alone adds a line', async () => {
+    fetchMock.mockResolvedValue(
+      json(201, { job_id: 'j2', status: 'pending', created_at: '2026-11-22T09:00:00Z' }),
+    );
+    const { user, input, onStarted } = setup();
+    await user.clear(input);
+    await user.type(input, '{{{Enter}"payload": "hi"{Enter}}');
+    expect(input).toHaveValue('{\n"payload": "hi"\n}');
+    expect(fetchMock).not.toHaveBeenCalled();
+    await user.keyboard('{Control>}{Enter}{/Control}');
+    await waitFor(() => expect(onStarted).toHaveBeenCalledTimes(1));
+    expect(onStarted.mock.calls[0]?.[0]).toMatchObject({ job_id: 'j2' });
+  });
+
   it('explains an archived workflow', async () => {
     fetchMock.mockResolvedValue(
       json(409, { error: { code: 'workflow_archived', message: 'workflow echo is archived' } }),
