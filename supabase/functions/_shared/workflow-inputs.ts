@@ -3,6 +3,7 @@
 // that names the field before anything reaches the database.
 import { z } from 'npm:zod@^4.1.0';
 import { HttpError } from './http.ts';
+import { findUnstorable } from './jsonb-text.ts';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A workflow's human key, as the workflows_key_format check. */
@@ -38,16 +39,72 @@ function summary(error: z.ZodError): string {
   return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
 }
 
-/** The request body parsed as JSON and checked against `schema`; 400 otherwise. */
-export async function readBody<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
+/** Body limits (bytes) of the workflow API's POST functions. */
+export const BODY_LIMITS = {
+  // input_data may carry audio for execute-gemini-prompt as base64: 20 MiB of audio (its
+  // limit) is about 27 MiB of text.
+  startWorkflow: 32 * 1024 * 1024,
+  saveWorkflow: 1024 * 1024,
+  jobId: 16 * 1024,
+} as const;
+
+const tooLarge = (maxBytes: number) =>
+  new HttpError(413, 'payload_too_large', `The body must be at most ${maxBytes} bytes`);
+
+/** The body as text, refused with 413 as soon as it exceeds `maxBytes`. */
+async function readText(req: Request, maxBytes: number): Promise<string> {
+  const declared = Number(req.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  if (!req.body) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/**
+ * The request body parsed as JSON and checked against `schema`: 413 over `maxBytes`, 400
+ * when it is not JSON, does not match, or holds a string Postgres cannot store (U+0000, a
+ * lone surrogate), which would otherwise fail in the database as a 500.
+ */
+export async function readBody<T extends z.ZodType>(
+  req: Request,
+  schema: T,
+  maxBytes: number,
+): Promise<z.infer<T>> {
+  const text = await readText(req, maxBytes);
   let body: unknown;
   try {
-    body = await req.json();
+    body = JSON.parse(text);
   } catch {
     throw new HttpError(400, 'invalid_input', 'The body must be a JSON object');
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new HttpError(400, 'invalid_input', summary(parsed.error));
+  const unstorable = findUnstorable(parsed.data);
+  if (unstorable) {
+    throw new HttpError(
+      400,
+      'invalid_input',
+      `${unstorable.length > 0 ? `${unstorable.join('.')}: ` : ''}contains U+0000 or a lone surrogate, which cannot be stored`,
+    );
+  }
   return parsed.data;
 }
 
@@ -89,7 +146,8 @@ export const saveWorkflowBodySchema = z.object(
     // Checked by retryPolicySchema likewise.
     retry_policy: z.unknown().optional(),
     change_description: z.string().max(500).nullish(),
-    expected_version: z.int().min(1).nullish(),
+    // At most Postgres' integer: a larger one would fail in the database as a 500.
+    expected_version: z.int().min(1).max(2_147_483_647).nullish(),
   },
   { error: 'The body must be a JSON object' },
 );
@@ -120,13 +178,38 @@ export function encodeCursor(cursor: JobCursor): string {
     .replace(/=+$/, '');
 }
 
+const DATE_PARTS =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2}))?)?$/;
+
+/**
+ * Whether Postgres reads an ISO 8601 date (already matched by ISO_DATE or TIMESTAMP) as a
+ * timestamptz. Date.parse is laxer (it takes 2026-02-30, year 0, offsets past ±15:59),
+ * and what it lets through would fail in the database as a 500.
+ */
+function postgresCanRead(value: string): boolean {
+  const m = DATE_PARTS.exec(value);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = m
+    .slice(1)
+    .map((part) => (part === undefined ? 0 : Number(part))) as number[];
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  if (year! < 1 || month! < 1 || month! > 12 || day! < 1 || day! > daysInMonth) return false;
+  if (minute! > 59 || second! > 59 || offsetHours! > 15 || offsetMinutes! > 59) return false;
+  return hour! < 24 || (hour === 24 && minute === 0 && second === 0);
+}
+
 export function decodeCursor(value: string): JobCursor {
   try {
     const [created_at, id] = JSON.parse(atob(value.replace(/-/g, '+').replace(/_/g, '/'))) as [
       unknown,
       unknown,
     ];
-    if (typeof created_at === 'string' && TIMESTAMP.test(created_at) && typeof id === 'string') {
+    if (
+      typeof created_at === 'string' &&
+      TIMESTAMP.test(created_at) &&
+      postgresCanRead(created_at) &&
+      typeof id === 'string'
+    ) {
       if (UUID.test(id)) return { created_at, id };
     }
   } catch {
@@ -151,7 +234,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?
 function isoParam(params: URLSearchParams, name: string): string | null {
   const value = params.get(name);
   if (value === null || value === '') return null;
-  if (!ISO_DATE.test(value) || Number.isNaN(Date.parse(value))) {
+  if (!ISO_DATE.test(value) || Number.isNaN(Date.parse(value)) || !postgresCanRead(value)) {
     throw new HttpError(400, 'invalid_input', `${name} must be an ISO 8601 date or date-time`);
   }
   // Passed on as written: Postgres reads ISO 8601 itself and keeps microseconds, which a

@@ -4,13 +4,13 @@
 import { createUserClient, requireUserClaims } from '../_shared/clients.ts';
 import { handle, HttpError, json } from '../_shared/http.ts';
 import { httpErrorFromPostgrest } from '../_shared/postgrest-errors.ts';
-import { jobIdBodySchema, readBody } from '../_shared/workflow-inputs.ts';
+import { BODY_LIMITS, jobIdBodySchema, readBody } from '../_shared/workflow-inputs.ts';
 
 Deno.serve(
   handle(async (req) => {
     if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'Use POST');
     requireUserClaims(req);
-    const { job_id } = await readBody(req, jobIdBodySchema);
+    const { job_id } = await readBody(req, jobIdBodySchema, BODY_LIMITS.jobId);
     const client = createUserClient(req);
     const { data, error, status } = await client.rpc('cancel_job', { p_job_id: job_id });
     if (error) throw httpErrorFromPostgrest(error, status);

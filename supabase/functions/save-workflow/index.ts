@@ -11,7 +11,12 @@
 import { createServiceClient, createUserClient, requireUserClaims } from '../_shared/clients.ts';
 import { handle, HttpError, json } from '../_shared/http.ts';
 import { httpErrorFromPostgrest } from '../_shared/postgrest-errors.ts';
-import { issueDetails, readBody, saveWorkflowBodySchema } from '../_shared/workflow-inputs.ts';
+import {
+  BODY_LIMITS,
+  issueDetails,
+  readBody,
+  saveWorkflowBodySchema,
+} from '../_shared/workflow-inputs.ts';
 import { retryPolicySchema } from '../_shared/domain/backoff.ts';
 import { validateWorkflowDefinition } from '../_shared/domain/workflow-definition.ts';
 
@@ -22,7 +27,7 @@ Deno.serve(
   handle(async (req) => {
     if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'Use POST');
     const { sub } = requireUserClaims(req);
-    const body = await readBody(req, saveWorkflowBodySchema);
+    const body = await readBody(req, saveWorkflowBodySchema, BODY_LIMITS.saveWorkflow);
     const client = createUserClient(req);
 
     // Read as the user, through PostgREST, which verifies their token: a member row here

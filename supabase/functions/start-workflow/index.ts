@@ -7,7 +7,12 @@ import { createUserClient, requireUserClaims } from '../_shared/clients.ts';
 import { handle, HttpError, json } from '../_shared/http.ts';
 import { kickOrchestrator } from '../_shared/kick-orchestrator.ts';
 import { httpErrorFromPostgrest } from '../_shared/postgrest-errors.ts';
-import { idempotencyKey, readBody, startWorkflowBodySchema } from '../_shared/workflow-inputs.ts';
+import {
+  BODY_LIMITS,
+  idempotencyKey,
+  readBody,
+  startWorkflowBodySchema,
+} from '../_shared/workflow-inputs.ts';
 
 type Started = {
   job_id: string;
@@ -23,7 +28,7 @@ Deno.serve(
     if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'Use POST');
     requireUserClaims(req);
     const key = idempotencyKey(req);
-    const body = await readBody(req, startWorkflowBodySchema);
+    const body = await readBody(req, startWorkflowBodySchema, BODY_LIMITS.startWorkflow);
     const client = createUserClient(req);
 
     const { data, error, status } = await client.rpc('start_workflow_job', {

@@ -13,6 +13,7 @@
 // it). Figures: docs/workflows-contract.md, "Orchestrator".
 import postgres from 'npm:postgres@3.4.7';
 import { createClient } from 'npm:@supabase/supabase-js@2';
+import { storableJson } from '../_shared/jsonb-text.ts';
 import type { ClaimedStep, StepResult } from './run-step.ts';
 
 export interface Queue {
@@ -74,8 +75,9 @@ export function postgresQueue(dbUrl: string): Queue {
       return rows[0]?.claimed ?? [];
     },
     async finish(worker, results) {
+      // storableJson: one output Postgres cannot store must not sink the whole batch.
       const rows = await sql<{ answers: FinishAnswer[] }[]>`
-        select public.finish_workflow_steps(${worker}, ${JSON.stringify(results)}::text::jsonb) as answers`;
+        select public.finish_workflow_steps(${worker}, ${storableJson(results)}::text::jsonb) as answers`;
       return rows[0]?.answers ?? [];
     },
     maxTransformerTimeoutMs: cached(async () => {
@@ -105,7 +107,7 @@ export function restQueue(supabaseUrl: string, serviceRoleKey: string): Queue {
     async finish(worker, results) {
       const { data, error } = await client.rpc('finish_workflow_steps', {
         p_worker: worker,
-        p_results: results,
+        p_results: JSON.parse(storableJson(results)) as unknown,
       });
       if (error) throw new Error(`finish_workflow_steps: ${error.message}`);
       return (data ?? []) as FinishAnswer[];

@@ -1,0 +1,274 @@
+// Client mistakes the workflow API once answered with a 500 or accepted without limit, and a
+// step output that once sank the orchestrator's whole batch (docs/workflows-contract.md,
+// "HTTP API" and "Orchestrator"). Each is a 4xx that changes nothing, or a job that finishes.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findUnstorable, storableJson } from '../functions/_shared/jsonb-text.ts';
+import { env } from './support/env.ts';
+import {
+  callFunction,
+  createWorkflowOrganisation,
+  FINAL_STATUSES,
+  hasOrchestrator,
+  saveWorkflow,
+  startJob,
+  tokenOf,
+  waitForJob,
+  type ApiError,
+} from './support/workflows.ts';
+
+let t: Awaited<ReturnType<typeof createWorkflowOrganisation>>;
+
+beforeAll(async () => {
+  t = await createWorkflowOrganisation('wf-hardening');
+});
+
+afterAll(async () => {
+  await t?.fx.cleanup();
+});
+
+async function jobCount(): Promise<number> {
+  const { count, error } = await t.service
+    .from('jobs')
+    .select('id', { count: 'exact', head: true })
+    .eq('organisation_id', t.organisationId);
+  if (error) throw error;
+  return count ?? 0;
+}
+
+describe('strings Postgres cannot store', () => {
+  it.each([
+    ['U+0000 in input_data', '{"workflow_id":"%KEY%","input_data":{"a":"x\\u0000y"}}'],
+    ['a lone surrogate in input_data', '{"workflow_id":"%KEY%","input_data":{"a":"\\ud800"}}'],
+    ['U+0000 in a key of input_data', '{"workflow_id":"%KEY%","input_data":{"\\u0000":1}}'],
+    ['U+0000 in workflow_id', '{"workflow_id":"%KEY%\\u0000","input_data":{}}'],
+  ])('start-workflow with %s is a 400 and starts nothing', async (_what, body) => {
+    const before = await jobCount();
+    const res = await callFunction<ApiError>('start-workflow', {
+      as: t.member,
+      body: body.replace('%KEY%', t.workflow.key),
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('cannot be stored'),
+    });
+    expect(await jobCount()).toBe(before);
+  });
+
+  it('a surrogate pair (an emoji) is fine', async () => {
+    const res = await callFunction('start-workflow', {
+      as: t.member,
+      body: `{"workflow_id":"${t.workflow.key}","input_data":{"a":"\\ud83d\\ude00"}}`,
+    });
+    expect(res.status).toBe(201);
+  });
+
+  it('save-workflow with U+0000 in the name or the definition is a 400 and saves nothing', async () => {
+    for (const [name, config] of [
+      ['Bad\\u0000name', '{}'],
+      ['Fine', '{"x":"\\u0000"}'],
+    ] as const) {
+      const res = await callFunction<ApiError>('save-workflow', {
+        as: t.admin,
+        body: `{"organisation_id":"${t.organisationId}","key":"nul-probe","name":"${name}",
+          "definition":{"start_step":"a","steps":{"a":{"transformer_id":"echo-transformer","config":${config}}}}}`,
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('invalid_input');
+    }
+    const { data } = await t.service.from('workflows').select('id').eq('key', 'nul-probe');
+    expect(data).toEqual([]);
+  });
+});
+
+describe('body size limits', () => {
+  it('start-workflow refuses a body over 32 MiB with 413 and starts nothing', async () => {
+    const before = await jobCount();
+    const res = await callFunction<ApiError>('start-workflow', {
+      as: t.member,
+      body: { workflow_id: t.workflow.key, input_data: { big: 'x'.repeat(33 * 1024 * 1024) } },
+    });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('payload_too_large');
+    expect(await jobCount()).toBe(before);
+  });
+
+  it('start-workflow still takes 20 MiB of audio as base64', async () => {
+    const audio = Buffer.alloc(20 * 1024 * 1024, 7).toString('base64');
+    const res = await callFunction('start-workflow', {
+      as: t.member,
+      body: { workflow_id: t.workflow.key, input_data: { audio, mime_type: 'audio/wav' } },
+    });
+    expect(res.status).toBe(201);
+  });
+
+  it('save-workflow refuses a body over 1 MiB with 413', async () => {
+    const res = await callFunction<ApiError>('save-workflow', {
+      as: t.admin,
+      body: {
+        organisation_id: t.organisationId,
+        key: 'too-big',
+        name: 'Too big',
+        definition: {
+          start_step: 'a',
+          steps: { a: { transformer_id: 'echo-transformer', config: { x: 'y'.repeat(1.1e6) } } },
+        },
+      },
+    });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('payload_too_large');
+  });
+
+  it('cancel-job and retry-job refuse a body over 16 KiB with 413', async () => {
+    const big = JSON.stringify({ job_id: crypto.randomUUID(), pad: 'x'.repeat(20_000) });
+    for (const fn of ['cancel-job', 'retry-job']) {
+      const res = await callFunction<ApiError>(fn, { as: t.member, body: big });
+      expect(res.status).toBe(413);
+      expect(res.body.error.code).toBe('payload_too_large');
+    }
+  });
+
+  it('a body sent in chunks without a Content-Length is cut off at the limit too', async () => {
+    const chunk = new TextEncoder().encode('x'.repeat(8 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent === 0) controller.enqueue(new TextEncoder().encode('{"job_id":"'));
+        if (sent++ < 4) controller.enqueue(chunk);
+        else {
+          controller.enqueue(new TextEncoder().encode('"}'));
+          controller.close();
+        }
+      },
+    });
+    const res = await fetch(`${env.url}/functions/v1/cancel-job`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await tokenOf(t.member)}` },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as ApiError).error.code).toBe('payload_too_large');
+  });
+});
+
+describe('numbers and dates Postgres cannot read', () => {
+  it('save-workflow with an expected_version past the integer range is a 400', async () => {
+    const res = await callFunction<ApiError>('save-workflow', {
+      as: t.admin,
+      body: {
+        organisation_id: t.organisationId,
+        workflow_id: t.workflow.id,
+        key: t.workflow.key,
+        name: t.workflow.name,
+        definition: t.workflow.definition,
+        expected_version: 2_147_483_648,
+      },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_input');
+  });
+
+  const cursorOf = (createdAt: string) =>
+    Buffer.from(JSON.stringify([createdAt, '00000000-0000-4000-8000-000000000001'])).toString(
+      'base64url',
+    );
+
+  it.each([
+    'created_from=2026-02-30',
+    'created_to=2026-02-29',
+    'created_from=0000-01-01',
+    'created_from=2026-04-31T10:00:00Z',
+    'created_from=2026-01-01T10:00:00%2B16:00',
+    `cursor=${cursorOf('2026-13-45T99:99:99Z')}`,
+    `cursor=${cursorOf('2026-02-30T10:00:00+00:00')}`,
+  ])('list-jobs?%s is a 400', async (query) => {
+    const res = await callFunction<ApiError>(`list-jobs?${query}`, { as: t.member });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_input');
+  });
+
+  it.each([
+    'created_from=2028-02-29',
+    'created_from=2026-01-01T24:00:00Z',
+    'created_to=2026-01-01T10:00:00%2B15:59',
+    `cursor=${cursorOf('2026-11-22T10:00:00.123456+00:00')}`,
+  ])('list-jobs?%s is fine', async (query) => {
+    const res = await callFunction(`list-jobs?${query}`, { as: t.member });
+    expect(res.status).toBe(200);
+  });
+});
+
+const httpAllowed = (process.env.HTTP_REQUEST_ALLOWED_HOSTS ?? '').split(',').includes('127.0.0.1');
+
+describe.skipIf(!hasOrchestrator || !httpAllowed)('a step output Postgres cannot store', () => {
+  let server: Server;
+  let base = '';
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url === '/nul') {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(Buffer.from([0x61, 0x00, 0x62]));
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"s":"x\\u0000y","\\ud800":"lone"}');
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('is stored with U+FFFD in its place, and the job completes (with another beside it)', async () => {
+    const fetchWorkflow = await saveWorkflow(t.admin, {
+      organisation_id: t.organisationId,
+      definition: {
+        start_step: 'fetch',
+        steps: { fetch: { transformer_id: 'http-request', input_map: { url: '$.job_input.url' } } },
+      },
+      retry_policy: { max_retries: 0 },
+    });
+    const [nul, json, echo] = await Promise.all([
+      startJob(t.member, fetchWorkflow.id, { url: `${base}/nul` }),
+      startJob(t.member, fetchWorkflow.id, { url: `${base}/json` }),
+      startJob(t.member, t.workflow.id, { payload: 'beside' }),
+    ]);
+    const done = (id: string) =>
+      waitForJob(t.service, id, (j) => FINAL_STATUSES.includes(j.status));
+    const [nulJob, jsonJob, echoJob] = await Promise.all([
+      done(nul.job_id),
+      done(json.job_id),
+      done(echo.job_id),
+    ]);
+    expect(nulJob).toMatchObject({ status: 'completed', final_result: { body: 'a\ufffdb' } });
+    expect(jsonJob).toMatchObject({
+      status: 'completed',
+      final_result: { body: { s: 'x\ufffdy', '\ufffd': 'lone' } },
+    });
+    expect(echoJob.status).toBe('completed');
+  });
+});
+
+describe('jsonb-text helpers', () => {
+  it('findUnstorable names the path of U+0000 or a lone surrogate, in values and keys', () => {
+    expect(findUnstorable({ a: [1, 'ok', { b: 'x\u0000' }] })).toEqual(['a', 2, 'b']);
+    expect(findUnstorable({ a: { '\udc00': 1 } })).toEqual(['a', '\udc00']);
+    expect(findUnstorable({ a: '\ud83d\ude00', b: 'back\\u0000slash' })).toBeNull();
+  });
+
+  it('storableJson replaces them with U+FFFD and leaves everything else as JSON.stringify does', () => {
+    const clean = { a: 'back\\u0000slash', e: '\ud83d\ude00', n: [1, null, true] };
+    expect(storableJson(clean)).toBe(JSON.stringify(clean));
+    expect(JSON.parse(storableJson({ a: 'x\u0000y', '\ud800k': ['\udfff'] }))).toEqual({
+      a: 'x\ufffdy',
+      '\ufffdk': ['\ufffd'],
+    });
+  });
+});
