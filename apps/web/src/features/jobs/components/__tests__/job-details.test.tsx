@@ -256,6 +256,44 @@ describe('JobDetails', () => {
     expect(screen.queryByRole('button', { name: /Resume from/ })).not.toBeInTheDocument();
   });
 
+  it('shows a step in progress as running, with the previous attempt’s error', async () => {
+    job = {
+      ...baseJob,
+      status: 'running',
+      completed_at: null,
+      error_message: null,
+      error_code: null,
+    };
+    events = failedEvents.slice(0, 5);
+    setup();
+    const step = within(await screen.findByRole('list', { name: 'Steps' })).getByRole('listitem');
+    expect(step).toHaveTextContent('step1echo-transformerRunning2 attempts');
+    expect(step).toHaveTextContent('Its input and output show here when it finishes.');
+    expect(
+      JSON.parse(
+        within(step).getByLabelText('Error of the previous attempt of step1').textContent ?? '',
+      ),
+    ).toMatchObject({ code: 'upstream_error' });
+  });
+
+  it('shows the step a cancelled job left unfinished as stopped, not running', async () => {
+    job = {
+      ...baseJob,
+      status: 'cancelled',
+      error_message: null,
+      error_code: null,
+    };
+    events = [...failedEvents.slice(0, 2), event(3, { event_type: 'cancelled', step_id: 'step1' })];
+    setup();
+    const step = within(await screen.findByRole('list', { name: 'Steps' })).getByRole('listitem');
+    expect(step).toHaveTextContent('step1echo-transformerStopped1 attempt');
+    expect(step).toHaveTextContent('The job stopped before this step finished');
+    expect(within(step).queryByText('Running')).not.toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Resume from where it stopped' }),
+    ).toBeInTheDocument();
+  });
+
   it('says so when the job is not visible', async () => {
     fetchMock.mockImplementation(async () => postgrestResponse([]));
     setup();
