@@ -131,8 +131,16 @@ export function isPublicAddress(ip: string): boolean {
     if (g5 === 0xffff) return publicIpv4(embedded); // IPv4-mapped
     return false; // ::, ::1, IPv4-compatible
   }
+  if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0xffff && g5 === 0)
+    return publicIpv4(embedded); // IPv4-translated (SIIT, ::ffff:0:a.b.c.d)
   if (g0 === 0x64 && g1 === 0xff9b && !g2 && !g3 && !g4 && !g5) return publicIpv4(embedded); // NAT64
+  if (g0 === 0x64 && g1 === 0xff9b && g2 === 1) return false; // local-use NAT64 (RFC 8215)
+  // 6to4 carries an IPv4 address in groups 1-2: 2002:a9fe:a9fe:: is the metadata endpoint.
+  if (g0 === 0x2002) return publicIpv4([g1 >> 8, g1 & 0xff, g2 >> 8, g2 & 0xff]);
+  if (g0 === 0x2001 && g1 === 0) return false; // Teredo: tunnels to IPv4 addresses
+  if (g0 === 0x100 && !g1 && !g2 && !g3) return false; // discard-only
   if ((g0 & 0xfe00) === 0xfc00) return false; // unique local (fd00:ec2::254 is AWS metadata)
+  if ((g0 & 0xffc0) === 0xfec0) return false; // site-local (deprecated, still routed locally)
   if ((g0 & 0xffc0) === 0xfe80) return false; // link-local
   if ((g0 & 0xff00) === 0xff00) return false; // multicast
   if (g0 === 0x2001 && g1 === 0xdb8) return false; // documentation
