@@ -1,4 +1,3 @@
-import { DEFAULT_RETRY_POLICY } from '@forkflow/domain/backoff';
 import { useQuery } from '@tanstack/react-query';
 import { Archive, ArchiveRestore, History, ListChecks, Pencil, Play } from 'lucide-react';
 import { useState } from 'react';
@@ -16,6 +15,7 @@ import { formatDateTime } from '@/lib/utils';
 import { workflowQueries, type Workflow, type WorkflowVersion } from '../api/queries';
 import { useSetWorkflowStatus } from '../api/set-workflow-status';
 import { prettyJson } from '../utils/analyse-definition';
+import { policyRows } from '../utils/retry-policy';
 import { WorkflowMeta } from './workflow-meta';
 import { WorkflowVersionDialog } from './workflow-version-dialog';
 import { WorkflowStatusBadge } from './workflows-list';
@@ -47,36 +47,6 @@ export function orderedSteps(definition: unknown): { id: string; transformer: st
     current = typeof step?.next_step === 'string' ? step.next_step : null;
   }
   return out;
-}
-
-/** 300000 ms reads as "5 min": whole seconds, minutes or hours when the value is one. */
-export function delay(ms: string): string {
-  const value = Number(ms);
-  if (!Number.isFinite(value)) return `${ms} ms`;
-  for (const [unit, size] of [
-    ['h', 3_600_000],
-    ['min', 60_000],
-    ['s', 1_000],
-  ] as const) {
-    if (value >= size && value % size === 0) return `${value / size} ${unit}`;
-  }
-  return `${value} ms`;
-}
-
-function policyRows(policy: unknown): [string, string][] {
-  const value = (typeof policy === 'object' && policy !== null ? policy : {}) as Record<
-    string,
-    unknown
-  >;
-  const pick = (key: keyof typeof DEFAULT_RETRY_POLICY) =>
-    String(value[key] ?? DEFAULT_RETRY_POLICY[key]);
-  return [
-    ['Max retries', pick('max_retries')],
-    ['Base delay', delay(pick('base_ms'))],
-    ['Factor', `×${pick('factor')}`],
-    ['Cap', delay(pick('cap_ms'))],
-    ['Jitter', pick('jitter')],
-  ];
 }
 
 export function WorkflowDetails({ id, canManage, memberNames, onRun }: Props) {

@@ -10,6 +10,7 @@ import {
   useSaveWorkflow,
 } from '../api/save-workflow';
 import { prettyJson } from '../utils/analyse-definition';
+import { policyRows } from '../utils/retry-policy';
 
 type Props = {
   workflow: Workflow;
@@ -98,7 +99,10 @@ export function WorkflowVersionDialog({ workflow, version, onClose, canManage }:
             {prettyJson(version.definition)}
           </pre>
           <p className="text-xs text-slate-500">
-            Retry policy: <code className="font-mono">{JSON.stringify(version.retry_policy)}</code>
+            Retry policy:{' '}
+            {policyRows(version.retry_policy)
+              .map(([label, value]) => `${label.toLowerCase()} ${value}`)
+              .join(' · ')}
           </p>
           {restorable ? (
             <p className="text-sm text-slate-600">

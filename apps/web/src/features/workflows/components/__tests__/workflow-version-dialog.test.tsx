@@ -87,7 +87,9 @@ describe('WorkflowVersionDialog', () => {
     expect(within(dialog).getByLabelText('Definition of version 1')).toHaveTextContent(
       '"transformer_id": "echo-v1"',
     );
-    expect(dialog).toHaveTextContent('"max_retries":1');
+    expect(dialog).toHaveTextContent(
+      'Retry policy: max retries 1 · base delay 500 ms · factor ×2 · cap 1 min · jitter none',
+    );
   });
 
   it('saves an older version again as the next one, checked against the current version', async () => {

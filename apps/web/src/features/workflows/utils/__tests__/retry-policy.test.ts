@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { delay } from '../workflow-details';
+import { delay } from '../retry-policy';
 
 describe('retry delays on the workflow page', () => {
   it.each([
