@@ -122,7 +122,7 @@ export function JobsList({
                   <Link
                     to={paths.app.job.getHref(job.id)}
                     data-job-link
-                    className="min-w-0 font-medium break-words text-slate-900 after:absolute sm:truncate after:inset-0 hover:text-brand-700 focus-visible:underline focus-visible:outline-none"
+                    className="min-w-0 font-medium break-words text-slate-900 after:absolute sm:truncate after:inset-0 hover:text-brand-700 focus-visible:underline focus-visible:outline-none focus-visible:after:ring-2 focus-visible:after:ring-brand-600 focus-visible:after:ring-inset"
                   >
                     {name}
                     <span className="sr-only">

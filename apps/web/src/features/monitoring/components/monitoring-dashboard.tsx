@@ -336,7 +336,13 @@ function HealthTable({
               <tr key={row.key}>
                 {row.cells.map((cell, index) =>
                   index === 0 ? (
-                    <th key={index} scope="row" className="px-4 py-2 font-medium text-slate-900">
+                    <th
+                      key={index}
+                      scope="row"
+                      // Room for a long workflow name: the table scrolls sideways on a phone
+                      // rather than squeezing the name into one word per line.
+                      className="min-w-40 px-4 py-2 font-medium break-words text-slate-900"
+                    >
                       {cell}
                     </th>
                   ) : (

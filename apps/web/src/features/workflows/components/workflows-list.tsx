@@ -102,7 +102,7 @@ export function WorkflowsList({ filters, onFiltersChange, canCreate }: Props) {
                 to={paths.app.workflow.getHref(workflow.id)}
                 title={workflow.name}
                 // The whole row opens the workflow, as a job's row does on the Jobs page.
-                className="min-w-0 font-medium break-words text-slate-900 after:absolute sm:truncate after:inset-0 hover:text-brand-700 focus-visible:underline focus-visible:outline-none"
+                className="min-w-0 font-medium break-words text-slate-900 after:absolute sm:truncate after:inset-0 hover:text-brand-700 focus-visible:underline focus-visible:outline-none focus-visible:after:ring-2 focus-visible:after:ring-brand-600 focus-visible:after:ring-inset"
               >
                 {workflow.name}
               </Link>
