@@ -31,6 +31,7 @@ const DEFAULT_PROMPT =
   'segments with start and end times in seconds from the beginning of the audio and, where ' +
   'you can tell speakers apart, a speaker label.';
 const MAX_AUDIO_BYTES = 20 * 1024 * 1024;
+const MODEL_NAME = /^(?:(?:models|tunedModels)\/)?[a-z0-9][a-z0-9._-]{0,99}$/i;
 const AUDIO_MIME = /^audio\/[a-z0-9.+-]+$/i;
 
 const resolver = dnsResolver((host, type) => Deno.resolveDns(host, type));
@@ -200,6 +201,10 @@ Deno.serve(
       optionalString(input.model, 'model') ??
       optionalString(config.model, 'config.model') ??
       DEFAULT_MODEL;
+    // The SDK puts the name in the request path: anything but a model name could walk it
+    // (`%2e%2e/`) to another endpoint of the API, with our key.
+    if (!MODEL_NAME.test(model))
+      throw invalidInput(`model must be a Gemini model name (e.g. ${DEFAULT_MODEL}), not ${model}`);
     const prompt =
       optionalString(input.prompt, 'prompt') ??
       optionalString(config.prompt, 'config.prompt') ??
