@@ -29,7 +29,9 @@ export function Component() {
         <div>
           <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Jobs</h1>
           <p className="mt-1 text-sm text-slate-600">
-            Every run of a workflow, newest first. Running jobs update live.
+            {canSeeAll
+              ? 'Every run of a workflow, newest first. Running jobs update live.'
+              : 'The workflows you ran, newest first. Running jobs update live.'}
           </p>
         </div>
         <ExportJobsMenu query={query} workflowName={workflowName} />

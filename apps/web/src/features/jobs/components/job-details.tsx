@@ -19,7 +19,9 @@ import {
   canRetryJob,
   isActiveJobStatus,
   jobQueries,
+  jobStatusLabels,
   type JobEvent,
+  type JobStatus,
 } from '../api/queries';
 import { useRetryJob } from '../api/retry-job';
 import { formatDuration, jobDurationMs, shortId } from '../utils/format';
@@ -132,8 +134,8 @@ function Timeline({ events }: { events: JobEvent[] }) {
           </div>
           {event.message ? <p className="mt-0.5 text-sm text-slate-600">{event.message}</p> : null}
           {hasData(event.data) ? (
-            <details className="group mt-1">
-              <summary className="cursor-pointer rounded text-xs font-medium text-brand-700 hover:underline focus-visible:outline-2 focus-visible:outline-brand-600">
+            <details className="group">
+              <summary className="cursor-pointer rounded py-1 text-xs font-medium text-brand-700 hover:underline focus-visible:outline-2 focus-visible:outline-brand-600">
                 Details
                 <span className="sr-only">{` of ${eventLabels[event.event_type] ?? event.event_type}${event.step_id ? ` ${event.step_id}` : ''}`}</span>
               </summary>
@@ -289,6 +291,7 @@ export function JobDetails({ id, workflowName, memberName }: Props) {
   const active = isActiveJobStatus(job.status);
   const steps = summariseSteps(events, job.step_data);
   const name = workflowName(job.workflow_id) ?? 'Workflow';
+  const statusLabel = jobStatusLabels[job.status as JobStatus] ?? job.status;
 
   const overview: [string, ReactNode][] = [
     ['Status', <JobStatusBadge key="status" status={job.status} />],
@@ -344,7 +347,11 @@ export function JobDetails({ id, workflowName, memberName }: Props) {
                   Updating live while the job runs
                 </>
               ) : (
-                <span className="font-mono text-xs">{job.id}</span>
+                <>
+                  {/* Heard when a job watched live finishes, rather than its id alone. */}
+                  <span className="sr-only">{`The job is ${statusLabel.toLowerCase()}.`}</span>
+                  <span className="font-mono text-xs">{job.id}</span>
+                </>
               )}
             </p>
           </div>

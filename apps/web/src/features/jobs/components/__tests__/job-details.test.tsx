@@ -294,6 +294,23 @@ describe('JobDetails', () => {
     ).toBeInTheDocument();
   });
 
+  it('tells a screen reader when a job watched live finishes', async () => {
+    job = {
+      ...baseJob,
+      status: 'running',
+      completed_at: null,
+      error_message: null,
+      error_code: null,
+    };
+    setup();
+    expect(await screen.findByText('Updating live while the job runs')).toBeInTheDocument();
+    job = { ...baseJob, status: 'completed', error_message: null, error_code: null };
+    expect(
+      await screen.findByText('The job is completed.', {}, { timeout: 2500 }),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('Updating live while the job runs')).not.toBeInTheDocument();
+  });
+
   it('says so when the job is not visible', async () => {
     fetchMock.mockImplementation(async () => postgrestResponse([]));
     setup();
