@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findUnstorable, storableJson } from '../functions/_shared/jsonb-text.ts';
+import { findUnstorable, jsonDepthExceeds, storableJson } from '../functions/_shared/jsonb-text.ts';
 import { env } from './support/env.ts';
 import {
   callFunction,
@@ -80,6 +80,51 @@ describe('strings Postgres cannot store', () => {
     }
     const { data } = await t.service.from('workflows').select('id').eq('key', 'nul-probe');
     expect(data).toEqual([]);
+  });
+});
+
+describe('deeply nested bodies', () => {
+  const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+
+  it('start-workflow refuses input nested deeper than 256 levels with 400 and starts nothing', async () => {
+    const before = await jobCount();
+    for (const depth of [300, 5_000, 100_000]) {
+      const res = await callFunction<ApiError>('start-workflow', {
+        as: t.member,
+        body: `{"workflow_id":"${t.workflow.key}","input_data":{"a":${nested(depth)}}}`,
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({
+        code: 'invalid_input',
+        message: expect.stringContaining('deeper than 256'),
+      });
+    }
+    expect(await jobCount()).toBe(before);
+  });
+
+  it('start-workflow takes input nested 200 levels deep', async () => {
+    const res = await callFunction('start-workflow', {
+      as: t.member,
+      body: `{"workflow_id":"${t.workflow.key}","input_data":{"a":${nested(200)}}}`,
+    });
+    expect(res.status).toBe(201);
+  });
+
+  it('save-workflow refuses a definition nested 10 000 levels deep with 400', async () => {
+    const res = await callFunction<ApiError>('save-workflow', {
+      as: t.admin,
+      body: `{"organisation_id":"${t.organisationId}","key":"deep","name":"Deep",
+        "definition":{"start_step":"a","steps":{"a":{"transformer_id":"echo-transformer","config":{"x":${nested(10_000)}}}}}}`,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_input');
+  });
+
+  it('jsonDepthExceeds counts arrays and objects, not scalars', () => {
+    expect(jsonDepthExceeds({ a: [{ b: 1 }] }, 3)).toBe(false);
+    expect(jsonDepthExceeds({ a: [{ b: [] }] }, 3)).toBe(true);
+    expect(jsonDepthExceeds('text', 0)).toBe(false);
+    expect(jsonDepthExceeds(JSON.parse(nested(1_000_000)), 256)).toBe(true);
   });
 });
 

@@ -17,27 +17,45 @@ const UNSTORABLE_ESCAPE = /\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The path of the first string (or object key) Postgres cannot store, or null. */
-export function findUnstorable(
-  value: unknown,
-  path: (string | number)[] = [],
-): (string | number)[] | null {
-  if (typeof value === 'string') return UNSTORABLE.test(value) ? path : null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findUnstorable(value[i], [...path, i]);
-      if (found) return found;
-    }
-    return null;
-  }
-  if (isPlainObject(value)) {
-    for (const [key, item] of Object.entries(value)) {
-      if (UNSTORABLE.test(key)) return [...path, key];
-      const found = findUnstorable(item, [...path, key]);
-      if (found) return found;
+/**
+ * The path of the first string (or object key) Postgres cannot store, or null. Iterative, so
+ * a deeply nested value cannot overflow the stack here (see jsonDepthExceeds for the limit).
+ */
+export function findUnstorable(value: unknown): (string | number)[] | null {
+  const stack: [unknown, (string | number)[]][] = [[value, []]];
+  while (stack.length > 0) {
+    const [item, path] = stack.pop()!;
+    if (typeof item === 'string') {
+      if (UNSTORABLE.test(item)) return path;
+    } else if (Array.isArray(item)) {
+      for (let i = item.length - 1; i >= 0; i--) stack.push([item[i], [...path, i]]);
+    } else if (isPlainObject(item)) {
+      const entries = Object.entries(item);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, child] = entries[i]!;
+        if (UNSTORABLE.test(key)) return [...path, key];
+        stack.push([child, [...path, key]]);
+      }
     }
   }
   return null;
+}
+
+/**
+ * Whether arrays and objects nest deeper than `max`. JSON.stringify overflows V8's stack a
+ * few thousand levels down (supabase-js serialises an RPC's arguments with it) and Postgres
+ * refuses jsonb past its stack depth: both would be a 500 for what is the caller's mistake.
+ */
+export function jsonDepthExceeds(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth + 1 > max) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item))
+      stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 const clean = (text: string): string => text.replace(UNSTORABLE_ALL, '\ufffd');

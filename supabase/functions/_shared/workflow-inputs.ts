@@ -3,7 +3,7 @@
 // that names the field before anything reaches the database.
 import { z } from 'npm:zod@^4.1.0';
 import { HttpError } from './http.ts';
-import { findUnstorable } from './jsonb-text.ts';
+import { findUnstorable, jsonDepthExceeds } from './jsonb-text.ts';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A workflow's human key, as the workflows_key_format check. */
@@ -47,6 +47,9 @@ export const BODY_LIMITS = {
   saveWorkflow: 1024 * 1024,
   jobId: 16 * 1024,
 } as const;
+
+/** How deep a body's arrays and objects may nest (the body itself is level 1). */
+export const MAX_BODY_DEPTH = 256;
 
 const tooLarge = (maxBytes: number) =>
   new HttpError(413, 'payload_too_large', `The body must be at most ${maxBytes} bytes`);
@@ -94,6 +97,13 @@ export async function readBody<T extends z.ZodType>(
     body = JSON.parse(text);
   } catch {
     throw new HttpError(400, 'invalid_input', 'The body must be a JSON object');
+  }
+  if (jsonDepthExceeds(body, MAX_BODY_DEPTH)) {
+    throw new HttpError(
+      400,
+      'invalid_input',
+      `The body nests arrays and objects deeper than ${MAX_BODY_DEPTH} levels`,
+    );
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new HttpError(400, 'invalid_input', summary(parsed.error));
