@@ -15,6 +15,7 @@ import postgres from 'npm:postgres@3.4.7';
 import { createClient } from 'npm:@supabase/supabase-js@2';
 import { storableJson } from '../_shared/jsonb-text.ts';
 import type { ClaimedStep, StepResult } from './run-step.ts';
+import { retryWholeAborts } from './transient-retry.ts';
 
 export interface Queue {
   readonly kind: 'postgres' | 'rest';
@@ -76,8 +77,11 @@ export function postgresQueue(dbUrl: string): Queue {
     },
     async finish(worker, results) {
       // storableJson: one output Postgres cannot store must not sink the whole batch.
-      const rows = await sql<{ answers: FinishAnswer[] }[]>`
-        select public.finish_workflow_steps(${worker}, ${storableJson(results)}::text::jsonb) as answers`;
+      const payload = storableJson(results);
+      const rows = await retryWholeAborts(
+        () => sql<{ answers: FinishAnswer[] }[]>`
+          select public.finish_workflow_steps(${worker}, ${payload}::text::jsonb) as answers`,
+      );
       return rows[0]?.answers ?? [];
     },
     maxTransformerTimeoutMs: cached(async () => {
@@ -105,11 +109,19 @@ export function restQueue(supabaseUrl: string, serviceRoleKey: string): Queue {
       return (data ?? []) as ClaimedStep[];
     },
     async finish(worker, results) {
-      const { data, error } = await client.rpc('finish_workflow_steps', {
-        p_worker: worker,
-        p_results: JSON.parse(storableJson(results)) as unknown,
+      const payload = JSON.parse(storableJson(results)) as unknown;
+      const data = await retryWholeAborts(async () => {
+        const { data, error } = await client.rpc('finish_workflow_steps', {
+          p_worker: worker,
+          p_results: payload,
+        });
+        // Keep the SQLSTATE: retryWholeAborts reads it.
+        if (error)
+          throw Object.assign(new Error(`finish_workflow_steps: ${error.message}`), {
+            code: error.code,
+          });
+        return data;
       });
-      if (error) throw new Error(`finish_workflow_steps: ${error.message}`);
       return (data ?? []) as FinishAnswer[];
     },
     maxTransformerTimeoutMs: cached(async () => {
