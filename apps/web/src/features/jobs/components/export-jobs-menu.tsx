@@ -26,6 +26,15 @@ export function ExportJobsMenu({ query, workflowName }: Props) {
     setBusy(true);
     try {
       const { rows, capped } = await getJobsForExport(organisation.id, query);
+      if (rows.length === 0) {
+        // An empty file helps nobody: say why there is nothing to download.
+        toast({
+          tone: 'info',
+          title: 'Nothing to export',
+          description: 'No jobs match these filters. Widen the dates or clear a filter.',
+        });
+        return;
+      }
       if (format === 'csv') {
         downloadFile(
           exportFilename('csv'),
