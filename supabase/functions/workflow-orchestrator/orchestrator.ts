@@ -22,7 +22,7 @@ export interface OrchestratorOptions {
   batchSize: number;
   /** Most steps running at once. */
   concurrency: number;
-  /** The lease; undefined = the longest transformer timeout + 15 s. */
+  /** One lease for every step claimed; undefined = each step's transformer timeout + 15 s. */
   leaseSeconds?: number;
   /** Log one line per step (the default; off only to measure what logging costs). */
   logSteps?: boolean;
@@ -52,7 +52,6 @@ const MAX_FINISH = 500;
  */
 const FINISHERS = 2;
 const MIN_CLAIM = 0.25;
-const LEASE_MARGIN_SECONDS = 15;
 
 export async function runOrchestrator(
   queue: Queue,
@@ -71,9 +70,8 @@ export async function runOrchestrator(
     lost: 0,
     duration_ms: 0,
   };
-  const leaseSeconds =
-    options.leaseSeconds ??
-    Math.ceil((await queue.maxTransformerTimeoutMs()) / 1000) + LEASE_MARGIN_SECONDS;
+  // null: claim_workflow_steps leases each step for its transformer's timeout + 15 s.
+  const leaseSeconds = options.leaseSeconds ?? null;
 
   const minClaim = Math.ceil(Math.min(options.batchSize, options.concurrency) * MIN_CLAIM);
   let inFlight = 0;
@@ -205,7 +203,7 @@ export async function runOrchestrator(
   summary.duration_ms = Math.round(performance.now() - started);
   log(fatal === undefined ? 'info' : 'error', 'orchestrator run', {
     ...summary,
-    lease_seconds: leaseSeconds,
+    lease_seconds: leaseSeconds ?? 'per step',
     queue: queue.kind,
     claims: db.claims,
     claim_ms: Math.round(db.claim_ms),

@@ -23,35 +23,19 @@ export interface Queue {
   claim(
     worker: string,
     limit: number,
-    leaseSeconds: number,
+    /** null: each step's transformer timeout + 15 s (decided by the claim). */
+    leaseSeconds: number | null,
     workflowIds?: readonly string[],
   ): Promise<ClaimedStep[]>;
   finish(worker: string, results: StepResult[]): Promise<FinishAnswer[]>;
-  /** The longest transformer timeout, for the default lease (cached for a minute). */
-  maxTransformerTimeoutMs(): Promise<number>;
+  /** Resolves once the queue can be reached (a worker's "ready"). */
+  ready(): Promise<void>;
 }
 
 export interface FinishAnswer {
   job_id: string;
   applied: boolean;
   status: string | null;
-}
-
-const TIMEOUT_CACHE_MS = 60_000;
-
-function cached(load: () => Promise<number>): () => Promise<number> {
-  let value: Promise<number> | undefined;
-  let loadedAt = 0;
-  return () => {
-    if (!value || Date.now() - loadedAt > TIMEOUT_CACHE_MS) {
-      loadedAt = Date.now();
-      value = load().catch((err) => {
-        value = undefined;
-        throw err;
-      });
-    }
-    return value;
-  };
 }
 
 export function postgresQueue(dbUrl: string): Queue {
@@ -84,11 +68,9 @@ export function postgresQueue(dbUrl: string): Queue {
       );
       return rows[0]?.answers ?? [];
     },
-    maxTransformerTimeoutMs: cached(async () => {
-      const rows = await sql<{ max: number | null }[]>`
-        select max(timeout_ms)::int as max from public.transformers`;
-      return rows[0]?.max ?? 30_000;
-    }),
+    async ready() {
+      await sql`select 1`;
+    },
   };
 }
 
@@ -124,15 +106,10 @@ export function restQueue(supabaseUrl: string, serviceRoleKey: string): Queue {
       });
       return (data ?? []) as FinishAnswer[];
     },
-    maxTransformerTimeoutMs: cached(async () => {
-      const { data, error } = await client
-        .from('transformers')
-        .select('timeout_ms')
-        .order('timeout_ms', { ascending: false })
-        .limit(1);
+    async ready() {
+      const { error } = await client.from('transformers').select('id').limit(1);
       if (error) throw new Error(`transformers: ${error.message}`);
-      return (data?.[0] as { timeout_ms?: number } | undefined)?.timeout_ms ?? 30_000;
-    }),
+    },
   };
 }
 

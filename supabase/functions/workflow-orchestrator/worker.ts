@@ -46,7 +46,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   Deno.addSignalListener(signal, () => (stopping = true));
 }
 
-await queue.maxTransformerTimeoutMs(); // connects, so "ready" means ready
+await queue.ready(); // connects, so "ready" means ready
 log('info', 'worker ready', { worker: options.worker, queue: queue.kind });
 
 while (!stopping) {
