@@ -3,25 +3,10 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { postgrestResponse, renderWithProviders } from '@/testing/test-utils';
 import { ExportJobsMenu } from '../export-jobs-menu';
+import { jobListItem } from './job-fixtures';
 
-const echoId = '40000000-0000-4000-8000-000000000001';
 const row = {
-  id: '60000000-0000-4000-8000-000000000001',
-  organisation_id: '00000000-0000-4000-8000-000000000001',
-  workflow_id: echoId,
-  workflow_version: 1,
-  user_id: '10000000-0000-4000-8000-000000000001',
-  status: 'completed',
-  current_step_id: null,
-  error_code: null,
-  error_message: null,
-  retry_count: 0,
-  max_retries: 3,
-  next_retry_at: null,
-  started_at: '2026-11-22T09:00:01Z',
-  completed_at: '2026-11-22T09:00:01.250Z',
-  created_at: '2026-11-22T09:00:00Z',
-  last_updated_at: '2026-11-22T09:00:01.250Z',
+  ...jobListItem(),
   input_data: { payload: 'hello' },
   final_result: { result: 'hello' },
 };

@@ -8,10 +8,11 @@ import { useJobFilters } from '../../hooks/use-job-filters';
 import type { WorkflowOption } from '../../types';
 import { JobsFiltersBar } from '../jobs-filters-bar';
 import { JobsList } from '../jobs-list';
+import { ECHO_WORKFLOW_ID, ME, jobListItem } from './job-fixtures';
 
-const me = '10000000-0000-4000-8000-000000000001';
+const me = ME;
 const echo: WorkflowOption = {
-  id: '40000000-0000-4000-8000-000000000001',
+  id: ECHO_WORKFLOW_ID,
   name: 'Echo example',
   key: 'echo-example',
 };
@@ -21,25 +22,7 @@ const transcribe: WorkflowOption = {
   key: 'transcribe-call',
 };
 
-const job = (overrides: Partial<JobListItem>): JobListItem => ({
-  id: '60000000-0000-4000-8000-000000000001',
-  organisation_id: '00000000-0000-4000-8000-000000000001',
-  workflow_id: echo.id,
-  workflow_version: 1,
-  user_id: me,
-  status: 'completed',
-  current_step_id: null,
-  error_code: null,
-  error_message: null,
-  retry_count: 0,
-  max_retries: 3,
-  next_retry_at: null,
-  started_at: '2026-11-22T09:00:01Z',
-  completed_at: '2026-11-22T09:00:01.250Z',
-  created_at: '2026-11-22T09:00:00Z',
-  last_updated_at: '2026-11-22T09:00:01.250Z',
-  ...overrides,
-});
+const job = jobListItem;
 
 const fetchMock = vi.fn<typeof fetch>();
 let jobs: JobListItem[] = [];
