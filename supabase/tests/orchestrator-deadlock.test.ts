@@ -101,7 +101,7 @@ const finish = (ids: string[]) =>
 
 /** Waits until `client`'s backend is blocked on a lock. */
 async function blockedOnLock(pid: number) {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1_000; i++) {
     const { rows } = await other.query<{ waiting: boolean }>(
       `select wait_event_type = 'Lock' as waiting from pg_stat_activity where pid = $1`,
       [pid],
@@ -114,13 +114,15 @@ async function blockedOnLock(pid: number) {
 
 /**
  * `other` locks the later job, the batch locks the earlier one and waits for the later, then
- * `other` reaches for the earlier one: a cycle Postgres breaks by aborting one side. The
- * batch's session checks for deadlocks sooner, so it is the one aborted.
+ * `other` reaches for the earlier one: a cycle Postgres breaks by aborting one side. Each
+ * waiting session checks for a cycle once, deadlock_timeout after it starts waiting: the
+ * batch's check comes 1 s in, by when `other` (sent a few ms after the batch is seen
+ * waiting) waits too, and `other`'s would come only after 20 s, so the batch is the victim.
  */
 async function deadlockAgainst<T>(run: () => Promise<T>, [low, high]: [string, string]) {
   const batchPid = (await db.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
-  await db.query(`set deadlock_timeout = '50ms'`);
-  await other.query(`set deadlock_timeout = '5s'`);
+  await db.query(`set deadlock_timeout = '1s'`);
+  await other.query(`set deadlock_timeout = '20s'`);
   await other.query('begin');
   try {
     await other.query('select 1 from public.jobs where id = $1 for update', [high]);
