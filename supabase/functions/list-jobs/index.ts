@@ -64,9 +64,11 @@ Deno.serve(
     if (query.cursor) {
       // Values validated by decodeCursor (timestamp and uuid shapes only), quoted for PostgREST.
       const { created_at, id } = query.cursor;
-      select = select.or(
-        `created_at.lt."${created_at}",and(created_at.eq."${created_at}",id.lt.${id})`,
-      );
+      // The plain bound lets the (created_at, id) index start at the cursor: the OR alone is
+      // no index bound, and a page far back scanned from the newest job (0.35 s at 300k jobs).
+      select = select
+        .lte('created_at', created_at)
+        .or(`created_at.lt."${created_at}",and(created_at.eq."${created_at}",id.lt.${id})`);
     }
     const { data, error } = await select
       .order('created_at', { ascending: false })

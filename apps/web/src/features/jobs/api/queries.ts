@@ -156,10 +156,14 @@ async function getJobsPageWith<T extends JobListItem>(
   if (query.createdFrom) request = request.gte('created_at', query.createdFrom);
   if (query.createdBefore) request = request.lt('created_at', query.createdBefore);
   if (cursor) {
-    // Quoted: timestamps hold characters PostgREST's filter syntax reserves (:, +).
-    request = request.or(
-      `created_at.lt."${cursor.created_at}",and(created_at.eq."${cursor.created_at}",id.lt.${cursor.id})`,
-    );
+    // Quoted: timestamps hold characters PostgREST's filter syntax reserves (:, +). The plain
+    // bound lets the index start at the cursor (the OR alone is no index bound: a page far
+    // back scanned from the newest job, 0.3–0.4 s at 300k jobs).
+    request = request
+      .lte('created_at', cursor.created_at)
+      .or(
+        `created_at.lt."${cursor.created_at}",and(created_at.eq."${cursor.created_at}",id.lt.${cursor.id})`,
+      );
   }
   const { data, error } = await request
     .order('created_at', { ascending: false })
