@@ -10,7 +10,7 @@ import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { formatDateTime, formatRelative } from '@/lib/utils';
 import { isActiveJobStatus, jobQueries, jobStatusLabels, type JobQuery } from '../api/queries';
-import { useNow } from '../hooks/use-now';
+import { useNow } from '@/hooks/use-now';
 import { formatDuration, jobDurationMs, shortId } from '../utils/format';
 import { JobStatusBadge } from './job-status-badge';
 
@@ -36,7 +36,7 @@ export function JobsList({
   showOwner,
 }: Props) {
   const organisation = useCurrentOrganisation();
-  const now = useNow();
+  const now = useNow(30_000).getTime();
   const listRef = useRef<HTMLUListElement>(null);
   const jobs = useInfiniteQuery({
     ...jobQueries.list(organisation.id, query),

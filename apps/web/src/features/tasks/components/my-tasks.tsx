@@ -9,7 +9,7 @@ import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { cn } from '@/lib/utils';
 import { TASK_LIST_LIMIT, taskQueries, taskStatusFilterLabels, toTaskQuery } from '../api/queries';
-import { useNow } from '../hooks/use-now';
+import { useNow } from '@/hooks/use-now';
 import { useTaskActions } from '../hooks/use-task-actions';
 import { useTaskFilters } from '../hooks/use-task-filters';
 import type { Assignee } from '../types';

@@ -6,7 +6,7 @@ import { EmptyState, ErrorState } from '@/components/ui/states';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { taskQueries } from '../api/queries';
-import { useNow } from '../hooks/use-now';
+import { useNow } from '@/hooks/use-now';
 import { useTaskActions } from '../hooks/use-task-actions';
 import { closedTaskStatuses } from '../types';
 import { TaskListSkeleton } from './my-tasks';
