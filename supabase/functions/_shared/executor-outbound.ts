@@ -15,6 +15,7 @@
 // supported way to reach them.
 // Free of Deno APIs (the resolver is passed in) so Node tests can import it.
 import { ExecutorError } from './executor.ts';
+import { readCapped } from './read-capped.ts';
 
 export interface HostPolicy {
   /** Names the env lists exactly: allowed, and exempt from the address check. */
@@ -201,40 +202,15 @@ export interface OutboundOptions {
   maxRedirects?: number;
 }
 
-async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  const tooLarge = () =>
-    new ExecutorError(
-      'response_too_large',
-      `The response is larger than the ${maxBytes}-byte limit`,
-      { retryable: false, status: 502 },
-    );
-  if (declared > maxBytes) {
-    await response.body?.cancel();
-    throw tooLarge();
-  }
-  if (!response.body) return new Uint8Array();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
+const responseTooLarge = (maxBytes: number) =>
+  new ExecutorError(
+    'response_too_large',
+    `The response is larger than the ${maxBytes}-byte limit`,
+    {
+      retryable: false,
+      status: 502,
+    },
+  );
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
@@ -262,7 +238,9 @@ export async function fetchOutbound(
         return {
           status: response.status,
           headers: response.headers,
-          body: await readCapped(response, options.maxBytes),
+          body: await readCapped(response, options.maxBytes, () =>
+            responseTooLarge(options.maxBytes),
+          ),
           url: url.href,
         };
       }

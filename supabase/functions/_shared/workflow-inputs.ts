@@ -4,6 +4,7 @@
 import { z } from 'npm:zod@^4.1.0';
 import { HttpError } from './http.ts';
 import { findUnstorable, jsonDepthExceeds } from './jsonb-text.ts';
+import { readCapped } from './read-capped.ts';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A workflow's human key, as the workflows_key_format check. */
@@ -54,33 +55,6 @@ export const MAX_BODY_DEPTH = 256;
 const tooLarge = (maxBytes: number) =>
   new HttpError(413, 'payload_too_large', `The body must be at most ${maxBytes} bytes`);
 
-/** The body as text, refused with 413 as soon as it exceeds `maxBytes`. */
-async function readText(req: Request, maxBytes: number): Promise<string> {
-  const declared = Number(req.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) throw tooLarge(maxBytes);
-  if (!req.body) return '';
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
-}
-
 /**
  * The request body parsed as JSON and checked against `schema`: 413 over `maxBytes`, 400
  * when it is not JSON, does not match, or holds a string Postgres cannot store (U+0000, a
@@ -91,7 +65,7 @@ export async function readBody<T extends z.ZodType>(
   schema: T,
   maxBytes: number,
 ): Promise<z.infer<T>> {
-  const text = await readText(req, maxBytes);
+  const text = new TextDecoder().decode(await readCapped(req, maxBytes, () => tooLarge(maxBytes)));
   let body: unknown;
   try {
     body = JSON.parse(text);

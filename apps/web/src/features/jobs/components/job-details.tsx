@@ -150,35 +150,25 @@ function Timeline({ events }: { events: JobEvent[] }) {
   );
 }
 
+const stepBadges = {
+  succeeded: { tone: 'emerald', label: 'Succeeded' },
+  failed: { tone: 'red', label: 'Failed' },
+  running: { tone: 'blue', label: 'Running' },
+  stopped: { tone: 'slate', label: 'Stopped' },
+} as const;
+
 function StepCard({ step, jobActive }: { step: StepSummary; jobActive: boolean }) {
   // A step the job left unfinished (cancelled mid-step, or the job ended otherwise) is not
   // running any more, whatever its last event said.
   const stopped = step.status === 'running' && !jobActive;
   const finished = step.status !== 'running';
+  const badge = stepBadges[stopped ? 'stopped' : step.status];
   return (
     <li className="rounded-lg ring-1 ring-slate-200">
       <div className="flex flex-wrap items-center gap-2 px-3 py-2">
         <code className="font-mono text-sm font-medium text-slate-900">{step.stepId}</code>
         {step.transformerId ? <Badge tone="indigo">{step.transformerId}</Badge> : null}
-        <Badge
-          tone={
-            step.status === 'succeeded'
-              ? 'emerald'
-              : step.status === 'failed'
-                ? 'red'
-                : stopped
-                  ? 'slate'
-                  : 'blue'
-          }
-        >
-          {step.status === 'succeeded'
-            ? 'Succeeded'
-            : step.status === 'failed'
-              ? 'Failed'
-              : stopped
-                ? 'Stopped'
-                : 'Running'}
-        </Badge>
+        <Badge tone={badge.tone}>{badge.label}</Badge>
         <span className="text-xs text-slate-500">
           {step.attempts} {step.attempts === 1 ? 'attempt' : 'attempts'}
           {step.durationMs !== null ? ` · ${formatDuration(step.durationMs)}` : ''}

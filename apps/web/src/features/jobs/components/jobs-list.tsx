@@ -6,11 +6,11 @@ import { Button } from '@/components/ui/button';
 import { Skeleton } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
+import { useNow } from '@/hooks/use-now';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { formatDateTime, formatRelative } from '@/lib/utils';
 import { isActiveJobStatus, jobQueries, jobStatusLabels, type JobQuery } from '../api/queries';
-import { useNow } from '@/hooks/use-now';
 import { formatDuration, jobDurationMs, shortId } from '../utils/format';
 import { JobStatusBadge } from './job-status-badge';
 
