@@ -37,27 +37,3 @@ export async function requireUser(client: SupabaseClient): Promise<{ id: string;
     throw new HttpError(401, 'unauthorized', 'Your session is invalid or has expired');
   return { id: data.user.id, email: data.user.email };
 }
-
-/**
- * The caller's claims, read from their JWT without a round trip to Auth. Safe only because
- * the platform verified the token's signature before the request got here (verify_jwt, the
- * default); used on hot paths where `requireUser` would add an Auth call per request.
- */
-export function requireUserClaims(req: Request): { sub: string; role: string } {
-  const token = req.headers.get('Authorization')?.replace(/^Bearer\s+/i, '') ?? '';
-  const payload = token.split('.')[1];
-  let claims: { sub?: unknown; role?: unknown } = {};
-  try {
-    claims = JSON.parse(atob(payload!.replace(/-/g, '+').replace(/_/g, '/'))) as typeof claims;
-  } catch {
-    throw new HttpError(401, 'unauthorized', 'Sign in first');
-  }
-  if (claims.role !== 'authenticated' || typeof claims.sub !== 'string') {
-    throw new HttpError(
-      401,
-      'unauthorized',
-      'Sign in first: this call needs a user, not an API key',
-    );
-  }
-  return { sub: claims.sub, role: claims.role };
-}

@@ -3,6 +3,7 @@
 // the service key; the executor answers 200 { output, usage? } or a non-2xx
 // { error: { code, message, retryable } }. The orchestrator is the only writer of job state:
 // an executor computes, it never touches the jobs tables.
+import { bearerClaims } from './claims.ts';
 import { corsHeaders, json } from './http.ts';
 
 export interface ExecutorCall {
@@ -58,23 +59,6 @@ export function retryableStatus(status: number): boolean {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/**
- * The caller's role from its JWT. The gateway (Supabase's, or the local stack's) has already
- * verified the signature (verify_jwt), so decoding is enough here.
- */
-function roleOf(req: Request): string | undefined {
-  const token = req.headers.get('Authorization')?.match(/^Bearer\s+(.+)$/i)?.[1];
-  const payload = token?.split('.')[1];
-  if (!payload) return undefined;
-  try {
-    const b64 = payload.replace(/-/g, '+').replace(/_/g, '/');
-    const claims = JSON.parse(atob(b64.padEnd(Math.ceil(b64.length / 4) * 4, '='))) as unknown;
-    return isRecord(claims) && typeof claims.role === 'string' ? claims.role : '';
-  } catch {
-    return '';
-  }
-}
-
 function parseCall(body: unknown): ExecutorCall | string {
   if (!isRecord(body)) return 'The body must be a JSON object';
   const { job_id, step_id, attempt, input, config } = body;
@@ -122,13 +106,13 @@ export function executor(
         }),
       );
 
-    const role = roleOf(req);
-    if (role === undefined) {
+    const claims = bearerClaims(req);
+    if (claims === undefined) {
       log('warn', 'rejected', { status: 401 });
       return failure(401, 'unauthorized', 'A service-role bearer token is required', false);
     }
-    if (role !== 'service_role') {
-      log('warn', 'rejected', { status: 403, role });
+    if (claims.role !== 'service_role') {
+      log('warn', 'rejected', { status: 403, role: claims.role ?? '' });
       return failure(403, 'forbidden', 'Executors accept only the service role', false);
     }
     if (req.method !== 'POST') {

@@ -1,7 +1,8 @@
 // POST /functions/v1/cancel-job { job_id } — cancels a job that has not finished, as the
 // caller (their own job, or any job of an organisation they administer): public.cancel_job.
 // 404 for a job they cannot see, 409 once it is completed, failed or cancelled.
-import { createUserClient, requireUserClaims } from '../_shared/clients.ts';
+import { requireUserClaims } from '../_shared/claims.ts';
+import { createUserClient } from '../_shared/clients.ts';
 import { handle, HttpError, json } from '../_shared/http.ts';
 import { httpErrorFromPostgrest } from '../_shared/postgrest-errors.ts';
 import { BODY_LIMITS, jobIdBodySchema, readBody } from '../_shared/workflow-inputs.ts';

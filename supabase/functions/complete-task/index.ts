@@ -1,7 +1,8 @@
 // POST /functions/v1/complete-task { task_id } — completes a task as the caller and activates
 // the next step of its sequence. The HTTP entry point for machines; the work is one Postgres
 // function (public.complete_task), so progression is atomic whichever way it is called.
-import { createUserClient, requireUserClaims } from '../_shared/clients.ts';
+import { requireUserClaims } from '../_shared/claims.ts';
+import { createUserClient } from '../_shared/clients.ts';
 import { handle, HttpError, json } from '../_shared/http.ts';
 import { httpErrorFromPostgrest } from '../_shared/postgrest-errors.ts';
 

@@ -2,7 +2,8 @@
 // iteration 3). Read as the caller, so RLS decides: their own jobs, or every job of an
 // organisation they administer. Anything else, including an id that is not a UUID, is 404:
 // the caller learns nothing about jobs they cannot see.
-import { createUserClient, requireUserClaims } from '../_shared/clients.ts';
+import { requireUserClaims } from '../_shared/claims.ts';
+import { createUserClient } from '../_shared/clients.ts';
 import { handle, HttpError, json } from '../_shared/http.ts';
 import { UUID } from '../_shared/workflow-inputs.ts';
 

@@ -6,7 +6,8 @@
 // is every job RLS shows them: for an admin their organisations' jobs, for a member still
 // their own. created_from is inclusive, created_to exclusive. Rows leave out step_data and
 // the queue's columns: get-job has the whole job.
-import { createUserClient, requireUserClaims } from '../_shared/clients.ts';
+import { requireUserClaims } from '../_shared/claims.ts';
+import { createUserClient } from '../_shared/clients.ts';
 import { handle, HttpError, json } from '../_shared/http.ts';
 import { encodeCursor, parseListJobsQuery } from '../_shared/workflow-inputs.ts';
 

@@ -1,7 +1,8 @@
 // POST /functions/v1/retry-job { job_id } — re-queues a failed (or cancelled) job from the
 // step it stopped at, on the version it ran, as the caller: public.retry_job. 404 for a job
 // they cannot see, 409 unless it failed or was cancelled. Kicks the orchestrator.
-import { createUserClient, requireUserClaims } from '../_shared/clients.ts';
+import { requireUserClaims } from '../_shared/claims.ts';
+import { createUserClient } from '../_shared/clients.ts';
 import { handle, HttpError, json } from '../_shared/http.ts';
 import { kickOrchestrator } from '../_shared/kick-orchestrator.ts';
 import { httpErrorFromPostgrest } from '../_shared/postgrest-errors.ts';

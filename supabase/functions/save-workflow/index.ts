@@ -8,7 +8,8 @@
 // (likewise 'invalid_retry_policy', paths relative to retry_policy). Workflows have no write
 // privileges for users, so the save itself is public.save_workflow through the service role,
 // passing the caller, whom it checks again (403 for members, 404 for non-members).
-import { createServiceClient, createUserClient, requireUserClaims } from '../_shared/clients.ts';
+import { requireUserClaims } from '../_shared/claims.ts';
+import { createServiceClient, createUserClient } from '../_shared/clients.ts';
 import { handle, HttpError, json } from '../_shared/http.ts';
 import { httpErrorFromPostgrest } from '../_shared/postgrest-errors.ts';
 import {

@@ -3,7 +3,8 @@
 // docs/workflows-contract.md). The work is one RPC, public.start_workflow_job, run as the
 // user so membership decides what they can start. 201 for a new job; 200 with the same
 // body when the Idempotency-Key was already used for this workflow and input.
-import { createUserClient, requireUserClaims } from '../_shared/clients.ts';
+import { requireUserClaims } from '../_shared/claims.ts';
+import { createUserClient } from '../_shared/clients.ts';
 import { handle, HttpError, json } from '../_shared/http.ts';
 import { kickOrchestrator } from '../_shared/kick-orchestrator.ts';
 import { httpErrorFromPostgrest } from '../_shared/postgrest-errors.ts';

@@ -2,10 +2,10 @@
 // Prometheus text format, for an operator's scraper (docs/workflows-contract.md,
 // "Monitoring"). Service role only (403 otherwise). `?window_seconds=` (10..86400, default
 // 300) sets the window of the duration summaries. One RPC, public.workflow_metrics.
+import { requireServiceRole } from '../_shared/claims.ts';
 import { createServiceClient } from '../_shared/clients.ts';
 import { corsHeaders, handle, HttpError } from '../_shared/http.ts';
 import { log } from '../_shared/logger.ts';
-import { requireServiceRole } from '../_shared/service-auth.ts';
 import { Exposition } from './prometheus.ts';
 
 interface Summary {

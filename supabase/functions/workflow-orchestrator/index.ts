@@ -5,7 +5,7 @@
 // Body (optional): { budget_ms?, batch_size?, concurrency?, lease_seconds?, worker?,
 // log_steps?, workflow_ids? }. Answers { worker, claimed, succeeded, failed, lost, duration_ms }.
 import { handle, HttpError, json } from '../_shared/http.ts';
-import { requireServiceRole } from '../_shared/service-auth.ts';
+import { requireServiceRole } from '../_shared/claims.ts';
 import { runOrchestrator } from './orchestrator.ts';
 import { OptionsError, parseOptions } from './options.ts';
 import { queueFromEnv } from './queue.ts';
