@@ -101,6 +101,18 @@ describe('complete-task edge function', () => {
     expect(await res.json()).toMatchObject({ error: { code: 'invalid_input' } });
   });
 
+  it('refuses a body over 16 KiB with 413 and the task stays active', async () => {
+    const instanceId = await startThreeSteps();
+    const first = await activeTask(fx.service, instanceId);
+
+    const big = JSON.stringify({ task_id: first.id, pad: 'x'.repeat(20_000) });
+    const res = await completeTask(big, await tokenOf(rep));
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+    const tasks = await instanceTasks(fx.service, instanceId);
+    expect(tasks.map((t) => t.status)).toEqual(['active', 'pending', 'pending']);
+  });
+
   it("answers 404 to another organisation's rep, and the task stays active", async () => {
     const instanceId = await startThreeSteps();
     const first = await activeTask(fx.service, instanceId);

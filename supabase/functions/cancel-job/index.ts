@@ -5,7 +5,8 @@ import { requireUserClaims } from '../_shared/claims.ts';
 import { createUserClient } from '../_shared/clients.ts';
 import { handle, HttpError, json } from '../_shared/http.ts';
 import { httpErrorFromPostgrest } from '../_shared/postgrest-errors.ts';
-import { BODY_LIMITS, jobIdBodySchema, readBody } from '../_shared/workflow-inputs.ts';
+import { BODY_LIMITS, readBody } from '../_shared/request.ts';
+import { jobIdBodySchema } from '../_shared/workflow-inputs.ts';
 
 Deno.serve(
   handle(async (req) => {

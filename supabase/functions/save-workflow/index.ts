@@ -12,12 +12,8 @@ import { requireUserClaims } from '../_shared/claims.ts';
 import { createServiceClient, createUserClient } from '../_shared/clients.ts';
 import { handle, HttpError, json } from '../_shared/http.ts';
 import { httpErrorFromPostgrest } from '../_shared/postgrest-errors.ts';
-import {
-  BODY_LIMITS,
-  issueDetails,
-  readBody,
-  saveWorkflowBodySchema,
-} from '../_shared/workflow-inputs.ts';
+import { BODY_LIMITS, issueDetails, readBody } from '../_shared/request.ts';
+import { saveWorkflowBodySchema } from '../_shared/workflow-inputs.ts';
 import { retryPolicySchema } from '../_shared/domain/backoff.ts';
 import { validateWorkflowDefinition } from '../_shared/domain/workflow-definition.ts';
 

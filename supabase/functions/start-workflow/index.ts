@@ -8,12 +8,8 @@ import { createUserClient } from '../_shared/clients.ts';
 import { handle, HttpError, json } from '../_shared/http.ts';
 import { kickOrchestrator } from '../_shared/kick-orchestrator.ts';
 import { httpErrorFromPostgrest } from '../_shared/postgrest-errors.ts';
-import {
-  BODY_LIMITS,
-  idempotencyKey,
-  readBody,
-  startWorkflowBodySchema,
-} from '../_shared/workflow-inputs.ts';
+import { BODY_LIMITS, idempotencyKey, readBody } from '../_shared/request.ts';
+import { startWorkflowBodySchema } from '../_shared/workflow-inputs.ts';
 
 type Started = {
   job_id: string;

@@ -1,0 +1,91 @@
+// Reading a request, for every function that takes a body or headers: the body parsed as JSON
+// under a byte limit and checked against a zod schema, and the Idempotency-Key header. A bad
+// request is a 400 (413 when too large) with a message naming the field, before anything
+// reaches the database. Function-specific schemas live beside their function's inputs.
+import { z } from 'npm:zod@^4.1.0';
+import { HttpError } from './http.ts';
+import { findUnstorable, jsonDepthExceeds } from './jsonb-text.ts';
+import { readCapped } from './read-capped.ts';
+
+/** Body limits (bytes) of the POST functions. */
+export const BODY_LIMITS = {
+  // input_data may carry audio for execute-gemini-prompt as base64: 20 MiB of audio (its
+  // limit) is about 27 MiB of text.
+  startWorkflow: 32 * 1024 * 1024,
+  saveWorkflow: 1024 * 1024,
+  // { job_id } or { task_id }: a few dozen bytes; 16 KiB leaves room and no more.
+  jobId: 16 * 1024,
+  taskId: 16 * 1024,
+} as const;
+
+/** How deep a body's arrays and objects may nest (the body itself is level 1). */
+export const MAX_BODY_DEPTH = 256;
+
+export type IssueDetail = { path: (string | number)[]; code: string; message: string };
+
+export function issueDetails(error: z.ZodError): IssueDetail[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.filter(
+      (part): part is string | number => typeof part === 'string' || typeof part === 'number',
+    ),
+    code: issue.code,
+    message: issue.message,
+  }));
+}
+
+/** The first problem, as one line: `input_data: must be a JSON object`. */
+function summary(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'The request is invalid';
+  return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
+}
+
+const tooLarge = (maxBytes: number) =>
+  new HttpError(413, 'payload_too_large', `The body must be at most ${maxBytes} bytes`);
+
+/**
+ * The request body parsed as JSON and checked against `schema`: 413 over `maxBytes`, 400
+ * when it is not JSON, does not match, or holds a string Postgres cannot store (U+0000, a
+ * lone surrogate), which would otherwise fail in the database as a 500.
+ */
+export async function readBody<T extends z.ZodType>(
+  req: Request,
+  schema: T,
+  maxBytes: number,
+): Promise<z.infer<T>> {
+  const text = new TextDecoder().decode(await readCapped(req, maxBytes, () => tooLarge(maxBytes)));
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'invalid_input', 'The body must be a JSON object');
+  }
+  if (jsonDepthExceeds(body, MAX_BODY_DEPTH)) {
+    throw new HttpError(
+      400,
+      'invalid_input',
+      `The body nests arrays and objects deeper than ${MAX_BODY_DEPTH} levels`,
+    );
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new HttpError(400, 'invalid_input', summary(parsed.error));
+  const unstorable = findUnstorable(parsed.data);
+  if (unstorable) {
+    throw new HttpError(
+      400,
+      'invalid_input',
+      `${unstorable.length > 0 ? `${unstorable.join('.')}: ` : ''}contains U+0000 or a lone surrogate, which cannot be stored`,
+    );
+  }
+  return parsed.data;
+}
+
+/** The Idempotency-Key header, if any; 1 to 200 characters. */
+export function idempotencyKey(req: Request): string | null {
+  const key = req.headers.get('Idempotency-Key');
+  if (key === null) return null;
+  if (key.length < 1 || key.length > 200) {
+    throw new HttpError(400, 'invalid_input', 'Idempotency-Key must be 1 to 200 characters');
+  }
+  return key;
+}
