@@ -1,5 +1,5 @@
 import { testOrganisation } from '@/testing/test-utils';
-import type { TaskListItem } from './api/queries';
+import type { TaskListItem } from '@/features/tasks/api/queries';
 
 /** A task as the list query returns it, for tests. */
 export function taskItem(overrides: Partial<TaskListItem> = {}): TaskListItem {

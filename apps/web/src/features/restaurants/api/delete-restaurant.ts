@@ -1,6 +1,9 @@
-import { useMutation, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import {
+  useOptimisticMutation,
+  type OptimisticMutationConfig,
+} from '@/hooks/use-optimistic-mutation';
 import { AppError, raise } from '@/lib/errors';
-import type { MutationConfig } from '@/lib/react-query';
+import { snapshotQueries } from '@/lib/optimistic';
 import { supabase } from '@/lib/supabase';
 import { restaurantQueries, type RestaurantPage } from './queries';
 
@@ -77,29 +80,20 @@ export async function deleteRestaurant({
   return { id };
 }
 
-type Snapshot = Array<[QueryKey, unknown]>;
-
 export function useDeleteRestaurant({
   organisationId,
   mutationConfig,
 }: {
   organisationId: string;
-  mutationConfig?: MutationConfig<typeof deleteRestaurant, { snapshot: Snapshot }>;
+  mutationConfig?: OptimisticMutationConfig<typeof deleteRestaurant>;
 }) {
-  const queryClient = useQueryClient();
-  const { onError, onSuccess, onMutate: _ignored, ...rest } = mutationConfig ?? {};
-  return useMutation({
-    ...rest,
+  return useOptimisticMutation({
     mutationFn: deleteRestaurant,
     // Gone from every list at once; back where it was if the delete is undone or fails.
-    onMutate: async ({ id }) => {
+    apply: async (queryClient, { id }) => {
       const listsKey = restaurantQueries.lists(organisationId);
       const detailKey = restaurantQueries.detail(organisationId, id).queryKey;
-      await queryClient.cancelQueries({ queryKey: listsKey });
-      const snapshot: Snapshot = [
-        [detailKey, queryClient.getQueryData(detailKey)],
-        ...queryClient.getQueriesData({ queryKey: listsKey }),
-      ];
+      const snapshot = await snapshotQueries(queryClient, [detailKey, listsKey]);
       queryClient.setQueriesData<RestaurantPage>({ queryKey: listsKey }, (old) => {
         if (!old || !old.rows.some((row) => row.id === id)) return old;
         return {
@@ -108,19 +102,13 @@ export function useDeleteRestaurant({
           total: Math.max(0, old.total - 1),
         };
       });
-      return { snapshot };
+      return snapshot;
     },
-    onError: (error, variables, context, ...more) => {
-      for (const [key, data] of context?.snapshot ?? []) queryClient.setQueryData(key, data);
-      return onError?.(error, variables, context, ...more);
-    },
-    onSuccess: (result, ...args) => {
+    onServerResult: (queryClient, result) =>
       queryClient.removeQueries({
         queryKey: restaurantQueries.detail(organisationId, result.id).queryKey,
-      });
-      return onSuccess?.(result, ...args);
-    },
-    onSettled: () =>
-      queryClient.invalidateQueries({ queryKey: restaurantQueries.lists(organisationId) }),
+      }),
+    invalidate: () => [restaurantQueries.lists(organisationId)],
+    mutationConfig,
   });
 }

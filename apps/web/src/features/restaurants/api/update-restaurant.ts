@@ -1,7 +1,10 @@
 import { restaurantInputSchema, type RestaurantFormValues } from '@forkflow/domain/restaurants';
-import { useMutation, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import {
+  useOptimisticMutation,
+  type OptimisticMutationConfig,
+} from '@/hooks/use-optimistic-mutation';
 import { raise } from '@/lib/errors';
-import type { MutationConfig } from '@/lib/react-query';
+import { snapshotQueries } from '@/lib/optimistic';
 import { supabase } from '@/lib/supabase';
 import {
   DETAIL_COLUMNS,
@@ -33,31 +36,21 @@ export async function updateRestaurant({
   return row;
 }
 
-type Snapshot = Array<[QueryKey, unknown]>;
-
 export function useUpdateRestaurant({
   organisationId,
   mutationConfig,
 }: {
   organisationId: string;
-  mutationConfig?: MutationConfig<typeof updateRestaurant, { snapshot: Snapshot }>;
+  mutationConfig?: OptimisticMutationConfig<typeof updateRestaurant>;
 }) {
-  const queryClient = useQueryClient();
-  const { onSuccess, onError, onMutate: _ignored, ...rest } = mutationConfig ?? {};
-  return useMutation({
-    ...rest,
+  return useOptimisticMutation({
     mutationFn: updateRestaurant,
     // Show the edit everywhere at once; put it all back if the server says no.
-    onMutate: async ({ id, data }) => {
+    apply: async (queryClient, { id, data }) => {
       const parsed = updateRestaurantInputSchema.safeParse(data);
       const detailKey = restaurantQueries.detail(organisationId, id).queryKey;
       const listsKey = restaurantQueries.lists(organisationId);
-      await queryClient.cancelQueries({ queryKey: detailKey });
-      await queryClient.cancelQueries({ queryKey: listsKey });
-      const snapshot: Snapshot = [
-        [detailKey, queryClient.getQueryData(detailKey)],
-        ...queryClient.getQueriesData({ queryKey: listsKey }),
-      ];
+      const snapshot = await snapshotQueries(queryClient, [detailKey, listsKey]);
       if (parsed.success) {
         const patch = { ...parsed.data, updated_at: new Date().toISOString() };
         queryClient.setQueryData<RestaurantDetail>(detailKey, (old) =>
@@ -69,18 +62,12 @@ export function useUpdateRestaurant({
             : old,
         );
       }
-      return { snapshot };
+      return snapshot;
     },
-    onError: (error, variables, context, ...more) => {
-      for (const [key, data] of context?.snapshot ?? []) queryClient.setQueryData(key, data);
-      return onError?.(error, variables, context, ...more);
-    },
-    onSuccess: (row, ...args) => {
-      queryClient.setQueryData(restaurantQueries.detail(organisationId, row.id).queryKey, row);
-      return onSuccess?.(row, ...args);
-    },
-    onSettled: () =>
-      // Filters and sort order may have changed which rows belong on which page.
-      queryClient.invalidateQueries({ queryKey: restaurantQueries.lists(organisationId) }),
+    onServerResult: (queryClient, row) =>
+      queryClient.setQueryData(restaurantQueries.detail(organisationId, row.id).queryKey, row),
+    // Filters and sort order may have changed which rows belong on which page.
+    invalidate: () => [restaurantQueries.lists(organisationId)],
+    mutationConfig,
   });
 }

@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import type { MutationConfig } from '@/lib/react-query';
+import {
+  useOptimisticMutation,
+  type OptimisticMutationConfig,
+} from '@/hooks/use-optimistic-mutation';
 import { supabase } from '@/lib/supabase';
 import { raiseSequenceError } from './errors';
-import type { InstancesSnapshot } from './instance-cache';
-import { useInstanceMutation } from './use-instance-mutation';
+import { instanceStatusUpdate } from './queries';
 
 export const cancelSequenceInputSchema = z.object({ instanceId: z.uuid() });
 
@@ -19,14 +21,14 @@ export async function cancelSequence(input: CancelSequenceInput) {
 
 export function useCancelSequence(options: {
   organisationId: string;
-  mutationConfig?: MutationConfig<typeof cancelSequence, { snapshot: InstancesSnapshot }>;
+  mutationConfig?: OptimisticMutationConfig<typeof cancelSequence>;
 }) {
-  return useInstanceMutation(
-    cancelSequence,
-    () => ({
+  return useOptimisticMutation({
+    mutationFn: cancelSequence,
+    ...instanceStatusUpdate(options.organisationId, () => ({
       status: 'cancelled',
       cancelled_at: new Date().toISOString(),
-    }),
-    options,
-  );
+    })),
+    mutationConfig: options.mutationConfig,
+  });
 }

@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import type { MutationConfig } from '@/lib/react-query';
+import {
+  useOptimisticMutation,
+  type OptimisticMutationConfig,
+} from '@/hooks/use-optimistic-mutation';
 import { supabase } from '@/lib/supabase';
 import { raiseSequenceError } from './errors';
-import type { InstancesSnapshot } from './instance-cache';
-import { useInstanceMutation } from './use-instance-mutation';
+import { instanceStatusUpdate } from './queries';
 
 /** The pause dialog's field: an optional moment to resume by itself. */
 export const pauseSequenceInputSchema = z.object({
@@ -40,14 +42,14 @@ export async function pauseSequence({
 
 export function usePauseSequence(options: {
   organisationId: string;
-  mutationConfig?: MutationConfig<typeof pauseSequence, { snapshot: InstancesSnapshot }>;
+  mutationConfig?: OptimisticMutationConfig<typeof pauseSequence>;
 }) {
-  return useInstanceMutation(
-    pauseSequence,
-    () => ({
+  return useOptimisticMutation({
+    mutationFn: pauseSequence,
+    ...instanceStatusUpdate(options.organisationId, () => ({
       status: 'paused',
       paused_at: new Date().toISOString(),
-    }),
-    options,
-  );
+    })),
+    mutationConfig: options.mutationConfig,
+  });
 }

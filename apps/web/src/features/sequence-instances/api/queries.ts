@@ -1,7 +1,8 @@
 import type { Tables } from '@forkflow/db';
 import { delayUnitSchema, type DelayUnit } from '@forkflow/domain/business-calendar';
-import { queryOptions } from '@tanstack/react-query';
+import { queryOptions, type QueryClient } from '@tanstack/react-query';
 import { raise } from '@/lib/errors';
+import { patchListRows, snapshotQueries } from '@/lib/optimistic';
 import { supabase } from '@/lib/supabase';
 
 export type InstanceTask = Pick<
@@ -147,3 +148,36 @@ export const sequenceInstanceQueries = {
       staleTime: 0,
     }),
 };
+
+export type InstanceRow = Tables<'sequence_instances'>;
+
+/**
+ * The cache side of pause, resume and cancel, for useOptimisticMutation: the instance changes
+ * in every cached restaurant list at once, keeps what the server returned until the lists
+ * refetch, and the refetch brings its tasks.
+ */
+export function instanceStatusUpdate(
+  organisationId: string,
+  optimisticPatch: () => Partial<SequenceInstance>,
+) {
+  const listsKey = sequenceInstanceQueries.forRestaurants(organisationId);
+  return {
+    apply: async (queryClient: QueryClient, { instanceId }: { instanceId: string }) => {
+      const snapshot = await snapshotQueries(queryClient, [listsKey]);
+      patchListRows<SequenceInstance>(queryClient, listsKey, instanceId, optimisticPatch());
+      return snapshot;
+    },
+    onServerResult: (queryClient: QueryClient, row: InstanceRow) =>
+      patchListRows<SequenceInstance>(queryClient, listsKey, row.id, {
+        status: row.status,
+        current_step_order: row.current_step_order,
+        paused_at: row.paused_at,
+        resume_at: row.resume_at,
+        resumed_at: row.resumed_at,
+        completed_at: row.completed_at,
+        cancelled_at: row.cancelled_at,
+        updated_at: row.updated_at,
+      }),
+    invalidate: () => [sequenceInstanceQueries.all(organisationId)],
+  };
+}

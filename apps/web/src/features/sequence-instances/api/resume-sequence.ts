@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import type { MutationConfig } from '@/lib/react-query';
+import {
+  useOptimisticMutation,
+  type OptimisticMutationConfig,
+} from '@/hooks/use-optimistic-mutation';
 import { supabase } from '@/lib/supabase';
 import { raiseSequenceError } from './errors';
-import type { InstancesSnapshot } from './instance-cache';
-import { useInstanceMutation } from './use-instance-mutation';
+import { instanceStatusUpdate } from './queries';
 
 export const resumeSequenceInputSchema = z.object({ instanceId: z.uuid() });
 
@@ -19,15 +21,15 @@ export async function resumeSequence(input: ResumeSequenceInput) {
 
 export function useResumeSequence(options: {
   organisationId: string;
-  mutationConfig?: MutationConfig<typeof resumeSequence, { snapshot: InstancesSnapshot }>;
+  mutationConfig?: OptimisticMutationConfig<typeof resumeSequence>;
 }) {
-  return useInstanceMutation(
-    resumeSequence,
-    () => ({
+  return useOptimisticMutation({
+    mutationFn: resumeSequence,
+    ...instanceStatusUpdate(options.organisationId, () => ({
       status: 'active',
       paused_at: null,
       resume_at: null,
-    }),
-    options,
-  );
+    })),
+    mutationConfig: options.mutationConfig,
+  });
 }

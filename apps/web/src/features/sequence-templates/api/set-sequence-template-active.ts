@@ -1,7 +1,10 @@
-import { useMutation, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import {
+  useOptimisticMutation,
+  type OptimisticMutationConfig,
+} from '@/hooks/use-optimistic-mutation';
 import { z } from 'zod';
 import { AppError, raise } from '@/lib/errors';
-import type { MutationConfig } from '@/lib/react-query';
+import { patchListRows, snapshotQueries } from '@/lib/optimistic';
 import { supabase } from '@/lib/supabase';
 import {
   sequenceTemplateQueries,
@@ -43,48 +46,30 @@ export async function setSequenceTemplateActive({
   return row;
 }
 
-type Snapshot = Array<[QueryKey, unknown]>;
-
 export function useSetSequenceTemplateActive({
   organisationId,
   mutationConfig,
 }: {
   organisationId: string;
-  mutationConfig?: MutationConfig<typeof setSequenceTemplateActive, { snapshot: Snapshot }>;
+  mutationConfig?: OptimisticMutationConfig<typeof setSequenceTemplateActive>;
 }) {
-  const queryClient = useQueryClient();
-  const { onError, onMutate: _ignored, ...rest } = mutationConfig ?? {};
-  return useMutation({
-    ...rest,
+  return useOptimisticMutation({
     mutationFn: setSequenceTemplateActive,
     // The switch moves at once; it moves back if the server says no.
-    onMutate: async ({ id, is_active }) => {
+    apply: async (queryClient, { id, is_active }) => {
       const listKey = sequenceTemplateQueries.lists(organisationId);
       const detailKey = sequenceTemplateQueries.detail(organisationId, id).queryKey;
-      await queryClient.cancelQueries({ queryKey: listKey });
-      await queryClient.cancelQueries({ queryKey: detailKey });
-      const snapshot: Snapshot = [
-        [listKey, queryClient.getQueryData(listKey)],
-        [detailKey, queryClient.getQueryData(detailKey)],
-      ];
-      queryClient.setQueryData<SequenceTemplateListItem[]>(listKey, (old) =>
-        old?.map((template) => (template.id === id ? { ...template, is_active } : template)),
-      );
+      const snapshot = await snapshotQueries(queryClient, [listKey, detailKey]);
+      patchListRows<SequenceTemplateListItem>(queryClient, listKey, id, { is_active });
       queryClient.setQueryData<SequenceTemplateDetail>(detailKey, (old) =>
         old ? { ...old, is_active } : old,
       );
-      return { snapshot };
+      return snapshot;
     },
-    onError: (error, variables, context, ...more) => {
-      for (const [key, data] of context?.snapshot ?? []) queryClient.setQueryData(key, data);
-      return onError?.(error, variables, context, ...more);
-    },
-    onSettled: (_data, _error, { id }) =>
-      Promise.all([
-        queryClient.invalidateQueries({ queryKey: sequenceTemplateQueries.lists(organisationId) }),
-        queryClient.invalidateQueries({
-          queryKey: sequenceTemplateQueries.detail(organisationId, id).queryKey,
-        }),
-      ]),
+    invalidate: ({ id }) => [
+      sequenceTemplateQueries.lists(organisationId),
+      sequenceTemplateQueries.detail(organisationId, id).queryKey,
+    ],
+    mutationConfig,
   });
 }

@@ -1,11 +1,10 @@
-import type { MutationConfig } from '@/lib/react-query';
+import type { OptimisticMutationConfig } from '@/hooks/use-optimistic-mutation';
 import {
   callTaskProgressRpc,
   taskActionInputSchema,
+  useTaskProgressMutation,
   type TaskActionInput,
-  type TaskListsSnapshot,
 } from './task-progress';
-import { useTaskProgressMutation } from './use-task-progress-mutation';
 
 export const completeTaskInputSchema = taskActionInputSchema;
 
@@ -16,7 +15,7 @@ export function completeTask(input: TaskActionInput) {
 
 export function useCompleteTask(options: {
   organisationId: string;
-  mutationConfig?: MutationConfig<typeof completeTask, { snapshot: TaskListsSnapshot }>;
+  mutationConfig?: OptimisticMutationConfig<typeof completeTask>;
 }) {
   return useTaskProgressMutation(completeTask, 'completed', options);
 }

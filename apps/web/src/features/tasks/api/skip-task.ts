@@ -1,11 +1,10 @@
-import type { MutationConfig } from '@/lib/react-query';
+import type { OptimisticMutationConfig } from '@/hooks/use-optimistic-mutation';
 import {
   callTaskProgressRpc,
   taskActionInputSchema,
+  useTaskProgressMutation,
   type TaskActionInput,
-  type TaskListsSnapshot,
 } from './task-progress';
-import { useTaskProgressMutation } from './use-task-progress-mutation';
 
 export const skipTaskInputSchema = taskActionInputSchema;
 
@@ -16,7 +15,7 @@ export function skipTask(input: TaskActionInput) {
 
 export function useSkipTask(options: {
   organisationId: string;
-  mutationConfig?: MutationConfig<typeof skipTask, { snapshot: TaskListsSnapshot }>;
+  mutationConfig?: OptimisticMutationConfig<typeof skipTask>;
 }) {
   return useTaskProgressMutation(skipTask, 'skipped', options);
 }

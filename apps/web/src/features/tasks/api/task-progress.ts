@@ -1,6 +1,10 @@
-import type { QueryClient, QueryKey } from '@tanstack/react-query';
 import { z } from 'zod';
+import {
+  useOptimisticMutation,
+  type OptimisticMutationConfig,
+} from '@/hooks/use-optimistic-mutation';
 import { AppError, raise } from '@/lib/errors';
+import { patchListRows, snapshotQueries } from '@/lib/optimistic';
 import { supabase } from '@/lib/supabase';
 import { taskQueries, type TaskListItem } from './queries';
 
@@ -72,56 +76,44 @@ export async function callTaskProgressRpc(
   return parsed.data;
 }
 
-export type TaskListsSnapshot = Array<[QueryKey, unknown]>;
-
 /**
- * Show a task as completed/skipped in every cached task list at once; returns what was
- * there so onError can put it back.
+ * The shared hook of complete and skip: the task changes in every cached list at once, goes
+ * back as it was if the server says no, keeps what the server says it now is, and the lists
+ * refetch afterwards because the next step of its sequence is now active with its due date.
  */
-export async function setTaskStatusOptimistically(
-  queryClient: QueryClient,
-  organisationId: string,
-  taskId: string,
-  status: 'completed' | 'skipped',
-): Promise<TaskListsSnapshot> {
-  const listsKey = taskQueries.lists(organisationId);
-  await queryClient.cancelQueries({ queryKey: listsKey });
-  const snapshot: TaskListsSnapshot = queryClient.getQueriesData({ queryKey: listsKey });
-  const now = new Date().toISOString();
-  const patch: Partial<TaskListItem> =
-    status === 'completed' ? { status, completed_at: now } : { status, skipped_at: now };
-  queryClient.setQueriesData<TaskListItem[]>({ queryKey: listsKey }, (old) =>
-    Array.isArray(old)
-      ? old.map((task) => (task.id === taskId ? { ...task, ...patch } : task))
-      : old,
-  );
-  return snapshot;
-}
-
-export function restoreSnapshot(queryClient: QueryClient, snapshot: TaskListsSnapshot | undefined) {
-  for (const [key, data] of snapshot ?? []) queryClient.setQueryData(key, data);
-}
-
-/** What the server says the task now is, kept until the lists refetch. */
-export function applyServerTask(
-  queryClient: QueryClient,
-  organisationId: string,
-  task: ProgressTask,
+export function useTaskProgressMutation<
+  Fn extends (input: TaskActionInput) => Promise<TaskProgressResult>,
+>(
+  mutationFn: Fn,
+  optimisticStatus: 'completed' | 'skipped',
+  {
+    organisationId,
+    mutationConfig,
+  }: { organisationId: string; mutationConfig?: OptimisticMutationConfig<Fn> },
 ) {
-  queryClient.setQueriesData<TaskListItem[]>(
-    { queryKey: taskQueries.lists(organisationId) },
-    (old) =>
-      Array.isArray(old)
-        ? old.map((row) =>
-            row.id === task.id
-              ? {
-                  ...row,
-                  status: task.status,
-                  completed_at: task.completed_at ?? row.completed_at,
-                  skipped_at: task.skipped_at ?? row.skipped_at,
-                }
-              : row,
-          )
-        : old,
-  );
+  const listsKey = taskQueries.lists(organisationId);
+  return useOptimisticMutation({
+    mutationFn,
+    apply: async (queryClient, { taskId }) => {
+      const snapshot = await snapshotQueries(queryClient, [listsKey]);
+      const now = new Date().toISOString();
+      patchListRows<TaskListItem>(
+        queryClient,
+        listsKey,
+        taskId,
+        optimisticStatus === 'completed'
+          ? { status: optimisticStatus, completed_at: now }
+          : { status: optimisticStatus, skipped_at: now },
+      );
+      return snapshot;
+    },
+    onServerResult: (queryClient, { task }) =>
+      patchListRows<TaskListItem>(queryClient, listsKey, task.id, (row) => ({
+        status: task.status,
+        completed_at: task.completed_at ?? row.completed_at,
+        skipped_at: task.skipped_at ?? row.skipped_at,
+      })),
+    invalidate: () => [taskQueries.all(organisationId)],
+    mutationConfig,
+  });
 }

@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { OrganisationContext } from '@/lib/organisation';
 import { createTestQueryClient, postgrestResponse, testOrganisation } from '@/testing/test-utils';
-import { taskItem } from '../../testing';
+import { taskItem } from '@/testing/task-fixtures';
 import { useCompleteTask } from '../complete-task';
 import { taskQueries, type TaskListItem } from '../queries';
 import { useSkipTask } from '../skip-task';

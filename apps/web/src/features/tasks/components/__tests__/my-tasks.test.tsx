@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { postgrestResponse, renderWithProviders, testOrganisation } from '@/testing/test-utils';
 import type { TaskListItem } from '../../api/queries';
-import { taskItem } from '../../testing';
+import { taskItem } from '@/testing/task-fixtures';
 import { MyTasks } from '../my-tasks';
 
 const me = '10000000-0000-4000-8000-000000000002';

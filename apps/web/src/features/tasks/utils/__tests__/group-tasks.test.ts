@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { taskItem } from '../../testing';
+import { taskItem } from '@/testing/task-fixtures';
 import { groupTasksByDueDate } from '../group-tasks';
 
 const ids = (sections: ReturnType<typeof groupTasksByDueDate>) =>
