@@ -5,6 +5,7 @@ import {
   evaluateJsonPath,
   mapInputs,
   parseJsonPath,
+  queryJsonPath,
 } from './json-path.ts';
 
 describe('parseJsonPath', () => {
@@ -120,5 +121,69 @@ describe('mapInputs', () => {
 
   it('throws JsonPathError for a path that does not parse', () => {
     expect(() => mapInputs({ a: '$.job_input[' }, { job_input: {} })).toThrow(JsonPathError);
+  });
+});
+
+describe('filters', () => {
+  it('reads a && b && c as all three (it was a && (b || c))', () => {
+    const items = [
+      { id: 1, price: 20, stock: 1, active: true },
+      { id: 2, price: 20, stock: 1, active: false },
+      { id: 3, price: 20, stock: 0, active: true },
+      { id: 4, price: 5, stock: 1, active: true },
+    ];
+    expect(
+      queryJsonPath('$.items[?@.price > 10 && @.stock > 0 && @.active == true].id', { items }),
+    ).toEqual([1]);
+  });
+
+  it('counts length() in code points', () => {
+    expect(queryJsonPath('$[?length(@) == 1]', ['😀', 'ab', 'é'])).toEqual(['😀', 'é']);
+  });
+
+  it.each(['$[?count()==1]', '$[?length(@.*)==1]', '$[?value(@.a)]', '$[0, 9007199254740992]'])(
+    'rejects %s when parsed, so it can never throw when a step is mapped',
+    (path) => {
+      expect(() => parseJsonPath(path)).toThrow(JsonPathError);
+    },
+  );
+});
+
+describe('match() and search()', () => {
+  it('matches a pattern that backtracks exponentially in a backtracking engine', () => {
+    const subjects = ['a'.repeat(30), `${'a'.repeat(30)}b`];
+    expect(queryJsonPath("$[?match(@, '(a+)+b')]", subjects)).toEqual([subjects[1]]);
+    expect(queryJsonPath("$[?search(@, '(a+)+b')]", subjects)).toEqual([subjects[1]]);
+  });
+
+  it.each([
+    ['\\d+', 'not an I-Regexp escape'],
+    ['(?i)a', 'must be escaped'],
+    ['a{2000}', 'is not an I-Regexp'],
+    ['[z-a]', 'is not an I-Regexp'],
+    ['\\p{IsBasicLatin}', 'Unicode category'],
+  ])('rejects the pattern %s when the path is parsed', (pattern, reason) => {
+    const path = `$.job_input[?match(@, '${pattern.replace(/\\/g, '\\\\')}')]`;
+    expect(() => parseJsonPath(path)).toThrow(reason);
+  });
+
+  it('gives false for a pattern from the document that is not an I-Regexp', () => {
+    const document = { re: '\\d', values: ['1', 'a'] };
+    expect(queryJsonPath('$.values[?search(@, $.re)]', document)).toEqual([]);
+  });
+
+  it.each([
+    ['a.c', ['abc', 'a\nc', 'a😀c'], ['abc', 'a😀c']],
+    ['[^a-c]x', ['ax', 'dx', '-x'], ['dx', '-x']],
+    ['[a-]', ['a', '-', 'b'], ['a', '-']],
+    ['\\p{Lu}\\P{Lu}', ['Ab', 'AB', 'Жж'], ['Ab', 'Жж']],
+    ['x{2,3}', ['x', 'xx', 'xxx', 'xxxx'], ['xx', 'xxx']],
+    ['a|b$', ['a', 'b', 'ab'], ['a', 'b']],
+    ['1+2', ['1+2', '112'], ['112']],
+    ['1\\+2', ['1+2', '112'], ['1+2']],
+  ])('match(@, %j) selects the right strings', (pattern, subjects, expected) => {
+    expect(queryJsonPath(`$[?match(@, '${pattern.replace(/\\/g, '\\\\')}')]`, subjects)).toEqual(
+      expected,
+    );
   });
 });

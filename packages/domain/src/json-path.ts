@@ -1,27 +1,100 @@
-import { query, type JsonValue } from 'jsonpath-rfc9535';
-import parse, { type JsonPathQuery } from 'jsonpath-rfc9535/parser';
+import {
+  FunctionExpressionType,
+  JSONPathEnvironment,
+  JSONPathError,
+  JSONPathTypeError,
+  Nothing,
+  TokenKind,
+  jsonpath,
+  type FilterFunction,
+  type JSONPathQuery,
+  type JSONValue,
+  type Token,
+} from 'json-p3';
+import { iRegexpMatch, iRegexpProblem, iRegexpSearch } from './json-path/i-regexp.ts';
 
 // RFC 9535 JSONPath over a workflow's context document (docs/architecture.md, "JSONPath"):
 //
 //   { job_input, <step_id>: { output }, config, variables }
 //
 // so seed 003's `$.job_input.payload` and `$.step1.output.echoed_data` work as written.
-// Parsing and evaluation are jsonpath-rfc9535's: it passes the RFC's compliance suite, has
-// no dependencies and ships plain ESM, so the same code runs in the browser (the definition
-// editor), in Node (tests) and in Deno through `npm:` (the orchestrator). Pure: no I/O.
+// Parsing and evaluation are json-p3's: it passes all 703 cases of the RFC's compliance
+// suite (json-path-cts.test.ts; jsonpath-rfc9535, used before, failed 41, among them
+// `a && b && c` read as `a && (b || c)`), has no dependencies and ships plain ESM, so the
+// same code runs in the browser (the definition editor), in Node (tests) and in Deno
+// through `npm:` (the orchestrator). match() and search() are ours (json-path/i-regexp.ts):
+// I-Regexp only, checked when a path is parsed, and matched in linear time. Pure: no I/O.
 
 /** The roots a path may start from besides a step id. */
 export const CONTEXT_ROOTS = ['job_input', 'config', 'variables'] as const;
 export type ContextRoot = (typeof CONTEXT_ROOTS)[number];
 
-export type { JsonPathQuery, JsonValue };
+export type { JSONPathQuery as JsonPathQuery, JSONValue as JsonValue };
 
 export class JsonPathError extends Error {
   override name = 'JsonPathError';
 }
 
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+/** match()/search() with RE2 semantics; a non-string argument gives false (RFC 9535 2.4.6). */
+class RegexFunction implements FilterFunction {
+  readonly argTypes = [FunctionExpressionType.ValueType, FunctionExpressionType.ValueType];
+  readonly returnType = FunctionExpressionType.LogicalType;
+  constructor(private readonly test: (subject: string, pattern: string) => boolean) {}
+  call(subject: unknown, pattern: unknown): boolean {
+    return isString(subject) && isString(pattern) && this.test(subject, pattern);
+  }
+}
+
+/** length() in Unicode scalar values, as RFC 9535 2.4.4 says (json-p3 counts UTF-16 units). */
+class LengthFunction implements FilterFunction {
+  readonly argTypes = [FunctionExpressionType.ValueType];
+  readonly returnType = FunctionExpressionType.ValueType;
+  call(value: unknown): unknown {
+    if (isString(value)) return [...value].length;
+    if (Array.isArray(value)) return value.length;
+    if (typeof value === 'object' && value !== null) return Object.keys(value).length;
+    return Nothing;
+  }
+}
+
+class WorkflowJsonPathEnvironment extends JSONPathEnvironment {
+  protected override setupFilterFunctions(): void {
+    super.setupFilterFunctions();
+    this.functionRegister.set('length', new LengthFunction());
+    this.functionRegister.set('match', new RegexFunction(iRegexpMatch));
+    this.functionRegister.set('search', new RegexFunction(iRegexpSearch));
+  }
+
+  // A literal pattern that is not an I-Regexp would make match()/search() false on every
+  // node, silently: reject it when the path is parsed (so when the workflow is saved).
+  override checkWellTypedness(
+    token: Token,
+    args: jsonpath.expressions.FilterExpression[],
+  ): jsonpath.expressions.FilterExpression[] {
+    const checked = super.checkWellTypedness(token, args);
+    const pattern = args[1];
+    if (
+      (token.value === 'match' || token.value === 'search') &&
+      pattern instanceof jsonpath.expressions.StringLiteral
+    ) {
+      const problem = iRegexpProblem(pattern.value);
+      if (problem !== null) {
+        throw new JSONPathTypeError(
+          `${token.value}() pattern '${pattern.value}' is not an I-Regexp (RFC 9485): ${problem}`,
+          token,
+        );
+      }
+    }
+    return checked;
+  }
+}
+
+const environment = new WorkflowJsonPathEnvironment();
+
 export type ParsedJsonPath = {
-  ast: JsonPathQuery;
+  ast: JSONPathQuery;
   /**
    * The member name the path starts with (`job_input` in `$.job_input.payload`), or null
    * when it starts with anything else (`$`, `$..x`, `$[*]`, `$[0]`): those cannot say
@@ -37,14 +110,16 @@ export type ParsedJsonPath = {
 
 /** Parses an RFC 9535 query; throws JsonPathError with the parser's message. */
 export function parseJsonPath(path: string): ParsedJsonPath {
-  let ast: JsonPathQuery;
+  let ast: JSONPathQuery;
   try {
-    ast = parse(path);
+    ast = environment.compile(path);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new JsonPathError(`"${path}" is not a valid JSONPath (RFC 9535): ${reason}`);
   }
-  return { ast, root: rootName(ast), singular: isSingular(ast) };
+  // Deciding singularity from the syntax (RFC 9535 2.3.5.1), not from how many nodes
+  // matched, keeps a mapped value's shape stable: `$.items[*]` is a list even with one item.
+  return { ast, root: rootName(ast), singular: ast.singularQuery() };
 }
 
 /** parseJsonPath without the throw, for validation that collects every error. */
@@ -58,30 +133,27 @@ export function tryParseJsonPath(
   }
 }
 
-function rootName(ast: JsonPathQuery): string | null {
+function rootName(ast: JSONPathQuery): string | null {
   const first = ast.segments[0];
-  if (!first || first.type !== 'ChildSegment') return null;
-  const node = first.node;
-  if (node.type === 'MemberNameShorthand') return node.value;
-  if (node.type === 'BracketedSelection' && node.selectors.length === 1) {
-    const selector = node.selectors[0];
-    if (selector?.type === 'NameSelector') return selector.value;
-  }
-  return null;
+  // A descendant segment (`$..name`) can match anywhere, so it names no root.
+  if (!first || first.token.kind === TokenKind.DDOT || first.selectors.length !== 1) return null;
+  const selector = first.selectors[0];
+  return selector instanceof jsonpath.selectors.NameSelector ? selector.name : null;
 }
 
-// RFC 9535 section 2.3.5.1: a singular query has only child segments, each a single name
-// or index. Deciding this from the syntax, not from how many nodes matched, keeps a
-// mapped value's shape stable: `$.items[*]` is a list even when it matches one item.
-function isSingular(ast: JsonPathQuery): boolean {
-  return ast.segments.every((segment) => {
-    if (segment.type !== 'ChildSegment') return false;
-    const node = segment.node;
-    if (node.type === 'MemberNameShorthand') return true;
-    if (node.type !== 'BracketedSelection' || node.selectors.length !== 1) return false;
-    const selector = node.selectors[0];
-    return selector?.type === 'NameSelector' || selector?.type === 'IndexSelector';
-  });
+/**
+ * The values of every node a path selects, in the RFC's order (what the compliance suite
+ * compares). Throws JsonPathError for a path that does not parse or cannot be evaluated
+ * (a descendant segment deeper than json-p3's recursion limit).
+ */
+export function queryJsonPath(path: string | ParsedJsonPath, document: unknown): unknown[] {
+  const parsed = typeof path === 'string' ? parseJsonPath(path) : path;
+  try {
+    return parsed.ast.query(document as JSONValue).values();
+  } catch (error) {
+    if (!(error instanceof JSONPathError)) throw error;
+    throw new JsonPathError(`"${parsed.ast.toString()}" could not be evaluated: ${error.message}`);
+  }
 }
 
 /** The document a step's input_map (and the workflow's output_map) is evaluated over. */
@@ -114,10 +186,10 @@ export function evaluateJsonPath(
   path: string,
   context: unknown,
 ): { found: true; value: unknown } | { found: false } {
-  const { singular } = parseJsonPath(path);
-  const matches = query(context as JsonValue, path);
+  const parsed = parseJsonPath(path);
+  const matches = queryJsonPath(parsed, context);
   if (matches.length === 0) return { found: false };
-  return { found: true, value: singular ? matches[0] : matches };
+  return { found: true, value: parsed.singular ? matches[0] : matches };
 }
 
 export type MissingInput = { key: string; path: string };
