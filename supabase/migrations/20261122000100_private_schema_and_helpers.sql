@@ -28,3 +28,44 @@ comment on function private.tg__set_updated_at() is
   'BEFORE UPDATE trigger: sets updated_at to now().';
 
 revoke execute on function private.tg__set_updated_at() from public, anon, authenticated;
+
+
+-- Every RPC's errors reach PostgREST in its PGRST form, so the HTTP status is one a caller
+-- can act on and `code` is what clients branch on: a plain P0002 would be a 500. 404 is also
+-- the answer for rows in another organisation, so a caller learns nothing about them.
+create function private.raise_http(p_status integer, p_code text, p_message text) returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  raise sqlstate 'PGRST' using
+    message = json_build_object('code', p_code, 'message', p_message)::text,
+    detail = json_build_object('status', p_status, 'headers', json_build_object())::text;
+end;
+$$;
+
+comment on function private.raise_http(integer, text, text) is
+  'Raises an error PostgREST answers with the given HTTP status and code.';
+
+revoke execute on function private.raise_http(integer, text, text) from public, anon, authenticated;
+
+
+-- The caller's user id; 42501 for anon and API keys without a user.
+create function private.require_user() returns uuid
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_user_id uuid := (select auth.uid());
+begin
+  if v_user_id is null then
+    raise exception 'sign in first: this needs a user' using errcode = '42501';
+  end if;
+  return v_user_id;
+end;
+$$;
+
+comment on function private.require_user() is 'auth.uid(), or 42501 when there is no signed-in user.';
+
+revoke execute on function private.require_user() from public, anon, authenticated;

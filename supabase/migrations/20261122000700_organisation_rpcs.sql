@@ -1,6 +1,6 @@
 -- The two writes on tenancy that need more than one row or a lookup the caller may
 -- not see: creating an organisation (and its first owner) and adding a member by email.
--- Both act for auth.uid() and check the caller's role themselves.
+-- Both act for auth.uid() and check the caller's role with the tenant helpers (…000400).
 
 -- Creates an organisation; the caller becomes its owner.
 create function public.create_organisation(p_name text) returns public.organisations
@@ -9,13 +9,9 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_user_id uuid := (select auth.uid());
+  v_user_id uuid := private.require_user();
   v_organisation public.organisations;
 begin
-  if v_user_id is null then
-    raise exception 'sign in to create an organisation' using errcode = '42501';
-  end if;
-
   if p_name is null or char_length(btrim(p_name)) not between 1 and 100 then
     raise exception 'the organisation name must be 1 to 100 characters'
       using errcode = '23514';
@@ -51,17 +47,12 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_caller_role text;
+  v_caller uuid := (select auth.uid());
   v_user_id uuid;
   v_member public.organisation_members;
 begin
-  select m.role into v_caller_role
-  from public.organisation_members as m
-  where m.organisation_id = p_organisation_id
-    and m.user_id = (select auth.uid());
-
   -- Not saying whether the organisation exists to someone outside it.
-  if v_caller_role is null or v_caller_role not in ('owner', 'admin') then
+  if not private.is_organisation_member(p_organisation_id, v_caller, array['owner', 'admin']) then
     raise exception 'only owners and admins of the organisation can add members'
       using errcode = '42501';
   end if;
@@ -71,7 +62,7 @@ begin
       using errcode = '22023';
   end if;
 
-  if p_role = 'owner' and v_caller_role <> 'owner' then
+  if p_role = 'owner' and not private.is_organisation_member(p_organisation_id, v_caller, array['owner']) then
     raise exception 'only owners can add an owner'
       using errcode = '42501';
   end if;
@@ -82,10 +73,7 @@ begin
   limit 1;
 
   if v_user_id is null then
-    -- PostgREST maps P0* to 500; the PGRST form keeps code P0002 and answers 404.
-    raise sqlstate 'PGRST' using
-      message = json_build_object('code', 'P0002', 'message', 'no user with that email')::text,
-      detail = json_build_object('status', 404, 'headers', json_build_object())::text;
+    perform private.raise_http(404, 'P0002', 'no user with that email');
   end if;
 
   begin

@@ -450,8 +450,7 @@ declare
   v_at timestamptz := coalesce(p_from, now());
   v_due timestamptz[] := '{}';
 begin
-  if p_organisation_id is null
-    or p_organisation_id not in (select private.user_organisation_ids()) then
+  if not private.is_organisation_member(p_organisation_id, private.require_user()) then
     raise exception 'only members of the organisation can preview its due dates'
       using errcode = '42501';
   end if;

@@ -71,48 +71,11 @@ comment on function private.render_message_with(text, jsonb) is
   'Renders {variable|fallback} placeholders from a context object: {"text", "warnings": [{variable, problem: unknown|empty}]}.';
 
 
--- The context for a restaurant and the person the task is for: the assignee, or the
--- restaurant's rep when there is none. A person outside the restaurant's organisation is
--- ignored, so no caller can read another tenant's profile through a message.
-create function private.render_message(p_template text, p_restaurant_id uuid, p_assignee uuid)
-returns jsonb
-language sql
-stable
-security definer
-set search_path = ''
-as $$
-  select private.render_message_with(p_template, coalesce((
-    select jsonb_build_object(
-      'restaurant_name', r.name,
-      'contact_name', r.contact_name,
-      'contact_first_name', substring(r.contact_name from '^\s*(\S+)'),
-      'contact_email', r.contact_email,
-      'contact_phone', r.contact_phone,
-      'city', r.city,
-      'cuisine', r.cuisine,
-      'rep_name', p.full_name,
-      'rep_first_name', substring(p.full_name from '^\s*(\S+)'),
-      'rep_email', p.email,
-      'organisation_name', o.name
-    )
-    from public.restaurants as r
-    join public.organisations as o on o.id = r.organisation_id
-    left join public.organisation_members as m
-      on m.organisation_id = r.organisation_id
-     and m.user_id = coalesce(p_assignee, r.assigned_sales_rep)
-    left join public.profiles as p on p.id = m.user_id
-    where r.id = p_restaurant_id
-  ), '{}'::jsonb));
-$$;
-
-comment on function private.render_message(text, uuid, uuid) is
-  'Renders a template for a restaurant and assignee (null: the restaurant''s rep): {"text", "warnings"}.';
-
-
--- The context render_message builds (restaurant, the assignee or else the restaurant's rep
--- when a member, organisation) as a plpgsql function of its own (its plan cached), for
--- callers that render several texts for one restaurant and assignee: sequence_create_instance
--- reads it once per instance. Keep the two in step.
+-- The placeholder values for a restaurant and the person the task is for: the assignee, or
+-- the restaurant's rep when there is none. A person outside the restaurant's organisation
+-- is ignored, so no caller can read another tenant's profile through a message. plpgsql so
+-- its plan is cached; callers that render several texts for one restaurant and assignee
+-- read it once (sequence_create_instance does, per instance).
 create function private.render_context(p_restaurant_id uuid, p_assignee uuid) returns jsonb
 language plpgsql
 stable
@@ -168,6 +131,21 @@ comment on function private.render_with_context(text, jsonb) is
   'render_message_with, with a fast path for text without placeholders.';
 
 
+-- Renders a template for a restaurant and assignee (null: the restaurant's rep).
+create function private.render_message(p_template text, p_restaurant_id uuid, p_assignee uuid)
+returns jsonb
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select private.render_with_context(p_template, private.render_context(p_restaurant_id, p_assignee));
+$$;
+
+comment on function private.render_message(text, uuid, uuid) is
+  'Renders a template for a restaurant and assignee (null: the restaurant''s rep): {"text", "warnings"}.';
+
+
 -- What a message would say for a restaurant, for the template editor's preview.
 create function public.render_message_preview(p_template text, p_restaurant_id uuid)
 returns jsonb
@@ -184,8 +162,7 @@ begin
   where r.id = p_restaurant_id;
 
   -- Not saying whether the restaurant exists to someone outside its organisation.
-  if v_organisation_id is null
-    or v_organisation_id not in (select private.user_organisation_ids()) then
+  if not private.is_organisation_member(v_organisation_id, private.require_user()) then
     raise exception 'only members of the restaurant''s organisation can preview messages for it'
       using errcode = '42501';
   end if;

@@ -45,11 +45,20 @@ create table public.sequence_instances (
   constraint sequence_instances_steps_snapshot_is_array check (jsonb_typeof(steps_snapshot) = 'array'),
   constraint sequence_instances_metadata_is_object check (jsonb_typeof(metadata) = 'object'),
   constraint sequence_instances_completed_at_matches_status check ((status = 'completed') = (completed_at is not null)),
-  constraint sequence_instances_cancelled_at_matches_status check ((status = 'cancelled') = (cancelled_at is not null))
+  constraint sequence_instances_cancelled_at_matches_status check ((status = 'cancelled') = (cancelled_at is not null)),
+  -- The rep must be a member, like a task's assignee: when they leave they are unassigned,
+  -- so the RPCs that default to the instance's rep (insert_sequence_task,
+  -- restart_sequence) fall back to the caller instead of refusing a former member.
+  constraint sequence_instances_assigned_to_member_fkey
+    foreign key (organisation_id, assigned_to)
+    references public.organisation_members (organisation_id, user_id)
+    on delete set null (assigned_to)
 );
 
 comment on table public.sequence_instances is
   'A sequence template running for one restaurant: a snapshot of its steps and the progress through its tasks.';
+comment on column public.sequence_instances.assigned_to is
+  'The rep the sequence runs for: a member of the organisation (null once they leave).';
 comment on column public.sequence_instances.steps_snapshot is
   'The template''s steps (and their message sources) at start; restart_sequence re-enrols from it. Never edited afterwards.';
 comment on column public.sequence_instances.current_step_order is
@@ -66,7 +75,10 @@ alter table public.sequence_instances enable row level security;
 create unique index sequence_instances_one_running_per_restaurant
   on public.sequence_instances (sequence_template_id, restaurant_id)
   where status in ('active', 'paused');
-create index sequence_instances_organisation_id_idx on public.sequence_instances (organisation_id);
+-- Leads with organisation_id: serves the tenant policy and the organisation foreign key
+-- as well as the rep's membership foreign key.
+create index sequence_instances_organisation_id_assigned_to_idx
+  on public.sequence_instances (organisation_id, assigned_to);
 create index sequence_instances_sequence_template_id_status_idx
   on public.sequence_instances (sequence_template_id, status);
 create index sequence_instances_restaurant_id_status_idx

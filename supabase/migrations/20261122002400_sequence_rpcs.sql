@@ -1,13 +1,10 @@
 -- The sequence RPCs: start, complete, skip, pause, resume, cancel, restart. Each is one
--- transaction (one PostgREST call), security definer with an explicit membership check:
--- no user -> 42501 (401/403); a row the caller cannot see -> P0002 (404); bad input or a
--- state that forbids the call -> 22023 (400); already running -> 23505 (409).
+-- transaction (one PostgREST call), security definer, and reaches its rows through the
+-- visible-row helpers of the sequence engine (…002300): no user -> 42501 (401/403); a row
+-- the caller cannot see -> P0002 (404); bad input or a state that forbids the call ->
+-- 22023 (400); already running -> 23505 (409).
 
 -- Starts a template for a restaurant: snapshot of the steps, all tasks created at once.
--- A hot path: membership is checked with an exists on organisation_members for the caller
--- (an index lookup) rather than `in (select private.user_organisation_ids())`, a function
--- call per statement (chosen when that helper was still a SQL function, planned again on
--- every call; the exists stays the cheaper form).
 create function public.start_sequence(
   p_template_id uuid,
   p_restaurant_id uuid,
@@ -27,28 +24,8 @@ declare
 begin
   -- Locked first: concurrent starts of one template queue here, and see each other's
   -- instance in the check below (the unique index stays the last word).
-  select t.* into v_template
-  from public.sequence_templates as t
-  where t.id = p_template_id
-    and exists (
-      select 1 from public.organisation_members as m
-      where m.organisation_id = t.organisation_id and m.user_id = v_user_id
-    )
-  for no key update of t;
-  if not found then
-    perform private.raise_not_found('sequence template not found');
-  end if;
-
-  select r.* into v_restaurant
-  from public.restaurants as r
-  where r.id = p_restaurant_id
-    and exists (
-      select 1 from public.organisation_members as m
-      where m.organisation_id = r.organisation_id and m.user_id = v_user_id
-    );
-  if not found then
-    perform private.raise_not_found('restaurant not found');
-  end if;
+  v_template := private.lock_visible_sequence_template(p_template_id);
+  v_restaurant := private.visible_restaurant(p_restaurant_id);
 
   if v_restaurant.organisation_id <> v_template.organisation_id then
     raise exception 'the sequence template and the restaurant belong to different organisations'
@@ -80,10 +57,7 @@ begin
   end if;
 
   v_assignee := coalesce(p_assigned_to, v_restaurant.assigned_sales_rep, v_user_id);
-  if not exists (
-    select 1 from public.organisation_members as m
-    where m.organisation_id = v_template.organisation_id and m.user_id = v_assignee
-  ) then
+  if not private.is_organisation_member(v_template.organisation_id, v_assignee) then
     raise exception 'the assignee must be a member of the organisation' using errcode = '22023';
   end if;
 
@@ -128,16 +102,7 @@ declare
   v_state text;
   v_message text;
 begin
-  perform private.require_user();
-
-  select t.* into v_template
-  from public.sequence_templates as t
-  where t.id = p_template_id
-    and t.organisation_id in (select private.user_organisation_ids())
-  for no key update;
-  if not found then
-    perform private.raise_not_found('sequence template not found');
-  end if;
+  v_template := private.lock_visible_sequence_template(p_template_id);
   if not v_template.is_active then
     raise exception 'the sequence template "%" is inactive', v_template.name using errcode = '22023';
   end if;
@@ -160,11 +125,10 @@ begin
       continue;
     end if;
 
+    -- The template is visible, so its organisation is one of the caller's.
     select r.* into v_restaurant
     from public.restaurants as r
-    where r.id = v_restaurant_id
-      and r.organisation_id = v_template.organisation_id
-      and r.organisation_id in (select private.user_organisation_ids());
+    where r.id = v_restaurant_id and r.organisation_id = v_template.organisation_id;
     if not found then
       v_results := v_results || jsonb_build_object(
         'restaurant_id', v_restaurant_id, 'status', 'failed', 'reason', 'restaurant not found');
@@ -242,7 +206,7 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_instance public.sequence_instances := private.lock_sequence_instance(p_instance_id);
+  v_instance public.sequence_instances := private.lock_visible_sequence_instance(p_instance_id);
 begin
   if v_instance.status not in ('active', 'paused') then
     raise exception 'the sequence has already ended (%)', v_instance.status using errcode = '22023';
@@ -281,7 +245,7 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_instance public.sequence_instances := private.lock_sequence_instance(p_instance_id);
+  v_instance public.sequence_instances := private.lock_visible_sequence_instance(p_instance_id);
 begin
   if v_instance.status <> 'paused' then
     raise exception 'the sequence is not paused (it is %)', v_instance.status using errcode = '22023';
@@ -302,7 +266,7 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_instance public.sequence_instances := private.lock_sequence_instance(p_instance_id);
+  v_instance public.sequence_instances := private.lock_visible_sequence_instance(p_instance_id);
 begin
   if v_instance.status not in ('active', 'paused') then
     raise exception 'the sequence has already ended (%)', v_instance.status using errcode = '22023';
@@ -336,33 +300,24 @@ declare
   v_assignee uuid;
   v_new public.sequence_instances;
 begin
-  select i.sequence_template_id into v_template_id
-  from public.sequence_instances as i
-  where i.id = p_instance_id
-    and i.organisation_id in (select private.user_organisation_ids());
-  if not found then
-    perform private.raise_not_found('sequence instance not found');
-  end if;
-
+  v_template_id := (private.visible_sequence_instance(p_instance_id)).sequence_template_id;
   if v_template_id is not null then
     select t.* into v_template
     from public.sequence_templates as t
     where t.id = v_template_id
     for no key update;
   end if;
-  v_old := private.lock_sequence_instance(p_instance_id);
+  v_old := private.lock_visible_sequence_instance(p_instance_id);
 
   if v_old.status in ('active', 'paused') then
     raise exception 'the sequence is still running: cancel it before restarting' using errcode = '22023';
   end if;
 
   select r.assigned_sales_rep into v_rep from public.restaurants as r where r.id = v_old.restaurant_id;
-  select m.user_id into v_assignee
-  from public.organisation_members as m
-  where m.organisation_id = v_old.organisation_id
-    and m.user_id in (v_old.assigned_to, v_rep)
-  order by m.user_id = v_old.assigned_to desc nulls last
-  limit 1;
+  v_assignee := case
+    when private.is_organisation_member(v_old.organisation_id, v_old.assigned_to) then v_old.assigned_to
+    when private.is_organisation_member(v_old.organisation_id, v_rep) then v_rep
+  end;
 
   v_new := private.sequence_create_instance(
     v_old.organisation_id, v_old.sequence_template_id,

@@ -16,7 +16,7 @@ set search_path = ''
 as $$
 declare
   v_user_id uuid := private.require_user();
-  v_instance public.sequence_instances := private.lock_sequence_instance(p_instance_id);
+  v_instance public.sequence_instances := private.lock_visible_sequence_instance(p_instance_id);
   v_task_template public.task_templates;
   v_message_template public.message_templates;
   v_first_allowed integer;
@@ -68,10 +68,7 @@ begin
   end if;
 
   v_assignee := coalesce(nullif(p_task ->> 'assigned_to', '')::uuid, v_instance.assigned_to, v_user_id);
-  if not exists (
-    select 1 from public.organisation_members as m
-    where m.organisation_id = v_instance.organisation_id and m.user_id = v_assignee
-  ) then
+  if not private.is_organisation_member(v_instance.organisation_id, v_assignee) then
     raise exception 'the assignee must be a member of the organisation' using errcode = '22023';
   end if;
 
@@ -136,13 +133,7 @@ declare
   v_task public.tasks;
   v_instance public.sequence_instances;
 begin
-  perform private.require_user();
-  select t.* into v_task
-  from public.tasks as t
-  where t.id = p_task_id and t.organisation_id in (select private.user_organisation_ids());
-  if not found then
-    perform private.raise_not_found('task not found');
-  end if;
+  v_task := private.visible_task(p_task_id);
   if v_task.sequence_instance_id is null then
     raise exception 'this task is not part of a sequence: change its due date instead' using errcode = '22023';
   end if;
@@ -153,10 +144,10 @@ begin
     raise exception 'the delay unit must be minutes, hours or days' using errcode = '22023';
   end if;
 
-  v_instance := private.lock_sequence_instance(v_task.sequence_instance_id);
+  v_instance := private.lock_visible_sequence_instance(v_task.sequence_instance_id);
   select t.* into v_task from public.tasks as t where t.id = p_task_id for update;
   if not found or v_task.sequence_instance_id is distinct from v_instance.id then
-    perform private.raise_not_found('task not found');
+    perform private.raise_http(404, 'P0002', 'task not found');
   end if;
   if v_task.status <> 'pending' then
     raise exception 'only a pending step''s delay can be changed (this one is %)', v_task.status
@@ -192,23 +183,17 @@ declare
   v_next_id uuid;
   v_warnings text[] := '{}';
 begin
-  perform private.require_user();
-  select t.* into v_task
-  from public.tasks as t
-  where t.id = p_task_id and t.organisation_id in (select private.user_organisation_ids());
-  if not found then
-    perform private.raise_not_found('task not found');
-  end if;
+  v_task := private.visible_task(p_task_id);
   if v_task.sequence_instance_id is null then
     raise exception 'this task is not part of a sequence: delete it directly' using errcode = '22023';
   end if;
 
-  v_instance := private.lock_sequence_instance(v_task.sequence_instance_id);
+  v_instance := private.lock_visible_sequence_instance(v_task.sequence_instance_id);
   delete from public.tasks as t
   where t.id = p_task_id and t.sequence_instance_id = v_instance.id
   returning * into v_task;
   if not found then
-    perform private.raise_not_found('task not found');
+    perform private.raise_http(404, 'P0002', 'task not found');
   end if;
 
   update public.tasks as t

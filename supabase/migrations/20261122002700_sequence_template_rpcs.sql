@@ -22,7 +22,8 @@ comment on function private.jsonb_text_array(jsonb, text) is 'jsonb array of str
 revoke execute on function private.jsonb_text_array(jsonb, text) from public, anon, authenticated;
 
 
--- Creates (no id) or updates (id) a template and replaces its steps, in one transaction.
+-- Creates (no id) or updates (id) a template and replaces its steps, in one transaction:
+-- the template and each step are written by one upsert each.
 -- p_template: { id?, organisation_id (to create), name, description, tags, is_active,
 --   start_delay_value, start_delay_unit, exit_stages, metadata }; on update, absent keys
 --   keep their value.
@@ -61,59 +62,63 @@ begin
     raise exception 'the start delay must be zero or more' using errcode = '22023';
   end if;
 
+  -- Who may write: on update the template must be visible (404) and the caller its creator
+  -- or an owner/admin; on create, a member of the organisation named (42501).
   v_id := nullif(p_template ->> 'id', '')::uuid;
   if v_id is not null then
-    select t.* into v_template
-    from public.sequence_templates as t
-    where t.id = v_id and t.organisation_id in (select private.user_organisation_ids())
-    for update;
-    if not found then
-      perform private.raise_not_found('sequence template not found');
-    end if;
-    if v_template.organisation_id not in (select private.user_admin_organisation_ids())
-      and v_template.created_by is distinct from v_user_id then
+    v_template := private.lock_visible_sequence_template(v_id);
+    if v_template.created_by is distinct from v_user_id
+      and not private.is_organisation_member(v_template.organisation_id, v_user_id, array['owner', 'admin']) then
       raise exception 'only its creator or an owner or admin can change this sequence template'
         using errcode = '42501';
     end if;
-
-    update public.sequence_templates as t
-    set name = case when p_template ? 'name' then btrim(p_template ->> 'name') else t.name end,
-        description = case when p_template ? 'description' then p_template ->> 'description' else t.description end,
-        tags = case when p_template ? 'tags' then private.jsonb_text_array(p_template -> 'tags', 'tags') else t.tags end,
-        is_active = case when p_template ? 'is_active' then coalesce((p_template ->> 'is_active')::boolean, t.is_active) else t.is_active end,
-        start_delay_value = case when p_template ? 'start_delay_value' then coalesce((p_template ->> 'start_delay_value')::integer, 0) else t.start_delay_value end,
-        start_delay_unit = case when p_template ? 'start_delay_unit' then coalesce(p_template ->> 'start_delay_unit', 'days') else t.start_delay_unit end,
-        exit_stages = case when p_template ? 'exit_stages' then private.jsonb_text_array(p_template -> 'exit_stages', 'exit_stages') else t.exit_stages end,
-        metadata = case when p_template ? 'metadata' then coalesce(p_template -> 'metadata', '{}'::jsonb) else t.metadata end
-    where t.id = v_id
-    returning * into v_template;
+    v_organisation_id := v_template.organisation_id;
   else
     v_organisation_id := nullif(p_template ->> 'organisation_id', '')::uuid;
     if v_organisation_id is null then
       raise exception 'organisation_id is required to create a sequence template' using errcode = '22023';
     end if;
-    if v_organisation_id not in (select private.user_organisation_ids()) then
+    if not private.is_organisation_member(v_organisation_id, v_user_id) then
       raise exception 'you are not a member of that organisation' using errcode = '42501';
     end if;
-
-    insert into public.sequence_templates (
-      organisation_id, name, description, tags, is_active, start_delay_value, start_delay_unit,
-      exit_stages, metadata, created_by
-    )
-    values (
-      v_organisation_id,
-      btrim(p_template ->> 'name'),
-      p_template ->> 'description',
-      private.jsonb_text_array(p_template -> 'tags', 'tags'),
-      coalesce((p_template ->> 'is_active')::boolean, true),
-      coalesce((p_template ->> 'start_delay_value')::integer, 0),
-      coalesce(p_template ->> 'start_delay_unit', 'days'),
-      private.jsonb_text_array(p_template -> 'exit_stages', 'exit_stages'),
-      coalesce(nullif(p_template -> 'metadata', 'null'::jsonb), '{}'::jsonb),
-      v_user_id
-    )
-    returning * into v_template;
   end if;
+
+  -- One statement for both. Each value is resolved once: the key's value when p_template
+  -- has it, else the template's current one (on update), else the default (on create).
+  -- A NOT NULL or check constraint applies to the proposed row even when it then updates,
+  -- so the row proposed is the whole final one.
+  insert into public.sequence_templates (
+    id, organisation_id, name, description, tags, is_active, start_delay_value, start_delay_unit,
+    exit_stages, metadata, created_by
+  )
+  values (
+    coalesce(v_id, gen_random_uuid()),
+    v_organisation_id,
+    case when p_template ? 'name' then btrim(p_template ->> 'name') else v_template.name end,
+    case when p_template ? 'description' then p_template ->> 'description' else v_template.description end,
+    case when p_template ? 'tags' then private.jsonb_text_array(p_template -> 'tags', 'tags')
+      else coalesce(v_template.tags, '{}') end,
+    coalesce((p_template ->> 'is_active')::boolean, v_template.is_active, true),
+    case when p_template ? 'start_delay_value' then coalesce((p_template ->> 'start_delay_value')::integer, 0)
+      else coalesce(v_template.start_delay_value, 0) end,
+    case when p_template ? 'start_delay_unit' then coalesce(p_template ->> 'start_delay_unit', 'days')
+      else coalesce(v_template.start_delay_unit, 'days') end,
+    case when p_template ? 'exit_stages' then private.jsonb_text_array(p_template -> 'exit_stages', 'exit_stages')
+      else coalesce(v_template.exit_stages, '{}') end,
+    case when p_template ? 'metadata' then coalesce(nullif(p_template -> 'metadata', 'null'::jsonb), '{}'::jsonb)
+      else coalesce(v_template.metadata, '{}'::jsonb) end,
+    v_user_id
+  )
+  on conflict (id) do update set
+    name = excluded.name,
+    description = excluded.description,
+    tags = excluded.tags,
+    is_active = excluded.is_active,
+    start_delay_value = excluded.start_delay_value,
+    start_delay_unit = excluded.start_delay_unit,
+    exit_stages = excluded.exit_stages,
+    metadata = excluded.metadata
+  returning * into v_template;
 
   if p_steps is not null then
     delete from public.sequence_steps as s
@@ -138,9 +143,8 @@ begin
       ) then
         raise exception 'step %: message template not found in this organisation', v_order using errcode = '22023';
       end if;
-      if nullif(v_step ->> 'assigned_to_override', '') is not null and not exists (
-        select 1 from public.organisation_members as m
-        where m.user_id = (v_step ->> 'assigned_to_override')::uuid and m.organisation_id = v_template.organisation_id
+      if nullif(v_step ->> 'assigned_to_override', '') is not null and not private.is_organisation_member(
+        v_template.organisation_id, (v_step ->> 'assigned_to_override')::uuid
       ) then
         raise exception 'step %: the assignee must be a member of the organisation', v_order using errcode = '22023';
       end if;
@@ -149,38 +153,39 @@ begin
         raise exception 'step %: a name (or a task template) is required', v_order using errcode = '22023';
       end if;
 
-      v_step_id := nullif(v_step ->> 'id', '')::uuid;
-      update public.sequence_steps as s
-      set step_order = v_order,
-          name = v_name,
-          description = v_step ->> 'description',
-          type = coalesce(v_step ->> 'type', v_task_template.type, 'internal_activity'),
-          priority = coalesce(v_step ->> 'priority', v_task_template.priority, 'medium'),
-          task_template_id = v_task_template.id,
-          message_template_id = nullif(v_step ->> 'message_template_id', '')::uuid,
-          custom_message = v_step ->> 'custom_message',
-          delay_value = coalesce((v_step ->> 'delay_value')::integer, 0),
-          delay_unit = coalesce(v_step ->> 'delay_unit', 'days'),
-          assigned_to_override = nullif(v_step ->> 'assigned_to_override', '')::uuid,
-          metadata = coalesce(nullif(v_step -> 'metadata', 'null'::jsonb), '{}'::jsonb)
-      where s.id = v_step_id and s.sequence_template_id = v_template.id;
-
-      if not found then
-        insert into public.sequence_steps (
-          organisation_id, sequence_template_id, step_order, name, description, type, priority,
-          task_template_id, message_template_id, custom_message, delay_value, delay_unit,
-          assigned_to_override, metadata
-        )
-        values (
-          v_template.organisation_id, v_template.id, v_order, v_name, v_step ->> 'description',
-          coalesce(v_step ->> 'type', v_task_template.type, 'internal_activity'),
-          coalesce(v_step ->> 'priority', v_task_template.priority, 'medium'),
-          v_task_template.id, nullif(v_step ->> 'message_template_id', '')::uuid, v_step ->> 'custom_message',
-          coalesce((v_step ->> 'delay_value')::integer, 0), coalesce(v_step ->> 'delay_unit', 'days'),
-          nullif(v_step ->> 'assigned_to_override', '')::uuid,
-          coalesce(nullif(v_step -> 'metadata', 'null'::jsonb), '{}'::jsonb)
-        );
-      end if;
+      -- The step's own id when it is one of this template's (analytics keep following it),
+      -- else a new one.
+      select s.id into v_step_id
+      from public.sequence_steps as s
+      where s.id = nullif(v_step ->> 'id', '')::uuid and s.sequence_template_id = v_template.id;
+      insert into public.sequence_steps (
+        id, organisation_id, sequence_template_id, step_order, name, description, type, priority,
+        task_template_id, message_template_id, custom_message, delay_value, delay_unit,
+        assigned_to_override, metadata
+      )
+      values (
+        coalesce(v_step_id, gen_random_uuid()), v_template.organisation_id, v_template.id, v_order, v_name,
+        v_step ->> 'description',
+        coalesce(v_step ->> 'type', v_task_template.type, 'internal_activity'),
+        coalesce(v_step ->> 'priority', v_task_template.priority, 'medium'),
+        v_task_template.id, nullif(v_step ->> 'message_template_id', '')::uuid, v_step ->> 'custom_message',
+        coalesce((v_step ->> 'delay_value')::integer, 0), coalesce(v_step ->> 'delay_unit', 'days'),
+        nullif(v_step ->> 'assigned_to_override', '')::uuid,
+        coalesce(nullif(v_step -> 'metadata', 'null'::jsonb), '{}'::jsonb)
+      )
+      on conflict (id) do update set
+        step_order = excluded.step_order,
+        name = excluded.name,
+        description = excluded.description,
+        type = excluded.type,
+        priority = excluded.priority,
+        task_template_id = excluded.task_template_id,
+        message_template_id = excluded.message_template_id,
+        custom_message = excluded.custom_message,
+        delay_value = excluded.delay_value,
+        delay_unit = excluded.delay_unit,
+        assigned_to_override = excluded.assigned_to_override,
+        metadata = excluded.metadata;
     end loop;
   end if;
 
@@ -207,13 +212,7 @@ as $$
 declare
   v_template public.sequence_templates;
 begin
-  perform private.require_user();
-  select t.* into v_template
-  from public.sequence_templates as t
-  where t.id = p_template_id and t.organisation_id in (select private.user_organisation_ids());
-  if not found then
-    perform private.raise_not_found('sequence template not found');
-  end if;
+  v_template := private.visible_sequence_template(p_template_id);
 
   return (
     select jsonb_build_object(

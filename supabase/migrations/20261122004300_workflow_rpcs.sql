@@ -1,24 +1,8 @@
 -- Workflow and job RPCs (docs/workflows-contract.md, "RPCs"). Each is one transaction.
 -- Errors reach PostgREST in its PGRST form so the HTTP status is the one a caller can act
 -- on: 404 for anything the caller cannot see (they learn nothing about other tenants),
--- 409 for a state that forbids the call, 400 for bad input, 42501 without a user.
-
--- Raises an HTTP error through PostgREST: `code` becomes the error code clients branch on.
-create function private.raise_http(p_status integer, p_code text, p_message text) returns void
-language plpgsql
-set search_path = ''
-as $$
-begin
-  raise sqlstate 'PGRST' using
-    message = json_build_object('code', p_code, 'message', p_message)::text,
-    detail = json_build_object('status', p_status, 'headers', json_build_object())::text;
-end;
-$$;
-
-comment on function private.raise_http(integer, text, text) is
-  'Raises an error PostgREST answers with the given HTTP status and code.';
-
-revoke execute on function private.raise_http(integer, text, text) from public, anon, authenticated;
+-- 409 for a state that forbids the call, 400 for bad input, 42501 without a user
+-- (private.raise_http and private.require_user, in …000100).
 
 
 -- The checks on a definition that need the database (transformer visibility) plus the
@@ -91,18 +75,11 @@ declare
   v_policy jsonb := coalesce(p_retry_policy, '{}'::jsonb);
   v_new_version boolean;
 begin
-  if not exists (
-    select 1 from public.organisation_members as m
-    where m.organisation_id = p_organisation_id and m.user_id = p_user_id
-      and m.role in ('owner', 'admin')
-  ) then
-    if exists (
-      select 1 from public.organisation_members as m
-      where m.organisation_id = p_organisation_id and m.user_id = p_user_id
-    ) then
+  if not private.is_organisation_member(p_organisation_id, p_user_id, array['owner', 'admin']) then
+    if private.is_organisation_member(p_organisation_id, p_user_id) then
       perform private.raise_http(403, 'forbidden', 'only owners and admins can edit workflows');
     end if;
-    perform private.raise_not_found('organisation not found');
+    perform private.raise_http(404, 'P0002', 'organisation not found');
   end if;
 
   v_problem := private.workflow_definition_problem(p_definition, p_organisation_id);
@@ -138,7 +115,7 @@ begin
   where w.id = p_workflow_id and w.organisation_id = p_organisation_id
   for update;
   if not found then
-    perform private.raise_not_found('workflow not found');
+    perform private.raise_http(404, 'P0002', 'workflow not found');
   end if;
   if p_expected_version is not null and p_expected_version <> v_workflow.version then
     perform private.raise_http(409, 'version_conflict', format(
@@ -182,6 +159,103 @@ grant execute on function public.save_workflow(uuid, uuid, uuid, text, text, tex
   to service_role;
 
 
+-- Visible rows: the workflow or job a caller names, if one of their organisations holds it
+-- (for a job: theirs while a member, or any as an owner or admin), else 404 as if it did
+-- not exist. The RPCs below start from these instead of filtering on tenancy themselves.
+
+-- The workflow p_workflow names (its uuid, or its key) in the caller's organisations, or
+-- only in p_organisation_id when given: 404 workflow_not_found; a key several of them use
+-- -> 400 ambiguous_workflow asking for the organisation.
+create function private.visible_workflow(p_workflow text, p_organisation_id uuid) returns public.workflows
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_workflow public.workflows;
+  v_matches integer;
+begin
+  if p_workflow ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+    select w.* into v_workflow
+    from public.workflows as w
+    where w.id = p_workflow::uuid
+      and w.organisation_id in (select private.user_organisation_ids())
+      and (p_organisation_id is null or w.organisation_id = p_organisation_id);
+    v_matches := case when found then 1 else 0 end;
+  else
+    select count(*) into v_matches
+    from public.workflows as w
+    where w.key = p_workflow
+      and w.organisation_id in (select private.user_organisation_ids())
+      and (p_organisation_id is null or w.organisation_id = p_organisation_id);
+    if v_matches > 1 then
+      perform private.raise_http(400, 'ambiguous_workflow', format(
+        'several of your organisations have a workflow with key %s: pass organisation_id', p_workflow));
+    end if;
+    select w.* into v_workflow
+    from public.workflows as w
+    where w.key = p_workflow
+      and w.organisation_id in (select private.user_organisation_ids())
+      and (p_organisation_id is null or w.organisation_id = p_organisation_id);
+  end if;
+  if v_matches = 0 then
+    perform private.raise_http(404, 'workflow_not_found', format('workflow %s not found', coalesce(p_workflow, 'null')));
+  end if;
+  return v_workflow;
+end;
+$$;
+
+revoke execute on function private.visible_workflow(text, uuid) from public, anon, authenticated;
+
+
+-- The workflow by id in one of the caller's organisations, locked; 404 else.
+create function private.lock_visible_workflow(p_workflow_id uuid) returns public.workflows
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_user_id uuid := private.require_user();
+  v_workflow public.workflows;
+begin
+  select w.* into v_workflow
+  from public.workflows as w
+  where w.id = p_workflow_id and private.is_organisation_member(w.organisation_id, v_user_id)
+  for update;
+  if not found then
+    perform private.raise_http(404, 'P0002', 'workflow not found');
+  end if;
+  return v_workflow;
+end;
+$$;
+
+revoke execute on function private.lock_visible_workflow(uuid) from public, anon, authenticated;
+
+
+-- The job row the caller may act on (owner while a member, or an admin), locked; 404 else.
+create function private.lock_visible_job(p_job_id uuid) returns public.jobs
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_user_id uuid := private.require_user();
+  v_job public.jobs;
+begin
+  select j.* into v_job
+  from public.jobs as j
+  where j.id = p_job_id
+    and ((j.user_id = v_user_id and j.organisation_id in (select private.user_organisation_ids()))
+         or j.organisation_id in (select private.user_admin_organisation_ids()))
+  for update;
+  if not found then
+    perform private.raise_http(404, 'P0002', 'job not found');
+  end if;
+  return v_job;
+end;
+$$;
+
+revoke execute on function private.lock_visible_job(uuid) from public, anon, authenticated;
+
+
 -- Archive or re-activate a workflow (owners/admins). Archived workflows cannot be started;
 -- their running jobs finish.
 create function public.set_workflow_status(p_workflow_id uuid, p_status text)
@@ -197,14 +271,8 @@ begin
   if p_status is null or p_status not in ('active', 'archived') then
     perform private.raise_http(400, 'invalid_input', 'status must be active or archived');
   end if;
-  select w.* into v_workflow
-  from public.workflows as w
-  where w.id = p_workflow_id and w.organisation_id in (select private.user_organisation_ids())
-  for update;
-  if not found then
-    perform private.raise_not_found('workflow not found');
-  end if;
-  if v_workflow.organisation_id not in (select private.user_admin_organisation_ids()) then
+  v_workflow := private.lock_visible_workflow(p_workflow_id);
+  if not private.is_organisation_member(v_workflow.organisation_id, v_user_id, array['owner', 'admin']) then
     perform private.raise_http(403, 'forbidden', 'only owners and admins can archive workflows');
   end if;
   update public.workflows as w set status = p_status, updated_by = v_user_id
@@ -236,7 +304,6 @@ declare
   v_user_id uuid := private.require_user();
   v_input jsonb := coalesce(p_input, '{}'::jsonb);
   v_workflow public.workflows;
-  v_matches integer;
   v_job public.jobs;
   v_max_retries integer;
 begin
@@ -247,32 +314,7 @@ begin
     perform private.raise_http(400, 'invalid_input', 'Idempotency-Key must be 1 to 200 characters');
   end if;
 
-  if p_workflow ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
-    select w.* into v_workflow
-    from public.workflows as w
-    where w.id = p_workflow::uuid
-      and w.organisation_id in (select private.user_organisation_ids())
-      and (p_organisation_id is null or w.organisation_id = p_organisation_id);
-    v_matches := case when found then 1 else 0 end;
-  else
-    select count(*) into v_matches
-    from public.workflows as w
-    where w.key = p_workflow
-      and w.organisation_id in (select private.user_organisation_ids())
-      and (p_organisation_id is null or w.organisation_id = p_organisation_id);
-    if v_matches > 1 then
-      perform private.raise_http(400, 'ambiguous_workflow', format(
-        'several of your organisations have a workflow with key %s: pass organisation_id', p_workflow));
-    end if;
-    select w.* into v_workflow
-    from public.workflows as w
-    where w.key = p_workflow
-      and w.organisation_id in (select private.user_organisation_ids())
-      and (p_organisation_id is null or w.organisation_id = p_organisation_id);
-  end if;
-  if v_matches = 0 then
-    perform private.raise_http(404, 'workflow_not_found', format('workflow %s not found', coalesce(p_workflow, 'null')));
-  end if;
+  v_workflow := private.visible_workflow(p_workflow, p_organisation_id);
 
   if p_idempotency_key is not null then
     select j.* into v_job
@@ -333,31 +375,6 @@ comment on function public.start_workflow_job(text, jsonb, text, uuid) is
 
 revoke execute on function public.start_workflow_job(text, jsonb, text, uuid) from public, anon;
 grant execute on function public.start_workflow_job(text, jsonb, text, uuid) to authenticated;
-
-
--- The job row the caller may act on (owner while a member, or an admin), locked; 404 else.
-create function private.lock_visible_job(p_job_id uuid) returns public.jobs
-language plpgsql
-set search_path = ''
-as $$
-declare
-  v_user_id uuid := private.require_user();
-  v_job public.jobs;
-begin
-  select j.* into v_job
-  from public.jobs as j
-  where j.id = p_job_id
-    and ((j.user_id = v_user_id and j.organisation_id in (select private.user_organisation_ids()))
-         or j.organisation_id in (select private.user_admin_organisation_ids()))
-  for update;
-  if not found then
-    perform private.raise_not_found('job not found');
-  end if;
-  return v_job;
-end;
-$$;
-
-revoke execute on function private.lock_visible_job(uuid) from public, anon, authenticated;
 
 
 -- Cancels a job that has not finished. A worker running its step finds its result

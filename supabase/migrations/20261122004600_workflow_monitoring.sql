@@ -19,28 +19,8 @@ create index job_events_results_created_at_idx on public.job_events (created_at)
   where event_type in ('completed', 'failed', 'step_succeeded', 'step_failed');
 
 
--- Membership check for the monitoring RPCs: 404 (nothing learnt) unless the caller is a
--- member of the organisation.
-create function private.require_organisation_member(p_organisation_id uuid) returns void
-language plpgsql
-stable
-security definer
-set search_path = ''
-as $$
-begin
-  perform private.require_user();
-  if p_organisation_id is null
-     or p_organisation_id not in (select private.user_organisation_ids()) then
-    perform private.raise_http(404, 'organisation_not_found', 'organisation not found');
-  end if;
-end;
-$$;
-
-comment on function private.require_organisation_member(uuid) is
-  'Raises 404 unless the signed-in caller is a member of the organisation.';
-
-revoke execute on function private.require_organisation_member(uuid) from public, anon, authenticated;
-
+-- Each RPC starts with private.require_organisation_member (…000400_tenant_rls_helpers):
+-- 404 organisation_not_found, nothing learnt, unless the caller is a member.
 
 -- Per-bucket figures for an organisation's jobs between p_from and p_to (buckets of
 -- p_bucket aligned to p_from, at most 1 000): jobs created and started in the bucket, jobs
