@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { env } from './support/env.ts';
+import { fakeGemini, needs } from './support/needs.ts';
 
 const fakeUrl = process.env.FAKE_GEMINI_URL;
 
@@ -21,7 +22,7 @@ const audioFor = (tag: string) => ({
   mime_type: 'audio/wav',
 });
 
-describe.skipIf(!fakeUrl)('execute-gemini-prompt model names', () => {
+describe('execute-gemini-prompt model names', needs(fakeGemini), () => {
   it.each([
     '%2e%2e/%2e%2e/v1beta/files',
     '%2E%2E/cachedContents',

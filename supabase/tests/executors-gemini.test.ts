@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { env } from './support/env.ts';
+import { fakeGemini, needs } from './support/needs.ts';
 
 const fakeUrl = process.env.FAKE_GEMINI_URL;
 
@@ -44,7 +45,7 @@ const audioFor = (tag: string) => ({
   mime_type: 'audio/wav',
 });
 
-describe.skipIf(!fakeUrl)('execute-gemini-prompt through the real SDK', () => {
+describe('execute-gemini-prompt through the real SDK', needs(fakeGemini), () => {
   let audioServer: Server;
   let audioBase = '';
 

@@ -6,8 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { env } from './support/env.ts';
-
-const configured = (process.env.HTTP_REQUEST_ALLOWED_HOSTS ?? '').split(',').includes('127.0.0.1');
+import { loopbackHttp, needs } from './support/needs.ts';
 
 async function httpRequest(input: unknown, config: Record<string, unknown> = {}) {
   const res = await fetch(`${env.url}/functions/v1/execute-http-request`, {
@@ -18,7 +17,7 @@ async function httpRequest(input: unknown, config: Record<string, unknown> = {})
   return { status: res.status, body: (await res.json()) as Record<string, never> };
 }
 
-describe.skipIf(!configured)('execute-http-request', () => {
+describe('execute-http-request', needs(loopbackHttp), () => {
   let server: Server;
   let port = 0;
   let base = '';

@@ -8,16 +8,13 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   FINAL_STATUSES,
-  hasOrchestrator,
   saveWorkflow,
   startJob,
   waitForJob,
   type JobEvent,
 } from './support/workflows.ts';
 import { createFixtures, type TestUser } from './support/users.ts';
-
-const fakeUrl = process.env.FAKE_GEMINI_URL;
-const httpAllowed = (process.env.HTTP_REQUEST_ALLOWED_HOSTS ?? '').split(',').includes('127.0.0.1');
+import { fakeGemini, loopbackHttp, needs, orchestrator } from './support/needs.ts';
 
 const TRANSCRIBE = {
   start_step: 'transcribe',
@@ -40,7 +37,7 @@ const TRANSCRIBE = {
 
 const FAST_RETRIES = { max_retries: 2, base_ms: 100, cap_ms: 200 };
 
-describe.skipIf(!hasOrchestrator || !fakeUrl)('executors in workflows', () => {
+describe('executors in workflows', needs(orchestrator, fakeGemini), () => {
   const fx = createFixtures('executors-wf');
   let admin: TestUser;
   let organisationId = '';
@@ -135,7 +132,7 @@ describe.skipIf(!hasOrchestrator || !fakeUrl)('executors in workflows', () => {
     });
   });
 
-  describe.skipIf(!httpAllowed)('http-request', () => {
+  describe('http-request', needs(loopbackHttp), () => {
     let server: Server;
     let url = '';
 

@@ -6,11 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findUnstorable, jsonDepthExceeds, storableJson } from '../functions/_shared/jsonb-text.ts';
 import { env } from './support/env.ts';
+import { loopbackHttp, needs, orchestrator } from './support/needs.ts';
 import {
   callFunction,
   createWorkflowOrganisation,
   FINAL_STATUSES,
-  hasOrchestrator,
   saveWorkflow,
   startJob,
   tokenOf,
@@ -246,9 +246,7 @@ describe('numbers and dates Postgres cannot read', () => {
   });
 });
 
-const httpAllowed = (process.env.HTTP_REQUEST_ALLOWED_HOSTS ?? '').split(',').includes('127.0.0.1');
-
-describe.skipIf(!hasOrchestrator || !httpAllowed)('a step output Postgres cannot store', () => {
+describe('a step output Postgres cannot store', needs(orchestrator, loopbackHttp), () => {
   let server: Server;
   let base = '';
 

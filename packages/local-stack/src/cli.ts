@@ -1,14 +1,11 @@
-// `pnpm stack start|stop|status`, `pnpm dev`, `pnpm test`, `pnpm gen:types`,
-// `pnpm gen:functions-domain`: the native Supabase stack's command line, modelled on the
-// Supabase CLI's.
+// `pnpm stack start|stop|status` and `pnpm dev`: the native Supabase stack's command line,
+// modelled on the Supabase CLI's. The repository's checks (`pnpm test`, `pnpm gen:*`) are in
+// packages/repo-tools, which uses this stack.
 import { parseArgs } from 'node:util';
 import { startDaemon, readState, stopDaemon } from './control.ts';
 import { defaultStackDir } from './paths.ts';
 import { DEV_PORTS, withFreshPortsOnce, type StackInfo } from './stack.ts';
-import { writeTypes } from './checks.ts';
-import { writeFunctionsDomain } from './functions-domain.ts';
 import { runDev } from './dev.ts';
-import { runTests } from './test-runner.ts';
 
 function printStatus(info: StackInfo, output: string): void {
   const vars = {
@@ -73,28 +70,11 @@ async function main(): Promise<number> {
       printStatus(info, values.output ?? 'pretty');
       return 0;
     }
-    case 'gen-types': {
-      const dbUrl = process.env.SUPABASE_DB_URL ?? readState(dir)?.dbUrl;
-      if (!dbUrl) {
-        console.error('no database: start the stack (`pnpm stack start`) or set SUPABASE_DB_URL');
-        return 1;
-      }
-      await writeTypes(dbUrl);
-      console.log('wrote packages/db/src/database.types.ts');
-      return 0;
-    }
-    case 'gen-functions-domain': {
-      const files = await writeFunctionsDomain();
-      console.log(`wrote supabase/functions/_shared/domain/{${files.join(',')}}`);
-      return 0;
-    }
     case 'dev':
       return runDev(dir);
-    case 'test':
-      return runTests(rest);
     default:
       console.error(
-        'usage: stack <start [--reset] [--ports auto] [--dir D] | stop | status [-o env|json] | gen-types | gen-functions-domain | dev | test>',
+        'usage: stack <start [--reset] [--ports auto] [--dir D] | stop | status [-o env|json] | dev>',
       );
       return 2;
   }

@@ -3,10 +3,16 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { userInfo, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkAdvisors, checkTypesDrift } from './checks.ts';
-import { FAKE_GEMINI_API_KEY, startFakeGemini } from './fakes/gemini-server.ts';
-import { repoRoot } from './paths.ts';
-import { failedTestDigest, type VitestReport } from './test-report.ts';
-import { startStack, withFreshPortsOnce, type RunningStack } from './stack.ts';
+import { FAKE_GEMINI_API_KEY, startFakeGemini } from '@forkflow/local-stack/fakes/gemini-server';
+import { repoRoot } from '@forkflow/local-stack/paths';
+import { checkFunctionTypes, lintFunctions } from './function-checks.ts';
+import {
+  failedTestDigest,
+  formatSummary,
+  type StepResult,
+  type VitestReport,
+} from './test-report.ts';
+import { startStack, withFreshPortsOnce, type RunningStack } from '@forkflow/local-stack/stack';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -112,10 +118,7 @@ function printLogs(dir: string): void {
 }
 
 /** Runs one check; it fails with the returned text, or with whatever it throws. */
-async function step(
-  name: string,
-  check: () => Promise<string | undefined>,
-): Promise<{ name: string; ok: boolean; detail?: string }> {
+async function step(name: string, check: () => Promise<string | undefined>): Promise<StepResult> {
   try {
     const detail = await check();
     return { name, ok: !detail, detail };
@@ -125,14 +128,14 @@ async function step(
 }
 
 /**
- * `pnpm test`: typecheck, lint, every vitest project (unit, integration, web, e2e) against a
+ * `pnpm test`: typecheck, lint, `deno check` and `deno lint` of every function file, every vitest project (unit, integration, web, e2e) against a
  * throwaway stack, the generated-types drift check and Supabase's advisors. The stack is
  * stopped and its data removed however the run ends. Arguments go to vitest, and then only
  * vitest runs (`pnpm test supabase/tests/auth.test.ts`).
  */
 export async function runTests(vitestArgs: string[]): Promise<number> {
   const focused = vitestArgs.length > 0;
-  const results: { name: string; ok: boolean; detail?: string }[] = [];
+  const results: StepResult[] = [];
   const pnpm = process.env.npm_execpath;
   const pnpmRun = (script: string): Promise<number> =>
     pnpm
@@ -140,8 +143,10 @@ export async function runTests(vitestArgs: string[]): Promise<number> {
       : sh('npx', ['-y', 'pnpm@10.34.8', 'run', script]);
 
   if (!focused) {
-    results.push({ name: 'typecheck', ok: (await pnpmRun('typecheck')) === 0 });
-    results.push({ name: 'lint', ok: (await pnpmRun('lint')) === 0 });
+    results.push({ name: 'typecheck', ok: (await pnpmRun('typecheck:node')) === 0 });
+    results.push(await step('deno check (every file in supabase/functions)', checkFunctionTypes));
+    results.push({ name: 'lint', ok: (await pnpmRun('lint:node')) === 0 });
+    results.push(await step('deno lint (supabase/functions, import rules)', lintFunctions));
   }
 
   await ensureChromium();
@@ -194,18 +199,6 @@ export async function runTests(vitestArgs: string[]): Promise<number> {
     await stop();
   }
 
-  console.log('\nSummary');
-  for (const r of results)
-    console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.detail ? `\n${r.detail}` : ''}`);
-  const checksFailed = results.filter((r) => !r.ok).length;
-  const passed =
-    (report?.numPassedTests ?? 0) + results.filter((r) => r.ok && r.name !== 'vitest').length;
-  const vitestCrashed =
-    results.some((r) => r.name === 'vitest' && !r.ok) && !report?.numFailedTests;
-  const failed =
-    (report?.numFailedTests ?? 0) +
-    (vitestCrashed ? 1 : 0) +
-    results.filter((r) => !r.ok && r.name !== 'vitest').length;
-  console.log(`tests: ${passed} passed, ${failed} failed`);
-  return checksFailed === 0 ? 0 : 1;
+  console.log(`\n${formatSummary(results, report)}`);
+  return results.every((r) => r.ok) ? 0 : 1;
 }

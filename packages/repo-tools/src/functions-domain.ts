@@ -7,14 +7,20 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { format, resolveConfig } from 'prettier';
-import { functionsDir, repoRoot } from './paths.ts';
+import { functionsDir, repoRoot } from '@forkflow/local-stack/paths';
 
 const domainDir = join(repoRoot, 'packages/domain');
 const domainSrc = join(domainDir, 'src');
 export const functionsDomainDir = join(functionsDir, '_shared/domain');
 
 /** The modules the functions need; their relative imports come along. */
-export const FUNCTIONS_DOMAIN_ENTRIES = ['workflow-definition.ts', 'json-path.ts', 'backoff.ts'];
+export const FUNCTIONS_DOMAIN_ENTRIES = [
+  'workflow-definition.ts',
+  'json-path.ts',
+  'backoff.ts',
+  'ids.ts',
+  'jobs.ts',
+];
 
 const HEADER =
   '// Generated from packages/domain by `pnpm gen:functions-domain`; do not edit.\n' +

@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
-import { repoRoot, supabaseCli } from './paths.ts';
-import { run } from './process.ts';
+import { repoRoot, supabaseCli } from '@forkflow/local-stack/paths';
+import { run } from '@forkflow/local-stack/process';
 
 export const typesFile = join(repoRoot, 'packages/db/src/database.types.ts');
 
