@@ -187,3 +187,39 @@ describe('match() and search()', () => {
     );
   });
 });
+
+describe('parseJsonPath rootsRead', () => {
+  it.each([
+    ['$.job_input.a', ['job_input']],
+    ['$.job_input.items[?@.lang == $.variables.lang]', ['job_input', 'variables']],
+    ["$.s.output[?count($.config[?@ == $['variables'].x]) > 0]", ['s', 'config', 'variables']],
+    ['$..a[?@.b == $.variables.c]', ['variables']],
+  ])('%s reads %j', (path, roots) => {
+    expect(parseJsonPath(path).rootsRead).toEqual(roots);
+  });
+});
+
+describe('mapInputs failures', () => {
+  it('turns any error while evaluating a path into a JsonPathError naming the path', () => {
+    const context = {
+      job_input: Object.defineProperty({}, 'a', {
+        enumerable: true,
+        get: () => {
+          throw new TypeError('boom');
+        },
+      }),
+    };
+    expect(() => mapInputs({ x: '$.job_input.*' }, context)).toThrow(JsonPathError);
+    expect(() => mapInputs({ x: '$.job_input.*' }, context)).toThrow(
+      '"$.job_input.*" (for "x") could not be evaluated: TypeError: boom',
+    );
+  });
+
+  it('reports a descendant segment past the recursion limit as a JsonPathError', () => {
+    let deep: unknown = { a: 1 };
+    for (let i = 0; i < 100; i++) deep = { next: deep };
+    expect(() => mapInputs({ x: '$.job_input..a' }, { job_input: deep })).toThrow(
+      /"\$\.job_input\.\.a".*could not be evaluated/,
+    );
+  });
+});

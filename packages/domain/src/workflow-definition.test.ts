@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildWorkflowContext, mapInputs } from './json-path.ts';
 import {
   validateWorkflowDefinition,
+  workflowDefinitionWarnings,
   type WorkflowDefinition,
   type WorkflowDefinitionError,
 } from './workflow-definition.ts';
@@ -257,5 +258,38 @@ describe('validateWorkflowDefinition rejects', () => {
   it('treats transformers the organisation cannot see as unknown', () => {
     const result = validateWorkflowDefinition(seedExample, { knownTransformerIds: new Set() });
     expect(result.ok).toBe(false);
+  });
+});
+
+describe('workflowDefinitionWarnings', () => {
+  it('warns about every path that reads $.variables, which nothing fills yet', () => {
+    const definition: WorkflowDefinition = {
+      start_step: 'a',
+      steps: {
+        a: {
+          transformer_id: 'echo-transformer',
+          input_map: { lang: '$.variables.lang', data: '$.job_input.payload' },
+          output_map: { picked: '$.a.output.items[?@.lang == $.variables.lang]' },
+        },
+      },
+      output_map: { result: '$.a.output.picked' },
+    };
+    expect(validate(definition)).toMatchObject({ ok: true });
+    expect(workflowDefinitionWarnings(definition)).toEqual([
+      {
+        path: ['steps', 'a', 'input_map', 'lang'],
+        code: 'variables_not_set',
+        message: expect.stringContaining('"$.variables.lang" reads $.variables'),
+      },
+      {
+        path: ['steps', 'a', 'output_map', 'picked'],
+        code: 'variables_not_set',
+        message: expect.any(String),
+      },
+    ]);
+  });
+
+  it("has nothing to say about seed 003's example", () => {
+    expect(workflowDefinitionWarnings(seedExample as WorkflowDefinition)).toEqual([]);
   });
 });

@@ -271,3 +271,40 @@ function pathMapErrors(
   }
   return errors;
 }
+
+export type WorkflowDefinitionWarning = {
+  path: (string | number)[];
+  code: 'variables_not_set';
+  message: string;
+};
+
+/**
+ * What a valid definition may not do as its author expects; saving it still succeeds.
+ * `$.variables` is a root of the context reserved for project variables (the projects
+ * feature fills it); until then it is always `{}`, so a path reading it matches nothing.
+ */
+export function workflowDefinitionWarnings(
+  definition: WorkflowDefinition,
+): WorkflowDefinitionWarning[] {
+  const maps: [(string | number)[], PathMap | undefined][] = [
+    ...Object.entries(definition.steps).flatMap(([id, step]) => [
+      [['steps', id, 'input_map'], step.input_map] as [string[], PathMap | undefined],
+      [['steps', id, 'output_map'], step.output_map] as [string[], PathMap | undefined],
+    ]),
+    [['output_map'], definition.output_map],
+  ];
+  const warnings: WorkflowDefinitionWarning[] = [];
+  for (const [at, map] of maps) {
+    for (const [key, path] of Object.entries(map ?? {})) {
+      const result = tryParseJsonPath(path);
+      if (result.ok && result.parsed.rootsRead.includes('variables')) {
+        warnings.push({
+          path: [...at, key],
+          code: 'variables_not_set',
+          message: `"${path}" reads $.variables, which is always empty until project variables exist, so it matches nothing`,
+        });
+      }
+    }
+  }
+  return warnings;
+}

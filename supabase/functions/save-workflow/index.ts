@@ -5,7 +5,9 @@
 // (graph, cycles, RFC 9535 JSONPath, transformers the organisation can use): every problem
 // comes back at once with its path, relative to the definition, as the editor shows them:
 //   400 { error: { code: 'invalid_definition', message, details: [{ path, code, message }] } }
-// (likewise 'invalid_retry_policy', paths relative to retry_policy). Workflows have no write
+// (likewise 'invalid_retry_policy', paths relative to retry_policy). A saved workflow comes
+// back with `warnings: [{ path, code, message }]` about what saves but may not work as meant
+// (a path reading $.variables, which nothing fills yet). Workflows have no write
 // privileges for users, so the save itself is public.save_workflow through the service role,
 // passing the caller, whom it checks again (403 for members, 404 for non-members).
 import { requireUserClaims } from '../_shared/claims.ts';
@@ -15,7 +17,10 @@ import { httpErrorFromPostgrest } from '../_shared/postgrest-errors.ts';
 import { BODY_LIMITS, issueDetails, readBody } from '../_shared/request.ts';
 import { saveWorkflowBodySchema } from '../_shared/workflow-inputs.ts';
 import { retryPolicySchema } from '../_shared/domain/backoff.ts';
-import { validateWorkflowDefinition } from '../_shared/domain/workflow-definition.ts';
+import {
+  validateWorkflowDefinition,
+  workflowDefinitionWarnings,
+} from '../_shared/domain/workflow-definition.ts';
 
 const invalid = (code: string, message: string, details: unknown[]) =>
   json(400, { error: { code, message, details } });
@@ -85,6 +90,7 @@ Deno.serve(
       p_expected_version: body.expected_version ?? null,
     });
     if (error) throw httpErrorFromPostgrest(error, status);
-    return json(body.workflow_id ? 200 : 201, data);
+    const warnings = workflowDefinitionWarnings(validation.definition);
+    return json(body.workflow_id ? 200 : 201, { ...(data as Record<string, unknown>), warnings });
   }),
 );

@@ -96,6 +96,8 @@ class WorkflowJsonPathEnvironment extends JSONPathEnvironment {
 const environment = new WorkflowJsonPathEnvironment();
 
 export type ParsedJsonPath = {
+  /** The path as written. */
+  path: string;
   ast: JSONPathQuery;
   /**
    * The member name the path starts with (`job_input` in `$.job_input.payload`), or null
@@ -108,6 +110,11 @@ export type ParsedJsonPath = {
    * most one node, so mapping yields that value rather than a list of one.
    */
   singular: boolean;
+  /**
+   * Every context root the path reads: its own `root` and those of absolute queries in its
+   * filters (`$.job_input.items[?@.lang == $.variables.lang]` reads job_input and variables).
+   */
+  rootsRead: string[];
 };
 
 /** Parses an RFC 9535 query; throws JsonPathError with the parser's message. */
@@ -121,7 +128,10 @@ export function parseJsonPath(path: string): ParsedJsonPath {
   }
   // Deciding singularity from the syntax (RFC 9535 2.3.5.1), not from how many nodes
   // matched, keeps a mapped value's shape stable: `$.items[*]` is a list even with one item.
-  return { ast, root: rootName(ast), singular: ast.singularQuery() };
+  const root = rootName(ast);
+  const rootsRead = new Set<string>(root === null ? [] : [root]);
+  collectRootsRead(ast, rootsRead);
+  return { path, ast, root, singular: ast.singularQuery(), rootsRead: [...rootsRead] };
 }
 
 /** parseJsonPath without the throw, for validation that collects every error. */
@@ -140,7 +150,32 @@ function rootName(ast: JSONPathQuery): string | null {
   // A descendant segment (`$..name`) can match anywhere, so it names no root.
   if (!first || first.token.kind === TokenKind.DDOT || first.selectors.length !== 1) return null;
   const selector = first.selectors[0];
-  return selector instanceof jsonpath.selectors.NameSelector ? selector.name : null;
+  return selector instanceof selectors.NameSelector ? selector.name : null;
+}
+
+const { expressions, selectors } = jsonpath;
+
+function collectRootsRead(query: JSONPathQuery, into: Set<string>): void {
+  const visit = (expression: jsonpath.expressions.FilterExpression): void => {
+    if (expression instanceof expressions.LogicalExpression) visit(expression.expression);
+    else if (expression instanceof expressions.PrefixExpression) visit(expression.right);
+    else if (expression instanceof expressions.InfixExpression) {
+      visit(expression.left);
+      visit(expression.right);
+    } else if (expression instanceof expressions.FunctionExtension) expression.args.forEach(visit);
+    else if (expression instanceof expressions.FilterQuery) {
+      if (expression instanceof expressions.RootQuery) {
+        const root = rootName(expression.path);
+        if (root !== null) into.add(root);
+      }
+      collectRootsRead(expression.path, into);
+    }
+  };
+  for (const segment of query.segments) {
+    for (const selector of segment.selectors) {
+      if (selector instanceof selectors.FilterSelector) visit(selector.expression);
+    }
+  }
 }
 
 /**
@@ -154,7 +189,7 @@ export function queryJsonPath(path: string | ParsedJsonPath, document: unknown):
     return parsed.ast.query(document as JSONValue).values();
   } catch (error) {
     if (!(error instanceof JSONPathError)) throw error;
-    throw new JsonPathError(`"${parsed.ast.toString()}" could not be evaluated: ${error.message}`);
+    throw new JsonPathError(`"${parsed.path}" could not be evaluated: ${error.message}`);
   }
 }
 
@@ -196,11 +231,28 @@ export function evaluateJsonPath(
 
 export type MissingInput = { key: string; path: string };
 
+// Whatever goes wrong evaluating a path fails the same way on every attempt, so mapping
+// reports it as a JsonPathError naming the key and path (the orchestrator fails the step as
+// invalid_json_path, not retried) rather than an unexpected error it would retry.
+function evaluateForMapping(
+  key: string,
+  path: string,
+  context: unknown,
+): ReturnType<typeof evaluateJsonPath> {
+  try {
+    return evaluateJsonPath(path, context);
+  } catch (error) {
+    if (error instanceof JsonPathError) throw error;
+    throw new JsonPathError(`"${path}" (for "${key}") could not be evaluated: ${String(error)}`);
+  }
+}
+
 /**
- * Builds a step's input from its input_map. A path that matches nothing leaves its key
- * undefined and is listed in `missing`, so the orchestrator can record why a transformer
- * got no value instead of silently passing `undefined` along. Throws JsonPathError for a
- * path that does not parse (validation on save should have caught it).
+ * Builds a step's input from its input_map (or an output from an output_map). A path that
+ * matches nothing leaves its key undefined and is listed in `missing`, so the orchestrator
+ * can record why a transformer got no value (or an output lacks a key) instead of silently
+ * passing `undefined` along. Throws JsonPathError, naming the path, for a path that does
+ * not parse (validation on save should have caught it) or whose evaluation fails.
  */
 export function mapInputs(
   inputMap: Readonly<Record<string, string>>,
@@ -209,7 +261,7 @@ export function mapInputs(
   const value: Record<string, unknown> = {};
   const missing: MissingInput[] = [];
   for (const [key, path] of Object.entries(inputMap)) {
-    const result = evaluateJsonPath(path, context);
+    const result = evaluateForMapping(key, path, context);
     if (result.found) {
       value[key] = result.value;
     } else {
