@@ -263,7 +263,8 @@ begin
       case when d.ok then null else d.error ->> 'message' end as message,
       jsonb_strip_nulls(case when d.ok
         then jsonb_build_object('input', d.result -> 'input', 'output', d.result -> 'output',
-          'usage', d.result -> 'usage', 'missing_inputs', d.result -> 'missing_inputs')
+          'usage', d.result -> 'usage', 'missing_inputs', d.result -> 'missing_inputs',
+          'unmatched_outputs', d.result -> 'unmatched_outputs')
         else jsonb_build_object('input', d.result -> 'input', 'error', d.error,
           'usage', d.result -> 'usage', 'missing_inputs', d.result -> 'missing_inputs')
         end) as data,

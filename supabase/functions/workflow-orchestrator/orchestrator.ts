@@ -137,6 +137,9 @@ export async function runOrchestrator(
                 job_status: answer?.status ?? null,
                 ...(result.outcome === 'failed' ? { error: result.error } : {}),
                 ...(result.missing_inputs ? { missing_inputs: result.missing_inputs } : {}),
+                ...(result.unmatched_outputs
+                  ? { unmatched_outputs: result.unmatched_outputs }
+                  : {}),
               }),
             );
           }

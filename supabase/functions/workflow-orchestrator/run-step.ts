@@ -62,6 +62,8 @@ export type StepResult = {
   input?: unknown;
   usage?: unknown;
   missing_inputs?: MissingInput[];
+  /** Keys of the step's or the workflow's output_map whose path matched nothing. */
+  unmatched_outputs?: MissingInput[];
 } & (
   | { outcome: 'succeeded'; output: unknown; next_step: string | null; final_result?: unknown }
   | { outcome: 'failed'; error: StepError }
@@ -221,13 +223,16 @@ export async function runStep(target: ExecutorTarget, claim: ClaimedStep): Promi
     );
 
     let output = result.output;
+    const unmatched: MissingInput[] = [];
     if (step.output_map !== undefined && step.output_map !== null) {
       const raw = buildWorkflowContext({
         jobInput: claim.input_data,
         stepOutputs: { ...stepData, [claim.step_id]: result.output },
         config,
       });
-      output = mapInputs(asPathMap(step.output_map, 'output_map'), raw).value;
+      const mapped = mapInputs(asPathMap(step.output_map, 'output_map'), raw);
+      output = mapped.value;
+      unmatched.push(...mapped.missing);
     }
 
     const nextStep = typeof step.next_step === 'string' ? step.next_step : null;
@@ -243,7 +248,9 @@ export async function runStep(target: ExecutorTarget, claim: ClaimedStep): Promi
           stepOutputs: { ...stepData, [claim.step_id]: output },
           config,
         });
-        finalResult = mapInputs(asPathMap(outputMap, 'output_map'), finalContext).value;
+        const mapped = mapInputs(asPathMap(outputMap, 'output_map'), finalContext);
+        finalResult = mapped.value;
+        unmatched.push(...mapped.missing);
       }
     }
 
@@ -253,6 +260,7 @@ export async function runStep(target: ExecutorTarget, claim: ClaimedStep): Promi
       input,
       usage: result.usage,
       missing_inputs: missing,
+      ...(unmatched.length > 0 ? { unmatched_outputs: unmatched } : {}),
       outcome: 'succeeded',
       output: output ?? null,
       next_step: nextStep,
