@@ -1,17 +1,17 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { denoBin, functionsDir } from './paths.ts';
 
 // Edge functions must stay deployable with the standard Supabase CLI, whose bundler rejects
 // imports from outside supabase/functions and cannot fetch jsr: or URL imports here
-// (docs/architecture.md; supabase/cli issues 1303, 3467). The CLI's own bundling needs
-// Docker or the hosted API, so this proves the same two properties locally: every import is
-// relative inside supabase/functions or an `npm:` specifier, and each function bundles into
-// one file with `deno bundle` (esbuild underneath, like the hosted bundler).
+// (docs/architecture.md; supabase/cli issues 1303, 3467). The import rule is checked by
+// `pnpm lint:functions` (packages/repo-tools/deno/function-imports.ts); the CLI's own bundling
+// needs Docker or the hosted API, so this shows locally that each function bundles into one
+// file with `deno bundle` (esbuild underneath, like the hosted bundler).
 
 const run = promisify(execFile);
 
@@ -21,38 +21,12 @@ const functionNames = readdirSync(functionsDir).filter(
     statSync(join(functionsDir, name, 'index.ts'), { throwIfNoEntry: false })?.isFile(),
 );
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return /\.(ts|tsx|js|mjs)$/.test(entry.name) ? [path] : [];
-  });
-}
-
-// Static `import … from '…'`, `export … from '…'`, side-effect `import '…'` and dynamic `import('…')`.
-const IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g;
-
 const out = mkdtempSync(join(tmpdir(), 'functions-bundle-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('edge functions stay deployable', () => {
   it('there are functions to check', () => {
     expect(functionNames.length).toBeGreaterThan(0);
-  });
-
-  it('every import is relative inside supabase/functions or an npm: specifier', () => {
-    const offenders: string[] = [];
-    for (const file of sourceFiles(functionsDir)) {
-      const code = readFileSync(file, 'utf8');
-      for (const [, specifier] of code.matchAll(IMPORT)) {
-        if (specifier!.startsWith('npm:')) continue;
-        const target = resolve(dirname(file), specifier!);
-        const inside =
-          specifier!.startsWith('.') && !relative(functionsDir, target).startsWith('..');
-        if (!inside) offenders.push(`${relative(functionsDir, file)}: ${specifier}`);
-      }
-    }
-    expect(offenders).toEqual([]);
   });
 
   it.each(functionNames)('%s bundles into one file', { timeout: 120_000 }, async (name) => {

@@ -1,4 +1,4 @@
-// A `deno lint` plugin holding the import rule of the edge functions (docs/architecture.md,
+// A `deno lint` plugin holding the import rule of the edge functions (README "The local stack",
 // the style guide): a file under supabase/functions imports only relative paths that stay
 // inside supabase/functions, and `npm:` specifiers. The Supabase CLI's bundler cannot
 // follow a path out of the folder or fetch jsr:/URL imports (supabase/cli issues 1303,
