@@ -2,21 +2,18 @@
 // with request.ts's readBody, and list-jobs' query. A bad body or query is a 400 with a
 // message that names the field before anything reaches the database.
 import { z } from 'npm:zod@^4.1.0';
+import { isUuid, UUID_PATTERN, WORKFLOW_KEY_PATTERN } from './domain/ids.ts';
+import {
+  decodeJobCursor,
+  isJobStatus,
+  JOB_STATUSES,
+  type JobCursor,
+  type JobStatus,
+  postgresReadsTimestamp,
+} from './domain/jobs.ts';
 import { HttpError } from './http.ts';
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** A workflow's human key, as the workflows_key_format check. */
-export const WORKFLOW_KEY = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-export const JOB_STATUSES = [
-  'pending',
-  'running',
-  'completed',
-  'failed',
-  'awaiting_retry',
-  'cancelled',
-] as const;
-
-const uuid = z.string().regex(UUID, 'must be a UUID');
+const uuid = z.string().regex(UUID_PATTERN, 'must be a UUID');
 const jsonObject = z.record(z.string(), z.unknown(), { error: 'must be a JSON object' });
 
 export const startWorkflowBodySchema = z.object(
@@ -33,7 +30,7 @@ export const startWorkflowBodySchema = z.object(
 );
 
 export const jobIdBodySchema = z.object(
-  { job_id: z.string({ error: 'job_id is required' }).regex(UUID, 'must be a UUID') },
+  { job_id: z.string({ error: 'job_id is required' }).regex(UUID_PATTERN, 'must be a UUID') },
   { error: 'The body must be a JSON object: { "job_id": "<uuid>" }' },
 );
 
@@ -44,7 +41,7 @@ export const saveWorkflowBodySchema = z.object(
     key: z
       .string()
       .regex(
-        WORKFLOW_KEY,
+        WORKFLOW_KEY_PATTERN,
         'a key is 1 to 63 lower-case letters, digits, _ or -, starting with a letter or digit',
       ),
     name: z
@@ -65,62 +62,15 @@ export const saveWorkflowBodySchema = z.object(
 
 // list-jobs ------------------------------------------------------------------------------
 
-/** The keyset position after the last job of a page: newest first, ties broken by id. */
-export type JobCursor = { created_at: string; id: string };
-
-// created_at exactly as PostgREST prints a timestamptz; checked strictly because the
-// cursor's values end up inside a PostgREST filter expression.
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
-
-export function encodeCursor(cursor: JobCursor): string {
-  return btoa(JSON.stringify([cursor.created_at, cursor.id]))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-}
-
-const DATE_PARTS =
-  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2}))?)?$/;
-
-/**
- * Whether Postgres reads an ISO 8601 date (already matched by ISO_DATE or TIMESTAMP) as a
- * timestamptz. Date.parse is laxer (it takes 2026-02-30, year 0, offsets past ±15:59),
- * and what it lets through would fail in the database as a 500.
- */
-function postgresCanRead(value: string): boolean {
-  const m = DATE_PARTS.exec(value);
-  if (!m) return false;
-  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = m
-    .slice(1)
-    .map((part) => (part === undefined ? 0 : Number(part))) as number[];
-  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
-  if (year! < 1 || month! < 1 || month! > 12 || day! < 1 || day! > daysInMonth) return false;
-  if (minute! > 59 || second! > 59 || offsetHours! > 15 || offsetMinutes! > 59) return false;
-  return hour! < 24 || (hour === 24 && minute === 0 && second === 0);
-}
-
+/** The cursor list-jobs returned, or 400. */
 export function decodeCursor(value: string): JobCursor {
-  try {
-    const [created_at, id] = JSON.parse(atob(value.replace(/-/g, '+').replace(/_/g, '/'))) as [
-      unknown,
-      unknown,
-    ];
-    if (
-      typeof created_at === 'string' &&
-      TIMESTAMP.test(created_at) &&
-      postgresCanRead(created_at) &&
-      typeof id === 'string'
-    ) {
-      if (UUID.test(id)) return { created_at, id };
-    }
-  } catch {
-    // fall through
-  }
-  throw new HttpError(400, 'invalid_input', 'cursor is not one list-jobs returned');
+  const cursor = decodeJobCursor(value);
+  if (!cursor) throw new HttpError(400, 'invalid_input', 'cursor is not one list-jobs returned');
+  return cursor;
 }
 
 export type ListJobsQuery = {
-  statuses: (typeof JOB_STATUSES)[number][] | null;
+  statuses: JobStatus[] | null;
   workflow: { id: string } | { key: string } | null;
   organisationId: string | null;
   createdFrom: string | null;
@@ -135,7 +85,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?
 function isoParam(params: URLSearchParams, name: string): string | null {
   const value = params.get(name);
   if (value === null || value === '') return null;
-  if (!ISO_DATE.test(value) || Number.isNaN(Date.parse(value)) || !postgresCanRead(value)) {
+  if (!ISO_DATE.test(value) || Number.isNaN(Date.parse(value)) || !postgresReadsTimestamp(value)) {
     throw new HttpError(400, 'invalid_input', `${name} must be an ISO 8601 date or date-time`);
   }
   // Passed on as written: Postgres reads ISO 8601 itself and keeps microseconds, which a
@@ -165,7 +115,7 @@ export function parseListJobsQuery(params: URLSearchParams): ListJobsQuery {
   if (status) {
     const values = status.split(',').map((s) => s.trim());
     for (const value of values) {
-      if (!(JOB_STATUSES as readonly string[]).includes(value)) {
+      if (!isJobStatus(value)) {
         throw new HttpError(
           400,
           'invalid_input',
@@ -179,13 +129,13 @@ export function parseListJobsQuery(params: URLSearchParams): ListJobsQuery {
   let workflow: ListJobsQuery['workflow'] = null;
   const workflowId = params.get('workflow_id');
   if (workflowId) {
-    if (UUID.test(workflowId)) workflow = { id: workflowId.toLowerCase() };
-    else if (WORKFLOW_KEY.test(workflowId)) workflow = { key: workflowId };
+    if (isUuid(workflowId)) workflow = { id: workflowId.toLowerCase() };
+    else if (WORKFLOW_KEY_PATTERN.test(workflowId)) workflow = { key: workflowId };
     else throw new HttpError(400, 'invalid_input', 'workflow_id must be a workflow uuid or key');
   }
 
   const organisationId = params.get('organisation_id') || null;
-  if (organisationId !== null && !UUID.test(organisationId)) {
+  if (organisationId !== null && !isUuid(organisationId)) {
     throw new HttpError(400, 'invalid_input', 'organisation_id must be a UUID');
   }
 

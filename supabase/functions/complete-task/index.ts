@@ -4,13 +4,13 @@
 import { z } from 'npm:zod@^4.1.0';
 import { requireUserClaims } from '../_shared/claims.ts';
 import { createUserClient } from '../_shared/clients.ts';
+import { UUID_PATTERN } from '../_shared/domain/ids.ts';
 import { handle, HttpError, json } from '../_shared/http.ts';
 import { httpErrorFromPostgrest } from '../_shared/postgrest-errors.ts';
 import { BODY_LIMITS, readBody } from '../_shared/request.ts';
-import { UUID } from '../_shared/workflow-inputs.ts';
 
 const completeTaskBodySchema = z.object(
-  { task_id: z.string({ error: 'task_id is required' }).regex(UUID, 'must be a UUID') },
+  { task_id: z.string({ error: 'task_id is required' }).regex(UUID_PATTERN, 'must be a UUID') },
   { error: 'The body must be a JSON object: { "task_id": "<uuid>" }' },
 );
 

@@ -4,8 +4,8 @@
 // the caller learns nothing about jobs they cannot see.
 import { requireUserClaims } from '../_shared/claims.ts';
 import { createUserClient } from '../_shared/clients.ts';
+import { isUuid } from '../_shared/domain/ids.ts';
 import { handle, HttpError, json } from '../_shared/http.ts';
-import { UUID } from '../_shared/workflow-inputs.ts';
 
 /** The id after the function's name in the path; `?job_id=` works too. */
 function jobIdOf(req: Request): string {
@@ -13,7 +13,7 @@ function jobIdOf(req: Request): string {
   const parts = url.pathname.split('/').filter(Boolean);
   const at = parts.lastIndexOf('get-job');
   const id = (at >= 0 ? parts[at + 1] : undefined) ?? url.searchParams.get('job_id') ?? '';
-  if (!UUID.test(id)) {
+  if (!isUuid(id)) {
     throw new HttpError(404, 'not_found', 'No such job: use GET /functions/v1/get-job/<job uuid>');
   }
   return id.toLowerCase();

@@ -8,8 +8,9 @@
 // the queue's columns: get-job has the whole job.
 import { requireUserClaims } from '../_shared/claims.ts';
 import { createUserClient } from '../_shared/clients.ts';
+import { afterJobCursor, encodeJobCursor, jobCursorAfter } from '../_shared/domain/jobs.ts';
 import { handle, HttpError, json } from '../_shared/http.ts';
-import { encodeCursor, parseListJobsQuery } from '../_shared/workflow-inputs.ts';
+import { parseListJobsQuery } from '../_shared/workflow-inputs.ts';
 
 const COLUMNS = [
   'id',
@@ -62,15 +63,8 @@ Deno.serve(
     if (query.organisationId) select = select.eq('organisation_id', query.organisationId);
     if (query.createdFrom) select = select.gte('created_at', query.createdFrom);
     if (query.createdTo) select = select.lt('created_at', query.createdTo);
-    if (query.cursor) {
-      // Values validated by decodeCursor (timestamp and uuid shapes only), quoted for PostgREST.
-      const { created_at, id } = query.cursor;
-      // The plain bound lets the (created_at, id) index start at the cursor: the OR alone is
-      // no index bound, and a page far back scanned from the newest job (0.35 s at 300k jobs).
-      select = select
-        .lte('created_at', created_at)
-        .or(`created_at.lt."${created_at}",and(created_at.eq."${created_at}",id.lt.${id})`);
-    }
+    // Values validated by decodeCursor (timestamp and uuid shapes only).
+    if (query.cursor) select = afterJobCursor(select, query.cursor);
     const { data, error } = await select
       .order('created_at', { ascending: false })
       .order('id', { ascending: false })
@@ -81,9 +75,7 @@ Deno.serve(
     const jobs = rows.slice(0, query.limit);
     const last = jobs[jobs.length - 1];
     const nextCursor =
-      rows.length > query.limit && last
-        ? encodeCursor({ created_at: last.created_at, id: last.id })
-        : null;
+      rows.length > query.limit && last ? encodeJobCursor(jobCursorAfter(last)) : null;
     return json(200, { jobs, next_cursor: nextCursor });
   }),
 );

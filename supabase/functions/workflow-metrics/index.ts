@@ -4,6 +4,7 @@
 // 300) sets the window of the duration summaries. One RPC, public.workflow_metrics.
 import { requireServiceRole } from '../_shared/claims.ts';
 import { createServiceClient } from '../_shared/clients.ts';
+import { JOB_STATUSES } from '../_shared/domain/jobs.ts';
 import { corsHeaders, handle, HttpError } from '../_shared/http.ts';
 import { log } from '../_shared/logger.ts';
 import { Exposition } from './prometheus.ts';
@@ -24,7 +25,6 @@ interface Metrics {
   steps: ({ transformer: string; outcome: string } & Summary)[];
 }
 
-const STATUSES = ['pending', 'running', 'awaiting_retry', 'completed', 'failed', 'cancelled'];
 const QUANTILES = [
   ['0.5', 'p50_ms'],
   ['0.95', 'p95_ms'],
@@ -50,7 +50,7 @@ export function render(metrics: Metrics): string {
   const out = new Exposition();
 
   out.family('forkflow_jobs', 'gauge', 'Jobs per status, now.');
-  for (const status of STATUSES)
+  for (const status of JOB_STATUSES)
     out.sample('forkflow_jobs', { status }, metrics.jobs_by_status[status] ?? 0);
 
   out.family('forkflow_queue_depth', 'gauge', 'Jobs due now: claimable by an orchestrator.');

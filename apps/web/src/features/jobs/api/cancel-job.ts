@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { MutationConfig } from '@/lib/react-query';
 import { supabase } from '@/lib/supabase';
 import { raiseJobError, useJobAction, type JobActionFn } from './job-action';
+import { uuidSchema } from './queries';
 
-export const cancelJobInputSchema = z.object({ id: z.uuid() });
+export const cancelJobInputSchema = z.object({ id: uuidSchema });
 
 /** Pending, running or awaiting retry → cancelled; a worker holding it has its result refused. */
 export async function cancelJob({

@@ -1,4 +1,13 @@
 import type { Tables } from '@forkflow/db';
+import { UUID_PATTERN } from '@forkflow/domain/ids';
+import {
+  afterJobCursor,
+  isActiveJobStatus,
+  JOB_STATUSES,
+  jobCursorAfter,
+  type JobCursor,
+  type JobStatus,
+} from '@forkflow/domain/jobs';
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import { z } from 'zod';
 import { AppError, raise } from '@/lib/errors';
@@ -6,16 +15,6 @@ import { supabase } from '@/lib/supabase';
 
 export type Job = Tables<'jobs'>;
 export type JobEvent = Tables<'job_events'>;
-
-export const jobStatuses = [
-  'pending',
-  'running',
-  'awaiting_retry',
-  'completed',
-  'failed',
-  'cancelled',
-] as const;
-export type JobStatus = (typeof jobStatuses)[number];
 
 export const jobStatusLabels: Record<JobStatus, string> = {
   pending: 'Pending',
@@ -26,22 +25,20 @@ export const jobStatusLabels: Record<JobStatus, string> = {
   cancelled: 'Cancelled',
 };
 
-/** Not final yet: the orchestrator may still move them, so the page keeps refreshing. */
-export const isActiveJobStatus = (status: string) =>
-  status === 'pending' || status === 'running' || status === 'awaiting_retry';
-
 /** Cancellable (contract: cancel_job) and retryable (retry_job) states. */
 export const canCancelJob = (job: Pick<Job, 'status'>) => isActiveJobStatus(job.status);
 export const canRetryJob = (job: Pick<Job, 'status' | 'started_at'>) =>
   job.status === 'failed' || (job.status === 'cancelled' && job.started_at !== null);
 
 const isoDate = z.iso.date();
+/** The server's UUID rule (zod's z.uuid() is stricter about versions than Postgres). */
+export const uuidSchema = z.string().regex(UUID_PATTERN, 'must be a UUID');
 
 // The list's filters live in the URL (?status=&workflow=&from=&to=&scope=); junk there is
 // ignored rather than breaking the page.
 export const jobFiltersSchema = z.object({
-  status: z.enum(jobStatuses).optional().catch(undefined),
-  workflow: z.uuid().optional().catch(undefined),
+  status: z.enum(JOB_STATUSES).optional().catch(undefined),
+  workflow: uuidSchema.optional().catch(undefined),
   /** Created on or after this day (the viewer's time zone), YYYY-MM-DD. */
   from: isoDate.optional().catch(undefined),
   /** Created on or before this day, inclusive. */
@@ -135,9 +132,6 @@ export type JobListItem = Pick<
 
 export type JobExportItem = JobListItem & Pick<Job, 'input_data' | 'final_result'>;
 
-/** Keyset position: newest first, ties broken by id. */
-export type JobCursor = { created_at: string; id: string };
-
 async function getJobsPageWith<T extends JobListItem>(
   columns: string,
   organisationId: string,
@@ -155,16 +149,7 @@ async function getJobsPageWith<T extends JobListItem>(
   if (query.workflowId) request = request.eq('workflow_id', query.workflowId);
   if (query.createdFrom) request = request.gte('created_at', query.createdFrom);
   if (query.createdBefore) request = request.lt('created_at', query.createdBefore);
-  if (cursor) {
-    // Quoted: timestamps hold characters PostgREST's filter syntax reserves (:, +). The plain
-    // bound lets the index start at the cursor (the OR alone is no index bound: a page far
-    // back scanned from the newest job, 0.3–0.4 s at 300k jobs).
-    request = request
-      .lte('created_at', cursor.created_at)
-      .or(
-        `created_at.lt."${cursor.created_at}",and(created_at.eq."${cursor.created_at}",id.lt.${cursor.id})`,
-      );
-  }
+  if (cursor) request = afterJobCursor(request, cursor);
   const { data, error } = await request
     .order('created_at', { ascending: false })
     .order('id', { ascending: false })
@@ -205,14 +190,14 @@ export async function getJobsForExport(
     if (rows.length > cap) return { rows: rows.slice(0, cap), capped: true };
     const last = page[page.length - 1];
     if (page.length < limit || !last) return { rows, capped: false };
-    cursor = { created_at: last.created_at, id: last.id };
+    cursor = jobCursorAfter(last);
   }
 }
 
 export type JobDetail = { job: Job; events: JobEvent[] };
 
 export async function getJob(organisationId: string, id: string): Promise<JobDetail> {
-  if (!z.uuid().safeParse(id).success) {
+  if (!uuidSchema.safeParse(id).success) {
     throw new AppError('This job doesn’t exist, or you can’t see it.', { code: 'not_found' });
   }
   const [job, events] = await Promise.all([
@@ -247,9 +232,7 @@ export const jobQueries = {
       initialPageParam: null as JobCursor | null,
       getNextPageParam: (last): JobCursor | undefined => {
         const row = last[last.length - 1];
-        return last.length === JOBS_PAGE_SIZE && row
-          ? { created_at: row.created_at, id: row.id }
-          : undefined;
+        return last.length === JOBS_PAGE_SIZE && row ? jobCursorAfter(row) : undefined;
       },
     }),
   details: (organisationId: string) => [...jobQueries.all(organisationId), 'detail'] as const,

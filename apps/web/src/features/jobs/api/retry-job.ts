@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { MutationConfig } from '@/lib/react-query';
 import { supabase } from '@/lib/supabase';
 import { raiseJobError, useJobAction, type JobActionFn } from './job-action';
+import { uuidSchema } from './queries';
 
-export const retryJobInputSchema = z.object({ id: z.uuid() });
+export const retryJobInputSchema = z.object({ id: uuidSchema });
 
 /** Failed (or cancelled after it started) → runs again from the failed step, same version. */
 export async function retryJob({

@@ -14,14 +14,13 @@ import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { formatDateTime } from '@/lib/utils';
 import { useCancelJob } from '../api/cancel-job';
+import { isActiveJobStatus, type JobStatus } from '@forkflow/domain/jobs';
 import {
   canCancelJob,
   canRetryJob,
-  isActiveJobStatus,
   jobQueries,
   jobStatusLabels,
   type JobEvent,
-  type JobStatus,
 } from '../api/queries';
 import { useRetryJob } from '../api/retry-job';
 import { formatDuration, jobDurationMs, shortId } from '../utils/format';

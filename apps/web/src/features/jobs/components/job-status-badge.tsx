@@ -1,5 +1,6 @@
 import { Badge, type BadgeTone } from '@/components/ui/badge';
-import { jobStatusLabels, type JobStatus } from '../api/queries';
+import type { JobStatus } from '@forkflow/domain/jobs';
+import { jobStatusLabels } from '../api/queries';
 
 const tones: Record<JobStatus, BadgeTone> = {
   pending: 'slate',

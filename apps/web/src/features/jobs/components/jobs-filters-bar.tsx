@@ -2,7 +2,8 @@ import { X } from 'lucide-react';
 import { useId, type ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
 import { Input, Select } from '@/components/ui/form-field';
-import { jobFiltersSchema, jobStatusLabels, jobStatuses, type JobFilters } from '../api/queries';
+import { JOB_STATUSES } from '@forkflow/domain/jobs';
+import { jobFiltersSchema, jobStatusLabels, type JobFilters } from '../api/queries';
 import type { JobFiltersPatch } from '../hooks/use-job-filters';
 import type { WorkflowOption } from '../types';
 
@@ -53,7 +54,7 @@ export function JobsFiltersBar({
               className="h-9 sm:w-44"
             >
               <option value="">All statuses</option>
-              {jobStatuses.map((status) => (
+              {JOB_STATUSES.map((status) => (
                 <option key={status} value={status}>
                   {jobStatusLabels[status]}
                 </option>

@@ -10,7 +10,8 @@ import { useNow } from '@/hooks/use-now';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { formatDateTime, formatRelative } from '@/lib/utils';
-import { isActiveJobStatus, jobQueries, jobStatusLabels, type JobQuery } from '../api/queries';
+import { isActiveJobStatus } from '@forkflow/domain/jobs';
+import { jobQueries, jobStatusLabels, type JobQuery } from '../api/queries';
 import { formatDuration, jobDurationMs, shortId } from '../utils/format';
 import { JobStatusBadge } from './job-status-badge';
 

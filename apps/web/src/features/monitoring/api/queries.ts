@@ -1,3 +1,4 @@
+import { ACTIVE_JOB_STATUSES } from '@forkflow/domain/jobs';
 import { queryOptions } from '@tanstack/react-query';
 import { z } from 'zod';
 import { AppError, raise } from '@/lib/errors';
@@ -113,7 +114,7 @@ async function getStatsFromJobs(
   const { data, error } = await request
     // Finished in the range, or still in the queue (for its depth).
     .or(
-      `completed_at.gte."${fromIso}",created_at.gte."${fromIso}",status.in.(pending,running,awaiting_retry)`,
+      `completed_at.gte."${fromIso}",created_at.gte."${fromIso}",status.in.(${ACTIVE_JOB_STATUSES.join(',')})`,
     )
     .order('created_at', { ascending: false })
     .limit(MONITORING_JOB_CAP + 1)

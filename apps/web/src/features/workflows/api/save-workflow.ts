@@ -1,4 +1,5 @@
 import { DEFAULT_RETRY_POLICY } from '@forkflow/domain/backoff';
+import { WORKFLOW_KEY_PATTERN } from '@forkflow/domain/ids';
 import { validateWorkflowDefinition } from '@forkflow/domain/workflow-definition';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
@@ -7,8 +8,6 @@ import { getErrorMessage } from '@/lib/errors';
 import type { MutationConfig } from '@/lib/react-query';
 import { formatJsonPath } from '../utils/json-locations';
 import { workflowQueries, type Workflow } from './queries';
-
-export const WORKFLOW_KEY = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 const optionalText = (max: number, label: string) =>
   z
@@ -36,7 +35,7 @@ export const workflowInputSchema = z
       .trim()
       .min(1, 'Give the workflow a key')
       .regex(
-        WORKFLOW_KEY,
+        WORKFLOW_KEY_PATTERN,
         'Lower-case letters, digits, - and _ (starting with a letter or digit), up to 63 characters',
       ),
     name: z.string().trim().min(1, 'Name the workflow').max(120, 'At most 120 characters'),
