@@ -36,10 +36,16 @@ comment on function private.retry_delay_ms(integer, jsonb) is
   'Milliseconds to wait before retry n under a workflow retry policy (full jitter unless jitter = none).';
 
 
--- Claims up to p_limit due jobs for p_worker and leases them for p_lease_seconds (longer
--- than the slowest executor call, or the step may run twice). Returns what the worker
--- needs to run each job's current step: the pinned definition, the job's data so far and
--- the step's transformer (null when it no longer exists: the worker fails the step).
+-- Claims up to p_limit due jobs for p_worker and leases them. Returns what the worker
+-- needs to run each job's current step and nothing more: the step (without next_step: the
+-- next step is finish_workflow_steps' to decide), whether it is the last one and then the
+-- workflow's output_map, the job's data so far and the step's transformer (null when it no
+-- longer exists: the worker fails the step). Not the whole pinned definition per job.
+-- The lease: p_lease_seconds for every step (tests, operators, the bench), or when null each
+-- step its own transformer's timeout + 15 s, so a live worker's lease never runs out
+-- mid-call. (A lease for the longest timeout of any organisation + 15 s, which the
+-- orchestrator once asked for, made one organisation's 600 s transformer hold every other
+-- organisation's crashed steps for ten minutes, and an echo step wait 315 s for 45.)
 -- p_workflow_ids, when not null, limits the claim to those workflows' jobs: a worker
 -- dedicated to some workflows (and the crash test's worker, which must take only its own
 -- job). The claimable index is still read in due order, filtered.
@@ -55,8 +61,8 @@ declare
   v_claimed jsonb;
 begin
   if p_worker is null or p_limit is null or p_limit < 1 or p_limit > 1000
-     or p_lease_seconds is null or p_lease_seconds < 1 or p_lease_seconds > 3600 then
-    raise exception 'claim_workflow_steps: worker, limit 1..1000 and lease 1..3600 s are required'
+     or p_lease_seconds < 1 or p_lease_seconds > 3600 then
+    raise exception 'claim_workflow_steps: worker and limit 1..1000 are required, and a lease is 1..3600 s'
       using errcode = '22023';
   end if;
 
@@ -76,19 +82,30 @@ begin
       started_at = coalesce(j.started_at, now()),
       current_step_id = coalesce(j.current_step_id, v.definition ->> 'start_step'),
       locked_by = p_worker,
-      available_at = now() + make_interval(secs => p_lease_seconds),
+      available_at = now() + make_interval(secs => coalesce(
+        p_lease_seconds,
+        -- Per step: its transformer's timeout (an unknown one: the default 30 s) + 15 s.
+        coalesce(
+          (select ceil(t.timeout_ms / 1000.0)::integer
+             from public.transformers as t
+            where t.id = v.definition -> 'steps'
+                    -> coalesce(j.current_step_id, v.definition ->> 'start_step') ->> 'transformer_id'
+              and (t.organisation_id is null or t.organisation_id = j.organisation_id)),
+          30) + 15)),
       attempt = j.attempt + 1,
       next_retry_at = null
     from due, public.workflow_versions as v
     where j.id = due.id and v.workflow_id = j.workflow_id and v.version = j.workflow_version
-    returning j.*, due.from_status, due.previous_worker, v.definition
+    returning j.*, due.from_status, due.previous_worker,
+      v.definition -> 'steps' -> j.current_step_id as step,
+      v.definition -> 'output_map' as output_map
   ),
   events as (
     insert into public.job_events
       (organisation_id, job_id, user_id, event_type, step_id, transformer_id, attempt,
        from_status, to_status, data)
     select c.organisation_id, c.id, c.user_id, 'claimed', c.current_step_id,
-      c.definition -> 'steps' -> c.current_step_id ->> 'transformer_id', c.attempt,
+      c.step ->> 'transformer_id', c.attempt,
       c.from_status, 'running',
       jsonb_strip_nulls(jsonb_build_object(
         'worker', p_worker,
@@ -104,8 +121,9 @@ begin
       'workflow_id', c.workflow_id,
       'workflow_version', c.workflow_version,
       'step_id', c.current_step_id,
-      'step', c.definition -> 'steps' -> c.current_step_id,
-      'definition', c.definition,
+      'step', c.step - 'next_step',
+      'last_step', c.step ->> 'next_step' is null,
+      'output_map', case when c.step ->> 'next_step' is null then c.output_map end,
       'input_data', c.input_data,
       'step_data', c.step_data,
       'retry_count', c.retry_count,
@@ -117,7 +135,7 @@ begin
   into v_claimed
   from claimed as c
   left join public.transformers as t
-    on t.id = c.definition -> 'steps' -> c.current_step_id ->> 'transformer_id'
+    on t.id = c.step ->> 'transformer_id'
    and (t.organisation_id is null or t.organisation_id = c.organisation_id);
 
   return v_claimed;
@@ -125,7 +143,7 @@ end;
 $$;
 
 comment on function public.claim_workflow_steps(text, integer, integer, uuid[]) is
-  'Orchestrator: claims up to p_limit due jobs (of p_workflow_ids when not null; skip locked), leases them, returns each current step to run.';
+  'Orchestrator: claims up to p_limit due jobs (of p_workflow_ids when not null; skip locked), leases them (p_lease_seconds, or when null each step''s transformer timeout + 15 s), returns each current step to run.';
 
 revoke execute on function public.claim_workflow_steps(text, integer, integer, uuid[]) from public, anon, authenticated;
 grant execute on function public.claim_workflow_steps(text, integer, integer, uuid[]) to service_role;
@@ -151,8 +169,9 @@ grant execute on function public.claim_workflow_steps(text, integer, integer) to
 -- Applies step results (see the contract for the shape). A result counts only when the job
 -- is still running under this worker and attempt; anything else (lease lost, job
 -- cancelled) is answered applied = false and changes nothing. The next step comes from the
--- pinned definition here, not from the worker; the worker supplies final_result (JSONPath
--- over the context, evaluated in TypeScript) when the step was the last.
+-- pinned definition here, and only here (a result carries none); the worker supplies
+-- final_result (JSONPath over the context, evaluated in TypeScript) for a step its claim
+-- marked last_step.
 --
 -- One set-based statement for the whole batch: lock the jobs still held (in id order, so
 -- two workers finishing overlapping batches cannot deadlock), decide each one's next state,
@@ -198,32 +217,35 @@ begin
     order by j.id
     for update of j
   ),
+  -- Each outcome decided once, from the pinned definition (the next step) and the result
+  -- (succeeded, or failed and whether it may be retried); everything below reads it.
   decided as materialized (
-    select h.*,
-      v.definition -> 'steps' -> h.step_id ->> 'next_step' as next_step,
-      v.definition -> 'steps' -> h.step_id ->> 'transformer_id' as transformer_id,
-      h.result ->> 'outcome' = 'succeeded' as ok,
-      coalesce(h.result -> 'error', '{}'::jsonb) as error,
-      coalesce((h.result -> 'error' ->> 'retryable')::boolean, true) as retryable,
-      greatest((h.result ->> 'duration_ms')::integer, 0) as duration_ms,
-      case
-        when h.result ->> 'outcome' = 'succeeded' then
-          case when v.definition -> 'steps' -> h.step_id ->> 'next_step' is null
-               then 'completed' else 'running' end
-        when coalesce((h.result -> 'error' ->> 'retryable')::boolean, true)
-             and h.retry_count < h.max_retries then 'awaiting_retry'
-        else 'failed'
-      end as new_status,
+    select h.*, o.ok, o.next_step, o.transformer_id, o.error, o.retryable, o.duration_ms,
+      n.new_status,
       -- Volatile (jitter): the materialized CTE evaluates it once per job.
-      case when h.result ->> 'outcome' is distinct from 'succeeded'
-             and coalesce((h.result -> 'error' ->> 'retryable')::boolean, true)
-             and h.retry_count < h.max_retries
+      case when n.new_status = 'awaiting_retry'
            then now() + make_interval(
              secs => private.retry_delay_ms(h.retry_count + 1, v.retry_policy) / 1000.0)
       end as retry_at
     from held as h
     join public.workflow_versions as v
       on v.workflow_id = h.workflow_id and v.version = h.workflow_version
+    cross join lateral (
+      select h.result ->> 'outcome' is not distinct from 'succeeded' as ok,
+        v.definition -> 'steps' -> h.step_id ->> 'next_step' as next_step,
+        v.definition -> 'steps' -> h.step_id ->> 'transformer_id' as transformer_id,
+        coalesce(h.result -> 'error', '{}'::jsonb) as error,
+        coalesce((h.result -> 'error' ->> 'retryable')::boolean, true) as retryable,
+        greatest((h.result ->> 'duration_ms')::integer, 0) as duration_ms
+    ) as o
+    cross join lateral (
+      select case
+        when o.ok and o.next_step is null then 'completed'
+        when o.ok then 'running'
+        when o.retryable and h.retry_count < h.max_retries then 'awaiting_retry'
+        else 'failed'
+      end as new_status
+    ) as n
   ),
   updated as (
     update public.jobs as j set

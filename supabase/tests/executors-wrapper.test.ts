@@ -15,8 +15,12 @@ const request = (body: unknown, role = 'service_role') =>
     body: JSON.stringify(body),
   });
 
+/** The wrapper's own lines, one per call (`handle` adds one per request: request-log.ts). */
 function logLines(spy: { mock: { calls: unknown[][] } }): Record<string, unknown>[] {
-  return spy.mock.calls.map((args) => JSON.parse(String(args[0])) as Record<string, unknown>);
+  return spy.mock.calls
+    .flatMap((args) => String(args[0]).split('\n'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => line.msg === 'executor call');
 }
 
 describe('executor wrapper', () => {
@@ -101,5 +105,87 @@ describe('executor wrapper', () => {
     const handler = executor('execute-test', async ({ config }) => ({ output: config }));
     const { config: _omitted, ...withoutConfig } = call;
     expect(await (await handler(request(withoutConfig))).json()).toEqual({ output: {} });
+  });
+
+  describe('a batch { calls: [...] }', () => {
+    const calls = ['ok', 'busy', 'refused', 'bug'].map((kind, i) => ({
+      ...call,
+      job_id: `job-${i}`,
+      input: { kind },
+    }));
+    const run = async ({ input }: { input: unknown }) => {
+      const kind = (input as { kind: string }).kind;
+      if (kind === 'busy')
+        throw new ExecutorError('busy', 'Try later', { retryable: true, usage: { calls: 1 } });
+      if (kind === 'refused') throw new ExecutorError('refused', 'Never', { retryable: false });
+      if (kind === 'bug') throw new Error('secret detail');
+      return { output: { kind } };
+    };
+
+    it("answers 200 with each call's own result or error, in call order", async () => {
+      const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+      const res = await executor('execute-test', run)(request({ calls }));
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({
+        results: [
+          { output: { kind: 'ok' } },
+          { error: { code: 'busy', message: 'Try later', retryable: true }, usage: { calls: 1 } },
+          { error: { code: 'refused', message: 'Never', retryable: false } },
+          {
+            error: {
+              code: 'internal_error',
+              message: 'The executor failed unexpectedly',
+              retryable: true,
+            },
+          },
+        ],
+      });
+      const lines = logLines(log);
+      expect(lines.map((l) => [l.job_id, l.outcome, l.batch])).toEqual(
+        expect.arrayContaining([
+          ['job-0', 'succeeded', 4],
+          ['job-1', 'failed', 4],
+          ['job-2', 'failed', 4],
+          ['job-3', 'failed', 4],
+        ]),
+      );
+      expect(lines).toHaveLength(4);
+    });
+
+    it('a call that is not a call fails alone, as invalid_request', async () => {
+      vi.spyOn(console, 'log').mockImplementation(() => undefined);
+      const res = await executor(
+        'execute-test',
+        run,
+      )(request({ calls: [calls[0], { job_id: 'x', attempt: 1 }] }));
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { results: unknown[] };
+      expect(body.results[0]).toEqual({ output: { kind: 'ok' } });
+      expect(body.results[1]).toMatchObject({
+        error: { code: 'invalid_request', retryable: false },
+      });
+    });
+
+    it('calls that are not a list of 1 to 1000 are refused whole with 400', async () => {
+      vi.spyOn(console, 'log').mockImplementation(() => undefined);
+      const spy = vi.fn(run);
+      const handler = executor('execute-test', spy);
+      for (const bad of [[], 'x', Array.from({ length: 1001 }, () => calls[0])]) {
+        const res = await handler(request({ calls: bad }));
+        expect(res.status).toBe(400);
+        expect(await res.json()).toMatchObject({
+          error: { code: 'invalid_request', retryable: false },
+        });
+      }
+      expect(spy).not.toHaveBeenCalled();
+    });
+
+    it('the role is checked before any call of a batch runs', async () => {
+      vi.spyOn(console, 'log').mockImplementation(() => undefined);
+      const spy = vi.fn(run);
+      const res = await executor('execute-test', spy)(request({ calls }, 'authenticated'));
+      expect(res.status).toBe(403);
+      expect(spy).not.toHaveBeenCalled();
+    });
   });
 });

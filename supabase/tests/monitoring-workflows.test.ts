@@ -437,15 +437,17 @@ describe('workflow-metrics', () => {
     // Every line is a comment or a sample; every family is declared before its samples.
     const declared = new Set<string>();
     for (const line of lines) {
-      const type = /^# TYPE (\w+) (gauge|counter|summary)$/.exec(line);
+      const type = /^# TYPE (\w+) (gauge|counter|summary|histogram)$/.exec(line);
       if (type) {
         declared.add(type[1]!);
         continue;
       }
       if (line.startsWith('# HELP ')) continue;
-      const sample = /^(\w+?)(?:_sum|_count)?(\{[^}]*\})? (-?[\d.e+-]+|NaN|[+-]Inf)$/.exec(line);
+      const sample = /^(\w+?)(?:_sum|_count|_bucket)?(\{[^}]*\})? (-?[\d.e+-]+|NaN|[+-]Inf)$/.exec(
+        line,
+      );
       expect(sample, line).not.toBeNull();
-      const family = line.split(/[{ ]/)[0]!.replace(/_(sum|count)$/, '');
+      const family = line.split(/[{ ]/)[0]!.replace(/_(sum|count|bucket)$/, '');
       expect(declared.has(family) || declared.has(line.split(/[{ ]/)[0]!), line).toBe(true);
     }
     for (const family of [
@@ -454,6 +456,7 @@ describe('workflow-metrics', () => {
       'forkflow_oldest_due_job_age_seconds',
       'forkflow_job_duration_seconds',
       'forkflow_step_duration_seconds',
+      'forkflow_function_duration_seconds',
     ]) {
       expect(text).toContain(`# HELP ${family} `);
     }

@@ -3,10 +3,10 @@ import type pg from 'pg';
 import { createFixtures, type TestUser } from './support/users.ts';
 import { echoStep, insertJobs, insertRawWorkflow, ownerDb } from './support/orchestrator.ts';
 
-// How long a claimed step stays leased (20261122004700_per_step_lease.sql). Without a lease
-// from the caller, each step gets its own transformer's timeout + 15 s: a live worker's lease
-// never runs out mid-call, and a crashed worker's echo step comes back in 45 s, whatever
-// timeouts other organisations give their transformers.
+// How long a claimed step stays leased (claim_workflow_steps, 20261122004400_job_queue.sql).
+// Without a lease from the caller, each step gets its own transformer's timeout + 15 s: a live
+// worker's lease never runs out mid-call, and a crashed worker's echo step comes back in 45 s,
+// whatever timeouts other organisations give their transformers.
 
 const fx = createFixtures('orch-lease');
 let owner: TestUser;

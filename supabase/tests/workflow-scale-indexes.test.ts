@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { ownerDb } from './support/orchestrator.ts';
 
-// The indexes of 20261122004800 that keep the job lists and the monitoring RPCs off
-// sequential and heap-heavy scans once an organisation has a lot of history (figures in the
-// migration). Timing is not asserted: the shape of the indexes and the plans they allow is.
+// The indexes (20261122004200_jobs, …004600_workflow_monitoring) that keep the job lists and
+// the monitoring RPCs off sequential and heap-heavy scans once an organisation has a lot of
+// history (figures in the migrations). Timing is not asserted: the shape of the indexes and the plans they allow is.
 // Which of two usable indexes the planner picks depends on the statistics of the moment (it
 // flipped in a full run, where other tests fill job_events), so only plans with one
 // possible index are checked; the monitoring index's use is measured in its migration.

@@ -466,7 +466,6 @@ export async function queueRpcs(db: pg.Client, f: EngineFixture, jobs: number): 
         input,
         outcome: 'succeeded',
         output: { echoed_data: input.data },
-        next_step: null,
         final_result: { result: input.data },
       };
     });

@@ -1241,6 +1241,15 @@ export type Database = {
       };
       delete_sequence_task: { Args: { p_task_id: string }; Returns: Json };
       finish_workflow_steps: { Args: { p_results: Json; p_worker: string }; Returns: Json };
+      function_latency_metrics: { Args: Record<PropertyKey, never>; Returns: Json };
+      function_latency_stats: {
+        Args: { p_since?: string };
+        Returns: {
+          function_name: string;
+          p50_ms: number;
+          p95_ms: number;
+        }[];
+      };
       insert_sequence_task: {
         Args: { p_instance_id: string; p_position: number; p_task: Json };
         Returns: Json;
@@ -1282,6 +1291,7 @@ export type Database = {
         Args: { p_from: string; p_organisation_id: string; p_steps: Json };
         Returns: string[];
       };
+      record_function_durations: { Args: { p_samples: Json }; Returns: undefined };
       render_message_preview: {
         Args: { p_restaurant_id: string; p_template: string };
         Returns: Json;

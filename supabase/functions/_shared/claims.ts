@@ -2,7 +2,7 @@
 // stack's) has already verified the token's signature (verify_jwt, the default for every
 // function here), so decoding its payload is enough: no round trip to Auth on hot paths.
 // No Deno or npm imports, so the executor wrapper that uses it also runs under vitest.
-import { HttpError } from './http.ts';
+import { HttpError } from './http-error.ts';
 
 export interface Claims {
   sub?: string;

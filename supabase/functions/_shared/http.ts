@@ -1,5 +1,10 @@
 // JSON responses and errors shared by every function. Errors always have the shape
 // { error: { code, message } } so machines can branch on `code`.
+import { HttpError } from './http-error.ts';
+import { log } from './logger.ts';
+import { functionName, requestDone } from './request-log.ts';
+
+export { HttpError };
 
 export const corsHeaders: Record<string, string> = {
   'Access-Control-Allow-Origin': '*',
@@ -23,29 +28,32 @@ export function errorResponse(status: number, code: string, message: string): Re
   return json(status, { error: { code, message } });
 }
 
-/** A failure a handler raises on purpose; `handle` turns it into its HTTP response. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Wraps a handler with CORS preflight and uniform error responses. */
+/**
+ * Wraps a handler with CORS preflight, uniform error responses and, for every request, one
+ * structured log line and its duration in the latency histograms (request-log.ts).
+ */
 export function handle(
   handler: (req: Request) => Promise<Response>,
 ): (req: Request) => Promise<Response> {
   return async (req) => {
-    if (req.method === 'OPTIONS') return new Response('ok', { headers: corsHeaders });
-    try {
-      return await handler(req);
-    } catch (err) {
-      if (err instanceof HttpError) return errorResponse(err.status, err.code, err.message);
-      console.error(JSON.stringify({ level: 'error', message: String(err) }));
-      return errorResponse(500, 'internal_error', 'Something went wrong on our side');
-    }
+    const started = performance.now();
+    const response = await respond(handler, req);
+    requestDone(req, response.status, performance.now() - started);
+    return response;
   };
+}
+
+async function respond(
+  handler: (req: Request) => Promise<Response>,
+  req: Request,
+): Promise<Response> {
+  if (req.method === 'OPTIONS') return new Response('ok', { headers: corsHeaders });
+  try {
+    return await handler(req);
+  } catch (err) {
+    if (err instanceof HttpError)
+      return json(err.status, { error: { ...err.detail, code: err.code, message: err.message } });
+    log('error', 'unhandled error', { function: functionName(req.url), error: String(err) });
+    return errorResponse(500, 'internal_error', 'Something went wrong on our side');
+  }
 }

@@ -4,6 +4,7 @@
 import { requireUserClaims } from '../_shared/claims.ts';
 import { createUserClient } from '../_shared/clients.ts';
 import { handle, HttpError, json } from '../_shared/http.ts';
+import { annotate } from '../_shared/request-log.ts';
 import { kickOrchestrator } from '../_shared/kick-orchestrator.ts';
 import { httpErrorFromPostgrest } from '../_shared/postgrest-errors.ts';
 import { BODY_LIMITS, readBody } from '../_shared/request.ts';
@@ -14,6 +15,7 @@ Deno.serve(
     if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'Use POST');
     requireUserClaims(req);
     const { job_id } = await readBody(req, jobIdBodySchema, BODY_LIMITS.jobId);
+    annotate(req, { job_id });
     const client = createUserClient(req);
     const { data, error, status } = await client.rpc('retry_job', { p_job_id: job_id });
     if (error) throw httpErrorFromPostgrest(error, status);

@@ -6,6 +6,7 @@
 import { requireUserClaims } from '../_shared/claims.ts';
 import { createUserClient } from '../_shared/clients.ts';
 import { handle, HttpError, json } from '../_shared/http.ts';
+import { annotate } from '../_shared/request-log.ts';
 import { kickOrchestrator } from '../_shared/kick-orchestrator.ts';
 import { httpErrorFromPostgrest } from '../_shared/postgrest-errors.ts';
 import { BODY_LIMITS, idempotencyKey, readBody } from '../_shared/request.ts';
@@ -36,6 +37,7 @@ Deno.serve(
     });
     if (error) throw httpErrorFromPostgrest(error, status);
     const started = data as Started;
+    annotate(req, { job_id: started.job_id, workflow_id: started.workflow_id });
 
     if (!started.replayed) kickOrchestrator('start-workflow');
     // A replay answers as the first call did (a job always starts pending); the job's

@@ -16,7 +16,7 @@ const formatValue = (value: number | null | undefined): string => {
 export class Exposition {
   private readonly lines: string[] = [];
 
-  family(name: string, type: 'gauge' | 'counter' | 'summary', help: string): this {
+  family(name: string, type: 'gauge' | 'counter' | 'summary' | 'histogram', help: string): this {
     this.lines.push(`# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`);
     this.lines.push(`# TYPE ${name} ${type}`);
     return this;

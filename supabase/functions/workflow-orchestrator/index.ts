@@ -2,8 +2,8 @@
 // or the time budget is spent (docs/workflows-contract.md, "Orchestrator"). Called by cron
 // every few seconds and kicked by start-workflow; service role only.
 //
-// Body (optional): { budget_ms?, batch_size?, concurrency?, lease_seconds?, worker?,
-// log_steps?, workflow_ids? }. Answers { worker, claimed, succeeded, failed, lost, duration_ms }.
+// Body (optional): { budget_ms?, batch_size?, concurrency?, executor_batch?, lease_seconds?,
+// worker?, log_steps?, workflow_ids? }. Answers { worker, claimed, succeeded, failed, lost, duration_ms }.
 import { handle, HttpError, json } from '../_shared/http.ts';
 import { requireServiceRole } from '../_shared/claims.ts';
 import { runOrchestrator } from './orchestrator.ts';

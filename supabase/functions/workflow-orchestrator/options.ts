@@ -1,4 +1,5 @@
 // The orchestrator's knobs, from an HTTP body or a worker's flags, with their bounds.
+import { MAX_BATCH_CALLS } from '../_shared/executor-protocol.ts';
 import type { OrchestratorOptions } from './orchestrator.ts';
 
 /**
@@ -9,6 +10,11 @@ import type { OrchestratorOptions } from './orchestrator.ts';
 export const DEFAULT_BUDGET_MS = 20_000;
 export const DEFAULT_BATCH_SIZE = 100;
 export const DEFAULT_CONCURRENCY = 200;
+/**
+ * Most steps per executor request (the batch form of the executor protocol; 1 = one request
+ * per step). MEASUREMENT_PENDING
+ */
+export const DEFAULT_EXECUTOR_BATCH = 100;
 
 export class OptionsError extends Error {}
 
@@ -28,8 +34,8 @@ const integer = (
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Validates `{ budget_ms?, batch_size?, concurrency?, lease_seconds?, worker?, log_steps?,
- * workflow_ids? }`.
+ * Validates `{ budget_ms?, batch_size?, concurrency?, executor_batch?, lease_seconds?, worker?,
+ * log_steps?, workflow_ids? }`.
  */
 export function parseOptions(body: unknown): OrchestratorOptions {
   if (body === undefined || body === null) body = {};
@@ -56,6 +62,7 @@ export function parseOptions(body: unknown): OrchestratorOptions {
     budgetMs: integer(b, 'budget_ms', 0, 120_000) ?? DEFAULT_BUDGET_MS,
     batchSize: integer(b, 'batch_size', 1, 1000) ?? DEFAULT_BATCH_SIZE,
     concurrency: integer(b, 'concurrency', 1, 2000) ?? DEFAULT_CONCURRENCY,
+    executorBatch: integer(b, 'executor_batch', 1, MAX_BATCH_CALLS) ?? DEFAULT_EXECUTOR_BATCH,
     leaseSeconds: integer(b, 'lease_seconds', 1, 3600),
     logSteps: (b.log_steps as boolean | undefined) ?? true,
     workflowIds: (ids as string[] | undefined | null) ?? undefined,

@@ -11,8 +11,9 @@
 // flight (the queue is empty: later work is the next run's, from cron or a kick), or when the
 // budget is spent; either way it waits for the steps it holds and finishes them.
 import { log } from '../_shared/logger.ts';
+import type { ClaimedStep } from '../_shared/executor-protocol.ts';
 import type { Queue } from './queue.ts';
-import { runStep, type ClaimedStep, type ExecutorTarget, type StepResult } from './run-step.ts';
+import { runSteps, type ExecutorTarget, type Finished } from './run-step.ts';
 
 export interface OrchestratorOptions {
   worker: string;
@@ -22,6 +23,8 @@ export interface OrchestratorOptions {
   batchSize: number;
   /** Most steps running at once. */
   concurrency: number;
+  /** Most steps of one claim sent to an executor in one request (1: one request per step). */
+  executorBatch: number;
   /** One lease for every step claimed; undefined = each step's transformer timeout + 15 s. */
   leaseSeconds?: number;
   /** Log one line per step (the default; off only to measure what logging costs). */
@@ -75,7 +78,7 @@ export async function runOrchestrator(
 
   const minClaim = Math.ceil(Math.min(options.batchSize, options.concurrency) * MIN_CLAIM);
   let inFlight = 0;
-  const pending: { result: StepResult; claim: ClaimedStep }[] = [];
+  const pending: Finished[] = [];
   // Finish calls in flight (each a disjoint set of jobs, so they cannot deadlock).
   let finishing = 0;
   let fatal: unknown;
@@ -161,14 +164,16 @@ export async function runOrchestrator(
     })();
   };
 
-  const start = (claim: ClaimedStep): void => {
-    inFlight++;
-    void runStep(target, claim).then((result) => {
-      inFlight--;
-      pending.push({ result, claim });
-      flush();
-      notify();
-    });
+  const start = (claims: ClaimedStep[]): void => {
+    inFlight += claims.length;
+    for (const request of runSteps(target, claims, options.executorBatch)) {
+      void request.then((finished) => {
+        inFlight -= finished.length;
+        pending.push(...finished);
+        flush();
+        notify();
+      });
+    }
   };
 
   while (fatal === undefined && performance.now() < deadline) {
@@ -190,7 +195,7 @@ export async function runOrchestrator(
       break;
     }
     summary.claimed += claimed.length;
-    for (const claim of claimed) start(claim);
+    start(claimed);
     if (claimed.length === room) continue;
     // The queue had less than we asked for. Stop if nothing of ours is pending; otherwise
     // wait for a step or finish: a finished step's next step is due at once.

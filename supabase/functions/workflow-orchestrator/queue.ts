@@ -14,7 +14,7 @@
 import postgres from 'npm:postgres@3.4.7';
 import { createClient } from 'npm:@supabase/supabase-js@2';
 import { storableJson } from '../_shared/jsonb-text.ts';
-import type { ClaimedStep, StepResult } from './run-step.ts';
+import type { ClaimedStep, StepResult } from '../_shared/executor-protocol.ts';
 import { retryWholeAborts } from './transient-retry.ts';
 
 export interface Queue {

@@ -1,82 +1,37 @@
-// One claimed step, from the claim to the result handed back to finish_workflow_steps
-// (docs/workflows-contract.md, "Orchestrator"). Never throws: every failure becomes a
-// result, so one bad step cannot take its batch down with it.
+// Claimed steps, from the claim to the results handed back to finish_workflow_steps
+// (docs/workflows-contract.md, "Orchestrator"). Never throws: every failure becomes a result,
+// so one bad step cannot take its batch down with it.
 //
 //   context  = { job_input, <step>: { output } for every step run so far, config, variables }
 //   input    = step.input_map over the context (paths that match nothing are recorded)
-//   call     = POST /functions/v1/<transformer.target_function> with the service key,
-//              { job_id, step_id, attempt, input, config }, cut off at transformer.timeout_ms
+//   call     = POST /functions/v1/<transformer.target_function> with the service key: the
+//              steps of one claim for the same executor and timeout go in one request,
+//              { calls: [{ job_id, step_id, attempt, input, config }, …] }, each answered on
+//              its own; cut off at transformer.timeout_ms
 //   output   = the executor's output, reshaped by step.output_map when there is one
-//   last step: final_result = definition.output_map over the context including this output
+//   last step (the claim says so): final_result = the workflow's output_map over the
+//              context including this output
 import {
   buildWorkflowContext,
   JsonPathError,
   mapInputs,
   type MissingInput,
 } from '../_shared/domain/json-path.ts';
-
-/** A step as claim_workflow_steps returns it. */
-export interface ClaimedStep {
-  job_id: string;
-  attempt: number;
-  organisation_id: string;
-  user_id: string;
-  workflow_id: string;
-  workflow_version: number;
-  step_id: string | null;
-  step: StepDefinition | null;
-  definition: { start_step?: unknown; steps?: unknown; output_map?: unknown } | null;
-  input_data: unknown;
-  step_data: Record<string, unknown> | null;
-  retry_count: number;
-  max_retries: number;
-  transformer: {
-    id: string;
-    type: string;
-    config: Record<string, unknown> | null;
-    target_function: string;
-    timeout_ms: number;
-  } | null;
-}
-
-interface StepDefinition {
-  transformer_id?: unknown;
-  input_map?: unknown;
-  output_map?: unknown;
-  next_step?: unknown;
-  config?: unknown;
-}
-
-export interface StepError {
-  code: string;
-  message: string;
-  retryable: boolean;
-}
-
-/** What finish_workflow_steps takes for one step. */
-export type StepResult = {
-  job_id: string;
-  attempt: number;
-  step_id: string | null;
-  duration_ms: number;
-  input?: unknown;
-  usage?: unknown;
-  missing_inputs?: MissingInput[];
-  /** Keys of the step's or the workflow's output_map whose path matched nothing. */
-  unmatched_outputs?: MissingInput[];
-} & (
-  | { outcome: 'succeeded'; output: unknown; next_step: string | null; final_result?: unknown }
-  | { outcome: 'failed'; error: StepError }
-);
+import {
+  isRecord,
+  readAnswer,
+  type CallOutcome,
+  type ClaimedStep,
+  type ExecutorCall,
+  type StepError,
+  type StepResult,
+} from '../_shared/executor-protocol.ts';
 
 export interface ExecutorTarget {
   /** `${SUPABASE_URL}/functions/v1` */
   functionsUrl: string;
   serviceRoleKey: string;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const asPathMap = (value: unknown, where: string): Record<string, string> => {
   if (value === undefined || value === null) return {};
@@ -85,31 +40,170 @@ const asPathMap = (value: unknown, where: string): Record<string, string> => {
   return value as Record<string, string>;
 };
 
-/** The contract's default when an executor's failure says nothing: 408, 429, 5xx retry. */
-export const retryableStatus = (status: number): boolean =>
-  status === 408 || status === 429 || status >= 500;
-
 class StepFailure extends Error {
   constructor(
     readonly code: string,
     message: string,
     readonly retryable: boolean,
-    readonly usage?: unknown,
   ) {
     super(message);
   }
 }
 
-/** POSTs the executor protocol's request; resolves to { output, usage } or throws StepFailure. */
-async function callExecutor(
-  target: ExecutorTarget,
+/** A step ready for its executor call: its input mapped, what finishing it needs kept. */
+interface Prepared {
+  claim: ClaimedStep & { step_id: string };
+  started: number;
+  functionName: string;
+  timeoutMs: number;
+  call: ExecutorCall;
+  stepData: Record<string, unknown>;
+  missing?: MissingInput[];
+}
+
+const elapsed = (started: number) => Math.round(performance.now() - started);
+
+/** A thrown failure as a step error. */
+function errorOf(err: unknown): StepError {
+  if (err instanceof StepFailure)
+    return { code: err.code, message: err.message, retryable: err.retryable };
+  // The same paths will fail the same way on every attempt.
+  if (err instanceof JsonPathError)
+    return { code: 'invalid_json_path', message: err.message, retryable: false };
+  return { code: 'orchestrator_error', message: String(err), retryable: true };
+}
+
+function failed(
   claim: ClaimedStep,
-  functionName: string,
-  timeoutMs: number,
-  input: unknown,
-  config: Record<string, unknown>,
-): Promise<{ output: unknown; usage?: unknown }> {
+  started: number,
+  error: StepError,
+  extra: { input?: unknown; usage?: unknown; missing_inputs?: MissingInput[] } = {},
+): StepResult {
+  return {
+    job_id: claim.job_id,
+    attempt: claim.attempt,
+    step_id: claim.step_id,
+    duration_ms: elapsed(started),
+    ...extra,
+    outcome: 'failed',
+    error,
+  };
+}
+
+/** Maps a step's input; throws StepFailure or JsonPathError when the step cannot run. */
+function prepare(claim: ClaimedStep, started: number): Prepared {
+  const step = claim.step;
+  if (!claim.step_id || !isRecord(step))
+    throw new StepFailure(
+      'invalid_definition',
+      claim.step_id
+        ? `step "${claim.step_id}" is not in version ${claim.workflow_version} of the workflow`
+        : `version ${claim.workflow_version} of the workflow has no valid start_step`,
+      false,
+    );
+  const transformer = claim.transformer;
+  if (!transformer)
+    throw new StepFailure(
+      'transformer_not_found',
+      `transformer "${String(step.transformer_id)}" does not exist or is not visible to the organisation`,
+      false,
+    );
+  const config = {
+    ...(isRecord(transformer.config) ? transformer.config : {}),
+    ...(isRecord(step.config) ? step.config : {}),
+  };
+  const stepData = isRecord(claim.step_data) ? claim.step_data : {};
+  const context = buildWorkflowContext({
+    jobInput: claim.input_data,
+    stepOutputs: stepData,
+    config,
+  });
+  const mapped = mapInputs(asPathMap(step.input_map, 'input_map'), context);
+  return {
+    claim: claim as Prepared['claim'],
+    started,
+    functionName: transformer.target_function,
+    timeoutMs: transformer.timeout_ms,
+    call: {
+      job_id: claim.job_id,
+      step_id: claim.step_id,
+      attempt: claim.attempt,
+      input: mapped.value,
+      config,
+    },
+    stepData,
+    ...(mapped.missing.length > 0 ? { missing: mapped.missing } : {}),
+  };
+}
+
+/** The step's result from its executor's answer: output_map, and final_result on a last step. */
+function complete(p: Prepared, answer: CallOutcome): StepResult {
+  const { claim, call } = p;
+  const extra = { input: call.input, usage: answer.usage, missing_inputs: p.missing };
+  if (!answer.ok) return failed(claim, p.started, answer.error, extra);
+  try {
+    const step = claim.step!;
+    let output = answer.output;
+    const unmatched: MissingInput[] = [];
+    if (step.output_map !== undefined && step.output_map !== null) {
+      const raw = buildWorkflowContext({
+        jobInput: claim.input_data,
+        stepOutputs: { ...p.stepData, [claim.step_id]: answer.output },
+        config: call.config,
+      });
+      const mapped = mapInputs(asPathMap(step.output_map, 'output_map'), raw);
+      output = mapped.value;
+      unmatched.push(...mapped.missing);
+    }
+    let finalResult: unknown;
+    if (claim.last_step) {
+      const outputMap = claim.output_map;
+      if (outputMap === undefined || outputMap === null) {
+        // No output_map: the last step's output is the job's result.
+        finalResult = output;
+      } else {
+        const finalContext = buildWorkflowContext({
+          jobInput: claim.input_data,
+          stepOutputs: { ...p.stepData, [claim.step_id]: output },
+          config: call.config,
+        });
+        const mapped = mapInputs(asPathMap(outputMap, 'output_map'), finalContext);
+        finalResult = mapped.value;
+        unmatched.push(...mapped.missing);
+      }
+    }
+    return {
+      job_id: claim.job_id,
+      attempt: claim.attempt,
+      step_id: claim.step_id,
+      duration_ms: elapsed(p.started),
+      ...extra,
+      ...(unmatched.length > 0 ? { unmatched_outputs: unmatched } : {}),
+      outcome: 'succeeded',
+      output: output ?? null,
+      ...(claim.last_step ? { final_result: finalResult ?? null } : {}),
+    };
+  } catch (err) {
+    return failed(claim, p.started, errorOf(err), extra);
+  }
+}
+
+const timedOut = (err: unknown): boolean => {
+  const name = (err as Error)?.name;
+  return name === 'TimeoutError' || name === 'AbortError';
+};
+
+/**
+ * One request to an executor for `steps` (same function, same timeout): the single form for
+ * one step, the batch form for more. Resolves to one answer per step, in order; a request
+ * that fails as a whole (no answer, a timeout, a non-2xx batch) fails each of its steps alike.
+ */
+async function callExecutor(target: ExecutorTarget, steps: Prepared[]): Promise<CallOutcome[]> {
+  const { functionName, timeoutMs } = steps[0]!;
+  const whole = (error: StepError): CallOutcome[] => steps.map(() => ({ ok: false, error }));
+  const batch = steps.length > 1;
   let res: Response;
+  let body: unknown;
   try {
     res = await fetch(`${target.functionsUrl}/${functionName}`, {
       method: 'POST',
@@ -118,174 +212,106 @@ async function callExecutor(
         apikey: target.serviceRoleKey,
         'Content-Type': 'application/json',
       },
-      body: JSON.stringify({
-        job_id: claim.job_id,
-        step_id: claim.step_id,
-        attempt: claim.attempt,
-        input,
-        config,
-      }),
+      body: JSON.stringify(batch ? { calls: steps.map((s) => s.call) } : steps[0]!.call),
       signal: AbortSignal.timeout(timeoutMs),
     });
+    try {
+      body = await res.json();
+    } catch (err) {
+      if (timedOut(err)) throw err;
+      body = undefined;
+    }
   } catch (err) {
-    const name = (err as Error)?.name;
-    if (name === 'TimeoutError' || name === 'AbortError')
-      throw new StepFailure(
-        'timeout',
-        `${functionName} did not answer within ${timeoutMs} ms`,
-        true,
-      );
-    throw new StepFailure('network_error', `${functionName}: ${String(err)}`, true);
+    if (timedOut(err))
+      return whole({
+        code: 'timeout',
+        message: `${functionName} did not answer within ${timeoutMs} ms`,
+        retryable: true,
+      });
+    return whole({
+      code: 'network_error',
+      message: `${functionName}: ${String(err)}`,
+      retryable: true,
+    });
   }
-
-  let body: unknown;
-  try {
-    body = await res.json();
-  } catch (err) {
-    const name = (err as Error)?.name;
-    if (name === 'TimeoutError' || name === 'AbortError')
-      throw new StepFailure(
-        'timeout',
-        `${functionName} did not answer within ${timeoutMs} ms`,
-        true,
-      );
-    body = undefined;
+  if (!batch) return [readAnswer(res.status, body, functionName)];
+  const results =
+    res.ok && isRecord(body) && Array.isArray(body.results) ? body.results : undefined;
+  if (!results) {
+    // A refused batch (401, 403, 400 …) fails every call with the batch's own error.
+    const answer = readAnswer(res.ok ? 502 : res.status, res.ok ? undefined : body, functionName);
+    if (!res.ok && !answer.ok) return whole(answer.error);
+    return whole({
+      code: 'invalid_executor_response',
+      message: `${functionName} answered ${res.status} without { results } to a batch`,
+      retryable: true,
+    });
   }
-
-  if (res.ok) {
-    if (!isRecord(body) || !('output' in body))
-      throw new StepFailure(
-        'invalid_executor_response',
-        `${functionName} answered ${res.status} without { output }`,
-        true,
-      );
-    return { output: body.output, usage: body.usage };
-  }
-
-  const error = isRecord(body) && isRecord(body.error) ? body.error : {};
-  const retryable =
-    typeof error.retryable === 'boolean' ? error.retryable : retryableStatus(res.status);
-  throw new StepFailure(
-    typeof error.code === 'string' ? error.code : `http_${res.status}`,
-    typeof error.message === 'string' ? error.message : `${functionName} answered ${res.status}`,
-    retryable,
-    isRecord(body) ? body.usage : undefined,
+  return steps.map((_, i) =>
+    i < results.length
+      ? readAnswer(200, results[i], functionName)
+      : {
+          ok: false,
+          error: {
+            code: 'invalid_executor_response',
+            message: `${functionName} answered ${results.length} results to ${steps.length} calls`,
+            retryable: true,
+          },
+        },
   );
 }
 
-/** Runs one claimed step and returns its result for finish_workflow_steps. */
-export async function runStep(target: ExecutorTarget, claim: ClaimedStep): Promise<StepResult> {
+export interface Finished {
+  claim: ClaimedStep;
+  result: StepResult;
+}
+
+/**
+ * Runs claimed steps: those that cannot run fail at once, the others go to their executors,
+ * at most `maxPerCall` steps per request. One promise per request (and one for the steps
+ * that failed before any call), each resolving to its steps' results; none rejects.
+ */
+export function runSteps(
+  target: ExecutorTarget,
+  claims: readonly ClaimedStep[],
+  maxPerCall: number,
+): Promise<Finished[]>[] {
   const started = performance.now();
-  const base = { job_id: claim.job_id, attempt: claim.attempt, step_id: claim.step_id };
-  const elapsed = () => Math.round(performance.now() - started);
-  let input: unknown;
-  let missing: MissingInput[] | undefined;
-
-  try {
-    const step = claim.step;
-    if (!claim.step_id || !isRecord(step))
-      throw new StepFailure(
-        'invalid_definition',
-        claim.step_id
-          ? `step "${claim.step_id}" is not in version ${claim.workflow_version} of the workflow`
-          : `version ${claim.workflow_version} of the workflow has no valid start_step`,
-        false,
-      );
-    const transformer = claim.transformer;
-    if (!transformer)
-      throw new StepFailure(
-        'transformer_not_found',
-        `transformer "${String(step.transformer_id)}" does not exist or is not visible to the organisation`,
-        false,
-      );
-
-    const config = {
-      ...(isRecord(transformer.config) ? transformer.config : {}),
-      ...(isRecord(step.config) ? step.config : {}),
-    };
-    const stepData = isRecord(claim.step_data) ? claim.step_data : {};
-    const context = buildWorkflowContext({
-      jobInput: claim.input_data,
-      stepOutputs: stepData,
-      config,
-    });
-    const mapped = mapInputs(asPathMap(step.input_map, 'input_map'), context);
-    input = mapped.value;
-    if (mapped.missing.length > 0) missing = mapped.missing;
-
-    const result = await callExecutor(
-      target,
-      claim,
-      transformer.target_function,
-      transformer.timeout_ms,
-      input,
-      config,
-    );
-
-    let output = result.output;
-    const unmatched: MissingInput[] = [];
-    if (step.output_map !== undefined && step.output_map !== null) {
-      const raw = buildWorkflowContext({
-        jobInput: claim.input_data,
-        stepOutputs: { ...stepData, [claim.step_id]: result.output },
-        config,
-      });
-      const mapped = mapInputs(asPathMap(step.output_map, 'output_map'), raw);
-      output = mapped.value;
-      unmatched.push(...mapped.missing);
+  const early: Finished[] = [];
+  const groups = new Map<string, Prepared[]>();
+  for (const claim of claims) {
+    try {
+      const p = prepare(claim, started);
+      const key = `${p.functionName}\n${p.timeoutMs}`;
+      const group = groups.get(key);
+      if (group) group.push(p);
+      else groups.set(key, [p]);
+    } catch (err) {
+      early.push({ claim, result: failed(claim, started, errorOf(err)) });
     }
-
-    const nextStep = typeof step.next_step === 'string' ? step.next_step : null;
-    let finalResult: unknown;
-    if (nextStep === null) {
-      const outputMap = claim.definition?.output_map;
-      if (outputMap === undefined || outputMap === null) {
-        // No output_map: the last step's output is the job's result.
-        finalResult = output;
-      } else {
-        const finalContext = buildWorkflowContext({
-          jobInput: claim.input_data,
-          stepOutputs: { ...stepData, [claim.step_id]: output },
-          config,
-        });
-        const mapped = mapInputs(asPathMap(outputMap, 'output_map'), finalContext);
-        finalResult = mapped.value;
-        unmatched.push(...mapped.missing);
-      }
-    }
-
-    return {
-      ...base,
-      duration_ms: elapsed(),
-      input,
-      usage: result.usage,
-      missing_inputs: missing,
-      ...(unmatched.length > 0 ? { unmatched_outputs: unmatched } : {}),
-      outcome: 'succeeded',
-      output: output ?? null,
-      next_step: nextStep,
-      ...(nextStep === null ? { final_result: finalResult ?? null } : {}),
-    };
-  } catch (err) {
-    let error: StepError;
-    let usage: unknown;
-    if (err instanceof StepFailure) {
-      error = { code: err.code, message: err.message, retryable: err.retryable };
-      usage = err.usage;
-    } else if (err instanceof JsonPathError) {
-      // The same paths will fail the same way on every attempt.
-      error = { code: 'invalid_json_path', message: err.message, retryable: false };
-    } else {
-      error = { code: 'orchestrator_error', message: String(err), retryable: true };
-    }
-    return {
-      ...base,
-      duration_ms: elapsed(),
-      input,
-      usage,
-      missing_inputs: missing,
-      outcome: 'failed',
-      error,
-    };
   }
+  const requests: Promise<Finished[]>[] = early.length ? [Promise.resolve(early)] : [];
+  for (const group of groups.values()) {
+    for (let i = 0; i < group.length; i += maxPerCall) {
+      const steps = group.slice(i, i + maxPerCall);
+      requests.push(
+        callExecutor(target, steps).then(
+          (answers) => steps.map((p, j) => ({ claim: p.claim, result: complete(p, answers[j]!) })),
+          // Not expected (callExecutor answers every failure), but never lose a step.
+          (err: unknown) =>
+            steps.map((p) => ({
+              claim: p.claim,
+              result: failed(p.claim, p.started, errorOf(err)),
+            })),
+        ),
+      );
+    }
+  }
+  return requests;
+}
+
+/** Runs one claimed step (a batch of one): the result for finish_workflow_steps. */
+export async function runStep(target: ExecutorTarget, claim: ClaimedStep): Promise<StepResult> {
+  const [request] = runSteps(target, [claim], 1);
+  return (await request!)[0]!.result;
 }

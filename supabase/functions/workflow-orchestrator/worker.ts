@@ -4,7 +4,8 @@
 //
 //   SUPABASE_URL=… SUPABASE_SERVICE_ROLE_KEY=… SUPABASE_DB_URL=… \
 //     deno run -A --node-modules-dir=none supabase/functions/workflow-orchestrator/worker.ts \
-//     [--worker=ID] [--lease-seconds=N] [--batch-size=N] [--concurrency=N] [--idle-ms=N]
+//     [--worker=ID] [--lease-seconds=N] [--batch-size=N] [--concurrency=N]
+//     [--executor-batch=N] [--idle-ms=N]
 //     [--workflow=UUID[,UUID…]] [--once]
 //
 // It runs the same loop as the edge function, back to back, polling every idle-ms (default
@@ -35,6 +36,7 @@ const options = parseOptions({
   lease_seconds: num('lease-seconds'),
   batch_size: num('batch-size'),
   concurrency: num('concurrency'),
+  executor_batch: num('executor-batch'),
   budget_ms: 60_000,
   workflow_ids: flag('workflow')?.split(','),
 });

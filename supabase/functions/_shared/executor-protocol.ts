@@ -1,0 +1,164 @@
+// The executor protocol and the queue's step shapes (docs/workflows-contract.md, "Executor
+// protocol" and "Orchestrator"): what the orchestrator sends an `execute-*` function and how
+// it reads the answer, what claim_workflow_steps hands the orchestrator and what
+// finish_workflow_steps takes back. The executor side (executor.ts) and the orchestrator side
+// (workflow-orchestrator/) both read these from here. No Deno or npm imports: vitest loads it.
+//
+//   one call   POST { job_id, step_id, attempt, input, config }
+//              → 200 { output, usage? } | non-2xx { error: { code, message, retryable? }, usage? }
+//   a batch    POST { calls: [call, …] } (same executor, at most MAX_BATCH_CALLS)
+//              → 200 { results: [{ output, usage? } | { error, usage? }, …] } in call order;
+//              a non-2xx answer or no answer is the failure of every call in it
+import type { MissingInput } from './domain/json-path.ts';
+
+export interface ExecutorCall {
+  job_id: string;
+  step_id: string;
+  attempt: number;
+  /** The step's input, mapped by the orchestrator from the context document. */
+  input: unknown;
+  /** The transformer's config with the step's config merged over it. */
+  config: Record<string, unknown>;
+}
+
+export type Usage = Record<string, number>;
+
+export interface ExecutorResult {
+  output: unknown;
+  usage?: Usage;
+}
+
+export interface StepError {
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+/** One call's answer: its result, or its failure (with what it used before failing). */
+export type ExecutorAnswer = ExecutorResult | { error: StepError; usage?: Usage };
+
+export interface ExecutorBatch {
+  calls: ExecutorCall[];
+}
+
+export interface ExecutorBatchAnswer {
+  results: ExecutorAnswer[];
+}
+
+/**
+ * Most calls in one batch: a claim's largest batch of one executor's steps fits in one
+ * request (claim_workflow_steps takes at most 1,000), and a bad request cannot make an
+ * executor start an unbounded number of calls at once.
+ */
+export const MAX_BATCH_CALLS = 1000;
+
+/** The contract's default when a failure says nothing: 408, 429 and 5xx are retryable. */
+export function retryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A call from a request body, or why it is not one. */
+export function parseCall(body: unknown): ExecutorCall | string {
+  if (!isRecord(body)) return 'The body must be a JSON object';
+  const { job_id, step_id, attempt, input, config } = body;
+  if (typeof job_id !== 'string' || !job_id) return 'job_id must be a non-empty string';
+  if (typeof step_id !== 'string' || !step_id) return 'step_id must be a non-empty string';
+  if (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1)
+    return 'attempt must be a positive integer';
+  if (!('input' in body)) return 'input is required';
+  if (config !== undefined && config !== null && !isRecord(config))
+    return 'config must be an object';
+  return { job_id, step_id, attempt, input, config: isRecord(config) ? config : {} };
+}
+
+/** One call's answer as the orchestrator reads it. */
+export type CallOutcome =
+  { ok: true; output: unknown; usage?: unknown } | { ok: false; error: StepError; usage?: unknown };
+
+/**
+ * How the orchestrator reads one answer: an HTTP response to a single call, or one entry of a
+ * batch's `results` (status 200 with the entry's own `error` when it failed).
+ */
+export function readAnswer(status: number, body: unknown, functionName: string): CallOutcome {
+  const usage = isRecord(body) ? body.usage : undefined;
+  if (status >= 200 && status < 300 && isRecord(body) && 'output' in body)
+    return { ok: true, output: body.output, usage };
+  if (status >= 200 && status < 300 && !(isRecord(body) && isRecord(body.error)))
+    return {
+      ok: false,
+      error: {
+        code: 'invalid_executor_response',
+        message: `${functionName} answered ${status} without { output }`,
+        retryable: true,
+      },
+    };
+  const error = isRecord(body) && isRecord(body.error) ? body.error : {};
+  return {
+    ok: false,
+    error: {
+      code: typeof error.code === 'string' ? error.code : `http_${status}`,
+      message:
+        typeof error.message === 'string' ? error.message : `${functionName} answered ${status}`,
+      // An entry of a 200 batch that names no `retryable` is judged like a 500: it may pass.
+      retryable:
+        typeof error.retryable === 'boolean'
+          ? error.retryable
+          : retryableStatus(status < 300 ? 500 : status),
+    },
+    usage,
+  };
+}
+
+/** The pinned definition's step as claim_workflow_steps hands it out (no next_step: SQL's). */
+export interface ClaimedStepDefinition {
+  transformer_id?: unknown;
+  input_map?: unknown;
+  output_map?: unknown;
+  config?: unknown;
+}
+
+/** One step as claim_workflow_steps returns it. */
+export interface ClaimedStep {
+  job_id: string;
+  attempt: number;
+  organisation_id: string;
+  user_id: string;
+  workflow_id: string;
+  workflow_version: number;
+  step_id: string | null;
+  step: ClaimedStepDefinition | null;
+  /** The step ends the job (decided in SQL from the pinned definition): a final_result is due. */
+  last_step: boolean;
+  /** The workflow's output_map; only on a last step, null when it has none. */
+  output_map?: unknown;
+  input_data: unknown;
+  step_data: Record<string, unknown> | null;
+  retry_count: number;
+  max_retries: number;
+  transformer: {
+    id: string;
+    type: string;
+    config: Record<string, unknown> | null;
+    target_function: string;
+    timeout_ms: number;
+  } | null;
+}
+
+/** What finish_workflow_steps takes for one step. The next step is SQL's to decide. */
+export type StepResult = {
+  job_id: string;
+  attempt: number;
+  step_id: string | null;
+  duration_ms: number;
+  input?: unknown;
+  usage?: unknown;
+  missing_inputs?: MissingInput[];
+  /** Keys of the step's or the workflow's output_map whose path matched nothing. */
+  unmatched_outputs?: MissingInput[];
+} & (
+  | { outcome: 'succeeded'; output: unknown; final_result?: unknown }
+  | { outcome: 'failed'; error: StepError }
+);
