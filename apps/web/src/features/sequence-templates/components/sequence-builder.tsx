@@ -13,7 +13,8 @@ import { Button } from '@/components/ui/button';
 import { Field, FormErrorSummary, Input, Select, Textarea } from '@/components/ui/form-field';
 import { Switch } from '@/components/ui/switch';
 import { cn } from '@/lib/utils';
-import { SequenceSteps, type StepOptions } from './sequence-steps';
+import { SequenceSteps } from './sequence-steps';
+import type { StepOptions } from './step-editor';
 import { TagInput } from './tag-input';
 import { TimelinePreview } from './timeline-preview';
 
