@@ -1,4 +1,5 @@
 // The orchestrator's knobs, from an HTTP body or a worker's flags, with their bounds.
+import { isUuid } from '../_shared/domain/ids.ts';
 import { MAX_BATCH_CALLS } from '../_shared/executor-protocol.ts';
 import type { OrchestratorOptions } from './orchestrator.ts';
 
@@ -31,8 +32,6 @@ const integer = (
   return value;
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Validates `{ budget_ms?, batch_size?, concurrency?, executor_batch?, lease_seconds?, worker?,
  * log_steps?, workflow_ids? }`.
@@ -54,7 +53,7 @@ export function parseOptions(body: unknown): OrchestratorOptions {
     (!Array.isArray(ids) ||
       ids.length < 1 ||
       ids.length > 100 ||
-      ids.some((id) => typeof id !== 'string' || !UUID.test(id)))
+      ids.some((id) => typeof id !== 'string' || !isUuid(id)))
   )
     throw new OptionsError('workflow_ids must be a list of 1 to 100 workflow uuids');
   return {
