@@ -2,7 +2,6 @@ import { useQuery } from '@tanstack/react-query';
 import { Ban, RotateCcw } from 'lucide-react';
 import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
-import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -15,16 +14,13 @@ import { useCurrentOrganisation } from '@/lib/organisation';
 import { formatDateTime } from '@/lib/utils';
 import { useCancelJob } from '../api/cancel-job';
 import { isActiveJobStatus, type JobStatus } from '@forkflow/domain/jobs';
-import {
-  canCancelJob,
-  canRetryJob,
-  jobQueries,
-  jobStatusLabels,
-  type JobEvent,
-} from '../api/queries';
+import { canCancelJob, canRetryJob, jobQueries, jobStatusLabels } from '../api/queries';
 import { useRetryJob } from '../api/retry-job';
 import { formatDuration, jobDurationMs, shortId } from '../utils/format';
-import { summariseSteps, type StepSummary } from '../utils/step-summary';
+import { summariseSteps } from '../utils/step-summary';
+import { JsonBlock, Section } from './json-block';
+import { StepCard } from './job-step-card';
+import { Timeline } from './job-timeline';
 import { ACTIVE_REFRESH_MS } from './jobs-list';
 import { JobStatusBadge } from './job-status-badge';
 
@@ -33,184 +29,6 @@ type Props = {
   workflowName: (id: string) => string | undefined;
   memberName: (id: string) => string | undefined;
 };
-
-const json = (value: unknown) => JSON.stringify(value, null, 2);
-
-function JsonBlock({ label, value }: { label: string; value: unknown }) {
-  return (
-    <pre
-      tabIndex={0}
-      aria-label={label}
-      className="max-h-80 overflow-auto rounded-lg bg-slate-50 p-3 font-mono text-[13px] leading-5 break-words whitespace-pre-wrap text-slate-800 ring-1 ring-slate-200"
-    >
-      {value === undefined ? '—' : json(value)}
-    </pre>
-  );
-}
-
-function Section({ title, children, id }: { title: string; children: ReactNode; id: string }) {
-  return (
-    <section
-      aria-labelledby={id}
-      className="min-w-0 rounded-xl bg-white shadow-xs ring-1 ring-slate-200"
-    >
-      <h2
-        id={id}
-        className="border-b border-slate-200 px-4 py-3 text-sm font-semibold text-slate-900 sm:px-5"
-      >
-        {title}
-      </h2>
-      <div className="px-4 py-4 sm:px-5">{children}</div>
-    </section>
-  );
-}
-
-const eventLabels: Record<string, string> = {
-  created: 'Created',
-  claimed: 'Step started',
-  step_succeeded: 'Step succeeded',
-  step_failed: 'Step failed',
-  retry_scheduled: 'Retry scheduled',
-  completed: 'Completed',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-  retried: 'Re-queued',
-};
-
-const eventTone = (type: string) =>
-  type === 'step_failed' || type === 'failed'
-    ? 'bg-red-500'
-    : type === 'step_succeeded' || type === 'completed'
-      ? 'bg-emerald-500'
-      : type === 'retry_scheduled' || type === 'retried'
-        ? 'bg-amber-500'
-        : type === 'cancelled'
-          ? 'bg-slate-400'
-          : 'bg-brand-500';
-
-const timeFormat = new Intl.DateTimeFormat(undefined, {
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  fractionalSecondDigits: 3,
-});
-
-const hasData = (data: unknown) =>
-  typeof data === 'object' && data !== null && Object.keys(data).length > 0;
-
-function Timeline({ events }: { events: JobEvent[] }) {
-  if (events.length === 0) return <p className="text-sm text-slate-500">No events yet.</p>;
-  return (
-    <ol aria-label="Timeline" className="relative space-y-4 border-l border-slate-200 pl-5">
-      {events.map((event) => (
-        <li key={event.id} className="relative">
-          <span
-            aria-hidden
-            className={`absolute top-1.5 -left-[1.6rem] size-2.5 rounded-full ring-4 ring-white ${eventTone(event.event_type)}`}
-          />
-          <div className="flex flex-wrap items-baseline gap-x-2 gap-y-0.5 text-sm">
-            <span className="font-medium text-slate-900">
-              {eventLabels[event.event_type] ?? event.event_type}
-            </span>
-            {event.step_id ? (
-              <code className="rounded bg-slate-100 px-1 font-mono text-xs text-slate-700">
-                {event.step_id}
-              </code>
-            ) : null}
-            {event.attempt !== null && event.step_id ? (
-              <span className="text-xs text-slate-500">attempt {event.attempt}</span>
-            ) : null}
-            {event.duration_ms !== null ? (
-              <span className="text-xs text-slate-500">{formatDuration(event.duration_ms)}</span>
-            ) : null}
-            <time
-              dateTime={event.created_at}
-              title={formatDateTime(event.created_at)}
-              className="ml-auto text-xs text-slate-500 tabular-nums"
-            >
-              {timeFormat.format(new Date(event.created_at))}
-            </time>
-          </div>
-          {event.message ? <p className="mt-0.5 text-sm text-slate-600">{event.message}</p> : null}
-          {hasData(event.data) ? (
-            <details className="group">
-              <summary className="cursor-pointer rounded py-1 text-xs font-medium text-brand-700 hover:underline focus-visible:outline-2 focus-visible:outline-brand-600">
-                Details
-                <span className="sr-only">{` of ${eventLabels[event.event_type] ?? event.event_type}${event.step_id ? ` ${event.step_id}` : ''}`}</span>
-              </summary>
-              <div className="mt-2">
-                <JsonBlock label={`Data of event ${event.id}`} value={event.data} />
-              </div>
-            </details>
-          ) : null}
-        </li>
-      ))}
-    </ol>
-  );
-}
-
-const stepBadges = {
-  succeeded: { tone: 'emerald', label: 'Succeeded' },
-  failed: { tone: 'red', label: 'Failed' },
-  running: { tone: 'blue', label: 'Running' },
-  stopped: { tone: 'slate', label: 'Stopped' },
-} as const;
-
-function StepCard({ step, jobActive }: { step: StepSummary; jobActive: boolean }) {
-  // A step the job left unfinished (cancelled mid-step, or the job ended otherwise) is not
-  // running any more, whatever its last event said.
-  const stopped = step.status === 'running' && !jobActive;
-  const finished = step.status !== 'running';
-  const badge = stepBadges[stopped ? 'stopped' : step.status];
-  return (
-    <li className="rounded-lg ring-1 ring-slate-200">
-      <div className="flex flex-wrap items-center gap-2 px-3 py-2">
-        <code className="font-mono text-sm font-medium text-slate-900">{step.stepId}</code>
-        {step.transformerId ? <Badge tone="indigo">{step.transformerId}</Badge> : null}
-        <Badge tone={badge.tone}>{badge.label}</Badge>
-        <span className="text-xs text-slate-500">
-          {step.attempts} {step.attempts === 1 ? 'attempt' : 'attempts'}
-          {step.durationMs !== null ? ` · ${formatDuration(step.durationMs)}` : ''}
-        </span>
-      </div>
-      {finished ? (
-        <div className="grid gap-3 border-t border-slate-100 px-3 py-3 md:grid-cols-2">
-          <div className="min-w-0 space-y-1">
-            <h3 className="text-xs font-medium text-slate-500">Input</h3>
-            <JsonBlock label={`Input of ${step.stepId}`} value={step.input} />
-          </div>
-          <div className="min-w-0 space-y-1">
-            <h3 className="text-xs font-medium text-slate-500">
-              {step.status === 'failed' ? 'Error' : 'Output'}
-            </h3>
-            <JsonBlock
-              label={`${step.status === 'failed' ? 'Error' : 'Output'} of ${step.stepId}`}
-              value={step.status === 'failed' ? step.error : step.output}
-            />
-          </div>
-        </div>
-      ) : (
-        // Input and output are recorded when the step finishes: say so rather than show "—".
-        <div className="space-y-3 border-t border-slate-100 px-3 py-3">
-          <p className="text-sm text-slate-500">
-            {stopped
-              ? 'The job stopped before this step finished: it has no output.'
-              : 'Its input and output show here when it finishes.'}
-          </p>
-          {step.error !== undefined ? (
-            <div className="min-w-0 space-y-1">
-              <h3 className="text-xs font-medium text-slate-500">Error of the previous attempt</h3>
-              <JsonBlock
-                label={`Error of the previous attempt of ${step.stepId}`}
-                value={step.error}
-              />
-            </div>
-          ) : null}
-        </div>
-      )}
-    </li>
-  );
-}
 
 export function JobDetails({ id, workflowName, memberName }: Props) {
   const organisation = useCurrentOrganisation();

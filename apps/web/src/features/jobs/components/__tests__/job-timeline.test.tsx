@@ -1,0 +1,68 @@
+import { render, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { JobEvent } from '../../api/queries';
+import { Timeline } from '../job-timeline';
+
+const event = (id: number, overrides: Partial<JobEvent>): JobEvent => ({
+  id,
+  organisation_id: '00000000-0000-4000-8000-000000000001',
+  job_id: '60000000-0000-4000-8000-000000000001',
+  user_id: '10000000-0000-4000-8000-000000000001',
+  event_type: 'created',
+  step_id: null,
+  transformer_id: null,
+  attempt: null,
+  from_status: null,
+  to_status: null,
+  duration_ms: null,
+  message: null,
+  data: {},
+  created_at: '2026-11-22T09:00:00.000Z',
+  ...overrides,
+});
+
+describe('Timeline', () => {
+  it('says which input and output paths of a step matched nothing', () => {
+    render(
+      <Timeline
+        events={[
+          event(1, {}),
+          event(2, {
+            event_type: 'step_succeeded',
+            step_id: 'enrich',
+            attempt: 1,
+            data: {
+              input: { name: 'Ada' },
+              output: {},
+              missing_inputs: [{ key: 'x', path: '$.job_input.y' }],
+              unmatched_outputs: [{ key: 'score', path: '$.output.rating' }],
+            },
+          }),
+        ]}
+      />,
+    );
+    const misses = screen.getByRole('list', {
+      name: 'Paths that matched nothing in Step succeeded enrich',
+    });
+    const lines = within(misses)
+      .getAllByRole('listitem')
+      .map((line) => line.textContent);
+    expect(lines).toEqual([
+      'Input x got nothing: $.job_input.y matched nothing',
+      'Output score got nothing: $.output.rating matched nothing',
+    ]);
+  });
+
+  it('shows no such list when every path matched, or the data is not a list of paths', () => {
+    render(
+      <Timeline
+        events={[
+          event(1, { event_type: 'step_succeeded', step_id: 'a', data: { output: {} } }),
+          event(2, { event_type: 'step_failed', step_id: 'b', data: { missing_inputs: 'oops' } }),
+        ]}
+      />,
+    );
+    expect(screen.queryByRole('list', { name: /matched nothing/ })).not.toBeInTheDocument();
+    expect(screen.getByRole('list', { name: 'Timeline' })).toBeInTheDocument();
+  });
+});
