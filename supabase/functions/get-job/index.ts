@@ -6,6 +6,7 @@ import { requireUserClaims } from '../_shared/claims.ts';
 import { createUserClient } from '../_shared/clients.ts';
 import { isUuid } from '../_shared/domain/ids.ts';
 import { handle, HttpError, json } from '../_shared/http.ts';
+import { annotate } from '../_shared/request-log.ts';
 
 /** The id after the function's name in the path; `?job_id=` works too. */
 function jobIdOf(req: Request): string {
@@ -24,6 +25,7 @@ Deno.serve(
     if (req.method !== 'GET') throw new HttpError(405, 'method_not_allowed', 'Use GET');
     requireUserClaims(req);
     const jobId = jobIdOf(req);
+    annotate(req, { job_id: jobId });
     const client = createUserClient(req);
 
     const [job, events] = await Promise.all([

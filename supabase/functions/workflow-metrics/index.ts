@@ -1,12 +1,14 @@
 // GET /functions/v1/workflow-metrics — the workflow engine's metrics across organisations in
 // Prometheus text format, for an operator's scraper (docs/workflows-contract.md,
 // "Monitoring"). Service role only (403 otherwise). `?window_seconds=` (10..86400, default
-// 300) sets the window of the duration summaries. One RPC, public.workflow_metrics.
+// 300) sets the window of the duration summaries. Two RPCs: public.workflow_metrics, and
+// public.function_latency_metrics for every function's response-time histogram.
 import { requireServiceRole } from '../_shared/claims.ts';
 import { createServiceClient } from '../_shared/clients.ts';
 import { JOB_STATUSES } from '../_shared/domain/jobs.ts';
 import { corsHeaders, handle, HttpError } from '../_shared/http.ts';
 import { log } from '../_shared/logger.ts';
+import { type FunctionLatency, renderFunctionLatency } from './function-latency.ts';
 import { Exposition } from './prometheus.ts';
 
 interface Summary {
@@ -45,7 +47,7 @@ function summary(
   out.sample(`${name}_count`, labels, values.count);
 }
 
-export function render(metrics: Metrics): string {
+export function render(metrics: Metrics, latency: FunctionLatency): string {
   const window = `${metrics.window_seconds}s`;
   const out = new Exposition();
 
@@ -89,6 +91,7 @@ export function render(metrics: Metrics): string {
       row,
     );
 
+  renderFunctionLatency(out, latency);
   return out.toString();
 }
 
@@ -106,11 +109,17 @@ Deno.serve(
       );
 
     const started = performance.now();
-    const { data, error } = await createServiceClient().rpc('workflow_metrics', {
-      p_window: `${windowSeconds} seconds`,
-    });
+    const client = createServiceClient();
+    const [metrics, latency] = await Promise.all([
+      client.rpc('workflow_metrics', { p_window: `${windowSeconds} seconds` }),
+      client.rpc('function_latency_metrics'),
+    ]);
+    const error = metrics.error ?? latency.error;
     if (error) throw new HttpError(500, 'query_failed', error.message);
-    const body = render(data as unknown as Metrics);
+    const body = render(
+      metrics.data as unknown as Metrics,
+      latency.data as unknown as FunctionLatency,
+    );
     log('info', 'metrics scraped', { duration_ms: Math.round(performance.now() - started) });
     return new Response(body, {
       status: 200,
