@@ -11,6 +11,7 @@ import pg from 'pg';
 import { freePorts, startStack } from '@forkflow/local-stack/stack';
 import { createFixture, LONG_STEPS, SHORT_STEPS, type Fixture } from './fixture.ts';
 import { fmt, measure, type Summary } from './stats.ts';
+import { bundleBench } from './bundle.ts';
 import { BenchFailure, workflowBench } from './workflows.ts';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
@@ -22,7 +23,7 @@ const BULK_SIZE = 50;
  * orchestrator behind the workflow figures' back (the default 5 s would, mid-round).
  */
 const CRON_INTERVAL_SECONDS = Number(process.env.BENCH_CRON_INTERVAL_SECONDS ?? 3600);
-const SECTIONS = ['sequences', 'workflows'] as const;
+const SECTIONS = ['sequences', 'workflows', 'bundle'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Target {
@@ -261,6 +262,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const sections = asked.length ? (asked as Section[]) : [...SECTIONS];
+  // No stack needed: a production build of the dashboard.
+  if (sections.includes('bundle')) await bundleBench();
+  if (!sections.some((s) => s !== 'bundle')) return;
   const t = await target();
   try {
     if (sections.includes('sequences')) await sequenceBench(t);

@@ -582,8 +582,9 @@ export async function workflowBench(t: WorkflowTarget): Promise<void> {
     console.log(`  (c4) 4 orchestrators at once`.padEnd(62) + rate(four));
     const oneRate = median(one.map((r) => r.perSecond));
     const fourRate = median(four.map((r) => r.perSecond));
-    console.log(atLeast('(c1) / (a)', oneRate / gwRate, 0.25, 0.5));
-    console.log(atLeast('(c4) / (a)', fourRate / gwRate, 0.25, 0.5));
+    // Issue 9: the engine ahead of graphile-worker with 4 orchestrators, close with 1.
+    console.log(atLeast('(c1) / (a)', oneRate / gwRate, 0.8, 1));
+    console.log(atLeast('(c4) / (a)', fourRate / gwRate, 1, 1.25));
     // (a) suffers more than the engine when other work crowds the two cores, which flatters
     // the ratios then: show them against the quiet-machine figure too.
     console.log(

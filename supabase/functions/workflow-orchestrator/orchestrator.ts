@@ -1,16 +1,20 @@
 // The orchestrator's loop (docs/workflows-contract.md, "Orchestrator"), a pipeline:
 //
-//   claim a batch ──▶ run each step (executor HTTP calls, up to `concurrency` in flight)
-//        ▲                         │ results queue up
+//   claim a batch ──▶ run its steps: one executor request per executor in the batch
+//        ▲            ({ calls: [...] }, each step answered on its own; up to `concurrency`
+//        │            steps in flight)
+//        │                         │ results queue up as each request answers
 //        └── claim again as slots  ▼
 //            free up        finish them in one call; while two calls run, new results
 //                           wait for the next one (group commit)
 //
-// so the database sees two round trips per batch however large it is, and executors never
-// wait for a whole batch to finish. It stops when a claim finds nothing and nothing is in
-// flight (the queue is empty: later work is the next run's, from cron or a kick), or when the
-// budget is spent; either way it waits for the steps it holds and finishes them.
-import { log } from '../_shared/logger.ts';
+// so the database sees two round trips per batch however large it is, an executor one HTTP
+// request per batch instead of one per step, and executors never wait for a whole batch to
+// be finished. SQL decides each step's next step (finish_workflow_steps); the claim says
+// which steps are last, and only for those does a step here compute a final_result. It
+// stops when a claim finds nothing and nothing is in flight (the queue is empty: later work
+// is the next run's, from cron or a kick), or when the budget is spent; either way it waits
+// for the steps it holds and finishes them.
 import type { ClaimedStep } from '../_shared/executor-protocol.ts';
 import type { Queue } from './queue.ts';
 import { runSteps, type ExecutorTarget, type Finished } from './run-step.ts';
