@@ -844,6 +844,66 @@ describe('save_sequence_template', () => {
     expect(after!.some((s) => s.id === two!.id)).toBe(false);
   });
 
+  it('an update keeps every key it does not name, and p_steps null keeps the steps', async () => {
+    const tpl = await createTemplate(rep, organisationId, steps(2), {
+      description: 'First words',
+      tags: ['kept'],
+      exit_stages: ['won'],
+      start_delay_value: 3,
+      start_delay_unit: 'hours',
+      metadata: { source: 'test' },
+      is_active: false,
+    });
+    // No name: an upsert proposing a row without one would break NOT NULL before it updates.
+    const { data, error } = await rep.client.rpc('save_sequence_template', {
+      p_template: { id: tpl.id, tags: ['changed'], is_active: null },
+    });
+    expect(error).toBeNull();
+    expect(data).toMatchObject({
+      id: tpl.id,
+      name: tpl.name,
+      description: 'First words',
+      tags: ['changed'],
+      exit_stages: ['won'],
+      start_delay_value: 3,
+      start_delay_unit: 'hours',
+      metadata: { source: 'test' },
+      is_active: false,
+      created_by: rep.id,
+    });
+    const { count } = await rep.client
+      .from('sequence_steps')
+      .select('id', { count: 'exact', head: true })
+      .eq('sequence_template_id', tpl.id);
+    expect(count).toBe(2);
+  });
+
+  it("an unknown template id, or another organisation's, is a 404 and creates nothing", async () => {
+    const unknown = '00000000-0000-4000-8000-0000000000aa';
+    const { error } = await rep.client.rpc('save_sequence_template', {
+      p_template: { id: unknown, organisation_id: organisationId, name: 'Ghost template' },
+    });
+    expect(error?.code).toBe('P0002');
+    expect(error?.message).toBe('sequence template not found');
+    const { data: ghosts } = await service
+      .from('sequence_templates')
+      .select('id')
+      .eq('id', unknown);
+    expect(ghosts).toEqual([]);
+
+    const tpl = await createTemplate(rep, organisationId, steps(1));
+    const byOutsider = await outsider.client.rpc('save_sequence_template', {
+      p_template: { id: tpl.id, name: 'Taken over' },
+    });
+    expect(byOutsider.error?.code).toBe('P0002');
+    const { data: still } = await service
+      .from('sequence_templates')
+      .select('name')
+      .eq('id', tpl.id)
+      .single();
+    expect(still?.name).toBe(tpl.name);
+  });
+
   it("a member cannot change someone else's template (42501); an admin can", async () => {
     const tpl = await createTemplate(owner, organisationId, steps(1));
     const byRep = await rep.client.rpc('save_sequence_template', {
