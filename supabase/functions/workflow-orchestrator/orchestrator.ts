@@ -16,6 +16,7 @@
 // is the next run's, from cron or a kick), or when the budget is spent; either way it waits
 // for the steps it holds and finishes them.
 import type { ClaimedStep } from '../_shared/executor-protocol.ts';
+import { log } from '../_shared/logger.ts';
 import type { Queue } from './queue.ts';
 import { runSteps, type ExecutorTarget, type Finished } from './run-step.ts';
 
