@@ -209,6 +209,33 @@ export async function getWorkflowHealth(
   return parsed.data;
 }
 
+// public.function_latency_stats: p50/p95 response time per edge function over the range,
+// from the latency histograms (migration …_function_latency.sql). The platform's API, so the
+// same for every organisation; null where the database predates it.
+const functionLatencySchema = z.array(
+  z.object({
+    function_name: z.string(),
+    p50_ms: z.number().nullable().catch(null),
+    p95_ms: z.number().nullable().catch(null),
+  }),
+);
+export type FunctionLatency = z.output<typeof functionLatencySchema>[number];
+
+export async function getFunctionLatency(
+  range: MonitoringRange,
+  now: number = Date.now(),
+): Promise<FunctionLatency[] | null> {
+  const { from } = rangeWindow(range, now);
+  const { data, error } = await supabase.rpc('function_latency_stats', {
+    p_since: new Date(from).toISOString(),
+  });
+  if (error?.code === 'PGRST202' || error?.code === '42883') return null;
+  if (error) raise(error);
+  const parsed = functionLatencySchema.safeParse(data);
+  if (!parsed.success) throw new AppError('The response times came back in a shape we don’t know.');
+  return parsed.data;
+}
+
 export const monitoringQueries = {
   all: (organisationId: string) => ['orgs', organisationId, 'monitoring'] as const,
   stats: (organisationId: string, range: MonitoringRange, workflowId: string | null = null) =>
@@ -224,5 +251,12 @@ export const monitoringQueries = {
       queryFn: () => getWorkflowHealth(organisationId, range),
       refetchInterval: 10_000,
       staleTime: 5_000,
+    }),
+  apiLatency: (organisationId: string, range: MonitoringRange) =>
+    queryOptions({
+      queryKey: [...monitoringQueries.all(organisationId), 'api-latency', range] as const,
+      queryFn: () => getFunctionLatency(range),
+      refetchInterval: 30_000,
+      staleTime: 10_000,
     }),
 };

@@ -6,14 +6,13 @@ import { Select } from '@/components/ui/form-field';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
-import { cn } from '@/lib/utils';
-import { monitoringQueries, type WorkflowHealth } from '../api/queries';
-import {
-  monitoringRanges,
-  rangeSettings,
-  type MonitoringRange,
-  type StatsBucket,
-} from '../utils/stats';
+import { monitoringQueries } from '../api/queries';
+import { count, formatMs, percent } from '../utils/format';
+import { rangeSettings, type MonitoringRange, type StatsBucket } from '../utils/stats';
+import { ApiLatency } from './api-latency';
+import { HealthTables } from './health-tables';
+import { RangeSelector } from './range-selector';
+import { StatTile } from './stat-tile';
 import { TimeSeriesChart } from './time-series-chart';
 
 type Props = {
@@ -26,64 +25,6 @@ type Props = {
   workflowId?: string | null;
   onWorkflowChange?: (workflowId: string | null) => void;
 };
-
-const percent = (value: number) => `${Math.round(value * 100)}%`;
-const count = (value: number) =>
-  Number.isInteger(value) ? value.toLocaleString() : value.toFixed(1);
-export const formatMs = (value: number) =>
-  value < 1000
-    ? `${Math.round(value)} ms`
-    : value < 60_000
-      ? `${(value / 1000).toFixed(1)} s`
-      : `${(value / 60_000).toFixed(1)} min`;
-
-function Tile({ label, value, hint }: { label: string; value: string; hint?: string }) {
-  return (
-    <div className="rounded-xl bg-white px-4 py-3 shadow-xs ring-1 ring-slate-200">
-      <dt className="text-xs font-medium text-slate-500">{label}</dt>
-      <dd className="mt-1 text-xl font-semibold text-slate-900 tabular-nums">{value}</dd>
-      {hint ? <dd className="text-xs text-slate-500">{hint}</dd> : null}
-    </div>
-  );
-}
-
-export function RangeSelector({
-  range,
-  onRangeChange,
-}: {
-  range: MonitoringRange;
-  onRangeChange: (range: MonitoringRange) => void;
-}) {
-  const labelId = useId();
-  return (
-    <div role="group" aria-labelledby={labelId} className="flex items-center gap-2">
-      <span id={labelId} className="text-sm text-slate-600">
-        Range
-      </span>
-      <div className="inline-flex rounded-lg bg-slate-100 p-0.5">
-        {monitoringRanges.map((option) => (
-          <button
-            key={option}
-            type="button"
-            aria-pressed={range === option}
-            title={rangeSettings[option].label}
-            onClick={() => onRangeChange(option)}
-            className={cn(
-              // At least 36 px tall on a phone, so a thumb hits the intended range.
-              'min-h-9 rounded-md px-3 py-1 text-sm font-medium focus-visible:outline-2 focus-visible:outline-brand-600 sm:min-h-0',
-              range === option
-                ? 'bg-white text-slate-900 shadow-xs'
-                : 'text-slate-600 hover:text-slate-900',
-            )}
-          >
-            <span aria-hidden>{option}</span>
-            <span className="sr-only">{rangeSettings[option].label}</span>
-          </button>
-        ))}
-      </div>
-    </div>
-  );
-}
 
 export function MonitoringDashboard({
   range,
@@ -186,9 +127,9 @@ export function MonitoringDashboard({
       ) : (
         <>
           <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4 xl:grid-cols-7">
-            <Tile label="Completed" value={count(query.data.totals.completed)} />
-            <Tile label="Failed" value={count(query.data.totals.failed)} />
-            <Tile
+            <StatTile label="Completed" value={count(query.data.totals.completed)} />
+            <StatTile label="Failed" value={count(query.data.totals.failed)} />
+            <StatTile
               label="Failure rate"
               value={
                 query.data.totals.failureRate === null
@@ -196,18 +137,18 @@ export function MonitoringDashboard({
                   : percent(query.data.totals.failureRate)
               }
             />
-            <Tile
+            <StatTile
               label="Average duration"
               value={query.data.totals.avgMs === null ? '—' : formatMs(query.data.totals.avgMs)}
             />
-            <Tile
+            <StatTile
               label="p95 duration"
               value={query.data.totals.p95Ms === null ? '—' : formatMs(query.data.totals.p95Ms)}
               hint={
                 query.data.totals.p95IsHighestBucket ? `Highest of any ${bucketLabel}` : undefined
               }
             />
-            <Tile
+            <StatTile
               label="In the queue now"
               value={
                 queue
@@ -223,7 +164,7 @@ export function MonitoringDashboard({
               }
             />
             {query.data.totals.retries !== null ? (
-              <Tile label="Retries scheduled" value={count(query.data.totals.retries)} />
+              <StatTile label="Retries scheduled" value={count(query.data.totals.retries)} />
             ) : null}
           </dl>
           {query.data.truncated ? (
@@ -280,6 +221,7 @@ export function MonitoringDashboard({
           {health.data && workflowId === null ? <HealthTables health={health.data} /> : null}
         </>
       )}
+      {workflowId === null ? <ApiLatency range={range} /> : null}
     </div>
   );
 }
@@ -289,118 +231,3 @@ const bucketPoints = (
   buckets: readonly StatsBucket[],
   pick: (bucket: StatsBucket) => (number | null)[],
 ) => buckets.map((bucket) => ({ t: bucket.start, values: pick(bucket) }));
-
-const orDash = (value: number | null, format: (n: number) => string) =>
-  value === null ? '—' : format(value);
-
-function HealthTable({
-  title,
-  columns,
-  rows,
-}: {
-  title: string;
-  columns: string[];
-  rows: { key: string; cells: string[] }[];
-}) {
-  return (
-    <section className="min-w-0 rounded-xl bg-white shadow-xs ring-1 ring-slate-200">
-      {/* On a phone the columns scroll sideways: focusable, so the keyboard scrolls them too. */}
-      <div
-        role="region"
-        aria-label={title}
-        tabIndex={0}
-        className="overflow-x-auto rounded-xl focus-visible:outline-2 focus-visible:outline-brand-600"
-      >
-        <table className="w-full text-left text-sm">
-          <caption className="border-b border-slate-200 px-4 py-3 text-left text-sm font-semibold text-slate-900">
-            {title}
-          </caption>
-          <thead>
-            <tr className="text-xs text-slate-500">
-              {columns.map((column, index) => (
-                <th
-                  key={column}
-                  scope="col"
-                  className={cn(
-                    'px-4 py-2 font-medium whitespace-nowrap',
-                    index > 0 && 'text-right',
-                  )}
-                >
-                  {column}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {rows.map((row) => (
-              <tr key={row.key}>
-                {row.cells.map((cell, index) =>
-                  index === 0 ? (
-                    <th
-                      key={index}
-                      scope="row"
-                      // Room for a long workflow name: the table scrolls sideways on a phone
-                      // rather than squeezing the name into one word per line.
-                      className="min-w-40 px-4 py-2 font-medium break-words text-slate-900"
-                    >
-                      {cell}
-                    </th>
-                  ) : (
-                    <td
-                      key={index}
-                      className="px-4 py-2 text-right whitespace-nowrap text-slate-700 tabular-nums"
-                    >
-                      {cell}
-                    </td>
-                  ),
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </section>
-  );
-}
-
-function HealthTables({ health }: { health: WorkflowHealth }) {
-  return (
-    <div className="grid gap-4 2xl:grid-cols-2">
-      {health.workflows.length > 0 ? (
-        <HealthTable
-          title="By workflow"
-          columns={['Workflow', 'Finished', 'Failed', 'Failure rate', 'Avg', 'p95', 'In queue']}
-          rows={health.workflows.map((workflow) => ({
-            key: workflow.workflow_id,
-            cells: [
-              workflow.name,
-              count(workflow.finished),
-              count(workflow.failed),
-              orDash(workflow.failure_rate, percent),
-              orDash(workflow.avg_duration_ms, formatMs),
-              orDash(workflow.p95_duration_ms, formatMs),
-              count(workflow.in_queue),
-            ],
-          }))}
-        />
-      ) : null}
-      {health.transformers.length > 0 ? (
-        <HealthTable
-          title="By transformer (steps)"
-          columns={['Transformer', 'Steps', 'Failed', 'Failure rate', 'Avg', 'p95']}
-          rows={health.transformers.map((transformer) => ({
-            key: transformer.transformer_id,
-            cells: [
-              transformer.transformer_id,
-              count(transformer.steps),
-              count(transformer.failed),
-              orDash(transformer.failure_rate, percent),
-              orDash(transformer.avg_duration_ms, formatMs),
-              orDash(transformer.p95_duration_ms, formatMs),
-            ],
-          }))}
-        />
-      ) : null}
-    </div>
-  );
-}

@@ -82,6 +82,8 @@ beforeEach(() => {
       return statsResponse();
     }
     if (url.pathname === '/rest/v1/rpc/workflow_health') return postgrestResponse(health);
+    if (url.pathname === '/rest/v1/rpc/function_latency_stats')
+      return postgrestResponse([{ function_name: 'start-workflow', p50_ms: 12, p95_ms: 90 }]);
     if (url.pathname === '/rest/v1/jobs') return postgrestResponse([]);
     return postgrestResponse([]);
   });
@@ -121,6 +123,11 @@ describe('MonitoringDashboard', () => {
     );
     // Scrolls sideways on a phone: a named, focusable region so the keyboard can scroll it.
     expect(screen.getByRole('region', { name: 'By workflow' })).toHaveAttribute('tabindex', '0');
+    // The API's response times, per function, below the job figures.
+    const api = await screen.findByRole('table', { name: 'API response times · last hour' });
+    expect(within(api).getByRole('row', { name: /start-workflow/ })).toHaveTextContent(
+      'start-workflow12 ms90 ms',
+    );
 
     await user.click(screen.getByRole('button', { name: 'Last 7 days' }));
     expect(onRangeChange).toHaveBeenCalledWith('7d');
@@ -146,6 +153,7 @@ describe('MonitoringDashboard', () => {
     ).toBeInTheDocument();
     // The per-workflow and per-transformer tables are organisation-wide: not shown here.
     expect(screen.queryByRole('table', { name: 'By workflow' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: 'API response times' })).not.toBeInTheDocument();
     expect(tile('In the queue now')).toHaveTextContent('3');
     await user.selectOptions(screen.getByLabelText('Workflow'), 'All workflows');
     expect(onWorkflowChange).toHaveBeenCalledWith(null);
@@ -162,5 +170,9 @@ describe('MonitoringDashboard', () => {
     );
     expect(await screen.findByText('No jobs in this range')).toBeInTheDocument();
     expect(screen.getByText(/^Your jobs · last 24 hours, per 1 h/)).toBeInTheDocument();
+    // No jobs does not hide the API's response times: they are not the organisation's jobs.
+    expect(
+      await screen.findByRole('table', { name: 'API response times · last 24 hours' }),
+    ).toBeInTheDocument();
   });
 });
