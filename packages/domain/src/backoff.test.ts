@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_BACKOFF,
   DEFAULT_RETRY_POLICY,
+  RETRY_POLICY_LIMITS,
   backoffOptions,
   nextRetryAt,
   retryDelayMs,
@@ -132,4 +133,22 @@ describe('retryPolicySchema', () => {
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path).toEqual(path);
   });
+  // base_ms is tried under the highest cap, cap_ms over the lowest base, so the cap >= base
+  // rule never decides the outcome.
+  const within = (field: string, value: number) =>
+    field === 'base_ms'
+      ? { base_ms: value, cap_ms: RETRY_POLICY_LIMITS.cap_ms.max }
+      : field === 'cap_ms'
+        ? { base_ms: RETRY_POLICY_LIMITS.base_ms.min, cap_ms: value }
+        : { [field]: value };
+
+  it.each(Object.entries(RETRY_POLICY_LIMITS))(
+    "%s: its limits are the schema's",
+    (field, { min, max }) => {
+      expect(retryPolicySchema.safeParse(within(field, min)).success).toBe(true);
+      expect(retryPolicySchema.safeParse(within(field, max)).success).toBe(true);
+      expect(retryPolicySchema.safeParse(within(field, min - 0.5)).success).toBe(false);
+      expect(retryPolicySchema.safeParse(within(field, max + 0.5)).success).toBe(false);
+    },
+  );
 });

@@ -69,14 +69,27 @@ export function nextRetryAt(
   return new Date(now.getTime() + retryDelayMs(attempt, options, random));
 }
 
+/**
+ * The bounds of a retry policy's numbers, inclusive: they keep a typo from scheduling a retry
+ * days away or hammering an executor. The schema below and the web form both read them; SQL
+ * repeats only max_retries' (jobs_max_retries_range, save_workflow).
+ */
+export const RETRY_POLICY_LIMITS = {
+  max_retries: { min: 0, max: 20 },
+  base_ms: { min: 100, max: 3_600_000 },
+  factor: { min: 1, max: 10 },
+  cap_ms: { min: 100, max: 86_400_000 },
+} as const;
+
+const L = RETRY_POLICY_LIMITS;
+
 // A workflow's retry policy as stored (snake_case, like the rest of the jsonb/columns).
-// The bounds keep a typo from scheduling a retry days away or hammering an executor.
 export const retryPolicySchema = z
   .strictObject({
-    max_retries: z.int().min(0).max(20).default(DEFAULT_MAX_RETRIES),
-    base_ms: z.int().min(100).max(3_600_000).default(DEFAULT_RETRY_BASE_MS),
-    factor: z.number().min(1).max(10).default(DEFAULT_RETRY_FACTOR),
-    cap_ms: z.int().min(100).max(86_400_000).default(DEFAULT_RETRY_CAP_MS),
+    max_retries: z.int().min(L.max_retries.min).max(L.max_retries.max).default(DEFAULT_MAX_RETRIES),
+    base_ms: z.int().min(L.base_ms.min).max(L.base_ms.max).default(DEFAULT_RETRY_BASE_MS),
+    factor: z.number().min(L.factor.min).max(L.factor.max).default(DEFAULT_RETRY_FACTOR),
+    cap_ms: z.int().min(L.cap_ms.min).max(L.cap_ms.max).default(DEFAULT_RETRY_CAP_MS),
     jitter: z.enum(['full', 'none']).default('full'),
   })
   .refine((policy) => policy.cap_ms >= policy.base_ms, {

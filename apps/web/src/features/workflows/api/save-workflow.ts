@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY_POLICY } from '@forkflow/domain/backoff';
+import { DEFAULT_RETRY_POLICY, RETRY_POLICY_LIMITS } from '@forkflow/domain/backoff';
 import { WORKFLOW_KEY_PATTERN } from '@forkflow/domain/ids';
 import { validateWorkflowDefinition } from '@forkflow/domain/workflow-definition';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -16,7 +16,7 @@ const optionalText = (max: number, label: string) =>
     .nullish()
     .transform((value) => (value && value.trim() ? value.trim() : null));
 
-const wholeNumber = (label: string, min: number, max: number) =>
+const wholeNumber = (label: string, { min, max }: { min: number; max: number }) =>
   z
     .number({ error: `Enter ${label} as a number` })
     .int(`${label[0]?.toUpperCase()}${label.slice(1)} is a whole number`)
@@ -57,13 +57,13 @@ export const workflowInputSchema = z
         return z.NEVER;
       }
     }),
-    max_retries: wholeNumber('the number of retries', 0, 20),
-    base_ms: wholeNumber('the first delay', 100, 3_600_000),
+    max_retries: wholeNumber('the number of retries', RETRY_POLICY_LIMITS.max_retries),
+    base_ms: wholeNumber('the first delay', RETRY_POLICY_LIMITS.base_ms),
     factor: z
       .number({ error: 'Enter the factor as a number' })
-      .min(1, 'At least 1')
-      .max(10, 'At most 10'),
-    cap_ms: wholeNumber('the longest delay', 100, 86_400_000),
+      .min(RETRY_POLICY_LIMITS.factor.min, `At least ${RETRY_POLICY_LIMITS.factor.min}`)
+      .max(RETRY_POLICY_LIMITS.factor.max, `At most ${RETRY_POLICY_LIMITS.factor.max}`),
+    cap_ms: wholeNumber('the longest delay', RETRY_POLICY_LIMITS.cap_ms),
     jitter: z.enum(['full', 'none']),
     change_description: optionalText(500, 'The change description'),
   })

@@ -1,4 +1,4 @@
-import { retryWindowMs } from '@forkflow/domain/backoff';
+import { RETRY_POLICY_LIMITS, retryWindowMs } from '@forkflow/domain/backoff';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { RotateCw } from 'lucide-react';
 import { useEffect, useRef } from 'react';
@@ -232,8 +232,8 @@ export function WorkflowForm({
                     {...form.register('max_retries', number)}
                     type="number"
                     inputMode="numeric"
-                    min={0}
-                    max={20}
+                    min={RETRY_POLICY_LIMITS.max_retries.min}
+                    max={RETRY_POLICY_LIMITS.max_retries.max}
                   />
                 )}
               </Field>
@@ -245,8 +245,8 @@ export function WorkflowForm({
                     type="number"
                     inputMode="decimal"
                     step="0.1"
-                    min={1}
-                    max={10}
+                    min={RETRY_POLICY_LIMITS.factor.min}
+                    max={RETRY_POLICY_LIMITS.factor.max}
                   />
                 )}
               </Field>
@@ -257,7 +257,8 @@ export function WorkflowForm({
                     {...form.register('base_ms', number)}
                     type="number"
                     inputMode="numeric"
-                    min={100}
+                    min={RETRY_POLICY_LIMITS.base_ms.min}
+                    max={RETRY_POLICY_LIMITS.base_ms.max}
                   />
                 )}
               </Field>
@@ -268,7 +269,8 @@ export function WorkflowForm({
                     {...form.register('cap_ms', number)}
                     type="number"
                     inputMode="numeric"
-                    min={100}
+                    min={RETRY_POLICY_LIMITS.cap_ms.min}
+                    max={RETRY_POLICY_LIMITS.cap_ms.max}
                   />
                 )}
               </Field>

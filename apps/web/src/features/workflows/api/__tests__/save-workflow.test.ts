@@ -1,3 +1,4 @@
+import { RETRY_POLICY_LIMITS } from '@forkflow/domain/backoff';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FunctionError } from '@/lib/edge-functions';
 import { supabase } from '@/lib/supabase';
@@ -5,6 +6,7 @@ import {
   describeSaveWorkflowError,
   emptyWorkflowFormValues,
   saveWorkflow,
+  workflowInputSchema,
   type WorkflowFormValues,
 } from '../save-workflow';
 
@@ -124,4 +126,27 @@ describe('saveWorkflow', () => {
       conflict: false,
     });
   });
+});
+
+describe("the form's retry policy bounds", () => {
+  // base_ms is tried under the highest cap, cap_ms over the lowest base, so the cap >= base
+  // rule never decides the outcome.
+  const withField = (field: string, value: number): WorkflowFormValues =>
+    field === 'base_ms'
+      ? { ...values, base_ms: value, cap_ms: RETRY_POLICY_LIMITS.cap_ms.max }
+      : field === 'cap_ms'
+        ? { ...values, base_ms: RETRY_POLICY_LIMITS.base_ms.min, cap_ms: value }
+        : { ...values, [field]: value };
+
+  it.each(Object.entries(RETRY_POLICY_LIMITS))(
+    "%s takes the domain's limits",
+    (field, { min, max }) => {
+      expect(workflowInputSchema.safeParse(withField(field, min)).success).toBe(true);
+      expect(workflowInputSchema.safeParse(withField(field, max)).success).toBe(true);
+      const below = workflowInputSchema.safeParse(withField(field, min - 1));
+      const above = workflowInputSchema.safeParse(withField(field, max + 1));
+      expect(below.error?.issues.map((issue) => issue.path[0])).toContain(field);
+      expect(above.error?.issues.map((issue) => issue.path[0])).toContain(field);
+    },
+  );
 });
