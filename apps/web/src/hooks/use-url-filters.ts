@@ -1,5 +1,5 @@
-import { useCallback, useMemo } from 'react';
-import { useSearchParams } from 'react-router';
+import { useCallback, useContext, useMemo } from 'react';
+import { UNSAFE_DataRouterStateContext, useLocation, useSearchParams } from 'react-router';
 
 /** A change to some filters; `undefined` puts a filter back to its default. */
 export type FiltersPatch<F> = Partial<{ [K in keyof F]: F[K] | undefined }>;
@@ -24,9 +24,15 @@ export function useUrlFilters<F extends object>({
 }) {
   const [params, setParams] = useSearchParams();
   const filters = useMemo(() => parse(params), [parse, params]);
+  const leaving = useLeavingPage();
 
   const setFilters = useCallback(
     (patch: FiltersPatch<F>, options: { replace?: boolean } = {}) => {
+      // A click must win over a late filter write: a search typed just before clicking a row
+      // is written 300 ms later (debounced), and a navigation started then would cancel the
+      // click's navigation while its route still loads (seen under load in the e2e tests and
+      // by reps: /restaurants?q=sp instead of the restaurant they clicked).
+      if (leaving) return;
       setParams(
         (current) => {
           const next: Record<string, unknown> = { ...parse(current), ...patch };
@@ -38,7 +44,7 @@ export function useUrlFilters<F extends object>({
         { replace: options.replace ?? false },
       );
     },
-    [parse, defaults, setParams],
+    [parse, defaults, setParams, leaving],
   );
 
   const hasFilters = filterKeys.some((key) => !sameValue(filters[key], defaults[key]));
@@ -52,6 +58,18 @@ export function useUrlFilters<F extends object>({
   );
 
   return { filters, setFilters, hasFilters, clearFilters };
+}
+
+/**
+ * True while the router is loading another page than this one. Only a data router knows (the
+ * app's is one); under a plain router (component tests) nothing is ever pending.
+ */
+function useLeavingPage(): boolean {
+  const routerState = useContext(UNSAFE_DataRouterStateContext);
+  const { pathname } = useLocation();
+  const navigation = routerState?.navigation;
+  if (!navigation || navigation.state === 'idle') return false;
+  return navigation.location.pathname !== pathname;
 }
 
 /** '' and undefined both mean "not filtered". */
