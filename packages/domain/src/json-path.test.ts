@@ -223,3 +223,24 @@ describe('mapInputs failures', () => {
     );
   });
 });
+
+describe('the regex budget', () => {
+  it('stops a path whose match() calls would cost too much, with a JsonPathError', () => {
+    // 5,002 RE2 instructions over 100,000 characters: 7 s of matching without the budget.
+    const context = { job_input: { text: 'a'.repeat(100_000) } };
+    expect(() =>
+      mapInputs({ x: "$.job_input[?search(@, '(a|aa){1,1000}[b-d]')]" }, context),
+    ).toThrow(/"\$\.job_input\[\?search.*could not be evaluated: .*would cost more than/);
+  });
+
+  it('is per evaluation: the next path starts afresh', () => {
+    const context = { job_input: { text: 'a'.repeat(100_000) } };
+    expect(() =>
+      mapInputs({ x: "$.job_input[?search(@, '(a|aa){1,1000}[b-d]')]" }, context),
+    ).toThrow();
+    expect(evaluateJsonPath("$.job_input[?search(@, 'a+')]", context)).toEqual({
+      found: true,
+      value: [context.job_input.text],
+    });
+  });
+});

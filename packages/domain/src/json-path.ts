@@ -11,7 +11,13 @@ import {
   type JSONValue,
   type Token,
 } from 'json-p3';
-import { iRegexpMatch, iRegexpProblem, iRegexpSearch } from './json-path/i-regexp.ts';
+import {
+  iRegexpMatch,
+  iRegexpProblem,
+  iRegexpSearch,
+  RegexBudgetError,
+  resetRegexBudget,
+} from './json-path/i-regexp.ts';
 
 // RFC 9535 JSONPath over a workflow's context document (docs/architecture.md, "JSONPath"):
 //
@@ -179,14 +185,16 @@ function collectRootsRead(query: JSONPathQuery, into: Set<string>): void {
 /**
  * The values of every node a path selects, in the RFC's order (what the compliance suite
  * compares). Throws JsonPathError for a path that does not parse or cannot be evaluated
- * (a descendant segment deeper than json-p3's recursion limit).
+ * (a descendant segment deeper than json-p3's recursion limit, match()/search() past their
+ * budget: json-path/i-regexp.ts).
  */
 export function queryJsonPath(path: string | ParsedJsonPath, document: unknown): unknown[] {
   const parsed = typeof path === 'string' ? parseJsonPath(path) : path;
+  resetRegexBudget();
   try {
     return parsed.ast.query(document as JSONValue).values();
   } catch (error) {
-    if (!(error instanceof JSONPathError)) throw error;
+    if (!(error instanceof JSONPathError || error instanceof RegexBudgetError)) throw error;
     throw new JsonPathError(`"${parsed.path}" could not be evaluated: ${error.message}`);
   }
 }

@@ -9,12 +9,38 @@ import { RE2JS } from 're2js';
 // except that it caps a counted repetition at 1000, which we keep as a cost bound: a pattern
 // above it is rejected when the workflow is saved.
 //
+// Linear is not cheap: re2js simulates an NFA, so a match costs up to (subject length) ×
+// (program size) steps, and a big program over a big string still takes seconds
+// (`(a|aa){1,1000}[b-d]`, 5,002 instructions, searched over 100,000 `a`s: 7.3 s). So each
+// path evaluation has a budget of REGEX_BUDGET such units across all its match()/search()
+// calls; past it the evaluation throws RegexBudgetError and the mapping fails (the same way
+// on every attempt) instead of holding the orchestrator.
+//
 // Two choices the RFC leaves to us, made as the JSONPath compliance suite expects: `^` and
 // `$` anchor at the start and end of the subject (the suite's "explicit caret/dollar"
 // cases), and `.` matches any code point but \n and \r (RFC 9485 section 5.3).
 
 export class IRegexpError extends Error {
   override name = 'IRegexpError';
+}
+
+/**
+ * Regex work allowed per path evaluation, in subject UTF-16 units × RE2 program
+ * instructions. Measured on this 2-CPU machine, re2js takes 2 to 72 ns per unit depending on
+ * the pattern (72 for `(a|aa){1,1000}[b-d]`), so the budget stops a path after ~0.4 s at
+ * worst, and leaves room for the usual (a 20-instruction pattern over 250,000 characters).
+ */
+export const REGEX_BUDGET = 5_000_000;
+
+export class RegexBudgetError extends Error {
+  override name = 'RegexBudgetError';
+}
+
+let remaining = REGEX_BUDGET;
+
+/** Starts a path evaluation's regex budget afresh (json-path.ts calls it per query). */
+export function resetRegexBudget(): void {
+  remaining = REGEX_BUDGET;
 }
 
 const CATEGORIES = new Set([
@@ -228,20 +254,34 @@ export function iRegexpProblem(pattern: string): string | null {
 // A handful of patterns recur across a filter's nodes (usually one literal): keep their
 // compiled programs. Bounded so patterns read from the document cannot grow it.
 const CACHE_SIZE = 32;
-const cache = new Map<string, RE2JS | null>();
+const cache = new Map<string, { re: RE2JS; size: number } | null>();
 
-function compiled(pattern: string): RE2JS | null {
+function compiled(pattern: string): { re: RE2JS; size: number } | null {
   if (cache.has(pattern)) return cache.get(pattern) ?? null;
-  let re: RE2JS | null;
+  let entry: { re: RE2JS; size: number } | null;
   try {
-    re = RE2JS.compile(translateIRegexp(pattern));
+    const re = RE2JS.compile(translateIRegexp(pattern));
+    entry = { re, size: re.programSize() };
   } catch (error) {
     if (!(error instanceof IRegexpError)) throw error;
-    re = null;
+    entry = null;
   }
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-  cache.set(pattern, re);
-  return re;
+  cache.set(pattern, entry);
+  return entry;
+}
+
+/** The compiled pattern, once its cost over `subject` is taken from the budget. */
+function charged(subject: string, pattern: string): RE2JS | null {
+  const entry = compiled(pattern);
+  if (entry === null) return null;
+  remaining -= subject.length * entry.size;
+  if (remaining < 0) {
+    throw new RegexBudgetError(
+      `match()/search() would cost more than ${REGEX_BUDGET.toLocaleString('en')} steps (pattern '${pattern}', ${entry.size} instructions, over ${subject.length.toLocaleString('en')} characters)`,
+    );
+  }
+  return entry.re;
 }
 
 /**
@@ -249,10 +289,10 @@ function compiled(pattern: string): RE2JS | null {
  * an I-Regexp (possible only when it comes from the document) gives false, as the RFC says.
  */
 export function iRegexpMatch(subject: string, pattern: string): boolean {
-  return compiled(pattern)?.matches(subject) ?? false;
+  return charged(subject, pattern)?.matches(subject) ?? false;
 }
 
 /** RFC 9535 search(): true when some substring of `subject` matches `pattern`. */
 export function iRegexpSearch(subject: string, pattern: string): boolean {
-  return compiled(pattern)?.test(subject) ?? false;
+  return charged(subject, pattern)?.test(subject) ?? false;
 }
