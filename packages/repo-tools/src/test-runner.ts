@@ -128,9 +128,10 @@ async function step(name: string, check: () => Promise<string | undefined>): Pro
 }
 
 /**
- * `pnpm test`: typecheck, lint, `deno check` and `deno lint` of every function file, every vitest project (unit, integration, web, e2e) against a
- * throwaway stack, the generated-types drift check and Supabase's advisors. The stack is
- * stopped and its data removed however the run ends. Arguments go to vitest, and then only
+ * `pnpm test`: typecheck, lint, `deno check` and `deno lint` of every function file, every
+ * vitest project (unit, integration, web, e2e) against a throwaway stack, the generated-types
+ * drift check and Supabase's advisors; the summary also lists skipped tests and why. The stack
+ * is stopped and its data removed however the run ends. Arguments go to vitest, and then only
  * vitest runs (`pnpm test supabase/tests/auth.test.ts`).
  */
 export async function runTests(vitestArgs: string[]): Promise<number> {
