@@ -198,6 +198,10 @@ revoke execute on function private.histogram_quantile(double precision, double p
 -- what is kept), from the per-minute histograms. Any signed-in user: response times of the
 -- platform's API, no tenant's data; the call counts, which would show the platform's
 -- volume, are left out.
+-- The buckets are summed one column each (`sum(bucket_counts[i])`, written out from the
+-- bounds) rather than unnested and grouped by (function, bucket): 13 functions over 7 days
+-- (131 k minute rows) 220-260 ms against 540-720 ms, measured side by side on the 2-core
+-- stack under load (the whole RPC 76 ms against 1.2 s when it was idle); 1 h takes ~2 ms.
 create function public.function_latency_stats(p_since timestamptz default null)
 returns table (function_name text, p50_ms double precision, p95_ms double precision)
 language plpgsql
@@ -205,30 +209,28 @@ stable
 security definer
 set search_path = ''
 as $$
-#variable_conflict use_column
 declare
   v_since timestamptz := greatest(coalesce(p_since, now() - interval '1 day'), now() - interval '7 days');
   v_bounds double precision[] := private.function_latency_bounds_ms();
+  v_sums text;
 begin
   perform private.require_user();
-  return query
-  with cells as (
-    select m.function_name, u.i, sum(u.c)::bigint as c
-    from private.function_latency_minutes as m,
-      unnest(m.bucket_counts) with ordinality as u(c, i)
-    where m.minute >= date_trunc('minute', v_since)
-    group by m.function_name, u.i
-  ),
-  summed as (
-    select x.function_name, array_agg(x.c order by x.i) as bucket_counts
-    from cells as x
-    group by x.function_name
-  )
-  select s.function_name,
-    private.histogram_quantile(0.5, v_bounds, s.bucket_counts),
-    private.histogram_quantile(0.95, v_bounds, s.bucket_counts)
-  from summed as s
-  order by s.function_name;
+  select string_agg(format('sum(m.bucket_counts[%s])', i), ', ' order by i)
+  into v_sums
+  from generate_series(1, cardinality(v_bounds) + 1) as i;
+
+  return query execute format(
+    'select s.function_name,
+       private.histogram_quantile(0.5, $1, s.counts),
+       private.histogram_quantile(0.95, $1, s.counts)
+     from (
+       select m.function_name, array[%s]::bigint[] as counts
+       from private.function_latency_minutes as m
+       where m.minute >= $2
+       group by m.function_name
+     ) as s
+     order by s.function_name', v_sums)
+  using v_bounds, date_trunc('minute', v_since);
 end;
 $$;
 
