@@ -37,11 +37,9 @@ export function recordDuration(functionName: string, durationMs: number): void {
   if (list) list.push(ms);
   else buffer.set(functionName, [ms]);
   buffered++;
-  if (buffered >= FLUSH_AT) {
-    clearTimeout(timer);
-    timer = undefined;
-    waitUntil(flush(env));
-  } else if (timer === undefined) {
+  // A full buffer goes at once; a pending timer then sends what came after, if anything.
+  if (buffered >= FLUSH_AT) waitUntil(flush(env));
+  else if (timer === undefined) {
     let done!: () => void;
     waitUntil(new Promise<void>((resolve) => (done = resolve)));
     timer = setTimeout(() => {
@@ -53,6 +51,7 @@ export function recordDuration(functionName: string, durationMs: number): void {
 
 /** Sends what is buffered; one send at a time, so two never race on the same rows. */
 function flush(env: Env): Promise<void> {
+  if (buffered === 0) return sending;
   const samples = Object.fromEntries(buffer);
   buffer = new Map();
   buffered = 0;
