@@ -1,8 +1,8 @@
-import { Plus, Search, X } from 'lucide-react';
-import { useCallback, useId, useMemo, useState } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { Plus, X } from 'lucide-react';
+import { useCallback, useState } from 'react';
+import { useNavigate } from 'react-router';
 import { Button, ButtonLink } from '@/components/ui/button';
-import { Input } from '@/components/ui/form-field';
+import { SearchInput } from '@/components/ui/search-input';
 import { useToast } from '@/components/ui/toast';
 import { paths } from '@/config/paths';
 import type { SequenceTemplateListItem } from '@/features/sequence-templates/api/queries';
@@ -13,31 +13,31 @@ import {
   SequenceTemplatesList,
   type SequenceTemplateFilters,
 } from '@/features/sequence-templates/components/sequence-templates-list';
+import { useUrlFilters, type FilterDefaults } from '@/hooks/use-url-filters';
 import { useUser } from '@/lib/auth';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { canEditTemplate } from '@/lib/permissions';
+
+const parseFilters = (params: URLSearchParams): SequenceTemplateFilters => ({
+  q: params.get('q') ?? '',
+  tag: params.get('tag') || null,
+});
+const filterDefaults: FilterDefaults<SequenceTemplateFilters> = { q: '', tag: null };
 
 export function Component() {
   const organisation = useCurrentOrganisation();
   const user = useUser();
   const navigate = useNavigate();
   const { toast } = useToast();
-  const searchId = useId();
-  const [params, setParams] = useSearchParams();
-  const filters = useMemo<SequenceTemplateFilters>(
-    () => ({ q: params.get('q') ?? '', tag: params.get('tag') || null }),
-    [params],
-  );
+  const { filters, setFilters: patchFilters } = useUrlFilters({
+    parse: parseFilters,
+    defaults: filterDefaults,
+  });
   const setFilters = useCallback(
-    (next: SequenceTemplateFilters) => {
-      const out = new URLSearchParams();
-      if (next.q) out.set('q', next.q);
-      if (next.tag) out.set('tag', next.tag);
-      // Typing refines the same search: one history entry, not one per keystroke.
-      setParams(out, { replace: next.tag === filters.tag });
-    },
-    [setParams, filters.tag],
+    // Typing refines the same search: one history entry, not one per keystroke.
+    (next: SequenceTemplateFilters) => patchFilters(next, { replace: next.tag === filters.tag }),
+    [patchFilters, filters.tag],
   );
   const [deleting, setDeleting] = useState<SequenceTemplateListItem | null>(null);
   const [duplicating, setDuplicating] = useState<ReadonlySet<string>>(new Set());
@@ -104,23 +104,13 @@ export function Component() {
 
       <div className="overflow-hidden rounded-xl bg-white shadow-xs ring-1 ring-slate-200">
         <div className="flex flex-wrap items-center gap-2 border-b border-slate-200 p-3 sm:p-4">
-          <div className="relative min-w-0 flex-1 sm:max-w-sm">
-            <label htmlFor={searchId} className="sr-only">
-              Search sequences
-            </label>
-            <Search
-              className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-slate-400"
-              aria-hidden
-            />
-            <Input
-              id={searchId}
-              type="search"
-              value={filters.q}
-              onChange={(event) => setFilters({ ...filters, q: event.target.value })}
-              placeholder="Search by name, description or tag"
-              className="h-9 pl-9"
-            />
-          </div>
+          <SearchInput
+            label="Search sequences"
+            className="flex-1 sm:max-w-sm"
+            value={filters.q}
+            onChange={(event) => setFilters({ ...filters, q: event.target.value })}
+            placeholder="Search by name, description or tag"
+          />
           {filters.tag ? (
             <Button
               variant="secondary"

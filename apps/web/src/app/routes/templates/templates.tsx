@@ -1,8 +1,8 @@
-import { Plus, Search } from 'lucide-react';
-import { useId, useState, type KeyboardEvent } from 'react';
+import { Plus } from 'lucide-react';
+import { useState, type KeyboardEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { Button, ButtonLink } from '@/components/ui/button';
-import { Input } from '@/components/ui/form-field';
+import { SearchInput } from '@/components/ui/search-input';
 import { paths } from '@/config/paths';
 import type { MessageTemplate, TaskTemplate } from '@/features/templates/api/queries';
 import {
@@ -31,7 +31,6 @@ export function Component() {
   const [params, setParams] = useSearchParams();
   const tab: Tab = params.get('tab') === 'messages' ? 'messages' : 'tasks';
   const q = params.get('q') ?? '';
-  const searchId = useId();
   const [dialog, setDialog] = useState<{ template: TaskTemplate | null } | null>(null);
   const [deleting, setDeleting] = useState<TemplateToDelete | null>(null);
 
@@ -102,21 +101,12 @@ export function Component() {
               </button>
             ))}
           </div>
-          <div className="relative pb-3 sm:w-72">
-            <label htmlFor={searchId} className="sr-only">
-              Search templates
-            </label>
-            <Search
-              className="pointer-events-none absolute top-[calc(50%-0.375rem)] left-3 size-4 -translate-y-1/2 text-slate-400"
-              aria-hidden
-            />
-            <Input
-              id={searchId}
-              type="search"
+          <div className="pb-3 sm:w-72">
+            <SearchInput
+              label="Search templates"
               value={q}
               onChange={(event) => setQuery(event.target.value)}
               placeholder="Search templates"
-              className="h-9 pl-9"
             />
           </div>
         </div>

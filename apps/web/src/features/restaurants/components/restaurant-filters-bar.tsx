@@ -4,10 +4,12 @@ import {
   leadWarmthLabels,
   leadWarmths,
 } from '@forkflow/domain/restaurants';
-import { Search, X } from 'lucide-react';
-import { useEffect, useId, useState, type ReactNode } from 'react';
+import { X } from 'lucide-react';
+import { useEffect, useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { Input, Select } from '@/components/ui/form-field';
+import { EnumOptions } from '@/components/ui/enum-select';
+import { FilterSelect } from '@/components/ui/filter-select';
+import { SearchInput } from '@/components/ui/search-input';
 import { useDebouncedValue } from '@/hooks/use-debounced-value';
 import { UNASSIGNED, restaurantFiltersSchema, type RestaurantFilters } from '../api/queries';
 import type { RestaurantFiltersPatch } from '../hooks/use-restaurant-filters';
@@ -24,35 +26,6 @@ type Props = {
   currentUserId?: string;
 };
 
-function FilterSelect({
-  label,
-  value,
-  onChange,
-  children,
-}: {
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  children: ReactNode;
-}) {
-  const id = useId();
-  return (
-    <div className="min-w-0">
-      <label htmlFor={id} className="sr-only">
-        {label}
-      </label>
-      <Select
-        id={id}
-        value={value}
-        onChange={(event) => onChange(event.target.value)}
-        className="h-9 min-w-0"
-      >
-        {children}
-      </Select>
-    </div>
-  );
-}
-
 export function RestaurantFiltersBar({
   filters,
   setFilters,
@@ -61,7 +34,6 @@ export function RestaurantFiltersBar({
   reps,
   currentUserId,
 }: Props) {
-  const searchId = useId();
   const [text, setText] = useState(filters.q);
   const debounced = useDebouncedValue(text, SEARCH_DEBOUNCE_MS);
 
@@ -91,16 +63,8 @@ export function RestaurantFiltersBar({
           if (q !== filters.q) setFilters({ q });
         }}
       >
-        <label htmlFor={searchId} className="sr-only">
-          Search restaurants
-        </label>
-        <Search
-          className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-slate-400"
-          aria-hidden
-        />
-        <Input
-          id={searchId}
-          type="search"
+        <SearchInput
+          label="Search restaurants"
           value={text}
           onChange={(event) => setText(event.target.value)}
           onKeyDown={(event) => {
@@ -110,7 +74,6 @@ export function RestaurantFiltersBar({
             }
           }}
           placeholder="Search restaurants"
-          className="h-9 pl-9"
           autoComplete="off"
         />
       </form>
@@ -123,11 +86,7 @@ export function RestaurantFiltersBar({
           }
         >
           <option value="">All stages</option>
-          {leadStages.map((stage) => (
-            <option key={stage} value={stage}>
-              {leadStageLabels[stage]}
-            </option>
-          ))}
+          <EnumOptions values={leadStages} labels={leadStageLabels} />
         </FilterSelect>
         <FilterSelect
           label="Warmth"
@@ -137,11 +96,7 @@ export function RestaurantFiltersBar({
           }
         >
           <option value="">Any warmth</option>
-          {leadWarmths.map((warmth) => (
-            <option key={warmth} value={warmth}>
-              {leadWarmthLabels[warmth]}
-            </option>
-          ))}
+          <EnumOptions values={leadWarmths} labels={leadWarmthLabels} />
         </FilterSelect>
         <FilterSelect
           label="Assigned rep"

@@ -1,7 +1,7 @@
 import { X } from 'lucide-react';
-import { useId, type ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
-import { Select } from '@/components/ui/form-field';
+import { EnumOptions } from '@/components/ui/enum-select';
+import { FilterSelect } from '@/components/ui/filter-select';
 import {
   ANYONE,
   ME,
@@ -26,35 +26,6 @@ type Props = {
   currentUserId: string;
 };
 
-function FilterSelect({
-  label,
-  value,
-  onChange,
-  children,
-}: {
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  children: ReactNode;
-}) {
-  const id = useId();
-  return (
-    <div className="min-w-0">
-      <label htmlFor={id} className="sr-only">
-        {label}
-      </label>
-      <Select
-        id={id}
-        value={value}
-        onChange={(event) => onChange(event.target.value)}
-        className="h-9 min-w-0 sm:max-w-56"
-      >
-        {children}
-      </Select>
-    </div>
-  );
-}
-
 export function TaskFiltersBar({
   filters,
   setFilters,
@@ -72,17 +43,15 @@ export function TaskFiltersBar({
   return (
     <div className="grid grid-cols-2 gap-2 sm:flex sm:flex-wrap sm:items-center">
       <FilterSelect
+        className="sm:max-w-56"
         label="Status"
         value={filters.status}
         onChange={(value) => setFilters({ status: shape.status.parse(value) })}
       >
-        {taskStatusFilters.map((status) => (
-          <option key={status} value={status}>
-            {taskStatusFilterLabels[status]}
-          </option>
-        ))}
+        <EnumOptions values={taskStatusFilters} labels={taskStatusFilterLabels} />
       </FilterSelect>
       <FilterSelect
+        className="sm:max-w-56"
         label="Assignee"
         value={filters.assignee}
         onChange={(value) => setFilters({ assignee: shape.assignee.parse(value) })}
@@ -99,18 +68,16 @@ export function TaskFiltersBar({
           ))}
       </FilterSelect>
       <FilterSelect
+        className="sm:max-w-56"
         label="Type"
         value={filters.type ?? ''}
         onChange={(value) => setFilters({ type: shape.type.parse(value || undefined) })}
       >
         <option value="">All types</option>
-        {taskTypes.map((type) => (
-          <option key={type} value={type}>
-            {taskTypeLabels[type]}
-          </option>
-        ))}
+        <EnumOptions values={taskTypes} labels={taskTypeLabels} />
       </FilterSelect>
       <FilterSelect
+        className="sm:max-w-56"
         label="Restaurant"
         value={filters.restaurant ?? ''}
         onChange={(value) => setFilters({ restaurant: shape.restaurant.parse(value || undefined) })}
@@ -124,6 +91,7 @@ export function TaskFiltersBar({
         {restaurantKnown ? null : <option value={filters.restaurant}>This restaurant</option>}
       </FilterSelect>
       <FilterSelect
+        className="sm:max-w-56"
         label="Sequence"
         value={filters.instance ?? ''}
         onChange={(value) => setFilters({ instance: shape.instance.parse(value || undefined) })}
