@@ -5,6 +5,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import { FunctionError, invokeFunction } from '@/lib/edge-functions';
 import { getErrorMessage } from '@/lib/errors';
+import { jsonObjectFromText } from '@/lib/json-object';
 import type { MutationConfig } from '@/lib/react-query';
 import { formatJsonPath } from '../utils/json-locations';
 import { workflowQueries, type Workflow } from './queries';
@@ -40,22 +41,10 @@ export const workflowInputSchema = z
       ),
     name: z.string().trim().min(1, 'Name the workflow').max(120, 'At most 120 characters'),
     description: optionalText(2000, 'The description'),
-    definition: z.string().transform((text, ctx) => {
-      if (!text.trim()) {
-        ctx.addIssue({ code: 'custom', message: 'Write the definition (or use the example)' });
-        return z.NEVER;
-      }
-      try {
-        const value: unknown = JSON.parse(text);
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-          ctx.addIssue({ code: 'custom', message: 'The definition must be a JSON object' });
-          return z.NEVER;
-        }
-        return value as Record<string, unknown>;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'The definition is not valid JSON' });
-        return z.NEVER;
-      }
+    definition: jsonObjectFromText({
+      empty: 'Write the definition (or use the example)',
+      invalid: () => 'The definition is not valid JSON',
+      notObject: 'The definition must be a JSON object',
     }),
     max_retries: wholeNumber('the number of retries', RETRY_POLICY_LIMITS.max_retries),
     base_ms: wholeNumber('the first delay', RETRY_POLICY_LIMITS.base_ms),

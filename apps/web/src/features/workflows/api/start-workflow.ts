@@ -1,29 +1,13 @@
 import { useMutation } from '@tanstack/react-query';
 import { z } from 'zod';
 import { FunctionError, invokeFunction } from '@/lib/edge-functions';
+import { jsonObjectFromText } from '@/lib/json-object';
 import type { MutationConfig } from '@/lib/react-query';
 
 /** The run dialog's input: a JSON object, as text. Shared by the dialog and the mutation. */
-export const jobInputSchema = z.string().transform((text, ctx) => {
-  if (!text.trim()) return {} as Record<string, unknown>;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `Not valid JSON: ${error instanceof Error ? error.message : 'check the syntax'}`,
-    });
-    return z.NEVER;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'The input must be a JSON object, like {"payload": 1}',
-    });
-    return z.NEVER;
-  }
-  return value as Record<string, unknown>;
+export const jobInputSchema = jsonObjectFromText({
+  invalid: (reason) => `Not valid JSON: ${reason}`,
+  notObject: 'The input must be a JSON object, like {"payload": 1}',
 });
 
 export const startWorkflowInputSchema = z.object({
