@@ -152,4 +152,39 @@ describe("the orchestrator sends a claim's steps for one executor together", () 
       }
     }
   });
+
+  it('steps with large inputs are sent in requests of their own and all complete', async () => {
+    const workflow = await saveWorkflow(db, {
+      organisationId,
+      userId: owner.id,
+      key: 'batch-large-inputs',
+      definition: {
+        start_step: 'echo',
+        steps: {
+          echo: {
+            transformer_id: 'echo-transformer',
+            input_map: { data: '$.job_input.payload' },
+            next_step: null,
+          },
+        },
+        output_map: { result: '$.echo.output.echoed_data' },
+      },
+    });
+    // 3 × 600 KB is past the 1 MiB a batch's calls may take (MAX_BATCH_JSON).
+    const big = 'x'.repeat(600 * 1024);
+    const ids = await insertJobs(db, {
+      organisationId,
+      userId: owner.id,
+      workflow,
+      inputs: [{ payload: big }, { payload: big }, { payload: big }, { payload: 'small' }],
+    });
+    for (const id of ids) {
+      const row = await waitForJob(db, id, isFinal);
+      expect(row.status).toBe('completed');
+      expect([big.length, 5]).toContain(
+        ((row.final_result as { result: string }).result ?? '').length,
+      );
+      expect((await events(db, id)).filter((e) => e.event_type === 'step_failed')).toHaveLength(0);
+    }
+  });
 });

@@ -52,6 +52,41 @@ export interface ExecutorBatchAnswer {
  */
 export const MAX_BATCH_CALLS = 1000;
 
+/**
+ * Most characters of calls' JSON in one batch the orchestrator sends: an executor reads a
+ * whole batch into memory, so steps with large inputs (audio as base64, up to 20 MiB each) go
+ * in requests of their own, as before batches, while small ones (an echo call is ~100
+ * characters) still share one.
+ */
+export const MAX_BATCH_JSON = 1024 * 1024;
+
+/**
+ * Splits items, in order, into batches of at most `maxCount` items and `maxSize` in total
+ * (`size` of each); an item larger than `maxSize` makes a batch of its own.
+ */
+export function batches<T>(
+  items: readonly T[],
+  size: (item: T) => number,
+  maxCount: number,
+  maxSize: number,
+): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let total = 0;
+  for (const item of items) {
+    const n = size(item);
+    if (current.length >= maxCount || (current.length > 0 && total + n > maxSize)) {
+      out.push(current);
+      current = [];
+      total = 0;
+    }
+    current.push(item);
+    total += n;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
 /** The contract's default when a failure says nothing: 408, 429 and 5xx are retryable. */
 export function retryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;

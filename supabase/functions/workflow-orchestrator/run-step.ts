@@ -18,7 +18,9 @@ import {
   type MissingInput,
 } from '../_shared/domain/json-path.ts';
 import {
+  batches,
   isRecord,
+  MAX_BATCH_JSON,
   readAnswer,
   type CallOutcome,
   type ClaimedStep,
@@ -57,6 +59,8 @@ interface Prepared {
   functionName: string;
   timeoutMs: number;
   call: ExecutorCall;
+  /** The call as JSON, measured to keep a batch's body bounded. */
+  json: string;
   stepData: Record<string, unknown>;
   missing?: MissingInput[];
 }
@@ -119,18 +123,20 @@ function prepare(claim: ClaimedStep, started: number): Prepared {
     config,
   });
   const mapped = mapInputs(asPathMap(step.input_map, 'input_map'), context);
+  const call: ExecutorCall = {
+    job_id: claim.job_id,
+    step_id: claim.step_id,
+    attempt: claim.attempt,
+    input: mapped.value,
+    config,
+  };
   return {
     claim: claim as Prepared['claim'],
     started,
     functionName: transformer.target_function,
     timeoutMs: transformer.timeout_ms,
-    call: {
-      job_id: claim.job_id,
-      step_id: claim.step_id,
-      attempt: claim.attempt,
-      input: mapped.value,
-      config,
-    },
+    call,
+    json: JSON.stringify(call),
     stepData,
     ...(mapped.missing.length > 0 ? { missing: mapped.missing } : {}),
   };
@@ -212,7 +218,7 @@ async function callExecutor(target: ExecutorTarget, steps: Prepared[]): Promise<
         apikey: target.serviceRoleKey,
         'Content-Type': 'application/json',
       },
-      body: JSON.stringify(batch ? { calls: steps.map((s) => s.call) } : steps[0]!.call),
+      body: batch ? `{"calls":[${steps.map((s) => s.json).join(',')}]}` : steps[0]!.json,
       signal: AbortSignal.timeout(timeoutMs),
     });
     try {
@@ -268,7 +274,8 @@ export interface Finished {
 
 /**
  * Runs claimed steps: those that cannot run fail at once, the others go to their executors,
- * at most `maxPerCall` steps per request. One promise per request (and one for the steps
+ * at most `maxPerCall` steps and MAX_BATCH_JSON characters of calls (or one larger call) per
+ * request. One promise per request (and one for the steps
  * that failed before any call), each resolving to its steps' results; none rejects.
  */
 export function runSteps(
@@ -291,27 +298,21 @@ export function runSteps(
     }
   }
   const requests: Promise<Finished[]>[] = early.length ? [Promise.resolve(early)] : [];
-  for (const group of groups.values()) {
-    for (let i = 0; i < group.length; i += maxPerCall) {
-      const steps = group.slice(i, i + maxPerCall);
-      requests.push(
-        callExecutor(target, steps).then(
-          (answers) => steps.map((p, j) => ({ claim: p.claim, result: complete(p, answers[j]!) })),
-          // Not expected (callExecutor answers every failure), but never lose a step.
-          (err: unknown) =>
-            steps.map((p) => ({
-              claim: p.claim,
-              result: failed(p.claim, p.started, errorOf(err)),
-            })),
-        ),
-      );
-    }
-  }
+  const send = (steps: Prepared[]): void => {
+    requests.push(
+      callExecutor(target, steps).then(
+        (answers) => steps.map((p, j) => ({ claim: p.claim, result: complete(p, answers[j]!) })),
+        // Not expected (callExecutor answers every failure), but never lose a step.
+        (err: unknown) =>
+          steps.map((p) => ({
+            claim: p.claim,
+            result: failed(p.claim, p.started, errorOf(err)),
+          })),
+      ),
+    );
+  };
+  for (const group of groups.values())
+    for (const steps of batches(group, (p) => p.json.length, maxPerCall, MAX_BATCH_JSON))
+      send(steps);
   return requests;
-}
-
-/** Runs one claimed step (a batch of one): the result for finish_workflow_steps. */
-export async function runStep(target: ExecutorTarget, claim: ClaimedStep): Promise<StepResult> {
-  const [request] = runSteps(target, [claim], 1);
-  return (await request!)[0]!.result;
 }
