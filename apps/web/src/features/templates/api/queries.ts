@@ -101,10 +101,15 @@ export const templateQueries = {
       queryFn: () => getMessageTemplate(organisationId, id),
       retry: (failureCount, error) => !notFound(error) && failureCount < 2,
     }),
-  // Under the restaurants key, so anything that invalidates restaurants refreshes it too.
+  // The restaurants' own keys belong to the restaurants feature. Restaurants are edited on
+  // another page, so the preview looks again whenever an editor opens instead.
   previewRestaurants: (organisationId: string) =>
     queryOptions({
-      queryKey: ['orgs', organisationId, 'restaurants', 'message-preview'] as const,
+      queryKey: [
+        ...templateQueries.messageTemplatesAll(organisationId),
+        'preview-restaurants',
+      ] as const,
       queryFn: () => getPreviewRestaurants(organisationId),
+      staleTime: 0,
     }),
 };
