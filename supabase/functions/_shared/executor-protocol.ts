@@ -9,7 +9,7 @@
 //   a batch    POST { calls: [call, …] } (same executor, at most MAX_BATCH_CALLS)
 //              → 200 { results: [{ output, usage? } | { error, usage? }, …] } in call order;
 //              a non-2xx answer or no answer is the failure of every call in it
-import type { MissingInput } from './domain/json-path.ts';
+import type { MissingInput } from './domain/json-path/unmatched-path.ts';
 
 export interface ExecutorCall {
   job_id: string;

@@ -20,6 +20,7 @@ import {
   RegexBudgetError,
   resetRegexBudget,
 } from './json-path/i-regexp.ts';
+import type { MissingInput } from './json-path/unmatched-path.ts';
 
 // RFC 9535 JSONPath over a workflow's context document (docs/architecture.md, "JSONPath"):
 //
@@ -237,7 +238,7 @@ export function evaluateJsonPath(
   return { found: true, value: parsed.singular ? matches[0] : matches };
 }
 
-export type MissingInput = { key: string; path: string };
+export type { MissingInput };
 
 // Whatever goes wrong evaluating a path fails the same way on every attempt, so mapping
 // reports it as a JsonPathError naming the key and path (the orchestrator fails the step as
