@@ -1,11 +1,28 @@
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Navigate, RouterProvider, createBrowserRouter } from 'react-router';
+import {
+  Navigate,
+  RouterProvider,
+  createBrowserRouter,
+  type ShouldRevalidateFunction,
+} from 'react-router';
 import { FullPageSpinner } from '@/components/ui/spinner';
 import { paths } from '@/config/paths';
+import { loadRouteData, type RouteData } from './route-data';
 import { AppRoot } from './routes/app/root';
 import { RouteError } from './routes/route-error';
 
-export function createAppRouter() {
+// Loaders start a page's queries on the way in only: a filter change in the URL refetches
+// through the page's own queries, without holding the URL back until data arrives.
+const onEntryOnly: ShouldRevalidateFunction = ({ currentUrl, nextUrl, defaultShouldRevalidate }) =>
+  defaultShouldRevalidate && currentUrl.pathname !== nextUrl.pathname;
+
+export function createAppRouter(queryClient: QueryClient) {
+  // Static (not in the lazy module), so the data module and the page's code load together.
+  const withData = (load: () => Promise<RouteData>) => ({
+    loader: loadRouteData(queryClient, load),
+    shouldRevalidate: onEntryOnly,
+  });
   return createBrowserRouter([
     {
       errorElement: <RouteError />,
@@ -19,7 +36,11 @@ export function createAppRouter() {
           children: [
             // A rep's day starts with their tasks.
             { index: true, element: <Navigate to={paths.app.tasks.getHref()} replace /> },
-            { path: paths.app.tasks.path, lazy: () => import('./routes/tasks/tasks') },
+            {
+              path: paths.app.tasks.path,
+              lazy: () => import('./routes/tasks/tasks'),
+              ...withData(() => import('./routes/tasks/tasks-data').then((m) => m.tasksData)),
+            },
             {
               path: paths.app.restaurants.path,
               lazy: () => import('./routes/restaurants/restaurants'),
@@ -27,6 +48,9 @@ export function createAppRouter() {
             {
               path: paths.app.restaurant.path,
               lazy: () => import('./routes/restaurants/restaurant'),
+              ...withData(() =>
+                import('./routes/restaurants/restaurant-data').then((m) => m.restaurantData),
+              ),
             },
             {
               path: paths.app.sequenceTemplates.path,
@@ -35,16 +59,29 @@ export function createAppRouter() {
             {
               path: paths.app.newSequenceTemplate.path,
               lazy: () => import('./routes/sequence-templates/sequence-template-builder'),
+              ...withData(sequenceTemplateBuilderData),
             },
             {
               path: paths.app.sequenceTemplate.path,
               lazy: () => import('./routes/sequence-templates/sequence-template'),
+              ...withData(() =>
+                import('./routes/sequence-templates/sequence-template-data').then(
+                  (m) => m.sequenceTemplateData,
+                ),
+              ),
             },
             {
               path: paths.app.editSequenceTemplate.path,
               lazy: () => import('./routes/sequence-templates/sequence-template-builder'),
+              ...withData(sequenceTemplateBuilderData),
             },
-            { path: paths.app.templates.path, lazy: () => import('./routes/templates/templates') },
+            {
+              path: paths.app.templates.path,
+              lazy: () => import('./routes/templates/templates'),
+              ...withData(() =>
+                import('./routes/templates/templates-data').then((m) => m.templatesData),
+              ),
+            },
             {
               path: paths.app.newMessageTemplate.path,
               lazy: () => import('./routes/templates/message-template'),
@@ -58,13 +95,23 @@ export function createAppRouter() {
               path: paths.app.newWorkflow.path,
               lazy: () => import('./routes/workflows/workflow-editor'),
             },
-            { path: paths.app.workflow.path, lazy: () => import('./routes/workflows/workflow') },
+            {
+              path: paths.app.workflow.path,
+              lazy: () => import('./routes/workflows/workflow'),
+              ...withData(() =>
+                import('./routes/workflows/workflow-data').then((m) => m.workflowData),
+              ),
+            },
             {
               path: paths.app.editWorkflow.path,
               lazy: () => import('./routes/workflows/workflow-editor'),
             },
             { path: paths.app.jobs.path, lazy: () => import('./routes/jobs/jobs') },
-            { path: paths.app.job.path, lazy: () => import('./routes/jobs/job') },
+            {
+              path: paths.app.job.path,
+              lazy: () => import('./routes/jobs/job'),
+              ...withData(() => import('./routes/jobs/job-data').then((m) => m.jobData)),
+            },
             {
               path: paths.app.monitoring.path,
               lazy: () => import('./routes/monitoring/monitoring'),
@@ -85,7 +132,13 @@ export function createAppRouter() {
   ]);
 }
 
+const sequenceTemplateBuilderData = () =>
+  import('./routes/sequence-templates/sequence-template-data').then(
+    (m) => m.sequenceTemplateBuilderData,
+  );
+
 export function AppRouter() {
-  const [router] = useState(createAppRouter);
+  const queryClient = useQueryClient();
+  const [router] = useState(() => createAppRouter(queryClient));
   return <RouterProvider router={router} />;
 }

@@ -7,6 +7,14 @@ import {
 } from '@/lib/organisation';
 import { organisationQueries } from '../api/queries';
 
+/** The remembered organisation if the user still belongs to it, otherwise the first. */
+export function chooseOrganisation(
+  list: readonly CurrentOrganisation[],
+  chosenId: string | null,
+): CurrentOrganisation | null {
+  return list.find((organisation) => organisation.id === chosenId) ?? list[0] ?? null;
+}
+
 /**
  * Which of the user's organisations is current: the remembered choice if the user
  * still belongs to it, otherwise the first one (by name).
@@ -24,8 +32,7 @@ export function useCurrentOrganisationChoice(userId: string) {
   );
 
   const list = memberships.data ?? [];
-  const current: CurrentOrganisation | null =
-    list.find((organisation) => organisation.id === chosenId) ?? list[0] ?? null;
+  const current = chooseOrganisation(list, chosenId);
 
   return { memberships, list, current, select };
 }
