@@ -9,6 +9,7 @@ import { useCurrentOrganisation } from '@/lib/organisation';
 import { useOrganisationCalendar } from '../tasks/use-organisation-calendar';
 import { useRefreshSequenceWork } from '../tasks/use-refresh-sequence-work';
 import { useReps } from './use-reps';
+import { useTaskTemplateOptions } from '../tasks/use-task-template-options';
 
 /** "Tasks & sequences" on a restaurant's page: its sequences and its tasks, side by side. */
 export function RestaurantWork({ restaurantId }: { restaurantId: string }) {
@@ -18,6 +19,7 @@ export function RestaurantWork({ restaurantId }: { restaurantId: string }) {
   const { calendar, calendarIsDefault, timeZone } = useOrganisationCalendar();
   const { refreshInstances, refreshTasks } = useRefreshSequenceWork();
   const [addingTask, setAddingTask] = useState(false);
+  const taskTemplates = useTaskTemplateOptions(addingTask);
 
   // The details above show loading and errors for the restaurant itself.
   if (!restaurant.data) return null;
@@ -62,6 +64,7 @@ export function RestaurantWork({ restaurantId }: { restaurantId: string }) {
         open={addingTask}
         onOpenChange={setAddingTask}
         assignees={reps}
+        templates={taskTemplates}
         restaurantId={restaurantId}
       />
     </section>

@@ -7,6 +7,7 @@ import { useCurrentOrganisation } from '@/lib/organisation';
 import { useReps } from '../restaurants/use-reps';
 import { useOrganisationCalendar } from './use-organisation-calendar';
 import { useRefreshSequenceWork } from './use-refresh-sequence-work';
+import { useTaskTemplateOptions } from './use-task-template-options';
 
 export function Component() {
   const organisation = useCurrentOrganisation();
@@ -14,6 +15,7 @@ export function Component() {
   const { timeZone } = useOrganisationCalendar();
   const { refreshInstances } = useRefreshSequenceWork();
   const [creating, setCreating] = useState(false);
+  const taskTemplates = useTaskTemplateOptions(creating);
 
   return (
     <div className="space-y-6">
@@ -36,7 +38,12 @@ export function Component() {
         onAddTask={() => setCreating(true)}
         onTasksChanged={refreshInstances}
       />
-      <CreateTaskDialog open={creating} onOpenChange={setCreating} assignees={reps} />
+      <CreateTaskDialog
+        open={creating}
+        onOpenChange={setCreating}
+        assignees={reps}
+        templates={taskTemplates}
+      />
     </div>
   );
 }

@@ -196,25 +196,6 @@ export type TaskTemplateOption = Pick<
   message_template: Pick<Tables<'message_templates'>, 'subject' | 'message_content'> | null;
 };
 
-/** Active task templates, to prefill an ad-hoc task. */
-export async function getTaskTemplateOptions(
-  organisationId: string,
-): Promise<TaskTemplateOption[]> {
-  const { data, error } = await supabase
-    .from('task_templates')
-    .select(
-      'id, name, description, type, priority, default_message, message_template_id, ' +
-        'message_template:message_templates(subject, message_content)',
-    )
-    .eq('organisation_id', organisationId)
-    .eq('is_active', true)
-    .order('name')
-    .limit(500)
-    .overrideTypes<TaskTemplateOption[], { merge: false }>();
-  if (error) raise(error);
-  return data;
-}
-
 export const taskQueries = {
   all: (organisationId: string) => ['orgs', organisationId, 'tasks'] as const,
   /** Every cached array of tasks (My tasks views and restaurant panels) shares this prefix. */
@@ -233,12 +214,5 @@ export const taskQueries = {
     queryOptions({
       queryKey: [...taskQueries.all(organisationId), 'filter-options'] as const,
       queryFn: () => getTaskFilterOptions(organisationId),
-    }),
-  templates: (organisationId: string) =>
-    queryOptions({
-      queryKey: [...taskQueries.all(organisationId), 'templates'] as const,
-      queryFn: () => getTaskTemplateOptions(organisationId),
-      // Templates are edited elsewhere: look again whenever the form opens.
-      staleTime: 0,
     }),
 };

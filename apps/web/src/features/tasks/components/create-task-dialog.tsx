@@ -7,7 +7,7 @@ import { useUser } from '@/lib/auth';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { emptyCreateTaskValues, useCreateTask } from '../api/create-task';
-import { taskQueries } from '../api/queries';
+import { taskQueries, type TaskTemplateOption } from '../api/queries';
 import type { Assignee } from '../types';
 import { TaskForm } from './task-form';
 
@@ -15,6 +15,11 @@ type Props = {
   open: boolean;
   onOpenChange: (open: boolean) => void;
   assignees: Assignee[];
+  /**
+   * Task templates to prefill from (active ones), loaded by the page from the templates
+   * feature's query: one cache of task templates.
+   */
+  templates: { data: TaskTemplateOption[] | undefined; isPending: boolean };
   /** Preselected restaurant (adding from a restaurant's page). */
   restaurantId?: string;
   onCreated?: () => void;
@@ -24,6 +29,7 @@ export function CreateTaskDialog({
   open,
   onOpenChange,
   assignees,
+  templates,
   restaurantId,
   onCreated,
 }: Props) {
@@ -31,6 +37,7 @@ export function CreateTaskDialog({
     <Dialog open={open} onOpenChange={onOpenChange} title="Add task" size="lg" bare>
       <CreateTaskBody
         assignees={assignees}
+        templates={templates}
         restaurantId={restaurantId}
         onDone={() => onOpenChange(false)}
         onCreated={onCreated}
@@ -41,11 +48,13 @@ export function CreateTaskDialog({
 
 function CreateTaskBody({
   assignees,
+  templates,
   restaurantId,
   onDone,
   onCreated,
 }: {
   assignees: Assignee[];
+  templates: Props['templates'];
   restaurantId: string | undefined;
   onDone: () => void;
   onCreated: (() => void) | undefined;
@@ -54,7 +63,6 @@ function CreateTaskBody({
   const user = useUser();
   const { toast } = useToast();
   const options = useQuery(taskQueries.filterOptions(organisation.id));
-  const templates = useQuery(taskQueries.templates(organisation.id));
   const create = useCreateTask({
     organisationId: organisation.id,
     mutationConfig: {

@@ -3,17 +3,21 @@ import { AppError, raise } from '@/lib/errors';
 import { supabase } from '@/lib/supabase';
 import type { Tables } from '@forkflow/db';
 
-export type TaskTemplate = Tables<'task_templates'>;
+/** A task template, with the subject and text of its message template (to prefill a task). */
+export type TaskTemplate = Tables<'task_templates'> & {
+  message_template?: Pick<Tables<'message_templates'>, 'subject' | 'message_content'> | null;
+};
 export type MessageTemplate = Tables<'message_templates'>;
 
 export async function getTaskTemplates(organisationId: string): Promise<TaskTemplate[]> {
   const { data, error } = await supabase
     .from('task_templates')
-    .select('*')
+    .select('*, message_template:message_templates(subject, message_content)')
     // RLS shows every organisation the user belongs to: scope to the current one.
     .eq('organisation_id', organisationId)
     .order('name')
-    .order('id');
+    .order('id')
+    .overrideTypes<TaskTemplate[], { merge: false }>();
   if (error) raise(error);
   return data;
 }

@@ -2,13 +2,14 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { postgrestResponse, renderWithProviders, testOrganisation } from '@/testing/test-utils';
+import type { TaskTemplateOption } from '../../api/queries';
 import { CreateTaskDialog } from '../create-task-dialog';
 
 const me = '10000000-0000-4000-8000-000000000002';
 vi.mock('@/lib/auth', () => ({ useUser: () => ({ id: me, email: 'rep@forkflow.test' }) }));
 
 const spiceRoute = { id: '20000000-0000-4000-8000-000000000003', name: 'Spice Route' };
-const reminder = {
+const reminder: TaskTemplateOption = {
   id: '31000000-0000-4000-8000-000000000002',
   name: 'Reminder call',
   description: 'Confirm the demo time.',
@@ -32,8 +33,6 @@ beforeEach(() => {
     switch (url.pathname) {
       case '/rest/v1/restaurants':
         return postgrestResponse([spiceRoute]);
-      case '/rest/v1/task_templates':
-        return postgrestResponse([reminder]);
       case '/rest/v1/rpc/render_message_preview':
         return postgrestResponse({
           text: 'Hi there, confirming our demo for Spice Route.',
@@ -60,6 +59,7 @@ describe('CreateTaskDialog', () => {
         open
         onOpenChange={onOpenChange}
         assignees={[{ id: me, name: 'Remy Rep' }]}
+        templates={{ data: [reminder], isPending: false }}
         restaurantId={spiceRoute.id}
       />,
     );
@@ -102,7 +102,14 @@ describe('CreateTaskDialog', () => {
 
   it('needs a name', async () => {
     const user = userEvent.setup();
-    renderWithProviders(<CreateTaskDialog open onOpenChange={vi.fn()} assignees={[]} />);
+    renderWithProviders(
+      <CreateTaskDialog
+        open
+        onOpenChange={vi.fn()}
+        assignees={[]}
+        templates={{ data: [], isPending: false }}
+      />,
+    );
     await user.click(await screen.findByRole('button', { name: 'Add task' }));
     expect(await screen.findByText('Name is required')).toBeInTheDocument();
     expect(requests.some((r) => r.path === '/rest/v1/tasks')).toBe(false);
