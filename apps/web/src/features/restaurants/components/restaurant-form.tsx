@@ -13,6 +13,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
+import { EnumSelect } from '@/components/ui/enum-select';
 import { Field, FormErrorSummary, Input, Select, Textarea } from '@/components/ui/form-field';
 import type { Rep } from '../types';
 
@@ -146,35 +147,32 @@ export function RestaurantForm({
         <Section title="Lead">
           <Field label="Lead stage" error={errors.lead_stage?.message}>
             {(control) => (
-              <Select {...control} {...form.register('lead_stage')}>
-                {leadStages.map((stage) => (
-                  <option key={stage} value={stage}>
-                    {leadStageLabels[stage]}
-                  </option>
-                ))}
-              </Select>
+              <EnumSelect
+                {...control}
+                {...form.register('lead_stage')}
+                values={leadStages}
+                labels={leadStageLabels}
+              />
             )}
           </Field>
           <Field label="Warmth" error={errors.lead_warmth?.message}>
             {(control) => (
-              <Select {...control} {...form.register('lead_warmth')}>
-                {leadWarmths.map((warmth) => (
-                  <option key={warmth} value={warmth}>
-                    {leadWarmthLabels[warmth]}
-                  </option>
-                ))}
-              </Select>
+              <EnumSelect
+                {...control}
+                {...form.register('lead_warmth')}
+                values={leadWarmths}
+                labels={leadWarmthLabels}
+              />
             )}
           </Field>
           <Field label="Status" error={errors.lead_status?.message}>
             {(control) => (
-              <Select {...control} {...form.register('lead_status')}>
-                {leadStatuses.map((status) => (
-                  <option key={status} value={status}>
-                    {leadStatusLabels[status]}
-                  </option>
-                ))}
-              </Select>
+              <EnumSelect
+                {...control}
+                {...form.register('lead_status')}
+                values={leadStatuses}
+                labels={leadStatusLabels}
+              />
             )}
           </Field>
           <Field label="Assigned rep" error={errors.assigned_sales_rep?.message}>

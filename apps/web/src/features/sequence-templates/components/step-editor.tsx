@@ -12,6 +12,7 @@ import {
 } from '@forkflow/domain/sequence-template';
 import { useRef } from 'react';
 import { useFormContext, useFormState, useWatch } from 'react-hook-form';
+import { EnumSelect } from '@/components/ui/enum-select';
 import { Field, Input, Select, Textarea } from '@/components/ui/form-field';
 import { VariablePicker } from '@/components/variable-picker';
 import { insertAtCursor, placeCaret } from '@/lib/insert-at-cursor';
@@ -105,24 +106,22 @@ export function StepEditor({
 
       <Field label="Type" error={stepErrors?.type?.message} className="sm:col-span-2">
         {(control) => (
-          <Select {...control} {...form.register(path('type'))}>
-            {taskTypes.map((type) => (
-              <option key={type} value={type}>
-                {taskTypeLabels[type]}
-              </option>
-            ))}
-          </Select>
+          <EnumSelect
+            {...control}
+            {...form.register(path('type'))}
+            values={taskTypes}
+            labels={taskTypeLabels}
+          />
         )}
       </Field>
       <Field label="Priority" error={stepErrors?.priority?.message} className="sm:col-span-2">
         {(control) => (
-          <Select {...control} {...form.register(path('priority'))}>
-            {taskPriorities.map((priority) => (
-              <option key={priority} value={priority}>
-                {taskPriorityLabels[priority]}
-              </option>
-            ))}
-          </Select>
+          <EnumSelect
+            {...control}
+            {...form.register(path('priority'))}
+            values={taskPriorities}
+            labels={taskPriorityLabels}
+          />
         )}
       </Field>
       <Field

@@ -2,6 +2,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useRef } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
+import { EnumSelect } from '@/components/ui/enum-select';
 import { Field, FormErrorSummary, Input, Select, Textarea } from '@/components/ui/form-field';
 import {
   createTaskInputSchema,
@@ -135,24 +136,22 @@ export function TaskForm({
           </Field>
           <Field label="Type" error={errors.type?.message}>
             {(control) => (
-              <Select {...control} {...form.register('type')}>
-                {taskTypes.map((value) => (
-                  <option key={value} value={value}>
-                    {taskTypeLabels[value]}
-                  </option>
-                ))}
-              </Select>
+              <EnumSelect
+                {...control}
+                {...form.register('type')}
+                values={taskTypes}
+                labels={taskTypeLabels}
+              />
             )}
           </Field>
           <Field label="Priority" error={errors.priority?.message}>
             {(control) => (
-              <Select {...control} {...form.register('priority')}>
-                {taskPriorities.map((value) => (
-                  <option key={value} value={value}>
-                    {taskPriorityLabels[value]}
-                  </option>
-                ))}
-              </Select>
+              <EnumSelect
+                {...control}
+                {...form.register('priority')}
+                values={taskPriorities}
+                labels={taskPriorityLabels}
+              />
             )}
           </Field>
           <Field

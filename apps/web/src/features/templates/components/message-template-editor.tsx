@@ -5,7 +5,8 @@ import { TriangleAlert } from 'lucide-react';
 import { useEffect, useRef, useState, type BaseSyntheticEvent } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
-import { Field, FormErrorSummary, Input, Select, Textarea } from '@/components/ui/form-field';
+import { EnumSelect } from '@/components/ui/enum-select';
+import { Field, FormErrorSummary, Input, Textarea } from '@/components/ui/form-field';
 import { Switch } from '@/components/ui/switch';
 import {
   messageTemplateInputSchema,
@@ -137,13 +138,12 @@ export function MessageTemplateEditor({
             </Field>
             <Field label="Type" error={errors.type?.message}>
               {(control) => (
-                <Select {...control} {...form.register('type')}>
-                  {taskTypes.map((item) => (
-                    <option key={item} value={item}>
-                      {taskTypeLabels[item]}
-                    </option>
-                  ))}
-                </Select>
+                <EnumSelect
+                  {...control}
+                  {...form.register('type')}
+                  values={taskTypes}
+                  labels={taskTypeLabels}
+                />
               )}
             </Field>
           </div>

@@ -9,6 +9,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
+import { EnumSelect } from '@/components/ui/enum-select';
 import { Field, FormErrorSummary, Input, Select, Textarea } from '@/components/ui/form-field';
 import { Switch } from '@/components/ui/switch';
 import { useCurrentOrganisation } from '@/lib/organisation';
@@ -81,24 +82,22 @@ export function TaskTemplateForm({
         <div className="grid grid-cols-1 gap-5 sm:grid-cols-2">
           <Field label="Type" error={errors.type?.message}>
             {(control) => (
-              <Select {...control} {...form.register('type')}>
-                {taskTypes.map((type) => (
-                  <option key={type} value={type}>
-                    {taskTypeLabels[type]}
-                  </option>
-                ))}
-              </Select>
+              <EnumSelect
+                {...control}
+                {...form.register('type')}
+                values={taskTypes}
+                labels={taskTypeLabels}
+              />
             )}
           </Field>
           <Field label="Priority" error={errors.priority?.message}>
             {(control) => (
-              <Select {...control} {...form.register('priority')}>
-                {taskPriorities.map((priority) => (
-                  <option key={priority} value={priority}>
-                    {taskPriorityLabels[priority]}
-                  </option>
-                ))}
-              </Select>
+              <EnumSelect
+                {...control}
+                {...form.register('priority')}
+                values={taskPriorities}
+                labels={taskPriorityLabels}
+              />
             )}
           </Field>
         </div>
