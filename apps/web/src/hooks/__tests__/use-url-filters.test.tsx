@@ -1,71 +1,54 @@
-import { act, render, screen } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { useEffect, useState } from 'react';
-import { Link, Outlet, RouterProvider, createMemoryRouter } from 'react-router';
+import { act, renderHook } from '@testing-library/react';
+import type { ReactNode } from 'react';
+import { MemoryRouter, useLocation } from 'react-router';
 import { describe, expect, it } from 'vitest';
-import { useDebouncedValue } from '@/hooks/use-debounced-value';
-import { useUrlFilters, type FilterDefaults } from '@/hooks/use-url-filters';
+import { useUrlFilters, type FilterDefaults } from '../use-url-filters';
 
-type Filters = { q: string };
-const defaults: FilterDefaults<Filters> = { q: '' };
-const parse = (params: URLSearchParams): Filters => ({ q: params.get('q') ?? '' });
-const SEARCH_DEBOUNCE_MS = 200;
+type Filters = { q: string; stage?: string | undefined; sort: string; page: number };
 
-/** A list page as the app's are: a search written to the URL after a pause, rows as links. */
-function ListPage() {
-  const { filters, setFilters } = useUrlFilters({ parse, defaults });
-  const [text, setText] = useState(filters.q);
-  const debounced = useDebouncedValue(text, SEARCH_DEBOUNCE_MS);
-  useEffect(() => {
-    if (debounced !== filters.q) setFilters({ q: debounced }, { replace: true });
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the debounced text changes
-  }, [debounced]);
-  return (
-    <>
-      <input aria-label="Search" value={text} onChange={(e) => setText(e.target.value)} />
-      <Link to="/items/1">Spice Route</Link>
-    </>
+const parse = (params: URLSearchParams): Filters => ({
+  q: params.get('q') ?? '',
+  stage: params.get('stage') ?? undefined,
+  sort: params.get('sort') ?? 'updated',
+  page: Number(params.get('page') ?? 1),
+});
+const defaults: FilterDefaults<Filters> = { q: '', stage: undefined, sort: 'updated', page: 1 };
+const filterKeys = ['q', 'stage'] as const;
+
+function setup(route: string) {
+  const wrapper = ({ children }: { children: ReactNode }) => (
+    <MemoryRouter initialEntries={[route]}>{children}</MemoryRouter>
   );
-}
-
-function renderApp(itemLoader: () => Promise<null>) {
-  const router = createMemoryRouter(
-    [
-      {
-        element: <Outlet />,
-        children: [
-          { path: '/items', element: <ListPage /> },
-          { path: '/items/:id', loader: itemLoader, element: <h1>Item page</h1> },
-        ],
-      },
-    ],
-    { initialEntries: ['/items'] },
+  return renderHook(
+    () => ({
+      ...useUrlFilters({ parse, defaults, filterKeys }),
+      search: useLocation().search,
+    }),
+    { wrapper },
   );
-  render(<RouterProvider router={router} />);
-  return router;
 }
 
 describe('useUrlFilters', () => {
-  it('writes a search typed on the page into the URL', async () => {
-    const router = renderApp(async () => null);
-    await userEvent.type(screen.getByRole('textbox', { name: 'Search' }), 'sp');
-    await act(() => new Promise((r) => setTimeout(r, SEARCH_DEBOUNCE_MS * 4)));
-    expect(router.state.location.search).toBe('?q=sp');
+  it('reads the filters from the URL and writes only what differs from the defaults', () => {
+    const { result } = setup('/list?q=spice&page=3');
+    expect(result.current.filters).toEqual({ q: 'spice', sort: 'updated', page: 3 });
+    expect(result.current.hasFilters).toBe(true);
+
+    act(() => result.current.setFilters({ sort: 'name' }));
+    // Another filter changed: back to page 1, which the URL leaves out.
+    expect(result.current.search).toBe('?q=spice&sort=name');
   });
 
-  it('lets a click on a row win over a search written while that row’s page still loads', async () => {
-    let finishLoading!: () => void;
-    const loading = new Promise<null>((resolve) => (finishLoading = () => resolve(null)));
-    const router = renderApp(() => loading);
+  it('clears the filter keys only, keeping the sort order', () => {
+    const { result } = setup('/list?q=spice&stage=won&sort=name');
+    act(() => result.current.clearFilters());
+    expect(result.current.search).toBe('?sort=name');
+    expect(result.current.hasFilters).toBe(false);
+  });
 
-    await userEvent.type(screen.getByRole('textbox', { name: 'Search' }), 'sp');
-    await userEvent.click(screen.getByRole('link', { name: 'Spice Route' }));
-    expect(router.state.navigation.state, router.state.location.search).toBe('loading');
-    // The debounced search comes due while the clicked page is still loading.
-    await act(() => new Promise((r) => setTimeout(r, SEARCH_DEBOUNCE_MS * 4)));
-    await act(async () => finishLoading());
-
-    await screen.findByRole('heading', { name: 'Item page' });
-    expect(router.state.location.pathname).toBe('/items/1');
+  it('keeps the page when the page itself changes', () => {
+    const { result } = setup('/list?stage=won');
+    act(() => result.current.setFilters({ page: 2 }));
+    expect(result.current.search).toBe('?stage=won&page=2');
   });
 });
