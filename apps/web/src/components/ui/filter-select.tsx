@@ -2,15 +2,20 @@ import { useId, type ReactNode } from 'react';
 import { cn } from '@/lib/utils';
 import { Select } from './form-field';
 
-/** A compact select for a list's filter bar; its label is for screen readers (and tests). */
+/**
+ * A compact select for a list's filter bar. Its label is for screen readers (and tests),
+ * or shown small above it with `showLabel`.
+ */
 export function FilterSelect({
   label,
+  showLabel = false,
   value,
   onChange,
   className,
   children,
 }: {
   label: string;
+  showLabel?: boolean;
   value: string;
   onChange: (value: string) => void;
   className?: string;
@@ -18,8 +23,11 @@ export function FilterSelect({
 }) {
   const id = useId();
   return (
-    <div className="min-w-0">
-      <label htmlFor={id} className="sr-only">
+    <div className={cn('min-w-0', showLabel && 'space-y-1')}>
+      <label
+        htmlFor={id}
+        className={showLabel ? 'block text-xs font-medium text-slate-600' : 'sr-only'}
+      >
         {label}
       </label>
       <Select

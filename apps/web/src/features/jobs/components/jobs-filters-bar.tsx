@@ -1,7 +1,9 @@
 import { X } from 'lucide-react';
 import { useId, type ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
-import { Input, Select } from '@/components/ui/form-field';
+import { EnumOptions } from '@/components/ui/enum-select';
+import { FilterSelect } from '@/components/ui/filter-select';
+import { Input } from '@/components/ui/form-field';
 import { JOB_STATUSES } from '@forkflow/domain/jobs';
 import { jobFiltersSchema, jobStatusLabels, type JobFilters } from '../api/queries';
 import type { JobFiltersPatch } from '../hooks/use-job-filters';
@@ -43,45 +45,31 @@ export function JobsFiltersBar({
   return (
     <div className="space-y-2">
       <div className="grid grid-cols-2 gap-2 sm:flex sm:flex-wrap sm:items-end">
-        <Labelled label="Status">
-          {(id) => (
-            <Select
-              id={id}
-              value={filters.status ?? ''}
-              onChange={(event) =>
-                setFilters({ status: shape.status.parse(event.target.value || undefined) })
-              }
-              className="h-9 sm:w-44"
-            >
-              <option value="">All statuses</option>
-              {JOB_STATUSES.map((status) => (
-                <option key={status} value={status}>
-                  {jobStatusLabels[status]}
-                </option>
-              ))}
-            </Select>
-          )}
-        </Labelled>
-        <Labelled label="Workflow">
-          {(id) => (
-            <Select
-              id={id}
-              value={filters.workflow ?? ''}
-              onChange={(event) =>
-                setFilters({ workflow: shape.workflow.parse(event.target.value || undefined) })
-              }
-              className="h-9 sm:w-56"
-            >
-              <option value="">All workflows</option>
-              {workflows?.map((workflow) => (
-                <option key={workflow.id} value={workflow.id}>
-                  {workflow.name}
-                </option>
-              ))}
-              {workflowKnown ? null : <option value={filters.workflow}>This workflow</option>}
-            </Select>
-          )}
-        </Labelled>
+        <FilterSelect
+          label="Status"
+          showLabel
+          value={filters.status ?? ''}
+          onChange={(value) => setFilters({ status: shape.status.parse(value || undefined) })}
+          className="sm:w-44"
+        >
+          <option value="">All statuses</option>
+          <EnumOptions values={JOB_STATUSES} labels={jobStatusLabels} />
+        </FilterSelect>
+        <FilterSelect
+          label="Workflow"
+          showLabel
+          value={filters.workflow ?? ''}
+          onChange={(value) => setFilters({ workflow: shape.workflow.parse(value || undefined) })}
+          className="sm:w-56"
+        >
+          <option value="">All workflows</option>
+          {workflows?.map((workflow) => (
+            <option key={workflow.id} value={workflow.id}>
+              {workflow.name}
+            </option>
+          ))}
+          {workflowKnown ? null : <option value={filters.workflow}>This workflow</option>}
+        </FilterSelect>
         <Labelled label="Created from">
           {(id) => (
             <Input
@@ -111,19 +99,16 @@ export function JobsFiltersBar({
           )}
         </Labelled>
         {canSeeAll ? (
-          <Labelled label="Started by">
-            {(id) => (
-              <Select
-                id={id}
-                value={filters.scope}
-                onChange={(event) => setFilters({ scope: shape.scope.parse(event.target.value) })}
-                className="h-9 sm:w-40"
-              >
-                <option value="mine">Me</option>
-                <option value="everyone">Everyone</option>
-              </Select>
-            )}
-          </Labelled>
+          <FilterSelect
+            label="Started by"
+            showLabel
+            value={filters.scope}
+            onChange={(value) => setFilters({ scope: shape.scope.parse(value) })}
+            className="sm:w-40"
+          >
+            <option value="mine">Me</option>
+            <option value="everyone">Everyone</option>
+          </FilterSelect>
         ) : null}
         {hasFilters ? (
           <Button variant="ghost" size="sm" onClick={clearFilters} className="h-9 self-end">
