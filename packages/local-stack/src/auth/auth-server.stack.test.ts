@@ -132,6 +132,8 @@ async function raw(
     method?: string;
     token?: string;
     body?: unknown;
+    /** A body already serialised (JSON.stringify overflows on very deep values). */
+    rawBody?: string;
     apiVersion?: string | null;
     url?: string;
   } = {},
@@ -139,11 +141,12 @@ async function raw(
   const headers: Record<string, string> = { apikey: keys.anonKey };
   if (init.apiVersion !== null) headers['x-supabase-api-version'] = init.apiVersion ?? '2024-01-01';
   if (init.token) headers.authorization = `Bearer ${init.token}`;
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  const body = init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
+  if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(`${init.url ?? apiUrl}/auth/v1${path}`, {
     method: init.method ?? 'GET',
     headers,
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    ...(body === undefined ? {} : { body }),
   });
   const text = await response.text();
   return {
@@ -736,6 +739,72 @@ describe('admin users', () => {
     const badId = await raw('/admin/users/not-a-uuid', { token: keys.serviceRoleKey });
     expect(badId.status).toBe(404);
     expect(badId.body).toEqual({ code: 'validation_failed', message: 'user_id must be an UUID' });
+  });
+});
+
+describe('bad input', () => {
+  /** `{"next":{"next":…{"leaf":true}…}}`, built as text: JSON.stringify overflows on it. */
+  const deep = (levels: number): string =>
+    `${'{"next":'.repeat(levels)}{"leaf":true}${'}'.repeat(levels)}`;
+
+  it('refuses a NUL character in a sign-up password with 400 validation_failed, not 500', async () => {
+    const response = await raw('/signup', {
+      method: 'POST',
+      body: { email: newEmail(), password: 'pass\u0000word' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ code: 'validation_failed' });
+  });
+
+  it('refuses a NUL character in a sign-in password with 400, not 500', async () => {
+    const { email } = await signedUp();
+    const response = await raw('/token?grant_type=password', {
+      method: 'POST',
+      body: { email, password: `${PASSWORD}\u0000` },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ code: 'validation_failed' });
+  });
+
+  it('refuses a NUL character in metadata, as a value or a key, with 400', async () => {
+    const asValue = await raw('/signup', {
+      method: 'POST',
+      body: { email: newEmail(), password: PASSWORD, data: { full_name: 'a\u0000b' } },
+    });
+    expect(asValue.status).toBe(400);
+    const { accessToken } = await signedUp();
+    const asKey = await raw('/user', {
+      method: 'PUT',
+      token: accessToken,
+      body: { data: { 'x\u0000y': 1 } },
+    });
+    expect(asKey.status).toBe(400);
+    expect(asKey.body).toMatchObject({ code: 'validation_failed' });
+  });
+
+  it('refuses metadata 5,000 levels deep with 400 bad_json, and takes 60 levels', async () => {
+    const tooDeep = await raw('/signup', {
+      method: 'POST',
+      rawBody: `{"email":"${newEmail()}","password":"${PASSWORD}","data":${deep(5000)}}`,
+    });
+    expect(tooDeep.status).toBe(400);
+    expect(tooDeep.body).toMatchObject({ code: 'bad_json' });
+    const { accessToken } = await signedUp();
+    const fine = await raw('/user', {
+      method: 'PUT',
+      token: accessToken,
+      rawBody: `{"data":${deep(60)}}`,
+    });
+    expect(fine.status).toBe(200);
+  });
+
+  it('refuses a body over 1 MiB with 400 bad_json', async () => {
+    const response = await raw('/signup', {
+      method: 'POST',
+      body: { email: newEmail(), password: PASSWORD, data: { blob: 'x'.repeat(2 * 1024 * 1024) } },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ code: 'bad_json' });
   });
 });
 

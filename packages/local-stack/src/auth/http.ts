@@ -6,6 +6,43 @@ export type JsonObject = Record<string, unknown>;
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * How deeply a request body may nest. Metadata a few levels deep is normal; Postgres's jsonb
+ * input recurses per level and JSON.stringify overflows the stack near 10,000 levels, so
+ * 5,000 levels of `data` answered 500. 64 leaves room for any real metadata.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Refuses what Postgres cannot store and what would overflow the stack, before any handler
+ * sees it: NUL characters (text and jsonb reject U+0000) anywhere in the body, keys included,
+ * and nesting deeper than MAX_JSON_DEPTH. Iterative, so the check itself cannot overflow.
+ */
+function checkJsonValue(root: unknown): void {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) {
+        throw badRequest('validation_failed', 'Request body must not contain NUL characters');
+      }
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_JSON_DEPTH) {
+      throw badRequest(
+        'bad_json',
+        `Could not parse request body as JSON: nested deeper than ${MAX_JSON_DEPTH} levels`,
+      );
+    }
+    if (Array.isArray(value)) {
+      for (const item of value) stack.push([item, depth + 1]);
+    } else {
+      for (const [key, item] of Object.entries(value)) stack.push([key, depth], [item, depth + 1]);
+    }
+  }
+}
+
 export function sendJson(
   res: ServerResponse,
   status: number,
@@ -22,6 +59,10 @@ export function sendNoContent(res: ServerResponse): void {
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
+  // A declared length over the limit is refused before a byte is read.
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+    throw badRequest('bad_json', 'Request body is too large');
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -49,6 +90,7 @@ export async function readJsonBody(req: IncomingMessage): Promise<JsonObject> {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw badRequest('bad_json', 'Could not parse request body as JSON: expected a JSON object');
   }
+  checkJsonValue(parsed);
   return parsed as JsonObject;
 }
 
@@ -56,14 +98,17 @@ export async function readJsonBody(req: IncomingMessage): Promise<JsonObject> {
 export async function readOptionalJsonBody(req: IncomingMessage): Promise<JsonObject> {
   const text = await readBody(req);
   if (text.trim() === '') return {};
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
-      return parsed as JsonObject;
+    parsed = JSON.parse(text);
   } catch {
-    // fall through to the same error as a non-object
+    parsed = undefined; // the same error as a non-object, below
   }
-  throw badRequest('bad_json', 'Could not parse request body as JSON');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw badRequest('bad_json', 'Could not parse request body as JSON');
+  }
+  checkJsonValue(parsed);
+  return parsed as JsonObject;
 }
 
 function typeError(name: string, expected: string, value: unknown): AuthHttpError {
