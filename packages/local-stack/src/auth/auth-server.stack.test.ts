@@ -344,6 +344,43 @@ describe('password sign-in', () => {
     }
   });
 
+  it('compares an unknown address against a bcrypt hash too, so its answer takes as long', async () => {
+    // Timing itself is not asserted (a shared machine makes it flaky): the test checks that
+    // both answers run a bcrypt comparison of the submitted password in Postgres.
+    const queries: { text: string; values: unknown[] }[] = [];
+    const spyPool = new Proxy(pool, {
+      get(target, prop) {
+        if (prop === 'query') {
+          return (text: string, values?: unknown[]) => {
+            queries.push({ text, values: values ?? [] });
+            return target.query(text, values);
+          };
+        }
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    const url = await serve({ pool: spyPool });
+    const bcryptRuns = (password: string): number =>
+      queries.filter((q) => q.text.includes('crypt(') && q.values.includes(password)).length;
+
+    const { email } = await signedUp();
+    const wrong = await raw('/token?grant_type=password', {
+      method: 'POST',
+      body: { email, password: 'wrong-password-1' },
+      url,
+    });
+    const unknown = await raw('/token?grant_type=password', {
+      method: 'POST',
+      body: { email: newEmail(), password: 'wrong-password-2' },
+      url,
+    });
+    expect([wrong.status, unknown.status]).toEqual([400, 400]);
+    expect(unknown.body).toEqual(wrong.body);
+    expect(bcryptRuns('wrong-password-1')).toBe(1);
+    expect(bcryptRuns('wrong-password-2')).toBe(1);
+  });
+
   it('answers clients that ask for no API version in the legacy error shape', async () => {
     const response = await raw('/token?grant_type=password', {
       method: 'POST',

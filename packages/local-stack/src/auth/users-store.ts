@@ -230,6 +230,28 @@ export async function verifyPassword(
 }
 
 /**
+ * A bcrypt hash at GoTrue's cost (10) of a random password no one knows, made once. Sign-in
+ * compares against it when the email has no account (or no password), so an unknown address
+ * costs the same bcrypt work as a known one: without it, unknown emails answered in 3 ms and
+ * known ones in 74 ms.
+ */
+let dummyHash: Promise<string> | undefined;
+
+/** The same bcrypt work as verifyPassword, against the dummy hash; never matches anyone. */
+export async function verifyAgainstDummyHash(db: Queryable, password: string): Promise<void> {
+  dummyHash ??= db
+    .query<{ hash: string }>(
+      `select extensions.crypt(gen_random_uuid()::text, extensions.gen_salt('bf', 10)) as hash`,
+    )
+    .then(({ rows }) => rows[0]!.hash);
+  const hash = await dummyHash.catch((err: unknown) => {
+    dummyHash = undefined; // try again next time
+    throw err;
+  });
+  await db.query(`select extensions.crypt($1, $2) = $2 as ok`, [password, hash]);
+}
+
+/**
  * A new password, clearing the one-time tokens GoTrue clears on a password change (the
  * old password may be why someone else holds them).
  */

@@ -2,7 +2,12 @@ import type { AuthContext, AuthRequest, Handler } from '../context.ts';
 import { badRequest, OAuthError, unprocessable } from '../errors.ts';
 import { issueSession, refreshTokenGrant } from '../grants.ts';
 import { clientInfo, readJsonBody, sendJson, stringParam } from '../http.ts';
-import { findUserByEmail, isBanned, verifyPassword } from '../users-store.ts';
+import {
+  findUserByEmail,
+  isBanned,
+  verifyAgainstDummyHash,
+  verifyPassword,
+} from '../users-store.ts';
 import { MAX_PASSWORD_BYTES, passwordWeakness } from '../validation.ts';
 
 const invalidCredentials = (): Error =>
@@ -29,7 +34,11 @@ async function passwordGrant(ctx: AuthContext, { req, res }: AuthRequest): Promi
   if (email === '') throw badRequest('validation_failed', 'missing email or phone');
 
   const user = await findUserByEmail(ctx.pool, email, ctx.audience);
-  if (!user || !user.has_password) throw invalidCredentials();
+  if (!user || !user.has_password) {
+    // As long as a wrong password takes, so the answer's timing tells nothing either.
+    await verifyAgainstDummyHash(ctx.pool, password);
+    throw invalidCredentials();
+  }
   if (isBanned(user)) throw badRequest('user_banned', 'User is banned');
   if (!(await verifyPassword(ctx.pool, user.id, password))) throw invalidCredentials();
   if (!user.email_confirmed_at) throw badRequest('email_not_confirmed', 'Email not confirmed');
