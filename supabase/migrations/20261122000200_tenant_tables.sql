@@ -35,7 +35,7 @@ comment on table public.profiles is
 
 alter table public.profiles enable row level security;
 
--- add_organisation_member looks people up by email, case-insensitively.
+-- invite_organisation_member looks members up by email, case-insensitively.
 create index profiles_email_lower_idx on public.profiles (lower(email));
 
 create trigger _100_set_updated_at

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anonClient, createFixtures, type Role, type TestUser } from './support/users.ts';
 
-// RLS on public.profiles and public.organisation_members, the add_organisation_member RPC
-// and the membership invariants (no self-promotion, the last owner stays). Denied
-// UPDATE/DELETE match no rows rather than fail: re-read with the service role.
+// RLS on public.profiles and public.organisation_members and the membership invariants (no
+// self-promotion, the last owner stays). Denied UPDATE/DELETE match no rows rather than fail:
+// re-read with the service role.
 
 const fx = createFixtures('members');
 const service = fx.service;
@@ -182,98 +182,16 @@ describe('reading memberships', () => {
   });
 });
 
-describe('adding members', () => {
-  it.each([
-    ['owner', 'member'],
-    ['owner', 'admin'],
-    ['owner', 'owner'],
-    ['admin', 'member'],
-    ['admin', 'admin'],
-  ] as const)('%s adds a user by email as %s', async (who, role) => {
-    const organisation = await team();
-    const newcomer = await fx.user('newcomer');
-    const { data, error } = await as(who).client.rpc('add_organisation_member', {
-      p_organisation_id: organisation,
-      p_email: newcomer.email.toUpperCase(),
-      p_role: role,
-    });
-    expect(error).toBeNull();
-    expect(data).toMatchObject({ organisation_id: organisation, user_id: newcomer.id, role });
-  });
-
-  it('admin cannot add an owner', async () => {
-    const organisation = await team();
-    const { error } = await admin.client.rpc('add_organisation_member', {
-      p_organisation_id: organisation,
-      p_email: outsider.email,
-      p_role: 'owner',
-    });
-    expect(error?.code).toBe('42501');
-    expect(await roleOf(organisation, outsider)).toBeNull();
-  });
-
-  it('member cannot add members', async () => {
-    const { error } = await member.client.rpc('add_organisation_member', {
-      p_organisation_id: organisationId,
-      p_email: outsider.email,
-    });
-    expect(error?.code).toBe('42501');
-    expect(await roleOf(organisationId, outsider)).toBeNull();
-  });
-
-  it('outsider cannot add members to another organisation', async () => {
-    const { error } = await outsider.client.rpc('add_organisation_member', {
-      p_organisation_id: organisationId,
-      p_email: outsider.email,
-      p_role: 'owner',
-    });
-    expect(error?.code).toBe('42501');
-    expect(await roleOf(organisationId, outsider)).toBeNull();
-  });
-
-  it('anon cannot add members', async () => {
-    const { error } = await anonClient().rpc('add_organisation_member', {
-      p_organisation_id: organisationId,
-      p_email: outsider.email,
-    });
-    expect(error?.code).toBe('42501');
-    expect(await roleOf(organisationId, outsider)).toBeNull();
-  });
-
-  it('an unknown email is answered with 404 and code P0002', async () => {
-    const { error, status } = await owner.client.rpc('add_organisation_member', {
-      p_organisation_id: organisationId,
-      p_email: 'nobody-at-all@forkflow.test',
-    });
-    expect(status).toBe(404);
-    expect(error?.code).toBe('P0002');
-    expect(error?.message).toBe('no user with that email');
-  });
-
-  it('adding someone who is already a member is refused', async () => {
-    const { error } = await owner.client.rpc('add_organisation_member', {
-      p_organisation_id: organisationId,
-      p_email: member.email,
-    });
-    expect(error?.code).toBe('23505');
-  });
-
-  it('an unknown role is refused', async () => {
-    const { error } = await owner.client.rpc('add_organisation_member', {
-      p_organisation_id: organisationId,
-      p_email: outsider.email,
-      p_role: 'superuser',
-    });
-    expect(error?.code).toBe('22023');
-  });
-
-  it('owner inserts a membership row directly', async () => {
+// Members join only by accepting an invitation (invitations.test.ts): no API role inserts a
+// membership row, which is how a stranger once put a user into their organisation.
+describe('inserting memberships directly', () => {
+  it('owner cannot insert a membership row directly', async () => {
     const organisation = await team();
     const { error } = await owner.client
       .from('organisation_members')
       .insert({ organisation_id: organisation, user_id: outsider.id, role: 'member' });
-    expect(error).toBeNull();
-    expect(await roleOf(organisation, outsider)).toBe('member');
+    expect(error?.code).toBe('42501');
+    expect(await roleOf(organisation, outsider)).toBeNull();
   });
 
   it('admin cannot insert an owner row directly', async () => {

@@ -185,11 +185,7 @@ describe('iteration 2: jobs belong to users', () => {
     const fx = createFixtures('wf-defs-leaver');
     try {
       const leaver = await fx.user('leaver');
-      await t.owner.client.rpc('add_organisation_member', {
-        p_organisation_id: t.organisationId,
-        p_email: leaver.email,
-        p_role: 'member',
-      });
+      await fx.addMember(t.owner, t.organisationId, leaver, 'member');
       const theirs = await insertJob(db, { user: leaver, workflow: t.workflow });
       const kept = await insertJob(db, { user: t.member, workflow: t.workflow });
       const { error } = await t.service.auth.admin.deleteUser(leaver.id);

@@ -215,6 +215,8 @@ export type Database = {
         Row: {
           created_at: string;
           created_by: string | null;
+          deleted_at: string | null;
+          deleted_by: string | null;
           description: string | null;
           id: string;
           is_active: boolean;
@@ -231,6 +233,8 @@ export type Database = {
         Insert: {
           created_at?: string;
           created_by?: string | null;
+          deleted_at?: string | null;
+          deleted_by?: string | null;
           description?: string | null;
           id?: string;
           is_active?: boolean;
@@ -246,6 +250,8 @@ export type Database = {
         Update: {
           created_at?: string;
           created_by?: string | null;
+          deleted_at?: string | null;
+          deleted_by?: string | null;
           description?: string | null;
           id?: string;
           is_active?: boolean;
@@ -267,7 +273,63 @@ export type Database = {
             referencedColumns: ['id'];
           },
           {
+            foreignKeyName: 'message_templates_deleted_by_fkey';
+            columns: ['deleted_by'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
             foreignKeyName: 'message_templates_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      organisation_invitations: {
+        Row: {
+          created_at: string;
+          email: string;
+          expires_at: string;
+          id: string;
+          invited_by: string | null;
+          organisation_id: string;
+          role: string;
+          token_hash: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          email: string;
+          expires_at: string;
+          id?: string;
+          invited_by?: string | null;
+          organisation_id: string;
+          role?: string;
+          token_hash: string;
+        };
+        Update: {
+          created_at?: string;
+          email?: string;
+          expires_at?: string;
+          id?: string;
+          invited_by?: string | null;
+          organisation_id?: string;
+          role?: string;
+          token_hash?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'organisation_invitations_invited_by_fkey';
+            columns: ['invited_by'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'organisation_invitations_organisation_id_fkey';
             columns: ['organisation_id'];
             isOneToOne: false;
             referencedRelation: 'organisations';
@@ -373,6 +435,8 @@ export type Database = {
           created_at: string;
           created_by: string | null;
           cuisine: string | null;
+          deleted_at: string | null;
+          deleted_by: string | null;
           id: string;
           lead_stage: string;
           lead_status: string;
@@ -396,6 +460,8 @@ export type Database = {
           created_at?: string;
           created_by?: string | null;
           cuisine?: string | null;
+          deleted_at?: string | null;
+          deleted_by?: string | null;
           id?: string;
           lead_stage?: string;
           lead_status?: string;
@@ -418,6 +484,8 @@ export type Database = {
           created_at?: string;
           created_by?: string | null;
           cuisine?: string | null;
+          deleted_at?: string | null;
+          deleted_by?: string | null;
           id?: string;
           lead_stage?: string;
           lead_status?: string;
@@ -453,6 +521,13 @@ export type Database = {
             referencedColumns: ['id'];
           },
           {
+            foreignKeyName: 'restaurants_deleted_by_fkey';
+            columns: ['deleted_by'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
             foreignKeyName: 'restaurants_organisation_id_fkey';
             columns: ['organisation_id'];
             isOneToOne: false;
@@ -469,6 +544,7 @@ export type Database = {
           created_at: string;
           created_by: string | null;
           current_step_order: number;
+          deleted_at: string | null;
           exit_reason: string | null;
           id: string;
           is_modified: boolean;
@@ -494,6 +570,7 @@ export type Database = {
           created_at?: string;
           created_by?: string | null;
           current_step_order?: number;
+          deleted_at?: string | null;
           exit_reason?: string | null;
           id?: string;
           is_modified?: boolean;
@@ -518,6 +595,7 @@ export type Database = {
           created_at?: string;
           created_by?: string | null;
           current_step_order?: number;
+          deleted_at?: string | null;
           exit_reason?: string | null;
           id?: string;
           is_modified?: boolean;
@@ -688,6 +766,8 @@ export type Database = {
         Row: {
           created_at: string;
           created_by: string | null;
+          deleted_at: string | null;
+          deleted_by: string | null;
           description: string | null;
           exit_stages: string[];
           id: string;
@@ -705,6 +785,8 @@ export type Database = {
         Insert: {
           created_at?: string;
           created_by?: string | null;
+          deleted_at?: string | null;
+          deleted_by?: string | null;
           description?: string | null;
           exit_stages?: string[];
           id?: string;
@@ -721,6 +803,8 @@ export type Database = {
         Update: {
           created_at?: string;
           created_by?: string | null;
+          deleted_at?: string | null;
+          deleted_by?: string | null;
           description?: string | null;
           exit_stages?: string[];
           id?: string;
@@ -743,6 +827,13 @@ export type Database = {
             referencedColumns: ['id'];
           },
           {
+            foreignKeyName: 'sequence_templates_deleted_by_fkey';
+            columns: ['deleted_by'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
             foreignKeyName: 'sequence_templates_organisation_id_fkey';
             columns: ['organisation_id'];
             isOneToOne: false;
@@ -756,6 +847,8 @@ export type Database = {
           created_at: string;
           created_by: string | null;
           default_message: string | null;
+          deleted_at: string | null;
+          deleted_by: string | null;
           description: string | null;
           id: string;
           is_active: boolean;
@@ -773,6 +866,8 @@ export type Database = {
           created_at?: string;
           created_by?: string | null;
           default_message?: string | null;
+          deleted_at?: string | null;
+          deleted_by?: string | null;
           description?: string | null;
           id?: string;
           is_active?: boolean;
@@ -789,6 +884,8 @@ export type Database = {
           created_at?: string;
           created_by?: string | null;
           default_message?: string | null;
+          deleted_at?: string | null;
+          deleted_by?: string | null;
           description?: string | null;
           id?: string;
           is_active?: boolean;
@@ -805,6 +902,13 @@ export type Database = {
           {
             foreignKeyName: 'task_templates_created_by_fkey';
             columns: ['created_by'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'task_templates_deleted_by_fkey';
+            columns: ['deleted_by'];
             isOneToOne: false;
             referencedRelation: 'profiles';
             referencedColumns: ['id'];
@@ -834,6 +938,7 @@ export type Database = {
           completed_by: string | null;
           created_at: string;
           created_by: string | null;
+          deleted_at: string | null;
           description: string | null;
           due_date: string | null;
           id: string;
@@ -865,6 +970,7 @@ export type Database = {
           completed_by?: string | null;
           created_at?: string;
           created_by?: string | null;
+          deleted_at?: string | null;
           description?: string | null;
           due_date?: string | null;
           id?: string;
@@ -895,6 +1001,7 @@ export type Database = {
           completed_by?: string | null;
           created_at?: string;
           created_by?: string | null;
+          deleted_at?: string | null;
           description?: string | null;
           due_date?: string | null;
           id?: string;
@@ -1163,8 +1270,8 @@ export type Database = {
       [_ in never]: never;
     };
     Functions: {
-      add_organisation_member: {
-        Args: { p_email: string; p_organisation_id: string; p_role?: string };
+      accept_organisation_invitation: {
+        Args: { p_invitation_id: string };
         Returns: {
           created_at: string;
           organisation_id: string;
@@ -1188,6 +1295,7 @@ export type Database = {
           created_at: string;
           created_by: string | null;
           current_step_order: number;
+          deleted_at: string | null;
           exit_reason: string | null;
           id: string;
           is_modified: boolean;
@@ -1239,6 +1347,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      decline_organisation_invitation: { Args: { p_invitation_id: string }; Returns: undefined };
       delete_sequence_task: { Args: { p_task_id: string }; Returns: Json };
       finish_workflow_steps: { Args: { p_results: Json; p_worker: string }; Returns: Json };
       function_latency_metrics: { Args: Record<PropertyKey, never>; Returns: Json };
@@ -1254,6 +1363,46 @@ export type Database = {
         Args: { p_instance_id: string; p_position: number; p_task: Json };
         Returns: Json;
       };
+      invite_organisation_member: {
+        Args: { p_email: string; p_organisation_id: string; p_role?: string };
+        Returns: {
+          email: string;
+          expires_at: string;
+          id: string;
+          role: string;
+          token: string;
+        }[];
+      };
+      move_to_trash: {
+        Args: { p_ids: string[]; p_kind: Database['public']['Enums']['trash_kind'] };
+        Returns: {
+          id: string;
+        }[];
+      };
+      my_organisation_invitations: {
+        Args: Record<PropertyKey, never>;
+        Returns: {
+          expires_at: string;
+          id: string;
+          invited_by_email: string;
+          invited_by_name: string;
+          organisation_id: string;
+          organisation_name: string;
+          role: string;
+        }[];
+      };
+      organisation_invitation_by_token: {
+        Args: { p_token: string };
+        Returns: {
+          expires_at: string;
+          id: string;
+          invited_by_email: string;
+          invited_by_name: string;
+          organisation_id: string;
+          organisation_name: string;
+          role: string;
+        }[];
+      };
       pause_sequence: {
         Args: { p_instance_id: string; p_resume_at?: string };
         Returns: {
@@ -1263,6 +1412,7 @@ export type Database = {
           created_at: string;
           created_by: string | null;
           current_step_order: number;
+          deleted_at: string | null;
           exit_reason: string | null;
           id: string;
           is_modified: boolean;
@@ -1291,7 +1441,12 @@ export type Database = {
         Args: { p_from: string; p_organisation_id: string; p_steps: Json };
         Returns: string[];
       };
+      purge_trash: { Args: Record<PropertyKey, never>; Returns: number };
       record_function_durations: { Args: { p_samples: Json }; Returns: undefined };
+      remove_organisation_member: {
+        Args: { p_organisation_id: string; p_successor_id?: string; p_user_id: string };
+        Returns: undefined;
+      };
       render_message_preview: {
         Args: { p_restaurant_id: string; p_template: string };
         Returns: Json;
@@ -1305,6 +1460,7 @@ export type Database = {
           created_at: string;
           created_by: string | null;
           current_step_order: number;
+          deleted_at: string | null;
           exit_reason: string | null;
           id: string;
           is_modified: boolean;
@@ -1329,6 +1485,12 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      restore_from_trash: {
+        Args: { p_ids: string[]; p_kind: Database['public']['Enums']['trash_kind'] };
+        Returns: {
+          id: string;
+        }[];
+      };
       resume_due_sequences: { Args: Record<PropertyKey, never>; Returns: number };
       resume_sequence: {
         Args: { p_instance_id: string };
@@ -1339,6 +1501,7 @@ export type Database = {
           created_at: string;
           created_by: string | null;
           current_step_order: number;
+          deleted_at: string | null;
           exit_reason: string | null;
           id: string;
           is_modified: boolean;
@@ -1369,6 +1532,8 @@ export type Database = {
         Returns: {
           created_at: string;
           created_by: string | null;
+          deleted_at: string | null;
+          deleted_by: string | null;
           description: string | null;
           exit_stages: string[];
           id: string;
@@ -1405,6 +1570,10 @@ export type Database = {
         Returns: Json;
       };
       sequence_template_stats: { Args: { p_template_id: string }; Returns: Json };
+      set_organisation_queue_limit: {
+        Args: { p_max_running: number; p_organisation_id: string };
+        Returns: undefined;
+      };
       set_workflow_status: {
         Args: { p_status: string; p_workflow_id: string };
         Returns: {
@@ -1439,6 +1608,7 @@ export type Database = {
           created_at: string;
           created_by: string | null;
           current_step_order: number;
+          deleted_at: string | null;
           exit_reason: string | null;
           id: string;
           is_modified: boolean;
@@ -1476,6 +1646,18 @@ export type Database = {
         };
         Returns: Json;
       };
+      trash_items: {
+        Args: { p_organisation_id: string };
+        Returns: {
+          deleted_at: string;
+          deleted_by: string;
+          deleted_by_name: string;
+          id: string;
+          kind: Database['public']['Enums']['trash_kind'];
+          name: string;
+          purge_after: string;
+        }[];
+      };
       update_sequence_task_delay: {
         Args: { p_delay_unit: string; p_delay_value: number; p_task_id: string };
         Returns: Json;
@@ -1507,7 +1689,7 @@ export type Database = {
       };
     };
     Enums: {
-      [_ in never]: never;
+      trash_kind: 'restaurant' | 'task_template' | 'message_template' | 'sequence_template';
     };
     CompositeTypes: {
       [_ in never]: never;
@@ -1618,6 +1800,8 @@ export type CompositeTypes<
 
 export const Constants = {
   public: {
-    Enums: {},
+    Enums: {
+      trash_kind: ['restaurant', 'task_template', 'message_template', 'sequence_template'],
+    },
   },
 } as const;

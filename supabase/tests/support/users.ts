@@ -51,7 +51,7 @@ export function createFixtures(label: string) {
     return Object.fromEntries(names.map((name, i) => [name, created[i]])) as Record<N, TestUser>;
   }
 
-  /** An organisation created by `owner` through the RPC, with the others added by email. */
+  /** An organisation created by `owner` through the RPC, with the others invited and accepting. */
   async function organisation(
     owner: TestUser,
     members: { admins?: TestUser[]; members?: TestUser[]; owners?: TestUser[] } = {},
@@ -71,19 +71,26 @@ export function createFixtures(label: string) {
     return organisationId;
   }
 
-  /** Adds `user` to the organisation as `by` would in the app. */
+  /** `by` invites `user` and `user` accepts, as they would in the app. */
   async function addMember(
     by: TestUser,
     organisationId: string,
     user: TestUser,
     role: Role,
   ): Promise<void> {
-    const { error } = await by.client.rpc('add_organisation_member', {
-      p_organisation_id: organisationId,
-      p_email: user.email,
-      p_role: role,
+    const invited = await by.client
+      .rpc('invite_organisation_member', {
+        p_organisation_id: organisationId,
+        p_email: user.email,
+        p_role: role,
+      })
+      .single();
+    if (invited.error || !invited.data)
+      throw new Error(`could not invite ${user.email} as ${role}: ${invited.error?.message}`);
+    const { error } = await user.client.rpc('accept_organisation_invitation', {
+      p_invitation_id: invited.data.id,
     });
-    if (error) throw new Error(`could not add ${user.email} as ${role}: ${error.message}`);
+    if (error) throw new Error(`${user.email} could not accept: ${error.message}`);
   }
 
   /** Deletes every organisation these users belong to, then the users (profiles cascade). */
