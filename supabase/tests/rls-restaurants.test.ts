@@ -215,21 +215,22 @@ describe('changing restaurants', () => {
   });
 });
 
+// Deleting goes through move_to_trash (supabase/tests/trash.test.ts): no DELETE for anyone.
 describe('deleting restaurants', () => {
   it.each(['owner', 'member'] as const)(
-    '%s deletes a restaurant of their organisation',
+    '%s cannot DELETE a restaurant through the API (move_to_trash instead)',
     async (who) => {
       const restaurant = await seedRestaurant();
       const { error } = await as(who).client.from('restaurants').delete().eq('id', restaurant.id);
-      expect(error).toBeNull();
-      expect(await readRestaurant(restaurant.id)).toBeNull();
+      expect(error?.code).toBe('42501');
+      expect(await readRestaurant(restaurant.id)).not.toBeNull();
     },
   );
 
   it("outsider cannot delete the first organisation's restaurants", async () => {
     const restaurant = await seedRestaurant();
     const { error } = await outsider.client.from('restaurants').delete().eq('id', restaurant.id);
-    expect(error).toBeNull();
+    expect(error?.code).toBe('42501');
     expect(await readRestaurant(restaurant.id)).not.toBeNull();
   });
 

@@ -1004,8 +1004,14 @@ describe('more edge cases', () => {
 
   it('an instance keeps running from its snapshot when its template is deleted', async () => {
     const { tpl, instance, tasks } = await running(3);
-    const { error } = await rep.client.from('sequence_templates').delete().eq('id', tpl.id);
+    const { data, error } = await rep.client.rpc('move_to_trash', {
+      p_kind: 'sequence_template',
+      p_ids: [tpl.id],
+    });
     expect(error).toBeNull();
+    expect(data).toEqual([{ id: tpl.id }]);
+    // Purged for good (the trash's 30 days skipped), the instance loses only the link.
+    await service.from('sequence_templates').delete().eq('id', tpl.id);
     expect((await readInstance(service, instance.id)).sequence_template_id).toBeNull();
     const result = await taskRpc(rep, 'complete_task', tasks[0]!.id);
     expect(result.next_task?.id).toBe(tasks[1]!.id);
@@ -1091,10 +1097,23 @@ describe('more edge cases', () => {
     expect((await activeTask(service, instance.id)).id).toBe(tasks[1]!.id);
   });
 
-  it('deleting a restaurant removes its instances and their tasks', async () => {
+  it('deleting a restaurant takes its instances and their tasks into the trash, then purges them', async () => {
     const { restaurant, instance } = await running(2);
-    const { error } = await rep.client.from('restaurants').delete().eq('id', restaurant.id);
+    // The rep neither created nor is assigned this restaurant: the owner deletes it.
+    const { error } = await owner.client.rpc('move_to_trash', {
+      p_kind: 'restaurant',
+      p_ids: [restaurant.id],
+    });
     expect(error).toBeNull();
+    expect(
+      (await rep.client.from('sequence_instances').select('id').eq('id', instance.id)).data,
+    ).toEqual([]);
+    expect(
+      (await rep.client.from('tasks').select('id').eq('sequence_instance_id', instance.id)).data,
+    ).toEqual([]);
+
+    // Purged (as purge_trash does after 30 days): the cascade removes them for good.
+    await service.from('restaurants').delete().eq('id', restaurant.id);
     expect(
       (await service.from('sequence_instances').select('id').eq('id', instance.id)).data,
     ).toEqual([]);

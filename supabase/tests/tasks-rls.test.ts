@@ -231,31 +231,62 @@ describe.each(['message_templates', 'task_templates', 'sequence_templates'] as c
       });
     });
 
+    // Deleting is move_to_trash (a soft delete; supabase/tests/trash.test.ts): DELETE is
+    // refused to every API role, and the trash keeps the same who-may rule.
     describe('delete', () => {
-      it('the creator deletes their own template', async () => {
+      const kind = (
+        {
+          task_templates: 'task_template',
+          message_templates: 'message_template',
+          sequence_templates: 'sequence_template',
+        } as const
+      )[table];
+      // The service role reads past RLS, trashed rows included.
+      const trashedAt = async (id: string) =>
+        (await service.from(table).select('deleted_at').eq('id', id).single()).data?.deleted_at;
+
+      it('nobody deletes templates with DELETE', async () => {
         const row = await seedTemplate(table, member.id);
         const { error } = await member.client.from(table).delete().eq('id', row.id);
-        expect(error).toBeNull();
-        expect(await readName(table, row.id)).toBeNull();
-      });
-
-      it("a member cannot delete someone else's template", async () => {
-        const row = await seedTemplate(table, colleague.id);
-        await member.client.from(table).delete().eq('id', row.id);
+        expect(error?.code).toBe('42501');
         expect(await readName(table, row.id)).toBe(row.name);
       });
 
-      it("an admin deletes anyone's template", async () => {
-        const row = await seedTemplate(table, colleague.id);
-        const { error } = await admin.client.from(table).delete().eq('id', row.id);
+      it('the creator trashes their own template', async () => {
+        const row = await seedTemplate(table, member.id);
+        const { data, error } = await member.client.rpc('move_to_trash', {
+          p_kind: kind,
+          p_ids: [row.id],
+        });
         expect(error).toBeNull();
-        expect(await readName(table, row.id)).toBeNull();
+        expect(data).toEqual([{ id: row.id }]);
+        expect(await trashedAt(row.id)).not.toBeNull();
       });
 
-      it("outsider cannot delete another organisation's template", async () => {
+      it("a member cannot trash someone else's template", async () => {
+        const row = await seedTemplate(table, colleague.id);
+        const { data } = await member.client.rpc('move_to_trash', {
+          p_kind: kind,
+          p_ids: [row.id],
+        });
+        expect(data).toEqual([]);
+        expect(await trashedAt(row.id)).toBeNull();
+      });
+
+      it("an admin trashes anyone's template", async () => {
+        const row = await seedTemplate(table, colleague.id);
+        const { data } = await admin.client.rpc('move_to_trash', { p_kind: kind, p_ids: [row.id] });
+        expect(data).toEqual([{ id: row.id }]);
+      });
+
+      it("outsider cannot trash another organisation's template", async () => {
         const row = await seedTemplate(table, owner.id);
-        await outsider.client.from(table).delete().eq('id', row.id);
-        expect(await readName(table, row.id)).toBe(row.name);
+        const { data } = await outsider.client.rpc('move_to_trash', {
+          p_kind: kind,
+          p_ids: [row.id],
+        });
+        expect(data).toEqual([]);
+        expect(await trashedAt(row.id)).toBeNull();
       });
 
       it('anon cannot delete templates', async () => {

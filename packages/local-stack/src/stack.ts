@@ -120,6 +120,13 @@ async function scheduledSql(pool: pg.Pool, everySeconds: number): Promise<SqlJob
       fn: 'public.resume_due_sequences()',
       sql: 'select public.resume_due_sequences()',
     },
+    {
+      // Daily on hosted Supabase; here at the ticker's interval, which costs one index probe
+      // per table (the trash's partial indexes) when nothing is due.
+      name: 'purge-trash',
+      fn: 'public.purge_trash()',
+      sql: 'select public.purge_trash()',
+    },
   ];
   const jobs: SqlJob[] = [];
   for (const job of candidates) {

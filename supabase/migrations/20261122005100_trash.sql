@@ -1,0 +1,487 @@
+-- Trash: one click must not destroy a pipeline (issue 10 §4; docs/security.md, "What can be
+-- undone").
+--
+-- Restaurants and the task, message and sequence templates are soft-deleted: the row gets
+-- deleted_at/deleted_by, the select policies hide it, and public.restore_from_trash brings it
+-- back until public.purge_trash removes it for good, 30 days later (pg_cron daily where it
+-- exists; the native stack's cron ticker otherwise). A restaurant's tasks and sequence
+-- instances go into the trash with it (the same deleted_at) and come back with it.
+--
+-- DELETE is revoked from the API roles on these tables: the only way to delete is
+-- public.move_to_trash, which takes ids (at most 100, a page of the dashboard's list) so no
+-- filter like `?organisation_id=eq.<org>` empties an organisation in one request. A member
+-- trashes only the restaurants they created or are assigned, and the templates they created;
+-- owners and admins trash any.
+--
+-- Workflows are not in the trash: nothing deletes them through the API (they are archived).
+--
+-- A user's deletion keeps the organisation's history: jobs keep the id of the user who
+-- started them (no foreign key to auth.users any more; the dashboard shows a former member),
+-- tasks and everything else set their user columns null as before, and when the user was an
+-- organisation's only owner, ownership passes to its longest-standing admin, else member. An
+-- organisation with no other member is deleted with its last member's account.
+
+create type public.trash_kind as enum ('restaurant', 'task_template', 'message_template', 'sequence_template');
+
+comment on type public.trash_kind is 'What public.move_to_trash and public.restore_from_trash act on.';
+
+
+-- Columns --------------------------------------------------------------------------------
+alter table public.restaurants
+  add column deleted_at timestamptz,
+  add column deleted_by uuid references public.profiles (id) on delete set null;
+alter table public.task_templates
+  add column deleted_at timestamptz,
+  add column deleted_by uuid references public.profiles (id) on delete set null;
+alter table public.message_templates
+  add column deleted_at timestamptz,
+  add column deleted_by uuid references public.profiles (id) on delete set null;
+alter table public.sequence_templates
+  add column deleted_at timestamptz,
+  add column deleted_by uuid references public.profiles (id) on delete set null;
+-- Set with their restaurant's (same value), cleared with it.
+alter table public.tasks add column deleted_at timestamptz;
+alter table public.sequence_instances add column deleted_at timestamptz;
+
+comment on column public.restaurants.deleted_at is
+  'In the trash since then (hidden from reads; restorable until purged 30 days later).';
+comment on column public.tasks.deleted_at is 'Its restaurant''s deleted_at while that restaurant is in the trash.';
+comment on column public.sequence_instances.deleted_at is
+  'Its restaurant''s deleted_at while that restaurant is in the trash.';
+
+create index restaurants_deleted_by_idx on public.restaurants (deleted_by);
+create index task_templates_deleted_by_idx on public.task_templates (deleted_by);
+create index message_templates_deleted_by_idx on public.message_templates (deleted_by);
+create index sequence_templates_deleted_by_idx on public.sequence_templates (deleted_by);
+-- The Trash page (by organisation) and the purge (by age) read only trashed rows.
+create index restaurants_trash_idx on public.restaurants (organisation_id, deleted_at) where deleted_at is not null;
+create index task_templates_trash_idx on public.task_templates (organisation_id, deleted_at) where deleted_at is not null;
+create index message_templates_trash_idx on public.message_templates (organisation_id, deleted_at) where deleted_at is not null;
+create index sequence_templates_trash_idx on public.sequence_templates (organisation_id, deleted_at) where deleted_at is not null;
+
+
+-- Only the trash RPCs set the trash columns. The column grants leave them out; restaurants,
+-- the table whose rows members delete most, also refuse them in a trigger whatever is
+-- granted later (a table-wide grant would otherwise let a member restore or hide a row).
+create function private.tg__guard_trash_columns() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if current_user in ('anon', 'authenticated')
+     and (tg_op = 'INSERT' and (new.deleted_at is not null or new.deleted_by is not null)
+          or tg_op = 'UPDATE' and (new.deleted_at is distinct from old.deleted_at
+                                   or new.deleted_by is distinct from old.deleted_by)) then
+    raise exception 'deleted_at and deleted_by are set by move_to_trash and restore_from_trash'
+      using errcode = '42501';
+  end if;
+  return new;
+end;
+$$;
+
+comment on function private.tg__guard_trash_columns() is
+  'BEFORE INSERT OR UPDATE: API roles cannot write deleted_at/deleted_by (the trash RPCs run as their owner).';
+
+revoke execute on function private.tg__guard_trash_columns() from public, anon, authenticated;
+
+create trigger _210_guard_trash_columns
+  before insert or update on public.restaurants
+  for each row execute function private.tg__guard_trash_columns();
+
+
+-- Reads hide the trash --------------------------------------------------------------------
+drop policy restaurants_select_members on public.restaurants;
+create policy restaurants_select_members on public.restaurants
+  for select to authenticated
+  using (deleted_at is null and organisation_id in (select private.user_organisation_ids()));
+
+drop policy task_templates_select_members on public.task_templates;
+create policy task_templates_select_members on public.task_templates
+  for select to authenticated
+  using (deleted_at is null and organisation_id in (select private.user_organisation_ids()));
+
+drop policy message_templates_select_members on public.message_templates;
+create policy message_templates_select_members on public.message_templates
+  for select to authenticated
+  using (deleted_at is null and organisation_id in (select private.user_organisation_ids()));
+
+drop policy sequence_templates_select_members on public.sequence_templates;
+create policy sequence_templates_select_members on public.sequence_templates
+  for select to authenticated
+  using (deleted_at is null and organisation_id in (select private.user_organisation_ids()));
+
+drop policy tasks_select_members on public.tasks;
+create policy tasks_select_members on public.tasks
+  for select to authenticated
+  using (deleted_at is null and organisation_id in (select private.user_organisation_ids()));
+
+drop policy sequence_instances_select_members on public.sequence_instances;
+create policy sequence_instances_select_members on public.sequence_instances
+  for select to authenticated
+  using (deleted_at is null and organisation_id in (select private.user_organisation_ids()));
+
+-- The sequence RPCs (security definer) reach restaurants and templates through these: a
+-- trashed one is not found, so no sequence starts on it.
+create or replace function private.visible_restaurant(p_restaurant_id uuid) returns public.restaurants
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_user_id uuid := private.require_user();
+  v_restaurant public.restaurants;
+begin
+  select r.* into v_restaurant
+  from public.restaurants as r
+  where r.id = p_restaurant_id and r.deleted_at is null
+    and private.is_organisation_member(r.organisation_id, v_user_id);
+  if not found then
+    perform private.raise_http(404, 'P0002', 'restaurant not found');
+  end if;
+  return v_restaurant;
+end;
+$$;
+
+create or replace function private.visible_sequence_template(p_template_id uuid) returns public.sequence_templates
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_user_id uuid := private.require_user();
+  v_template public.sequence_templates;
+begin
+  select t.* into v_template
+  from public.sequence_templates as t
+  where t.id = p_template_id and t.deleted_at is null
+    and private.is_organisation_member(t.organisation_id, v_user_id);
+  if not found then
+    perform private.raise_http(404, 'P0002', 'sequence template not found');
+  end if;
+  return v_template;
+end;
+$$;
+
+create or replace function private.lock_visible_sequence_template(p_template_id uuid) returns public.sequence_templates
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_user_id uuid := private.require_user();
+  v_template public.sequence_templates;
+begin
+  select t.* into v_template
+  from public.sequence_templates as t
+  where t.id = p_template_id and t.deleted_at is null
+    and private.is_organisation_member(t.organisation_id, v_user_id)
+  for no key update;
+  if not found then
+    perform private.raise_http(404, 'P0002', 'sequence template not found');
+  end if;
+  return v_template;
+end;
+$$;
+
+
+-- No deletes through the API: move_to_trash instead --------------------------------------
+revoke delete on public.restaurants, public.task_templates, public.message_templates, public.sequence_templates
+  from anon, authenticated;
+drop policy restaurants_delete_members on public.restaurants;
+drop policy task_templates_delete_creator_or_admins on public.task_templates;
+drop policy message_templates_delete_creator_or_admins on public.message_templates;
+drop policy sequence_templates_delete_creator_or_admins on public.sequence_templates;
+
+
+-- How long a row stays restorable, in one place.
+create function private.trash_retention() returns interval
+language sql
+immutable
+set search_path = ''
+as $$ select interval '30 days' $$;
+
+revoke execute on function private.trash_retention() from public, anon, authenticated;
+
+-- Whether the current user may trash (and restore) a row: owners and admins any row of
+-- their organisation; members the rows they created, and restaurants they are assigned.
+create function private.may_trash(p_organisation_id uuid, p_created_by uuid, p_assigned_to uuid default null)
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select p_organisation_id in (select private.user_admin_organisation_ids())
+    or (p_organisation_id in (select private.user_organisation_ids())
+        and (select auth.uid()) in (p_created_by, p_assigned_to));
+$$;
+
+revoke execute on function private.may_trash(uuid, uuid, uuid) from public, anon, authenticated;
+
+
+-- Moves up to 100 rows of one kind into the trash; returns the ids it moved. Rows that do
+-- not exist, are already trashed or are not the caller's to delete are left alone (the
+-- dashboard says "not deleted" when nothing comes back), as RLS would.
+create function public.move_to_trash(p_kind public.trash_kind, p_ids uuid[])
+returns table (id uuid)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_user_id uuid := private.require_user();
+  v_now timestamptz := now();
+begin
+  if cardinality(p_ids) > 100 then
+    perform private.raise_http(400, '22023', 'at most 100 rows can be deleted in one request');
+  end if;
+
+  if p_kind = 'restaurant' then
+    return query
+      with trashed as (
+        update public.restaurants as r
+        set deleted_at = v_now, deleted_by = v_user_id
+        where r.id = any (p_ids) and r.deleted_at is null
+          and private.may_trash(r.organisation_id, r.created_by, r.assigned_sales_rep)
+        returning r.id
+      ), trashed_tasks as (
+        update public.tasks as t set deleted_at = v_now
+        where t.restaurant_id in (select trashed.id from trashed) and t.deleted_at is null
+      ), trashed_instances as (
+        update public.sequence_instances as i set deleted_at = v_now
+        where i.restaurant_id in (select trashed.id from trashed) and i.deleted_at is null
+      )
+      select trashed.id from trashed;
+  elsif p_kind = 'task_template' then
+    return query
+      update public.task_templates as t
+      set deleted_at = v_now, deleted_by = v_user_id
+      where t.id = any (p_ids) and t.deleted_at is null and private.may_trash(t.organisation_id, t.created_by)
+      returning t.id;
+  elsif p_kind = 'message_template' then
+    return query
+      update public.message_templates as t
+      set deleted_at = v_now, deleted_by = v_user_id
+      where t.id = any (p_ids) and t.deleted_at is null and private.may_trash(t.organisation_id, t.created_by)
+      returning t.id;
+  else
+    return query
+      update public.sequence_templates as t
+      set deleted_at = v_now, deleted_by = v_user_id
+      where t.id = any (p_ids) and t.deleted_at is null and private.may_trash(t.organisation_id, t.created_by)
+      returning t.id;
+  end if;
+end;
+$$;
+
+comment on function public.move_to_trash(public.trash_kind, uuid[]) is
+  'Soft-deletes up to 100 rows the caller may delete (a restaurant with its tasks and sequences); returns their ids.';
+
+
+-- Takes rows out of the trash (the same people who may trash them); returns the ids.
+create function public.restore_from_trash(p_kind public.trash_kind, p_ids uuid[])
+returns table (id uuid)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_user_id uuid := private.require_user();
+begin
+  if cardinality(p_ids) > 100 then
+    perform private.raise_http(400, '22023', 'at most 100 rows can be restored in one request');
+  end if;
+
+  if p_kind = 'restaurant' then
+    return query
+      with restored as (
+        update public.restaurants as r
+        set deleted_at = null, deleted_by = null
+        where r.id = any (p_ids) and r.deleted_at is not null
+          and private.may_trash(r.organisation_id, r.created_by, r.assigned_sales_rep)
+        returning r.id
+      ), restored_tasks as (
+        update public.tasks as t set deleted_at = null
+        where t.restaurant_id in (select restored.id from restored) and t.deleted_at is not null
+      ), restored_instances as (
+        update public.sequence_instances as i set deleted_at = null
+        where i.restaurant_id in (select restored.id from restored) and i.deleted_at is not null
+      )
+      select restored.id from restored;
+  elsif p_kind = 'task_template' then
+    return query
+      update public.task_templates as t
+      set deleted_at = null, deleted_by = null
+      where t.id = any (p_ids) and t.deleted_at is not null and private.may_trash(t.organisation_id, t.created_by)
+      returning t.id;
+  elsif p_kind = 'message_template' then
+    return query
+      update public.message_templates as t
+      set deleted_at = null, deleted_by = null
+      where t.id = any (p_ids) and t.deleted_at is not null and private.may_trash(t.organisation_id, t.created_by)
+      returning t.id;
+  else
+    return query
+      update public.sequence_templates as t
+      set deleted_at = null, deleted_by = null
+      where t.id = any (p_ids) and t.deleted_at is not null and private.may_trash(t.organisation_id, t.created_by)
+      returning t.id;
+  end if;
+end;
+$$;
+
+comment on function public.restore_from_trash(public.trash_kind, uuid[]) is
+  'Restores trashed rows the caller may delete (a restaurant with its tasks and sequences); returns their ids.';
+
+
+-- An organisation's trash as the caller may restore it, newest first.
+create function public.trash_items(p_organisation_id uuid)
+returns table (
+  kind public.trash_kind,
+  id uuid,
+  name text,
+  deleted_at timestamptz,
+  deleted_by uuid,
+  deleted_by_name text,
+  purge_after timestamptz
+)
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select x.kind, x.id, x.name, x.deleted_at, x.deleted_by,
+         coalesce(nullif(p.full_name, ''), p.email), x.deleted_at + private.trash_retention()
+  from (
+    select 'restaurant'::public.trash_kind as kind, r.id, r.name, r.deleted_at, r.deleted_by
+    from public.restaurants as r
+    where r.organisation_id = p_organisation_id and r.deleted_at is not null
+      and private.may_trash(r.organisation_id, r.created_by, r.assigned_sales_rep)
+    union all
+    select 'task_template', t.id, t.name, t.deleted_at, t.deleted_by
+    from public.task_templates as t
+    where t.organisation_id = p_organisation_id and t.deleted_at is not null
+      and private.may_trash(t.organisation_id, t.created_by)
+    union all
+    select 'message_template', t.id, t.name, t.deleted_at, t.deleted_by
+    from public.message_templates as t
+    where t.organisation_id = p_organisation_id and t.deleted_at is not null
+      and private.may_trash(t.organisation_id, t.created_by)
+    union all
+    select 'sequence_template', t.id, t.name, t.deleted_at, t.deleted_by
+    from public.sequence_templates as t
+    where t.organisation_id = p_organisation_id and t.deleted_at is not null
+      and private.may_trash(t.organisation_id, t.created_by)
+  ) as x
+  left join public.profiles as p on p.id = x.deleted_by
+  order by x.deleted_at desc, x.id;
+$$;
+
+comment on function public.trash_items(uuid) is
+  'The organisation''s trashed rows the caller may restore, with who deleted them and when they will be purged.';
+
+
+-- Deletes for good what has been in the trash longer than the retention; returns how many
+-- rows. Run by the scheduler (pg_cron below, or the native stack's cron ticker).
+create function public.purge_trash() returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_cutoff timestamptz := now() - private.trash_retention();
+  v_count integer;
+  v_total integer := 0;
+begin
+  delete from public.restaurants as r where r.deleted_at < v_cutoff;
+  get diagnostics v_count = row_count;
+  v_total := v_total + v_count;
+  delete from public.sequence_templates as t where t.deleted_at < v_cutoff;
+  get diagnostics v_count = row_count;
+  v_total := v_total + v_count;
+  delete from public.task_templates as t where t.deleted_at < v_cutoff;
+  get diagnostics v_count = row_count;
+  v_total := v_total + v_count;
+  delete from public.message_templates as t where t.deleted_at < v_cutoff;
+  get diagnostics v_count = row_count;
+  return v_total + v_count;
+end;
+$$;
+
+comment on function public.purge_trash() is
+  'Deletes rows trashed more than private.trash_retention() ago. Scheduler only (service_role).';
+
+revoke execute on function public.move_to_trash(public.trash_kind, uuid[]) from public, anon, service_role;
+revoke execute on function public.restore_from_trash(public.trash_kind, uuid[]) from public, anon, service_role;
+revoke execute on function public.trash_items(uuid) from public, anon, service_role;
+revoke execute on function public.purge_trash() from public, anon, authenticated;
+grant execute on function public.move_to_trash(public.trash_kind, uuid[]) to authenticated;
+grant execute on function public.restore_from_trash(public.trash_kind, uuid[]) to authenticated;
+grant execute on function public.trash_items(uuid) to authenticated;
+grant execute on function public.purge_trash() to service_role;
+
+-- Daily where pg_cron exists (hosted Supabase); the native stack has none and its cron
+-- ticker runs public.purge_trash() instead.
+do $$
+begin
+  if exists (select 1 from pg_catalog.pg_extension where extname = 'pg_cron') then
+    perform cron.schedule('purge-trash', '17 3 * * *', 'select public.purge_trash()');
+  end if;
+end;
+$$;
+
+
+-- A user's deletion keeps the organisation's history -------------------------------------
+-- Jobs keep the id of the user who started them: deleting the account no longer deletes
+-- their jobs (and, with them, their events); job_events.user_id never had a foreign key.
+alter table public.jobs drop constraint jobs_user_id_fkey;
+comment on column public.jobs.user_id is
+  'Who started the job. No foreign key: the id stays when the account is deleted (shown as a former member).';
+
+-- Before an account goes, every organisation it solely owns gets a new owner: the
+-- longest-standing admin, else member. One without another member is deleted with it
+-- (nobody could reach it any more).
+create function private.tg__pass_ownership_on_user_delete() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_organisation_id uuid;
+  v_heir uuid;
+begin
+  for v_organisation_id in
+    select m.organisation_id
+    from public.organisation_members as m
+    where m.user_id = old.id and m.role = 'owner'
+      and not exists (
+        select 1 from public.organisation_members as o
+        where o.organisation_id = m.organisation_id and o.role = 'owner' and o.user_id <> old.id)
+    order by m.organisation_id
+  loop
+    select m.user_id into v_heir
+    from public.organisation_members as m
+    where m.organisation_id = v_organisation_id and m.user_id <> old.id
+    order by (m.role = 'admin') desc, m.created_at, m.user_id
+    limit 1;
+
+    if v_heir is null then
+      delete from public.organisations as o where o.id = v_organisation_id;
+    else
+      update public.organisation_members as m set role = 'owner'
+      where m.organisation_id = v_organisation_id and m.user_id = v_heir;
+    end if;
+  end loop;
+  return old;
+end;
+$$;
+
+comment on function private.tg__pass_ownership_on_user_delete() is
+  'BEFORE DELETE on profiles: an organisation the user solely owns passes to its longest-standing admin, else member; one with no other member is deleted.';
+
+revoke execute on function private.tg__pass_ownership_on_user_delete() from public, anon, authenticated;
+
+create trigger _200_pass_ownership
+  before delete on public.profiles
+  for each row execute function private.tg__pass_ownership_on_user_delete();

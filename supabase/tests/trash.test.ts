@@ -1,0 +1,349 @@
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '@forkflow/db';
+import { insertRawWorkflow } from './support/orchestrator.ts';
+import { adminDb, createTemplate, startSequence, steps } from './support/sequences.ts';
+import { anonClient, createFixtures, type TestUser } from './support/users.ts';
+import { insertJob } from './support/workflows.ts';
+
+// The trash (issue 10 §4; docs/security.md, "What can be undone"): restaurants and templates
+// are soft-deleted through move_to_trash (ids only, at most 100), hidden from reads,
+// restorable, and purged after 30 days; a user's deletion keeps the organisation's history
+// and its ownership.
+
+type TrashKind = Database['public']['Enums']['trash_kind'];
+
+const fx = createFixtures('trash');
+const service = fx.service;
+
+let owner: TestUser;
+let admin: TestUser;
+let member: TestUser;
+let colleague: TestUser;
+let outsider: TestUser;
+let organisationId: string;
+let db: pg.Client;
+
+beforeAll(async () => {
+  ({ owner, admin, member, colleague, outsider } = await fx.users(
+    'owner',
+    'admin',
+    'member',
+    'colleague',
+    'outsider',
+  ));
+  organisationId = await fx.organisation(owner, {
+    admins: [admin],
+    members: [member, colleague],
+  });
+  await fx.organisation(outsider);
+  db = await adminDb();
+});
+
+afterAll(async () => {
+  await db?.end();
+  await fx.cleanup();
+});
+
+const trash = (user: TestUser, kind: TrashKind, ids: string[]) =>
+  user.client.rpc('move_to_trash', { p_kind: kind, p_ids: ids });
+const restore = (user: TestUser, kind: TrashKind, ids: string[]) =>
+  user.client.rpc('restore_from_trash', { p_kind: kind, p_ids: ids });
+
+async function deletedAt(table: 'restaurants' | 'tasks' | 'sequence_instances', id: string) {
+  const { rows } = await db.query<{ deleted_at: Date | null }>(
+    `select deleted_at from public.${table} where id = $1`,
+    [id],
+  );
+  return rows[0] ? rows[0].deleted_at : 'gone';
+}
+
+/** A restaurant written as the database owner, so its creator and rep are whatever a test says. */
+async function createRestaurant(
+  orgId: string,
+  values: { name?: string; created_by?: string; assigned_sales_rep?: string | null } = {},
+) {
+  const { rows } = await db.query<{ id: string }>(
+    `insert into public.restaurants (organisation_id, name, created_by, assigned_sales_rep)
+     values ($1, $2, $3, $4) returning id`,
+    [
+      orgId,
+      values.name ?? 'Trash Bistro',
+      values.created_by ?? null,
+      values.assigned_sales_rep ?? null,
+    ],
+  );
+  return { id: rows[0]!.id };
+}
+
+/** A restaurant with a running two-step sequence (so it has tasks and an instance). */
+async function restaurantWithSequence(values: { created_by?: string; assigned?: string } = {}) {
+  const restaurant = await createRestaurant(organisationId, {
+    name: 'Trash Bistro',
+    created_by: values.created_by ?? owner.id,
+    assigned_sales_rep: values.assigned ?? null,
+  });
+  const template = await createTemplate(owner, organisationId, steps(2));
+  const instance = await startSequence(owner, template.id, restaurant.id);
+  const { data: tasks } = await service
+    .from('tasks')
+    .select('id')
+    .eq('sequence_instance_id', instance.id);
+  return { restaurant, instance, taskIds: (tasks ?? []).map((t) => t.id) };
+}
+
+describe('no unbounded deletes through the API', () => {
+  it("a member's filter DELETE on an organisation's restaurants removes nothing", async () => {
+    const restaurant = await createRestaurant(organisationId, { created_by: member.id });
+    const { error } = await member.client
+      .from('restaurants')
+      .delete()
+      .eq('organisation_id', organisationId);
+    expect(error?.code).toBe('42501');
+    expect(await deletedAt('restaurants', restaurant.id)).toBeNull();
+  });
+
+  it.each(['task_templates', 'message_templates', 'sequence_templates'] as const)(
+    'an owner cannot DELETE %s directly',
+    async (table) => {
+      const { error } = await owner.client
+        .from(table)
+        .delete()
+        .eq('organisation_id', organisationId);
+      expect(error?.code).toBe('42501');
+    },
+  );
+
+  it('move_to_trash refuses more than 100 ids in one request', async () => {
+    const ids = Array.from({ length: 101 }, () => crypto.randomUUID());
+    const { error } = await trash(owner, 'restaurant', ids);
+    expect(error?.code).toBe('22023');
+  });
+
+  it('API roles cannot set or clear deleted_at themselves', async () => {
+    const restaurant = await createRestaurant(organisationId, { created_by: member.id });
+    const { error } = await member.client
+      .from('restaurants')
+      .update({ deleted_at: new Date().toISOString() })
+      .eq('id', restaurant.id);
+    expect(error?.code).toBe('42501');
+    const insert = await member.client.from('restaurants').insert({
+      organisation_id: organisationId,
+      name: 'Born trashed',
+      deleted_at: new Date().toISOString(),
+    });
+    expect(insert.error?.code).toBe('42501');
+    expect(await deletedAt('restaurants', restaurant.id)).toBeNull();
+  });
+});
+
+describe('restaurants in the trash', () => {
+  it('an owner trashes a restaurant: it, its tasks and its sequence are hidden, then restored', async () => {
+    const { restaurant, instance, taskIds } = await restaurantWithSequence();
+    expect(taskIds).toHaveLength(2);
+
+    const { data, error } = await trash(owner, 'restaurant', [restaurant.id]);
+    expect(error).toBeNull();
+    expect(data).toEqual([{ id: restaurant.id }]);
+    for (const reader of [owner, member]) {
+      const r = await reader.client.from('restaurants').select('id').eq('id', restaurant.id);
+      const t = await reader.client.from('tasks').select('id').in('id', taskIds);
+      const i = await reader.client.from('sequence_instances').select('id').eq('id', instance.id);
+      expect([r.data, t.data, i.data]).toEqual([[], [], []]);
+    }
+    expect(await deletedAt('restaurants', restaurant.id)).toBeInstanceOf(Date);
+    expect(await deletedAt('tasks', taskIds[0]!)).toBeInstanceOf(Date);
+
+    const restored = await restore(owner, 'restaurant', [restaurant.id]);
+    expect(restored.error).toBeNull();
+    expect(restored.data).toEqual([{ id: restaurant.id }]);
+    const t = await member.client.from('tasks').select('id').in('id', taskIds);
+    const i = await member.client.from('sequence_instances').select('id').eq('id', instance.id);
+    expect(t.data).toHaveLength(2);
+    expect(i.data).toEqual([{ id: instance.id }]);
+  });
+
+  it('a member trashes the restaurants they created or are assigned, not the others', async () => {
+    const mine = await createRestaurant(organisationId, { created_by: member.id });
+    const assigned = await createRestaurant(organisationId, {
+      created_by: colleague.id,
+      assigned_sales_rep: member.id,
+    });
+    const theirs = await createRestaurant(organisationId, { created_by: colleague.id });
+
+    const { data, error } = await trash(member, 'restaurant', [mine.id, assigned.id, theirs.id]);
+    expect(error).toBeNull();
+    expect(data?.map((row) => row.id).sort()).toEqual([mine.id, assigned.id].sort());
+    expect(await deletedAt('restaurants', theirs.id)).toBeNull();
+
+    // ...and an admin trashes anyone's.
+    expect((await trash(admin, 'restaurant', [theirs.id])).data).toEqual([{ id: theirs.id }]);
+  });
+
+  it('outsider and anon cannot trash or restore restaurants', async () => {
+    const restaurant = await createRestaurant(organisationId, { created_by: owner.id });
+    expect((await trash(outsider, 'restaurant', [restaurant.id])).data).toEqual([]);
+    const anon = await anonClient().rpc('move_to_trash', {
+      p_kind: 'restaurant',
+      p_ids: [restaurant.id],
+    });
+    expect(anon.error?.code).toBe('42501');
+    expect(await deletedAt('restaurants', restaurant.id)).toBeNull();
+
+    await trash(owner, 'restaurant', [restaurant.id]);
+    expect((await restore(outsider, 'restaurant', [restaurant.id])).data).toEqual([]);
+    expect(await deletedAt('restaurants', restaurant.id)).toBeInstanceOf(Date);
+  });
+
+  it('no sequence starts on a trashed restaurant', async () => {
+    const restaurant = await createRestaurant(organisationId, { created_by: owner.id });
+    const template = await createTemplate(owner, organisationId, steps(1));
+    await trash(owner, 'restaurant', [restaurant.id]);
+    const { error } = await owner.client.rpc('start_sequence', {
+      p_template_id: template.id,
+      p_restaurant_id: restaurant.id,
+    });
+    expect(error?.code).toBe('P0002');
+  });
+});
+
+const templateTables = {
+  task_template: 'task_templates',
+  message_template: 'message_templates',
+  sequence_template: 'sequence_templates',
+} as const;
+
+async function seedTemplate(kind: keyof typeof templateTables, createdBy: string) {
+  const table = templateTables[kind];
+  const { rows } = await db.query<{ id: string }>(
+    kind === 'message_template'
+      ? `insert into public.message_templates (organisation_id, name, message_content, created_by)
+         values ($1, 'Trash me', 'Hello', $2) returning id`
+      : `insert into public.${table} (organisation_id, name, created_by) values ($1, 'Trash me', $2) returning id`,
+    [organisationId, createdBy],
+  );
+  return rows[0]!.id;
+}
+
+describe.each(Object.keys(templateTables) as (keyof typeof templateTables)[])(
+  '%s trash',
+  (kind) => {
+    const table = templateTables[kind];
+    const visible = async (user: TestUser, id: string) =>
+      ((await user.client.from(table).select('id').eq('id', id)).data ?? []).length === 1;
+
+    it('the creator trashes their own; it is hidden, listed in the trash, and restored', async () => {
+      const id = await seedTemplate(kind, member.id);
+      expect((await trash(member, kind, [id])).data).toEqual([{ id }]);
+      expect(await visible(colleague, id)).toBe(false);
+
+      const { data: items } = await member.client.rpc('trash_items', {
+        p_organisation_id: organisationId,
+      });
+      const item = items?.find((row) => row.id === id);
+      expect(item).toMatchObject({ kind, name: 'Trash me', deleted_by: member.id });
+      expect(new Date(item!.purge_after).getTime() - new Date(item!.deleted_at).getTime()).toBe(
+        30 * 24 * 60 * 60 * 1000,
+      );
+
+      expect((await restore(member, kind, [id])).data).toEqual([{ id }]);
+      expect(await visible(colleague, id)).toBe(true);
+    });
+
+    it("a member cannot trash someone else's; an admin can", async () => {
+      const id = await seedTemplate(kind, colleague.id);
+      expect((await trash(member, kind, [id])).data).toEqual([]);
+      expect(await visible(member, id)).toBe(true);
+      expect((await trash(admin, kind, [id])).data).toEqual([{ id }]);
+      expect(await visible(member, id)).toBe(false);
+    });
+
+    it('outsider neither trashes it nor sees it in their trash', async () => {
+      const id = await seedTemplate(kind, owner.id);
+      expect((await trash(outsider, kind, [id])).data).toEqual([]);
+      await trash(owner, kind, [id]);
+      const { data } = await outsider.client.rpc('trash_items', {
+        p_organisation_id: organisationId,
+      });
+      expect(data).toEqual([]);
+    });
+  },
+);
+
+describe('purge', () => {
+  it('purge_trash deletes what was trashed over 30 days ago, with its tasks; newer stays', async () => {
+    const old = await restaurantWithSequence();
+    const recent = await createRestaurant(organisationId, { created_by: owner.id });
+    await trash(owner, 'restaurant', [old.restaurant.id, recent.id]);
+    await db.query(
+      `update public.restaurants set deleted_at = now() - interval '31 days' where id = $1`,
+      [old.restaurant.id],
+    );
+
+    const { error } = await service.rpc('purge_trash');
+    expect(error).toBeNull();
+    expect(await deletedAt('restaurants', old.restaurant.id)).toBe('gone');
+    expect(await deletedAt('tasks', old.taskIds[0]!)).toBe('gone');
+    expect(await deletedAt('restaurants', recent.id)).toBeInstanceOf(Date);
+  });
+
+  it('only the service role runs the purge', async () => {
+    const { error } = await owner.client.rpc('purge_trash');
+    expect(error?.code).toBe('42501');
+  });
+});
+
+describe("a user's deletion", () => {
+  it('keeps their jobs, events and tasks, and passes a sole ownership to the admin', async () => {
+    const leaver = await fx.user('leaver');
+    const heirAdmin = await fx.user('heir-admin');
+    const earlyMember = await fx.user('early-member');
+    const orgId = await fx.organisation(leaver, {
+      members: [earlyMember],
+      admins: [heirAdmin],
+    });
+    const workflow = await insertRawWorkflow(db, {
+      organisationId: orgId,
+      userId: leaver.id,
+      key: `trash-${crypto.randomUUID().slice(0, 8)}`,
+      definition: { steps: [] },
+    });
+    const job = await insertJob(db, {
+      user: leaver,
+      workflow: { ...workflow, organisation_id: orgId },
+    });
+    const restaurant = await createRestaurant(orgId, { created_by: leaver.id });
+    const { data: task } = await leaver.client
+      .from('tasks')
+      .insert({ organisation_id: orgId, restaurant_id: restaurant.id, name: 'Call back' })
+      .select('id')
+      .single();
+
+    const { error } = await service.auth.admin.deleteUser(leaver.id);
+    expect(error).toBeNull();
+
+    const jobs = await db.query('select user_id from public.jobs where id = $1', [job.id]);
+    expect(jobs.rows).toEqual([{ user_id: leaver.id }]);
+    const events = await db.query(
+      'select count(*)::int as n from public.job_events where job_id = $1',
+      [job.id],
+    );
+    expect(events.rows[0].n).toBeGreaterThan(0);
+    const tasks = await db.query('select created_by from public.tasks where id = $1', [task!.id]);
+    expect(tasks.rows).toEqual([{ created_by: null }]);
+    const owners = await db.query(
+      `select user_id from public.organisation_members where organisation_id = $1 and role = 'owner'`,
+      [orgId],
+    );
+    expect(owners.rows).toEqual([{ user_id: heirAdmin.id }]);
+  });
+
+  it('deletes the organisation of a user who was its only member', async () => {
+    const solo = await fx.user('solo');
+    const orgId = await fx.organisation(solo);
+    const { error } = await service.auth.admin.deleteUser(solo.id);
+    expect(error).toBeNull();
+    const { rows } = await db.query('select id from public.organisations where id = $1', [orgId]);
+    expect(rows).toEqual([]);
+  });
+});
