@@ -36,6 +36,73 @@ comment on function private.retry_delay_ms(integer, jsonb) is
   'Milliseconds to wait before retry n under a workflow retry policy (full jitter unless jitter = none).';
 
 
+-- The queue's limits (issue 10: one tenant must not halt or starve the others). One row,
+-- set by operators in SQL; each organisation's override below. Bytes are of the jobs'
+-- input_data and step_data as JSON text, what a claim carries to the worker.
+create table private.queue_settings (
+  id boolean primary key default true,
+  -- Steps of one organisation running at once (leased), unless overridden below. Below an
+  -- orchestrator's concurrency (200), so one flooding organisation leaves a run room for
+  -- the others.
+  max_running_per_organisation integer not null default 100,
+  -- One claim's jobs together (the first job is always taken, up to job_max_bytes). Postgres
+  -- caps a jsonb array at 256 MiB; a claim's jsonb is up to ~6x its JSON text (an array of
+  -- small numbers: 2 bytes of text, a 4-byte entry and an 8-byte numeric), so 8 MiB of text
+  -- per claim and 32 MiB for a job alone stay far below it.
+  claim_max_bytes integer not null default 8 * 1024 * 1024,
+  -- A job larger than this is failed when claimed (payload_too_large), never retried.
+  job_max_bytes integer not null default 32 * 1024 * 1024,
+  constraint queue_settings_one_row check (id),
+  constraint queue_settings_max_running_range check (max_running_per_organisation between 1 and 100000),
+  constraint queue_settings_claim_max_bytes_range check (claim_max_bytes between 1024 and 64 * 1024 * 1024),
+  constraint queue_settings_job_max_bytes_range check (job_max_bytes between 1024 and 40 * 1024 * 1024)
+);
+
+comment on table private.queue_settings is
+  'The job queue''s limits (one row): steps running at once per organisation, bytes per claim and per job.';
+
+insert into private.queue_settings default values;
+
+create table private.organisation_queue_limits (
+  organisation_id uuid primary key references public.organisations (id) on delete cascade,
+  max_running integer not null,
+  constraint organisation_queue_limits_max_running_range check (max_running between 0 and 100000)
+);
+
+comment on table private.organisation_queue_limits is
+  'Per-organisation override of queue_settings.max_running_per_organisation (0 pauses the organisation''s jobs).';
+
+-- Sets (or with null removes) an organisation's cap on steps running at once. Service role
+-- only: an organisation must not raise its own share of the engine.
+create function public.set_organisation_queue_limit(p_organisation_id uuid, p_max_running integer)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if p_max_running is null then
+    delete from private.organisation_queue_limits where organisation_id = p_organisation_id;
+  else
+    insert into private.organisation_queue_limits (organisation_id, max_running)
+    values (p_organisation_id, p_max_running)
+    on conflict (organisation_id) do update set max_running = excluded.max_running;
+  end if;
+end;
+$$;
+
+comment on function public.set_organisation_queue_limit(uuid, integer) is
+  'Service role: an organisation''s cap on workflow steps running at once (null: the default from private.queue_settings).';
+
+revoke execute on function public.set_organisation_queue_limit(uuid, integer) from public, anon, authenticated;
+grant execute on function public.set_organisation_queue_limit(uuid, integer) to service_role;
+
+-- Fair claiming reads each organisation's due jobs oldest first, and counts its running
+-- steps (their leases are in the future) in the same index.
+create index jobs_claimable_organisation_idx on public.jobs (organisation_id, available_at)
+  where status in ('pending', 'running', 'awaiting_retry');
+
+
 -- Claims up to p_limit due jobs for p_worker and leases them. Returns what the worker
 -- needs to run each job's current step and nothing more: the step (without next_step: the
 -- next step is finish_workflow_steps' to decide), whether it is the last one and then the
@@ -48,7 +115,20 @@ comment on function private.retry_delay_ms(integer, jsonb) is
 -- organisation's crashed steps for ten minutes, and an echo step wait 315 s for 45.)
 -- p_workflow_ids, when not null, limits the claim to those workflows' jobs: a worker
 -- dedicated to some workflows (and the crash test's worker, which must take only its own
--- job). The claimable index is still read in due order, filtered.
+-- job).
+--
+-- Fair between organisations (issue 10 §2: first in, first out let one organisation's
+-- 1,200 jobs hold another's 1-step job for 115 s): round robin. The organisations with due
+-- work, the longest-waiting first, each give their oldest due job, then each its second, and
+-- so on; each organisation at most its cap of running steps (queue_settings, or its
+-- override) minus those it already runs. Claims of one organisation are serialised (an
+-- advisory lock, taken in organisation order so two claims cannot deadlock) so two workers
+-- cannot both fill the same free slots.
+--
+-- Bounded by bytes (issue 10 §1: ten 31 MiB jobs due together made every claim fail on
+-- jsonb's 256 MiB array limit and halted the engine): jobs are taken in that order while
+-- their JSON stays within claim_max_bytes (the first always); a job over job_max_bytes is
+-- failed here with payload_too_large, so it can neither fail a claim nor come back.
 create function public.claim_workflow_steps(
   p_worker text, p_limit integer, p_lease_seconds integer, p_workflow_ids uuid[]
 )
@@ -58,6 +138,15 @@ security definer
 set search_path = ''
 as $$
 declare
+  v_settings private.queue_settings;
+  v_orgs uuid[];
+  v_rooms integer[];
+  v_candidates uuid[];
+  v_ids uuid[] := '{}';
+  v_too_large uuid[] := '{}';
+  v_bytes bigint := 0;
+  v_size bigint;
+  v_row record;
   v_claimed jsonb;
 begin
   if p_worker is null or p_limit is null or p_limit < 1 or p_limit > 1000
@@ -65,16 +154,128 @@ begin
     raise exception 'claim_workflow_steps: worker and limit 1..1000 are required, and a lease is 1..3600 s'
       using errcode = '22023';
   end if;
+  select * into v_settings from private.queue_settings;
+
+  -- Organisations with due work, the longest-waiting first (at most p_limit of them: each
+  -- gets at least one job). A skip scan over jobs_claimable_organisation_idx: one index
+  -- probe per organisation, not a read of every due job. A dedicated worker's: those of
+  -- its workflows.
+  if p_workflow_ids is not null then
+    select array_agg(distinct w.organisation_id) into v_orgs
+    from public.workflows as w where w.id = any(p_workflow_ids);
+  else
+  with recursive orgs as (
+    (select j.organisation_id, j.available_at from public.jobs as j
+      where j.status in ('pending', 'running', 'awaiting_retry') and j.available_at <= now()
+      order by j.organisation_id, j.available_at limit 1)
+    union all
+    select n.organisation_id, n.available_at from orgs as o
+    cross join lateral (
+      select j.organisation_id, j.available_at from public.jobs as j
+      where j.status in ('pending', 'running', 'awaiting_retry') and j.available_at <= now()
+        and j.organisation_id > o.organisation_id
+      order by j.organisation_id, j.available_at limit 1) as n
+  )
+  select array_agg(w.organisation_id order by w.organisation_id) into v_orgs
+  from (select o.organisation_id from orgs as o order by o.available_at limit p_limit) as w;
+  end if;
+
+  if v_orgs is null then
+    return '[]'::jsonb;
+  end if;
+  -- Serialise with other claims of the same organisations (in key order: no deadlock).
+  perform pg_advisory_xact_lock(7411, k)
+  from (select distinct hashtext(o::text) as k from unnest(v_orgs) as o order by 1) as l;
+
+  -- Each organisation's room: its cap minus the steps it runs now (a live lease). Counted
+  -- after the locks, so a claim that committed meanwhile is counted.
+  select array_agg(r.organisation_id), array_agg(r.room) into v_orgs, v_rooms
+  from (
+    select o as organisation_id,
+      least(p_limit, coalesce(l.max_running, v_settings.max_running_per_organisation) - (
+        select count(*) from public.jobs as j
+        where j.organisation_id = o and j.status = 'running' and j.available_at > now()
+          and j.locked_by is not null))::integer as room
+    from unnest(v_orgs) as o
+    left join private.organisation_queue_limits as l on l.organisation_id = o
+  ) as r
+  where r.room > 0;
+
+  if v_orgs is null then
+    return '[]'::jsonb;
+  end if;
+
+  -- Round robin: every organisation's first job, then every second one, …
+  select array_agg(c.id order by c.turn, c.available_at) into v_candidates
+  from (
+    select c.id, c.available_at, c.turn from unnest(v_orgs, v_rooms) as o(organisation_id, room)
+    cross join lateral (
+      select j.id, j.available_at, row_number() over (order by j.available_at) as turn
+      from public.jobs as j
+      where j.organisation_id = o.organisation_id
+        and j.status in ('pending', 'running', 'awaiting_retry') and j.available_at <= now()
+        and (p_workflow_ids is null or j.workflow_id = any(p_workflow_ids))
+      order by j.available_at
+      limit o.room) as c
+    order by c.turn, c.available_at
+    limit p_limit
+  ) as c;
+
+  if v_candidates is null then
+    return '[]'::jsonb;
+  end if;
+
+  -- Lock them (skip those another claim holds) and take them in round-robin order while
+  -- their bytes fit. The size is read in the loop, only for jobs that may be taken: as JSON
+  -- text it costs ~0.5 s for a 27 MiB job (measured), nothing for a small one.
+  for v_row in
+    select j.id
+    from public.jobs as j
+    join unnest(v_candidates) with ordinality as c(id, turn) on c.id = j.id
+    where j.id = any(v_candidates)
+      and j.status in ('pending', 'running', 'awaiting_retry') and j.available_at <= now()
+    order by c.turn
+    for update of j skip locked
+  loop
+    select octet_length(j.input_data::text) + octet_length(j.step_data::text) into v_size
+    from public.jobs as j where j.id = v_row.id;
+    if v_size > v_settings.job_max_bytes then
+      v_too_large := v_too_large || v_row.id;
+      continue;
+    end if;
+    exit when v_bytes + v_size > v_settings.claim_max_bytes and cardinality(v_ids) > 0;
+    v_ids := v_ids || v_row.id;
+    v_bytes := v_bytes + v_size;
+  end loop;
+
+  if cardinality(v_too_large) > 0 then
+    with failed as (
+      update public.jobs as j set
+        status = 'failed',
+        locked_by = null,
+        completed_at = now(),
+        next_retry_at = null,
+        error_code = 'payload_too_large',
+        error_message = format(
+          'The job''s input and step data are larger than the queue takes (%s bytes); pass large inputs by URL',
+          v_settings.job_max_bytes)
+      from public.jobs as prev
+      where j.id = any(v_too_large) and prev.id = j.id
+      returning j.id, j.organisation_id, j.user_id, j.current_step_id, j.attempt, j.error_message,
+        prev.status as from_status
+    )
+    insert into public.job_events
+      (organisation_id, job_id, user_id, event_type, step_id, attempt, from_status, to_status,
+       message, data)
+    select f.organisation_id, f.id, f.user_id, 'failed', f.current_step_id, f.attempt, f.from_status,
+      'failed', f.error_message, jsonb_build_object('reason', 'payload_too_large')
+    from failed as f;
+  end if;
 
   with due as (
     select j.id, j.status as from_status, j.locked_by as previous_worker
     from public.jobs as j
-    where j.status in ('pending', 'running', 'awaiting_retry')
-      and j.available_at <= now()
-      and (p_workflow_ids is null or j.workflow_id = any(p_workflow_ids))
-    order by j.available_at
-    limit p_limit
-    for update skip locked
+    where j.id = any(v_ids)
   ),
   claimed as (
     update public.jobs as j set
@@ -143,7 +344,7 @@ end;
 $$;
 
 comment on function public.claim_workflow_steps(text, integer, integer, uuid[]) is
-  'Orchestrator: claims up to p_limit due jobs (of p_workflow_ids when not null; skip locked), leases them (p_lease_seconds, or when null each step''s transformer timeout + 15 s), returns each current step to run.';
+  'Orchestrator: claims up to p_limit due jobs (of p_workflow_ids when not null; skip locked), round robin between organisations within each one''s cap of running steps and within the claim''s bytes (an oversized job is failed), leases them (p_lease_seconds, or when null each step''s transformer timeout + 15 s), returns each current step to run.';
 
 revoke execute on function public.claim_workflow_steps(text, integer, integer, uuid[]) from public, anon, authenticated;
 grant execute on function public.claim_workflow_steps(text, integer, integer, uuid[]) to service_role;

@@ -1,0 +1,202 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { createFixtures, type TestUser } from './support/users.ts';
+import { echoStep, insertJobs, insertRawWorkflow, ownerDb } from './support/orchestrator.ts';
+
+// One tenant must not halt or starve the others (issue 10 §1, §2; claim_workflow_steps in
+// 20261122004400_job_queue.sql): claims go round robin between organisations, each within
+// its cap of running steps, and a claim is bounded by bytes. Each case runs in one
+// transaction, rolled back: no orchestrator (cron ticks every second under `pnpm test`) sees
+// these jobs, and the queue's settings change for this transaction only.
+
+const fx = createFixtures('orch-fair');
+let flooder: TestUser;
+let victim: TestUser;
+let floodOrg: string;
+let victimOrg: string;
+let db: pg.Client;
+
+beforeAll(async () => {
+  const users = await fx.users('flooder', 'victim');
+  flooder = users.flooder;
+  victim = users.victim;
+  floodOrg = await fx.organisation(flooder);
+  victimOrg = await fx.organisation(victim);
+  db = await ownerDb();
+});
+
+afterAll(async () => {
+  await db?.end();
+  await fx.cleanup();
+});
+
+type Claimed = { job_id: string; organisation_id: string; input_data: unknown };
+
+async function inTransaction<T>(run: () => Promise<T>): Promise<T> {
+  await db.query('begin');
+  try {
+    return await run();
+  } finally {
+    await db.query('rollback');
+  }
+}
+
+async function workflowOf(organisationId: string, user: TestUser, key: string) {
+  return insertRawWorkflow(db, {
+    organisationId,
+    userId: user.id,
+    key: `${key}-${Date.now().toString(36)}`,
+    definition: { start_step: 'only', steps: { only: echoStep() } },
+  });
+}
+
+/** Jobs due since `agoSeconds` ago (older than anything else in the queue). */
+async function dueJobs(
+  organisationId: string,
+  user: TestUser,
+  workflow: { id: string; version: number },
+  inputs: unknown[],
+  agoSeconds: number,
+): Promise<string[]> {
+  const ids = await insertJobs(db, { organisationId, userId: user.id, workflow, inputs });
+  await db.query(
+    `update public.jobs set available_at = now() - make_interval(secs => $2) where id = any($1)`,
+    [ids, agoSeconds],
+  );
+  return ids;
+}
+
+async function claim(limit: number, workflowIds: string[] | null = null): Promise<Claimed[]> {
+  const { rows } = await db.query<{ c: Claimed[] }>(
+    `select public.claim_workflow_steps('acceptance:fair', $1, 60, $2::uuid[]) as c`,
+    [limit, workflowIds],
+  );
+  return rows[0]!.c;
+}
+
+describe('claim_workflow_steps between organisations', () => {
+  it('claims a quiet organisation’s job in the first batch though 200 of a flood were queued earlier', async () => {
+    await inTransaction(async () => {
+      const flood = await workflowOf(floodOrg, flooder, 'flood');
+      const quiet = await workflowOf(victimOrg, victim, 'quiet');
+      await dueJobs(
+        floodOrg,
+        flooder,
+        flood,
+        Array.from({ length: 200 }, (_, i) => ({ payload: i })),
+        3600,
+      );
+      const [victimJob] = await dueJobs(victimOrg, victim, quiet, [{ payload: 'me' }], 60);
+      // Any workflow (the organisations found by the skip scan), as cron's orchestrator claims.
+      const claimed = await claim(10);
+      const ours = claimed.filter((c) => [floodOrg, victimOrg].includes(c.organisation_id));
+      expect(ours.map((c) => c.job_id)).toContain(victimJob);
+      // Round robin: the flood fills the rest of the batch (other tests' due jobs may take
+      // a turn too), nothing more.
+      expect(ours.filter((c) => c.organisation_id === floodOrg).length).toBeGreaterThan(0);
+      expect(ours.filter((c) => c.organisation_id === floodOrg).length).toBeLessThanOrEqual(9);
+    });
+  });
+
+  it('gives an organisation no more running steps than its cap, set by the service role', async () => {
+    await inTransaction(async () => {
+      const flood = await workflowOf(floodOrg, flooder, 'capped');
+      const quiet = await workflowOf(victimOrg, victim, 'uncapped');
+      await db.query(`select public.set_organisation_queue_limit($1, 3)`, [floodOrg]);
+      await dueJobs(
+        floodOrg,
+        flooder,
+        flood,
+        Array.from({ length: 20 }, (_, i) => i),
+        3600,
+      );
+      await dueJobs(victimOrg, victim, quiet, [1, 2, 3, 4, 5], 60);
+      const first = await claim(50, [flood.id, quiet.id]);
+      const count = (c: Claimed[], org: string) =>
+        c.filter((x) => x.organisation_id === org).length;
+      expect(count(first, floodOrg)).toBe(3);
+      expect(count(first, victimOrg)).toBe(5);
+      // Its three steps still run: nothing more of it until one finishes.
+      expect(count(await claim(50, [flood.id, quiet.id]), floodOrg)).toBe(0);
+      // Back to the default (100).
+      await db.query(`select public.set_organisation_queue_limit($1, null)`, [floodOrg]);
+      expect(count(await claim(50, [flood.id]), floodOrg)).toBe(17);
+    });
+  });
+
+  it('refuses the cap to an organisation’s own users', async () => {
+    const { error } = await flooder.client.rpc('set_organisation_queue_limit', {
+      p_organisation_id: floodOrg,
+      p_max_running: 100_000,
+    });
+    expect(error?.code).toBe('42501');
+  });
+});
+
+describe('claim_workflow_steps within bytes', () => {
+  it('claims one of ten 27 MiB jobs due together instead of failing (jsonb’s 256 MiB array limit)', async () => {
+    await inTransaction(async () => {
+      const big = await workflowOf(floodOrg, flooder, 'big');
+      const ids = await dueJobs(
+        floodOrg,
+        flooder,
+        big,
+        Array.from({ length: 10 }, () => ({})),
+        60,
+      );
+      // Built in the database: 270 MiB need not cross the socket.
+      await db.query(
+        `update public.jobs set input_data = jsonb_build_object('audio', repeat('x', 27 * 1024 * 1024))
+         where id = any($1)`,
+        [ids],
+      );
+      const { rows } = await db.query<{ n: number; chars: number }>(
+        `select jsonb_array_length(c) as n, octet_length(c::text) as chars
+         from public.claim_workflow_steps('acceptance:fair', 10, 60, $1::uuid[]) as c`,
+        [[big.id]],
+      );
+      expect(rows[0]!.n).toBe(1);
+      expect(rows[0]!.chars).toBeLessThan(28 * 1024 * 1024);
+    });
+    // Building 270 MiB of jobs takes ~15 s on a shared 2-CPU machine.
+  }, 120_000);
+
+  it('fails a job over the size limit with payload_too_large and claims the ones behind it', async () => {
+    await inTransaction(async () => {
+      await db.query(
+        `update private.queue_settings set job_max_bytes = 64 * 1024, claim_max_bytes = 100 * 1024`,
+      );
+      const wf = await workflowOf(floodOrg, flooder, 'sizes');
+      const [tooLarge] = await dueJobs(
+        floodOrg,
+        flooder,
+        wf,
+        [{ payload: 'x'.repeat(70 * 1024) }],
+        3600,
+      );
+      // 40 KiB each: two fit in 100 KiB, the third waits for the next claim.
+      const fits = await dueJobs(
+        floodOrg,
+        flooder,
+        wf,
+        Array.from({ length: 3 }, (_, i) => ({ payload: `${i}`.repeat(40 * 1024) })),
+        60,
+      );
+      const first = await claim(10, [wf.id]);
+      expect(first.map((c) => c.job_id).sort()).toEqual(fits.slice(0, 2).sort());
+      const { rows } = await db.query<{
+        status: string;
+        error_code: string;
+        error_message: string;
+      }>(`select status, error_code, error_message from public.jobs where id = $1`, [tooLarge]);
+      expect(rows[0]).toMatchObject({ status: 'failed', error_code: 'payload_too_large' });
+      expect(rows[0]!.error_message).toMatch(/larger than the queue takes/);
+      const { rows: failedEvents } = await db.query(
+        `select 1 from public.job_events where job_id = $1 and event_type = 'failed'`,
+        [tooLarge],
+      );
+      expect(failedEvents).toHaveLength(1);
+      expect((await claim(10, [wf.id])).map((c) => c.job_id)).toEqual(fits.slice(2));
+    });
+  });
+});
