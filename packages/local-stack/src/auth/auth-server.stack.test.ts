@@ -37,10 +37,28 @@ const servers: Server[] = [];
 let apiUrl: string;
 let strictApiUrl: string;
 
+/**
+ * Per-address limits every test here can share: they all come from 127.0.0.1, and the
+ * file signs up far more than GoTrue's burst of 30. The rate-limit tests set their own.
+ */
+const AMPLE_LIMITS = {
+  tokenRefresh: 1e6,
+  signInSignUps: 1e6,
+  tokenVerifications: 1e6,
+  emailSent: 1e6,
+  failedSignInsPerAccount: 1e6,
+};
+
 async function serve(options: Partial<AuthServerOptions>): Promise<string> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const handler = createAuthHandler({ pool, jwtSecret: JWT_SECRET, apiUrl: url, ...options });
+  const handler = createAuthHandler({
+    pool,
+    jwtSecret: JWT_SECRET,
+    apiUrl: url,
+    ...options,
+    rateLimits: { ...AMPLE_LIMITS, ...options.rateLimits },
+  });
   const server = createServer((req, res) => {
     const path = req.url ?? '/';
     if (!path.startsWith('/auth/v1')) {
@@ -154,6 +172,20 @@ async function raw(
     headers: response.headers,
     body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
   };
+}
+
+interface CaughtMail {
+  to: string;
+  type: string;
+  link: string;
+  token_hash: string;
+  token: string;
+}
+
+/** The local mail catcher's messages to `email`, newest first. */
+async function mail(email: string, url = apiUrl): Promise<CaughtMail[]> {
+  const response = await raw(`/_mail?email=${encodeURIComponent(email)}`, { url });
+  return response.body.messages as CaughtMail[];
 }
 
 const refresh = (refreshToken: string, url = apiUrl): Promise<RawResponse> =>
@@ -528,15 +560,62 @@ describe('updating the user', () => {
     ).toBeNull();
   });
 
-  it('changes the email at once (no mailer to confirm it with) and keeps the identity in step', async () => {
-    const { sb, userId } = await signedUp();
+  it('changes the email only once the links sent to both addresses are followed (double_confirm_changes)', async () => {
+    const { sb, userId, email } = await signedUp();
     const next = newEmail();
     const { data, error } = await sb.auth.updateUser({ email: next });
     expect(error).toBeNull();
-    expect(data.user?.email).toBe(next);
-    expect(data.user?.identities?.[0]?.identity_data?.email).toBe(next);
+    expect(data.user?.email).toBe(email);
+    expect(data.user?.new_email).toBe(next);
+
+    const toCurrent = (await mail(email)).find((m) => m.type === 'email_change');
+    const toNew = (await mail(next)).find((m) => m.type === 'email_change');
+    expect(toCurrent && toNew).toBeTruthy();
+
+    const first = await raw('/verify', {
+      method: 'POST',
+      body: { type: 'email_change', token_hash: toNew!.token_hash },
+    });
+    expect(first.status).toBe(200);
+    expect(first.body.msg).toMatch(/confirm link sent to the other email/);
+    const halfway = await pool.query(`select email from auth.users where id = $1`, [userId]);
+    expect(halfway.rows).toEqual([{ email }]);
+
+    // supabase-js's verifyOtp with the code from the other email finishes the change.
+    const second = await client().auth.verifyOtp({
+      email,
+      token: toCurrent!.token,
+      type: 'email_change',
+    });
+    expect(second.error).toBeNull();
+    expect(second.data.user?.email).toBe(next);
+    expect(second.data.user?.identities?.[0]?.identity_data?.email).toBe(next);
     const { rows } = await pool.query(`select email from auth.users where id = $1`, [userId]);
     expect(rows).toEqual([{ email: next }]);
+    // A link is good once.
+    const again = await raw('/verify', {
+      method: 'POST',
+      body: { type: 'email_change', token_hash: toNew!.token_hash },
+    });
+    expect(again.status).toBe(403);
+    expect(again.body).toMatchObject({ code: 'otp_expired' });
+  });
+
+  it('sends one link, to the new address, with double_confirm_changes off', async () => {
+    const url = await serve({ doubleConfirmChanges: false });
+    const sb = client(keys.anonKey, url);
+    const email = newEmail();
+    expect((await sb.auth.signUp({ email, password: PASSWORD })).error).toBeNull();
+    const next = newEmail();
+    expect((await sb.auth.updateUser({ email: next })).error).toBeNull();
+    expect(await mail(email, url)).toEqual([]);
+    const [toNew] = await mail(next, url);
+    const { data, error } = await client(keys.anonKey, url).auth.verifyOtp({
+      token_hash: toNew!.token_hash,
+      type: 'email_change',
+    });
+    expect(error).toBeNull();
+    expect(data.user?.email).toBe(next);
   });
 
   it("refuses another user's address with 422 email_exists", async () => {
@@ -776,6 +855,168 @@ describe('admin users', () => {
     const badId = await raw('/admin/users/not-a-uuid', { token: keys.serviceRoleKey });
     expect(badId.status).toBe(404);
     expect(badId.body).toEqual({ code: 'validation_failed', message: 'user_id must be an UUID' });
+  });
+});
+
+describe('rate limits', () => {
+  it('answers a 31st /token request from one address within 5 minutes with 429, whatever X-Forwarded-For says', async () => {
+    // token_refresh = 1 per 5 min: GoTrue's burst of 30, then nothing for minutes.
+    const url = await serve({ rateLimits: { tokenRefresh: 1 } });
+    const attempt = (forwardedFor: string): Promise<Response> =>
+      fetch(`${url}/auth/v1/token?grant_type=refresh_token`, {
+        method: 'POST',
+        headers: {
+          apikey: keys.anonKey,
+          'content-type': 'application/json',
+          'x-supabase-api-version': '2024-01-01',
+          'x-forwarded-for': forwardedFor,
+        },
+        body: JSON.stringify({ refresh_token: 'not-a-token' }),
+      });
+    for (let i = 0; i < 30; i++) expect((await attempt(`10.0.0.${i}`)).status).toBe(400);
+    const limited = await attempt('10.0.1.1');
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toEqual({
+      code: 'over_request_rate_limit',
+      message: 'Request rate limit reached',
+    });
+    // supabase-js sees it as an AuthApiError with the code.
+    const { error } = await client(keys.anonKey, url).auth.signInWithPassword({
+      email: newEmail(),
+      password: PASSWORD,
+    });
+    expect(error).toMatchObject({ status: 429, code: 'over_request_rate_limit' });
+  });
+
+  it('limits sign-ups per address by sign_in_sign_ups', async () => {
+    const url = await serve({ rateLimits: { signInSignUps: 1 } });
+    // Refused sign-ups count too: the limit is on requests, before any work.
+    for (let i = 0; i < 30; i++) {
+      const response = await raw('/signup', { method: 'POST', body: {}, url });
+      expect(response.status).toBe(422);
+    }
+    const { error } = await client(keys.anonKey, url).auth.signUp({
+      email: newEmail(),
+      password: PASSWORD,
+    });
+    expect(error).toMatchObject({ status: 429, code: 'over_request_rate_limit' });
+  });
+
+  it('refuses even the right password after too many wrong ones for one account, and only that account', async () => {
+    const url = await serve({ rateLimits: { failedSignInsPerAccount: 3 } });
+    const { email } = await signedUp();
+    const other = await signedUp();
+    const signIn = (address: string, password: string) =>
+      client(keys.anonKey, url).auth.signInWithPassword({ email: address, password });
+    // Right passwords do not use the allowance up.
+    for (let i = 0; i < 4; i++) expect((await signIn(email, PASSWORD)).error).toBeNull();
+    for (let i = 0; i < 3; i++) {
+      expect((await signIn(email.toUpperCase(), `wrong-${i}`)).error?.code).toBe(
+        'invalid_credentials',
+      );
+    }
+    expect((await signIn(email, PASSWORD)).error).toMatchObject({
+      status: 429,
+      code: 'over_request_rate_limit',
+    });
+    expect((await signIn(other.email, PASSWORD)).error).toBeNull();
+    // An address without an account is limited the same way, so a 429 reveals nothing.
+    const nobody = newEmail();
+    for (let i = 0; i < 3; i++) await signIn(nobody, 'guess');
+    expect((await signIn(nobody, 'guess')).error?.status).toBe(429);
+  });
+
+  it('limits emails sent per hour for the whole project: 429 over_email_send_rate_limit', async () => {
+    const url = await serve({ enableConfirmations: true, rateLimits: { emailSent: 1 } });
+    const sb = client(keys.anonKey, url);
+    expect((await sb.auth.signUp({ email: newEmail(), password: PASSWORD })).error).toBeNull();
+    const { error } = await sb.auth.signUp({ email: newEmail(), password: PASSWORD });
+    expect(error).toMatchObject({ status: 429, code: 'over_email_send_rate_limit' });
+  });
+});
+
+describe('email confirmation (enable_confirmations)', () => {
+  let url: string;
+  beforeAll(async () => {
+    url = await serve({ enableConfirmations: true, siteUrl: 'http://127.0.0.1:5173' });
+  });
+
+  it('answers a sign-up with the user and no session, and mails a link', async () => {
+    const email = newEmail();
+    const { data, error } = await client(keys.anonKey, url).auth.signUp({
+      email,
+      password: PASSWORD,
+    });
+    expect(error).toBeNull();
+    expect(data.session).toBeNull();
+    expect(data.user).toMatchObject({ email });
+    expect(data.user?.email_confirmed_at).toBeUndefined();
+    const signIn = await client(keys.anonKey, url).auth.signInWithPassword({
+      email,
+      password: PASSWORD,
+    });
+    expect(signIn.error?.code).toBe('email_not_confirmed');
+    const [message] = await mail(email, url);
+    expect(message).toMatchObject({ to: email, type: 'signup' });
+    expect(message!.link).toContain(`${url}/auth/v1/verify?token=${message!.token_hash}`);
+  });
+
+  it('confirms through verifyOtp with the token hash, which signs the user in', async () => {
+    const email = newEmail();
+    await client(keys.anonKey, url).auth.signUp({ email, password: PASSWORD });
+    const [message] = await mail(email, url);
+    const { data, error } = await client(keys.anonKey, url).auth.verifyOtp({
+      token_hash: message!.token_hash,
+      type: 'signup',
+    });
+    expect(error).toBeNull();
+    expect(data.session?.access_token).toBeTruthy();
+    expect(data.user?.email_confirmed_at).toBeTruthy();
+    const signIn = await client(keys.anonKey, url).auth.signInWithPassword({
+      email,
+      password: PASSWORD,
+    });
+    expect(signIn.error).toBeNull();
+  });
+
+  it('confirms through the emailed link, which redirects to the site with the session', async () => {
+    const email = newEmail();
+    await client(keys.anonKey, url).auth.signUp({ email, password: PASSWORD });
+    const [message] = await mail(email, url);
+    const response = await fetch(message!.link, { redirect: 'manual' });
+    expect(response.status).toBe(303);
+    const location = new URL(response.headers.get('location') ?? '');
+    expect(location.origin).toBe('http://127.0.0.1:5173');
+    const fragment = new URLSearchParams(location.hash.slice(1));
+    expect(fragment.get('type')).toBe('signup');
+    expect(fragment.get('access_token')).toBeTruthy();
+    // Followed twice: the error goes to the site, in the fragment.
+    const again = await fetch(message!.link, { redirect: 'manual' });
+    const error = new URLSearchParams(new URL(again.headers.get('location') ?? '').hash.slice(1));
+    expect(error.get('error_code')).toBe('otp_expired');
+  });
+
+  it('answers a sign-up with a confirmed address as with a new one, revealing nothing', async () => {
+    const email = newEmail();
+    await client(keys.anonKey, url).auth.signUp({ email, password: PASSWORD });
+    const [message] = await mail(email, url);
+    await client(keys.anonKey, url).auth.verifyOtp({
+      token_hash: message!.token_hash,
+      type: 'signup',
+    });
+    const { data, error } = await client(keys.anonKey, url).auth.signUp({
+      email,
+      password: 'another-password',
+    });
+    expect(error).toBeNull();
+    expect(data.session).toBeNull();
+    expect(data.user?.email).toBe(email);
+    const { rows } = await pool.query(`select id from auth.users where email = $1`, [email]);
+    expect(data.user?.id).not.toBe(rows[0]?.id);
+  });
+
+  it('says so in /settings: mailer_autoconfirm false', async () => {
+    expect((await raw('/settings', { url })).body.mailer_autoconfirm).toBe(false);
   });
 });
 

@@ -21,7 +21,10 @@ export type ErrorCode =
   | 'user_already_exists'
   | 'same_password'
   | 'weak_password'
-  | 'invalid_credentials';
+  | 'invalid_credentials'
+  | 'over_request_rate_limit'
+  | 'over_email_send_rate_limit'
+  | 'otp_expired';
 
 /** GoTrue's HTTPError: a status, a machine-readable code and a message. */
 export class AuthHttpError extends Error {

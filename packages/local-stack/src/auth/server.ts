@@ -14,6 +14,16 @@ import { health, jwks, settings } from './handlers/meta.ts';
 import { signup } from './handlers/signup.ts';
 import { token } from './handlers/token.ts';
 import { getUser, updateUser } from './handlers/user.ts';
+import { listMail, verify } from './handlers/verify.ts';
+import { Outbox } from './mailer.ts';
+import {
+  createLimiters,
+  DEFAULT_RATE_LIMITS,
+  overRequestRateLimit,
+  rateLimitKey,
+  type Limiters,
+  type RateLimitSettings,
+} from './rate-limit.ts';
 
 export interface AuthServerOptions {
   pool: Pool;
@@ -27,6 +37,16 @@ export interface AuthServerOptions {
    * old refresh token may still be exchanged (10 s by default, as in `supabase init`).
    */
   refreshTokenReuseIntervalSeconds?: number;
+  /** `[auth.rate_limit]` in config.toml; the Supabase CLI's defaults for what is not given. */
+  rateLimits?: Partial<RateLimitSettings>;
+  /** GOTRUE_RATE_LIMIT_HEADER: only behind a proxy that writes this header itself. */
+  rateLimitHeader?: string;
+  /** `[auth.email] enable_confirmations`; off by default, as in `supabase init`. */
+  enableConfirmations?: boolean;
+  /** `[auth.email] double_confirm_changes`; on by default, as in GoTrue. */
+  doubleConfirmChanges?: boolean;
+  /** `[auth] site_url`, where confirmation links lead; the API's URL when not given. */
+  siteUrl?: string;
 }
 
 export type AuthHandler = (
@@ -39,6 +59,8 @@ interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   pattern: RegExp;
   handler: Handler;
+  /** The per-address limiter the route counts against, as GoTrue's router applies them. */
+  limit?: keyof Pick<Limiters, 'token' | 'signInSignUps' | 'verify'>;
 }
 
 // The part of GoTrue's API that supabase-js uses for email/password auth and user admin.
@@ -46,11 +68,14 @@ const ROUTES: Route[] = [
   { method: 'GET', pattern: /^\/health$/, handler: health },
   { method: 'GET', pattern: /^\/settings$/, handler: settings },
   { method: 'GET', pattern: /^\/\.well-known\/jwks\.json$/, handler: jwks },
-  { method: 'POST', pattern: /^\/signup$/, handler: signup },
-  { method: 'POST', pattern: /^\/token$/, handler: token },
+  { method: 'POST', pattern: /^\/signup$/, handler: signup, limit: 'signInSignUps' },
+  { method: 'POST', pattern: /^\/token$/, handler: token, limit: 'token' },
+  { method: 'GET', pattern: /^\/verify$/, handler: verify, limit: 'verify' },
+  { method: 'POST', pattern: /^\/verify$/, handler: verify, limit: 'verify' },
+  { method: 'GET', pattern: /^\/_mail$/, handler: listMail },
   { method: 'POST', pattern: /^\/logout$/, handler: logout },
   { method: 'GET', pattern: /^\/user$/, handler: getUser },
-  { method: 'PUT', pattern: /^\/user$/, handler: updateUser },
+  { method: 'PUT', pattern: /^\/user$/, handler: updateUser, limit: 'signInSignUps' },
   { method: 'GET', pattern: /^\/admin\/users$/, handler: adminListUsers },
   { method: 'POST', pattern: /^\/admin\/users$/, handler: adminCreateUser },
   { method: 'GET', pattern: /^\/admin\/users\/([^/]+)$/, handler: adminGetUser },
@@ -86,6 +111,13 @@ export function createAuthHandler(opts: AuthServerOptions): AuthHandler {
     audience: 'authenticated',
     defaultRole: 'authenticated',
     adminRoles: ['service_role', 'supabase_admin'],
+    limiters: createLimiters({ ...DEFAULT_RATE_LIMITS, ...opts.rateLimits }),
+    rateLimitHeader: opts.rateLimitHeader,
+    enableConfirmations: opts.enableConfirmations ?? false,
+    doubleConfirmChanges: opts.doubleConfirmChanges ?? true,
+    siteUrl: opts.siteUrl ?? opts.apiUrl,
+    apiUrl: opts.apiUrl.replace(/\/+$/, ''),
+    outbox: new Outbox(),
   };
 
   return async (req, res, path) => {
@@ -100,6 +132,10 @@ export function createAuthHandler(opts: AuthServerOptions): AuthHandler {
       if (candidates.length === 0) throw new AuthHttpError(404, undefined, 'Not Found');
       const route = candidates.find((r) => r.method === req.method);
       if (!route) throw new AuthHttpError(405, undefined, 'Method Not Allowed');
+      if (route.limit) {
+        const key = rateLimitKey(req, ctx.rateLimitHeader);
+        if (key !== undefined && !ctx.limiters[route.limit].take(key)) throw overRequestRateLimit();
+      }
       const params = route.pattern.exec(pathname)?.slice(1).map(decodeSegment) ?? [];
       await route.handler(ctx, { req, res, path: pathname, query, params });
     } catch (err) {

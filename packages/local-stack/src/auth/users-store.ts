@@ -279,6 +279,93 @@ export async function confirmEmail(db: Queryable, userId: string): Promise<void>
   );
 }
 
+/** A sign-up waiting for its link: GoTrue keeps the token's hash and when it was sent. */
+export async function setConfirmationToken(
+  db: Queryable,
+  userId: string,
+  tokenHash: string,
+): Promise<void> {
+  await db.query(
+    `update auth.users set confirmation_token = $2, confirmation_sent_at = now(), updated_at = now()
+      where id = $1`,
+    [userId, tokenHash],
+  );
+}
+
+/** The user whose sign-up link this is, if it was sent less than `maxAgeSeconds` ago. */
+export async function findUserByConfirmationToken(
+  db: Queryable,
+  tokenHash: string,
+  maxAgeSeconds: number,
+): Promise<{ id: string; expired: boolean } | null> {
+  const { rows } = await db.query<{ id: string; expired: boolean }>(
+    `select id, coalesce(confirmation_sent_at < now() - make_interval(secs => $2), true) as expired
+       from auth.users where confirmation_token = $1 and $1 <> ''`,
+    [tokenHash, maxAgeSeconds],
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * An email change waiting for confirmation: the new address in email_change, a token for
+ * the current address (empty when only the new one must confirm) and one for the new.
+ */
+export async function setEmailChange(
+  db: Queryable,
+  userId: string,
+  change: { email: string; tokenCurrent: string; tokenNew: string },
+): Promise<void> {
+  await db.query(
+    `update auth.users set email_change = $2, email_change_token_current = $3,
+       email_change_token_new = $4, email_change_sent_at = now(), email_change_confirm_status = 0,
+       updated_at = now()
+     where id = $1`,
+    [userId, change.email, change.tokenCurrent, change.tokenNew],
+  );
+}
+
+export interface PendingEmailChange {
+  id: string;
+  email_change: string;
+  /** Which of the two links this token is. */
+  side: 'current' | 'new';
+  confirm_status: number;
+  expired: boolean;
+}
+
+/** The user with a pending email change that `tokenHash` confirms, locked for the update. */
+export async function findUserByEmailChangeToken(
+  db: Queryable,
+  tokenHash: string,
+  maxAgeSeconds: number,
+): Promise<PendingEmailChange | null> {
+  const { rows } = await db.query<PendingEmailChange>(
+    `select id, email_change,
+            case when email_change_token_current = $1 then 'current' else 'new' end as side,
+            coalesce(email_change_confirm_status, 0)::int as confirm_status,
+            coalesce(email_change_sent_at < now() - make_interval(secs => $2), true) as expired
+       from auth.users
+      where $1 <> '' and (email_change_token_current = $1 or email_change_token_new = $1)
+      for update`,
+    [tokenHash, maxAgeSeconds],
+  );
+  return rows[0] ?? null;
+}
+
+/** One of two links followed: that token is spent, the other still awaited. */
+export async function confirmEmailChangeSide(
+  db: Queryable,
+  userId: string,
+  side: 'current' | 'new',
+): Promise<void> {
+  const column = side === 'current' ? 'email_change_token_current' : 'email_change_token_new';
+  await db.query(
+    `update auth.users set ${column} = '', email_change_confirm_status = 1, updated_at = now()
+      where id = $1`,
+    [userId],
+  );
+}
+
 type MetadataColumn = 'raw_user_meta_data' | 'raw_app_meta_data';
 
 /** GoTrue's UpdateUserMetaData/UpdateAppMetaData: keys set to null are removed, others merged. */
@@ -314,7 +401,8 @@ export async function replaceUserMetadata(
 export async function setEmail(db: Queryable, userId: string, email: string): Promise<void> {
   await db.query(
     `update auth.users set email = $2, email_change = '', email_change_token_current = '',
-       email_change_token_new = '', updated_at = now() where id = $1`,
+       email_change_token_new = '', email_change_confirm_status = 0, updated_at = now()
+     where id = $1`,
     [userId, email],
   );
 }

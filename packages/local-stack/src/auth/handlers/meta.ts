@@ -39,11 +39,11 @@ const EXTERNAL_PROVIDERS = [
 ];
 
 /** GET /settings: what this server offers, in GoTrue's shape. Email and password only. */
-export const settings: Handler = async (_ctx, { res }) => {
+export const settings: Handler = async (ctx, { res }) => {
   sendJson(res, 200, {
     external: Object.fromEntries(EXTERNAL_PROVIDERS.map((name) => [name, name === 'email'])),
     disable_signup: false,
-    mailer_autoconfirm: true,
+    mailer_autoconfirm: !ctx.enableConfirmations,
     phone_autoconfirm: false,
     sms_provider: 'twilio',
     saml_enabled: false,

@@ -8,6 +8,7 @@ import {
   verifyAgainstDummyHash,
   verifyPassword,
 } from '../users-store.ts';
+import { overRequestRateLimit } from '../rate-limit.ts';
 import { MAX_PASSWORD_BYTES, passwordWeakness } from '../validation.ts';
 
 const invalidCredentials = (): Error =>
@@ -33,6 +34,12 @@ async function passwordGrant(ctx: AuthContext, { req, res }: AuthRequest): Promi
   if (phone !== '') throw unprocessable('phone_provider_disabled', 'Phone logins are disabled');
   if (email === '') throw badRequest('validation_failed', 'missing email or phone');
 
+  // Every attempt takes a token from the account's bucket up front (so parallel guesses
+  // cannot all pass a check before any is counted); the right password gives it back. The
+  // key is the address asked for, whether or not it has an account, so a 429 tells nothing.
+  const account = email.toLowerCase();
+  if (!ctx.limiters.failedSignIns.take(account)) throw overRequestRateLimit();
+
   const user = await findUserByEmail(ctx.pool, email, ctx.audience);
   if (!user || !user.has_password) {
     // As long as a wrong password takes, so the answer's timing tells nothing either.
@@ -41,6 +48,7 @@ async function passwordGrant(ctx: AuthContext, { req, res }: AuthRequest): Promi
   }
   if (isBanned(user)) throw badRequest('user_banned', 'User is banned');
   if (!(await verifyPassword(ctx.pool, user.id, password))) throw invalidCredentials();
+  ctx.limiters.failedSignIns.refund(account);
   if (!user.email_confirmed_at) throw badRequest('email_not_confirmed', 'Email not confirmed');
 
   // A password that works but would no longer be accepted (seeded, or set before a stricter

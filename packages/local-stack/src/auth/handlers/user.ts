@@ -8,13 +8,12 @@ import {
   findUserById,
   isEmailTaken,
   mergeMetadata,
-  setEmail,
   setPassword,
-  updateEmailIdentityData,
   userJson,
   verifyPassword,
 } from '../users-store.ts';
 import { checkPasswordStrength, validateEmail } from '../validation.ts';
+import { sendEmailChange } from './verify.ts';
 
 const DUPLICATE_EMAIL = 'A user with this email address has already been registered';
 
@@ -32,8 +31,10 @@ export const getUser: Handler = async (ctx, { req, res }) => {
  * PUT /user: user_metadata (`data`, merged; null removes a key), password, email.
  *
  * A new password signs the user out of every other session, as GoTrue does. A new email
- * takes effect at once: GoTrue would mail a confirmation link first, and this stack has no
- * mailer, so there would be no way to finish the change.
+ * does not take effect yet: as in GoTrue, a confirmation link goes to the new address (and,
+ * with `double_confirm_changes`, one to the current address too), and the address changes
+ * once every link sent is followed (POST /verify, type email_change). The links are in the
+ * local mail catcher, GET /auth/v1/_mail.
  */
 export const updateUser: Handler = async (ctx, { req, res }) => {
   const { user, session } = await requireUser(ctx, req);
@@ -66,10 +67,8 @@ export const updateUser: Handler = async (ctx, { req, res }) => {
       }
       if (data) await mergeMetadata(tx, user.id, 'raw_user_meta_data', data);
       if (appData) await mergeMetadata(tx, user.id, 'raw_app_meta_data', appData);
-      if (changesEmail) {
-        await setEmail(tx, user.id, email);
-        await updateEmailIdentityData(tx, user.id, { email });
-      }
+      if (changesEmail)
+        await sendEmailChange(ctx, tx, { id: user.id, email: user.email ?? '' }, email);
       return findUserById(tx, user.id);
     });
     if (!updated) throw internalError('Error updating user');
