@@ -45,7 +45,17 @@ export function BusinessCalendarForm({
   });
   const { errors } = form.formState;
   const summaryRef = useRef<HTMLDivElement>(null);
-  const zones = useMemo(() => listTimeZones(), []);
+  // ~420 options, built once: the form re-renders on every keystroke (the preview watches every
+  // field), and the same elements let React skip the whole list instead of diffing it each time.
+  const zoneOptions = useMemo(
+    () =>
+      listTimeZones().map((zone) => (
+        <option key={zone} value={zone}>
+          {zone.replaceAll('_', ' ')}
+        </option>
+      )),
+    [],
+  );
   const browserZone = useMemo(() => Intl.DateTimeFormat().resolvedOptions().timeZone, []);
 
   useEffect(() => {
@@ -95,11 +105,7 @@ export function BusinessCalendarForm({
           >
             {(control) => (
               <Select {...control} {...form.register('time_zone')}>
-                {zones.map((zone) => (
-                  <option key={zone} value={zone}>
-                    {zone.replaceAll('_', ' ')}
-                  </option>
-                ))}
+                {zoneOptions}
               </Select>
             )}
           </Field>
