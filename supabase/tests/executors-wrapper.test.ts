@@ -2,9 +2,7 @@
 // every call writes and the response shapes. The HTTP path is covered by executors-protocol.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ExecutorError, executor } from '../functions/_shared/executor.ts';
-
-const token = (claims: Record<string, unknown>) =>
-  `x.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
+import { signed as token } from './support/jwt.ts';
 
 const call = { job_id: 'job-1', step_id: 'step1', attempt: 2, input: { a: 1 }, config: {} };
 

@@ -55,6 +55,7 @@ async function target(): Promise<Target> {
     dir,
     ports: await freePorts(),
     cronIntervalSeconds: CRON_INTERVAL_SECONDS,
+    testing: true,
   });
   return {
     ...stack.info,

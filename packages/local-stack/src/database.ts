@@ -55,3 +55,8 @@ export async function applySeed(dbUrl: string): Promise<boolean> {
 export async function notifySchemaReload(dbUrl: string): Promise<void> {
   await withClient(dbUrl, (client) => client.query(`notify pgrst, 'reload schema'`));
 }
+
+/** Runs one SQL text as the superuser (a testing stack's settings). */
+export async function runSql(dbUrl: string, sql: string): Promise<void> {
+  await withClient(dbUrl, (client) => client.query(sql));
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { createAuthHandler } from './auth/server.ts';
 import { startCron, type FunctionJob, type SqlJob } from './cron.ts';
-import { applyBootstrap, applyMigrations, applySeed } from './database.ts';
+import { applyBootstrap, applyMigrations, applySeed, runSql } from './database.ts';
 import { startFunctions } from './functions.ts';
 import { startGateway } from './gateway.ts';
 import { randomBytes } from 'node:crypto';
@@ -74,8 +74,18 @@ export interface StackOptions {
    * GEMINI_BASE_URL at its fake Gemini server and sets the executors' host lists.
    */
   functionsEnv?: Record<string, string>;
+  /**
+   * A stack for `pnpm test` and `pnpm bench`, never `pnpm dev`: execute-echo's test hooks on
+   * (ECHO_TEST_HOOKS=1: delay_ms, fail_times, …), and the job-start rate limits raised out of
+   * reach, as suites and benches start thousands of jobs at once (a test of the limits sets
+   * its own per user or organisation in private.rate_limit_overrides).
+   */
+  testing?: boolean;
   log?: (line: string) => void;
 }
+
+/** What `testing` does to the database: start limits no suite or bench reaches. */
+const TESTING_SQL = `update private.rate_limit_policies set capacity = 1000000000, refill_per_second = 1000000000`;
 
 export interface RunningStack {
   info: StackInfo;
@@ -181,6 +191,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     log('applying bootstrap and migrations');
     await applyBootstrap(dbUrl, secrets.authenticatorPassword);
     await applyMigrations(dbUrl);
+    if (options.testing) await runSql(dbUrl, TESTING_SQL);
     // Seed a new database once. The marker outlives a start that fails half-way (a port
     // taken, say), so a retry still seeds the cluster initdb made.
     if (existsSync(seedMarker)) {
@@ -209,11 +220,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         logFile: logFile('functions'),
         watch: options.watchFunctions ?? false,
         env: {
+          ...(options.testing ? { ECHO_TEST_HOOKS: '1' } : {}),
           ...options.functionsEnv,
           SUPABASE_URL: apiUrl,
           SUPABASE_ANON_KEY: keys.anonKey,
           SUPABASE_SERVICE_ROLE_KEY: keys.serviceRoleKey,
           SUPABASE_DB_URL: dbUrl,
+          // The functions verify JWT signatures themselves (_shared/claims.ts).
+          SUPABASE_JWT_SECRET: secrets.jwtSecret,
         },
       }),
     );

@@ -75,7 +75,17 @@ async function backend(): Promise<Backend> {
   let stack: RunningStack;
   try {
     stack = await withFreshPortsOnce((ports) =>
-      startStack({ dir, ports, cronIntervalSeconds: 1, functionsEnv: executorEnv }),
+      startStack({
+        dir,
+        ports,
+        cronIntervalSeconds: 1,
+        testing: true,
+        functionsEnv: {
+          ...executorEnv,
+          // The e2e tests serve the dashboard on a free loopback port.
+          ALLOWED_ORIGINS: 'http://localhost:*,http://127.0.0.1:*',
+        },
+      }),
     );
   } catch (err) {
     printLogs(dir);
@@ -94,6 +104,8 @@ async function backend(): Promise<Backend> {
       SUPABASE_SERVICE_ROLE_KEY: info.serviceRoleKey,
       SUPABASE_DB_URL: info.dbUrl,
       SUPABASE_JWT_SECRET: info.jwtSecret,
+      // The functions' own port, behind the gateway: tests that a direct call is checked too.
+      FUNCTIONS_DIRECT_URL: `http://127.0.0.1:${info.ports.functions}`,
       FAKE_GEMINI_URL: gemini.url,
       HTTP_REQUEST_ALLOWED_HOSTS: executorEnv.HTTP_REQUEST_ALLOWED_HOSTS,
       GEMINI_AUDIO_ALLOWED_HOSTS: executorEnv.GEMINI_AUDIO_ALLOWED_HOSTS,

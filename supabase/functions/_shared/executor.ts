@@ -5,7 +5,7 @@
 // { error: { code, message, retryable } }, and a batch with 200 { results: [...] }, each call
 // answered on its own. The orchestrator is the only writer of job state: an executor
 // computes, it never touches the jobs tables.
-import { bearerClaims } from './claims.ts';
+import { verifiedClaims } from './claims.ts';
 import {
   isRecord,
   MAX_BATCH_CALLS,
@@ -16,6 +16,7 @@ import {
   type Usage,
 } from './executor-protocol.ts';
 import { handle, HttpError, json } from './http.ts';
+import { readCapped } from './read-capped.ts';
 import { annotate } from './request-log.ts';
 
 export { isRecord, retryableStatus } from './executor-protocol.ts';
@@ -50,6 +51,14 @@ export function invalidInput(message: string): ExecutorError {
 }
 
 type Level = 'info' | 'warn' | 'error';
+
+/**
+ * The largest request an executor reads. One call's input is built from a job's input_data
+ * (start-workflow's body limit, 32 MiB, sized for 20 MiB of audio as base64) and earlier
+ * outputs; the orchestrator puts at most 1 MiB of calls in a batch, and a larger call alone.
+ * Only the service role gets here, but a body is never read unbounded.
+ */
+export const MAX_EXECUTOR_BODY_BYTES = 40 * 1024 * 1024;
 
 /**
  * Wraps an executor as a `Deno.serve` handler (on `handle`): service role only, the request
@@ -141,7 +150,7 @@ export function executor(
       log('warn', started, undefined, 'rejected', { status, ...extra });
       return new HttpError(status, code, message, { retryable: false });
     };
-    const claims = bearerClaims(req);
+    const claims = await verifiedClaims(req);
     if (claims === undefined)
       throw refuse(401, 'unauthorized', 'A service-role bearer token is required');
     if (claims.role !== 'service_role')
@@ -149,9 +158,12 @@ export function executor(
         role: claims.role ?? '',
       });
     if (req.method !== 'POST') throw refuse(405, 'method_not_allowed', 'Use POST');
+    const bytes = await readCapped(req, MAX_EXECUTOR_BODY_BYTES, () =>
+      refuse(413, 'payload_too_large', `The body must be at most ${MAX_EXECUTOR_BODY_BYTES} bytes`),
+    );
     let body: unknown;
     try {
-      body = await req.json();
+      body = JSON.parse(new TextDecoder().decode(bytes));
     } catch {
       throw refuse(400, 'invalid_request', 'The body must be JSON');
     }

@@ -11,6 +11,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly detail?: Record<string, unknown>,
+    /** Response headers it needs (429's Retry-After). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }

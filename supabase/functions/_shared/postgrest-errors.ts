@@ -3,6 +3,7 @@ import { HttpError } from './http.ts';
 interface PostgrestLikeError {
   code?: string;
   message: string;
+  details?: string | null;
 }
 
 // The SQLSTATEs our functions raise on purpose (docs/sequences-contract.md,
@@ -38,7 +39,11 @@ export function httpErrorFromPostgrest(error: PostgrestLikeError, status?: numbe
     error.code &&
     APPLICATION_CODE.test(error.code)
   ) {
-    return new HttpError(status, error.code, error.message);
+    // A rate limit's details are the seconds to wait (20261122005200_rate_limits.sql).
+    const details = error.details ?? '';
+    const retryAfter =
+      status === 429 && /^\d+$/.test(details) ? { 'Retry-After': details } : undefined;
+    return new HttpError(status, error.code, error.message, undefined, retryAfter);
   }
   return new HttpError(500, 'internal_error', error.message);
 }

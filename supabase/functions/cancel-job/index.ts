@@ -12,7 +12,7 @@ import { jobIdBodySchema } from '../_shared/workflow-inputs.ts';
 Deno.serve(
   handle(async (req) => {
     if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'Use POST');
-    requireUserClaims(req);
+    await requireUserClaims(req);
     const { job_id } = await readBody(req, jobIdBodySchema, BODY_LIMITS.jobId);
     annotate(req, { job_id });
     const client = createUserClient(req);

@@ -17,7 +17,7 @@ const completeTaskBodySchema = z.object(
 Deno.serve(
   handle(async (req) => {
     if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'Use POST');
-    requireUserClaims(req);
+    await requireUserClaims(req);
     const client = createUserClient(req);
     const { task_id: taskId } = await readBody(req, completeTaskBodySchema, BODY_LIMITS.taskId);
     const { data, error } = await client.rpc('complete_task', { p_task_id: taskId });

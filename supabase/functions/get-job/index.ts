@@ -23,7 +23,7 @@ function jobIdOf(req: Request): string {
 Deno.serve(
   handle(async (req) => {
     if (req.method !== 'GET') throw new HttpError(405, 'method_not_allowed', 'Use GET');
-    requireUserClaims(req);
+    await requireUserClaims(req);
     const jobId = jobIdOf(req);
     annotate(req, { job_id: jobId });
     const client = createUserClient(req);

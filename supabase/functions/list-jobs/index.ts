@@ -39,7 +39,7 @@ type JobRow = { id: string; created_at: string };
 Deno.serve(
   handle(async (req) => {
     if (req.method !== 'GET') throw new HttpError(405, 'method_not_allowed', 'Use GET');
-    const { sub } = requireUserClaims(req);
+    const { sub } = await requireUserClaims(req);
     const query = parseListJobsQuery(new URL(req.url).searchParams);
     const client = createUserClient(req);
 

@@ -28,7 +28,7 @@ const invalid = (code: string, message: string, details: unknown[]) =>
 Deno.serve(
   handle(async (req) => {
     if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'Use POST');
-    const { sub } = requireUserClaims(req);
+    const { sub } = await requireUserClaims(req);
     const body = await readBody(req, saveWorkflowBodySchema, BODY_LIMITS.saveWorkflow);
     const client = createUserClient(req);
 

@@ -24,7 +24,7 @@ type Started = {
 Deno.serve(
   handle(async (req) => {
     if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'Use POST');
-    requireUserClaims(req);
+    await requireUserClaims(req);
     const key = idempotencyKey(req);
     const body = await readBody(req, startWorkflowBodySchema, BODY_LIMITS.startWorkflow);
     const client = createUserClient(req);

@@ -6,7 +6,7 @@
 import { requireServiceRole } from '../_shared/claims.ts';
 import { createServiceClient } from '../_shared/clients.ts';
 import { JOB_STATUSES } from '../_shared/domain/jobs.ts';
-import { corsHeaders, handle, HttpError } from '../_shared/http.ts';
+import { handle, HttpError } from '../_shared/http.ts';
 import { log } from '../_shared/logger.ts';
 import { type FunctionLatency, renderFunctionLatency } from './function-latency.ts';
 import { Exposition } from './prometheus.ts';
@@ -97,7 +97,7 @@ export function render(metrics: Metrics, latency: FunctionLatency): string {
 
 Deno.serve(
   handle(async (req) => {
-    requireServiceRole(req);
+    await requireServiceRole(req);
     if (req.method !== 'GET') throw new HttpError(405, 'method_not_allowed', 'Use GET');
     const param = new URL(req.url).searchParams.get('window_seconds');
     const windowSeconds = param === null ? 300 : Number(param);
@@ -123,7 +123,7 @@ Deno.serve(
     log('info', 'metrics scraped', { duration_ms: Math.round(performance.now() - started) });
     return new Response(body, {
       status: 200,
-      headers: { ...corsHeaders, 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' },
+      headers: { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' },
     });
   }),
 );

@@ -6,6 +6,7 @@
 // worker?, log_steps?, workflow_ids? }. Answers { worker, claimed, succeeded, failed, lost, duration_ms }.
 import { handle, HttpError, json } from '../_shared/http.ts';
 import { requireServiceRole } from '../_shared/claims.ts';
+import { readCapped } from '../_shared/read-capped.ts';
 import { runOrchestrator } from './orchestrator.ts';
 import { OptionsError, parseOptions } from './options.ts';
 import { queueFromEnv } from './queue.ts';
@@ -19,9 +20,17 @@ const target = {
 
 Deno.serve(
   handle(async (req) => {
-    requireServiceRole(req);
+    await requireServiceRole(req);
     if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'Use POST');
-    const text = await req.text();
+    // Options and a few workflow ids: 64 KiB leaves room and no more.
+    const maxBytes = 64 * 1024;
+    const text = new TextDecoder().decode(
+      await readCapped(
+        req,
+        maxBytes,
+        () => new HttpError(413, 'payload_too_large', `The body must be at most ${maxBytes} bytes`),
+      ),
+    );
     let body: unknown;
     try {
       body = text.trim() ? JSON.parse(text) : {};
