@@ -15,6 +15,11 @@
 // stops when a claim finds nothing and nothing is in flight (the queue is empty: later work
 // is the next run's, from cron or a kick), or when the budget is spent; either way it waits
 // for the steps it holds and finishes them.
+//
+// No error of the database stops it (issue 10 §1: a claim failing on one tenant's jobs once
+// halted every tenant): a failed claim is tried again after a pause, smaller; a failed finish
+// is split until the result that fails it is alone, and that one is recorded as a failed step.
+// The claim bounds its own bytes (claim_workflow_steps); a finish call is bounded here.
 import type { ClaimedStep } from '../_shared/executor-protocol.ts';
 import { log } from '../_shared/logger.ts';
 import type { Queue } from './queue.ts';
@@ -45,6 +50,8 @@ export interface OrchestratorSummary {
   failed: number;
   /** Results the database refused: the lease ran out meanwhile or the job was cancelled. */
   lost: number;
+  /** Claim and finish calls that failed (logged; the run went on). */
+  errors: number;
   duration_ms: number;
 }
 
@@ -60,6 +67,90 @@ const MAX_FINISH = 500;
  */
 const FINISHERS = 2;
 const MIN_CLAIM = 0.25;
+/**
+ * Most JSON characters of results per finish call (at least one result per call).
+ * finish_workflow_steps takes them as one jsonb array, which Postgres caps at 256 MiB and
+ * which is up to ~6x its text; 8 MiB is far below that and above a default batch of echo
+ * results (~100-300 bytes each).
+ */
+export const MAX_FINISH_CHARS = 8 * 1024 * 1024;
+/**
+ * A result larger than this is recorded as a failed step (output_too_large) instead: its
+ * job's step_data would outgrow what a claim takes (job_max_bytes, 32 MiB). A job at the
+ * input cap (4 MiB) echoed by a step is ~12 MiB of result (input, output, final_result).
+ */
+export const MAX_RESULT_CHARS = 16 * 1024 * 1024;
+/** Pause after a failed claim: doubling from 100 ms up to 2 s while claims keep failing. */
+const CLAIM_RETRY_MS = [100, 200, 400, 800, 1600, 2000];
+
+/** A result ready to finish, with its JSON size and whether it already replaced a failing one. */
+export interface Ready extends Finished {
+  chars: number;
+  salvaged?: boolean;
+}
+
+/** A finished step as it will be sent: too large a result becomes a failure. */
+export function ready(finished: Finished): Ready {
+  const chars = JSON.stringify(finished.result).length;
+  if (chars <= MAX_RESULT_CHARS) return { ...finished, chars };
+  const { result } = finished;
+  const failure = {
+    job_id: result.job_id,
+    attempt: result.attempt,
+    step_id: result.step_id,
+    duration_ms: result.duration_ms,
+    outcome: 'failed' as const,
+    error: {
+      code: 'output_too_large',
+      message: `The step's result is ${chars} characters of JSON, more than the queue takes (${MAX_RESULT_CHARS})`,
+      retryable: false,
+    },
+  };
+  return { claim: finished.claim, result: failure, chars: JSON.stringify(failure).length };
+}
+
+/** The front of `pending` that one finish call takes: by count and by characters, at least one. */
+export function takeBatch(pending: Ready[]): Ready[] {
+  let n = 0;
+  let chars = 0;
+  while (n < pending.length && n < MAX_FINISH) {
+    chars += pending[n]!.chars;
+    if (n > 0 && chars > MAX_FINISH_CHARS) break;
+    n++;
+  }
+  return pending.splice(0, n);
+}
+
+/**
+ * What to send again after a finish call failed: a batch split in two (so a result that
+ * fails it ends up alone), or a lone result once more as a failed step (retryable: the step
+ * runs again, up to the job's retries). A lone failure that fails too is dropped (its lease
+ * runs out and the step runs again).
+ */
+export function afterFailedFinish(batch: Ready[], err: unknown): Ready[][] {
+  if (batch.length > 1) {
+    const half = Math.ceil(batch.length / 2);
+    return [batch.slice(0, half), batch.slice(half)];
+  }
+  const one = batch[0];
+  if (!one || one.salvaged) return [];
+  const { result } = one;
+  const failure = {
+    job_id: result.job_id,
+    attempt: result.attempt,
+    step_id: result.step_id,
+    duration_ms: result.duration_ms,
+    outcome: 'failed' as const,
+    error: {
+      code: 'finish_failed',
+      message: `The step's result could not be saved: ${String(err).slice(0, 500)}`,
+      retryable: true,
+    },
+  };
+  return [
+    [{ claim: one.claim, result: failure, chars: JSON.stringify(failure).length, salvaged: true }],
+  ];
+}
 
 export async function runOrchestrator(
   queue: Queue,
@@ -76,6 +167,7 @@ export async function runOrchestrator(
     succeeded: 0,
     failed: 0,
     lost: 0,
+    errors: 0,
     duration_ms: 0,
   };
   // null: claim_workflow_steps leases each step for its transformer's timeout + 15 s.
@@ -83,10 +175,12 @@ export async function runOrchestrator(
 
   const minClaim = Math.ceil(Math.min(options.batchSize, options.concurrency) * MIN_CLAIM);
   let inFlight = 0;
-  const pending: Finished[] = [];
+  const pending: Ready[] = [];
+  // Parts of failed finish calls, each sent again as it is (before anything pending).
+  const resend: Ready[][] = [];
   // Finish calls in flight (each a disjoint set of jobs, so they cannot deadlock).
   let finishing = 0;
-  let fatal: unknown;
+  let claimFailures = 0;
   // Where the time goes, for the summary log line.
   const db = { claims: 0, claim_ms: 0, finishes: 0, finish_ms: 0 };
 
@@ -110,8 +204,8 @@ export async function runOrchestrator(
   };
 
   const flush = (): void => {
-    if (finishing >= FINISHERS || pending.length === 0) return;
-    const batch = pending.splice(0, MAX_FINISH);
+    if (finishing >= FINISHERS || (pending.length === 0 && resend.length === 0)) return;
+    const batch = resend.shift() ?? takeBatch(pending);
     finishing++;
     void (async () => {
       try {
@@ -157,10 +251,20 @@ export async function runOrchestrator(
         // writes.
         if (lines.length > 0) console.log(lines.join('\n'));
       } catch (err) {
-        // The results are not applied; the leases expire and the steps run again.
-        fatal ??= err;
-        summary.lost += batch.length;
-        log('error', 'finish_workflow_steps failed', { worker, error: String(err) });
+        // Not applied. Sent again split (the front of the queue), so one result that cannot
+        // be saved fails only its own step; what cannot be sent at all runs again when its
+        // lease runs out.
+        summary.errors++;
+        const again = afterFailedFinish(batch, err);
+        const dropped = again.length === 0 ? batch.length : 0;
+        summary.lost += dropped;
+        resend.unshift(...again);
+        log('error', 'finish_workflow_steps failed', {
+          worker,
+          results: batch.length,
+          dropped,
+          error: String(err),
+        });
       } finally {
         finishing--;
         notify();
@@ -174,15 +278,22 @@ export async function runOrchestrator(
     for (const request of runSteps(target, claims, options.executorBatch)) {
       void request.then((finished) => {
         inFlight -= finished.length;
-        pending.push(...finished);
+        for (const f of finished) pending.push(ready(f));
         flush();
         notify();
       });
     }
   };
 
-  while (fatal === undefined && performance.now() < deadline) {
-    const room = Math.min(options.batchSize, options.concurrency - inFlight);
+  while (performance.now() < deadline) {
+    // After failed claims, smaller ones (down to one step) until one succeeds.
+    const room = Math.max(
+      0,
+      Math.min(
+        Math.max(1, options.batchSize >> Math.min(claimFailures, 16)),
+        options.concurrency - inFlight,
+      ),
+    );
     // Claim in sizeable batches unless nothing else is running.
     if (room <= 0 || (inFlight > 0 && room < minClaim)) {
       await changed();
@@ -195,26 +306,32 @@ export async function runOrchestrator(
       db.claims++;
       db.claim_ms += performance.now() - t0;
     } catch (err) {
-      fatal = err;
-      log('error', 'claim_workflow_steps failed', { worker, error: String(err) });
-      break;
+      summary.errors++;
+      const pause = CLAIM_RETRY_MS[Math.min(claimFailures, CLAIM_RETRY_MS.length - 1)]!;
+      claimFailures++;
+      log('error', 'claim_workflow_steps failed', { worker, limit: room, error: String(err) });
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.min(pause, Math.max(0, deadline - performance.now()))),
+      );
+      continue;
     }
+    claimFailures = 0;
     summary.claimed += claimed.length;
     start(claimed);
     if (claimed.length === room) continue;
     // The queue had less than we asked for. Stop if nothing of ours is pending; otherwise
     // wait for a step or finish: a finished step's next step is due at once.
-    if (inFlight === 0 && pending.length === 0 && !finishing) break;
+    if (inFlight === 0 && pending.length === 0 && resend.length === 0 && !finishing) break;
     await changed();
   }
 
-  while (inFlight > 0 || pending.length > 0 || finishing) {
+  while (inFlight > 0 || pending.length > 0 || resend.length > 0 || finishing) {
     flush();
     await changed();
   }
 
   summary.duration_ms = Math.round(performance.now() - started);
-  log(fatal === undefined ? 'info' : 'error', 'orchestrator run', {
+  log(summary.errors === 0 ? 'info' : 'warn', 'orchestrator run', {
     ...summary,
     lease_seconds: leaseSeconds ?? 'per step',
     queue: queue.kind,
@@ -222,8 +339,6 @@ export async function runOrchestrator(
     claim_ms: Math.round(db.claim_ms),
     finishes: db.finishes,
     finish_ms: Math.round(db.finish_ms),
-    ...(fatal === undefined ? {} : { error: String(fatal) }),
   });
-  if (fatal !== undefined) throw fatal;
   return summary;
 }

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// The orchestrator's loop when the database fails it (issue 10 §1: a failed claim was fatal,
+// so one tenant's jobs that broke every claim halted the engine for all). The loop runs
+// under Deno, as in the functions runtime, against a queue that fails on purpose; its steps
+// name no transformer, so each fails before any executor call and nothing but the fake
+// queue is reached.
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const denoBin = join(
+  dirname(
+    createRequire(join(repoRoot, 'packages/local-stack/package.json')).resolve('deno/package.json'),
+  ),
+  'deno',
+);
+const orchestrator = pathToFileURL(
+  join(repoRoot, 'supabase/functions/workflow-orchestrator/orchestrator.ts'),
+).href;
+
+interface Outcome {
+  summary?: { claimed: number; failed: number; lost: number; errors: number };
+  thrown?: string;
+  claims: number;
+  /** Each finish call: its results as `job_id:error code` and its JSON length. */
+  finishes: { results: string[]; chars: number }[];
+}
+
+/** Runs runOrchestrator once over `script`'s fake queue; returns what the queue saw. */
+function drill(script: string): Outcome {
+  const code = `
+    import { runOrchestrator } from ${JSON.stringify(orchestrator)};
+    const claim = (job_id, transformer_id = 'gone') => ({
+      job_id, attempt: 1, organisation_id: 'o', user_id: 'u', workflow_id: 'w',
+      workflow_version: 1, step_id: 'a', step: { transformer_id }, last_step: true,
+      output_map: null, input_data: {}, step_data: {}, retry_count: 0, max_retries: 3,
+      transformer: null });
+    const seen = { claims: 0, finishes: [] };
+    ${script}
+    const queue = { kind: 'postgres', claim: claimFn, finish: async (worker, results) => {
+      seen.finishes.push({ results: results.map((r) => r.job_id + ':' + (r.error?.code ?? '')),
+        chars: JSON.stringify(results).length });
+      await finishFn(results);
+      return results.map((r) => ({ job_id: r.job_id, applied: true, status: 'failed' }));
+    }, ready: async () => {} };
+    let out;
+    try {
+      out = { summary: await runOrchestrator(queue, { functionsUrl: 'http://127.0.0.1:9', serviceRoleKey: '' },
+        { worker: 'drill', budgetMs: 10000, batchSize: 100, concurrency: 200, executorBatch: 100, logSteps: false }) };
+    } catch (err) { out = { thrown: String(err) }; }
+    console.log('DRILL ' + JSON.stringify({ ...out, ...seen }));
+  `;
+  const run = spawnSync(denoBin, ['eval', '--no-lock', '--node-modules-dir=none', code], {
+    encoding: 'utf8',
+    env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' },
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: 120_000,
+  });
+  const line = run.stdout.split('\n').find((l) => l.startsWith('DRILL '));
+  if (!line) throw new Error(`no outcome: ${run.stderr}`);
+  return JSON.parse(line.slice('DRILL '.length)) as Outcome;
+}
+
+describe('orchestrator under database failures', () => {
+  it('goes on after a failed claim and runs what the next claim brings', () => {
+    const out = drill(`
+      const claimFn = async () => {
+        seen.claims++;
+        if (seen.claims === 1) throw new Error('total size of jsonb array elements exceeds the maximum');
+        return seen.claims === 2 ? [claim('j1'), claim('j2')] : [];
+      };
+      const finishFn = async () => {};
+    `);
+    expect(out.thrown).toBeUndefined();
+    expect(out.summary).toMatchObject({ claimed: 2, failed: 2, errors: 1, lost: 0 });
+    expect(out.claims).toBe(3);
+  }, 120_000);
+
+  it('isolates a result the database refuses and records it as a failed step; the rest are applied', () => {
+    const out = drill(`
+      const claimFn = async () => {
+        seen.claims++;
+        return seen.claims === 1 ? ['a', 'b', 'poison', 'c', 'd'].map((id) => claim(id)) : [];
+      };
+      const finishFn = async (results) => {
+        if (results.some((r) => r.job_id === 'poison' && r.error.code !== 'finish_failed'))
+          throw new Error('cannot store this result');
+      };
+    `);
+    expect(out.thrown).toBeUndefined();
+    const applied = out.finishes
+      .filter((f) => !f.results.some((r) => r.startsWith('poison:transformer_not_found')))
+      .flatMap((f) => f.results);
+    expect(applied.sort()).toEqual([
+      'a:transformer_not_found',
+      'b:transformer_not_found',
+      'c:transformer_not_found',
+      'd:transformer_not_found',
+      'poison:finish_failed',
+    ]);
+    expect(out.summary).toMatchObject({ claimed: 5, failed: 5, lost: 0 });
+  }, 120_000);
+
+  it('sends at most 8 MiB of results per finish call, and a result over 16 MiB as a failure', () => {
+    // A step's error names its transformer id: 3 MiB ids make 3 MiB results.
+    const out = drill(`
+      const mib = (n) => 'x'.repeat(n * 1024 * 1024);
+      const claimFn = async () => {
+        seen.claims++;
+        return seen.claims === 1
+          ? [...['a', 'b', 'c', 'd', 'e'].map((id) => claim(id, mib(3))), claim('huge', mib(17))]
+          : [];
+      };
+      const finishFn = async () => {};
+    `);
+    expect(out.thrown).toBeUndefined();
+    for (const f of out.finishes) expect(f.chars).toBeLessThanOrEqual(8 * 1024 * 1024);
+    expect(out.finishes.flatMap((f) => f.results)).toContain('huge:output_too_large');
+    expect(out.finishes.flatMap((f) => f.results)).toHaveLength(6);
+  }, 120_000);
+});
