@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import pg from 'pg';
+import { stackAuthOptions } from './auth/config.ts';
 import { createAuthHandler } from './auth/server.ts';
 import { startCron, type FunctionJob, type SqlJob } from './cron.ts';
 import { applyBootstrap, applyMigrations, applySeed, runSql } from './database.ts';
@@ -235,7 +236,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     pool = new pg.Pool({ connectionString: dbUrl, max: 5 });
     // An idle connection dropping (Postgres restarting) must not take the whole stack down.
     pool.on('error', (err) => log(`auth pool: ${err.message}`));
-    const auth = createAuthHandler({ pool, jwtSecret: secrets.jwtSecret, apiUrl });
+    // config.toml's [auth] settings; `testing` lifts the sign-in and sign-up rate limits.
+    const auth = createAuthHandler({
+      ...stackAuthOptions(options),
+      pool,
+      jwtSecret: secrets.jwtSecret,
+      apiUrl,
+    });
     gateway = await startGateway({
       port: ports.api,
       restPort: ports.rest,
