@@ -6,6 +6,7 @@ import {
   ListTodo,
   Settings,
   Store,
+  Users,
   Workflow,
 } from 'lucide-react';
 import type { NavigationItem } from '@/components/layouts/app-layout';
@@ -21,5 +22,6 @@ export const navigation: NavigationItem[] = [
   { name: 'Workflows', to: paths.app.workflows.getHref(), icon: GitBranch },
   { name: 'Jobs', to: paths.app.jobs.getHref(), icon: ListChecks },
   { name: 'Monitoring', to: paths.app.monitoring.getHref(), icon: Activity },
+  { name: 'Members', to: paths.app.members.getHref(), icon: Users },
   { name: 'Settings', to: paths.app.settings.getHref(), icon: Settings },
 ];

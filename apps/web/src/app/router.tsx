@@ -124,6 +124,11 @@ export function createAppRouter(queryClient: QueryClient) {
               path: paths.app.businessCalendar.path,
               lazy: () => import('./routes/settings/business-calendar'),
             },
+            { path: paths.app.members.path, lazy: () => import('./routes/members/members') },
+            {
+              path: paths.app.invitation.path,
+              lazy: () => import('./routes/members/invitation'),
+            },
             { path: '*', lazy: () => import('./routes/not-found') },
           ],
         },

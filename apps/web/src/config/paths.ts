@@ -100,6 +100,15 @@ export const paths = {
       path: '/settings/business-calendar',
       getHref: () => '/settings/business-calendar',
     },
+    members: {
+      path: '/members',
+      getHref: () => '/members',
+    },
+    /** The link an invitee is sent (the token is the invitation's secret). */
+    invitation: {
+      path: '/invitations/:token',
+      getHref: (token: string) => `/invitations/${token}`,
+    },
   },
 } as const;
 

@@ -1,6 +1,7 @@
 import type { User } from '@supabase/supabase-js';
 import { LogOut } from 'lucide-react';
-import { useCallback } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, type ReactNode } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { AppLayout } from '@/components/layouts/app-layout';
 import { AuthLayout } from '@/components/layouts/auth-layout';
@@ -8,9 +9,11 @@ import { Button } from '@/components/ui/button';
 import { FullPageSpinner } from '@/components/ui/spinner';
 import { ErrorState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
+import { MyInvitations } from '@/features/members/components/my-invitations';
 import { CreateOrganisationForm } from '@/features/organisations/components/create-organisation-form';
 import { OrganisationSwitcher } from '@/features/organisations/components/organisation-switcher';
 import { useCurrentOrganisationChoice } from '@/features/organisations/hooks/use-current-organisation-choice';
+import { organisationQueries } from '@/features/organisations/api/queries';
 import { signOut, useAuth } from '@/lib/auth';
 import { getErrorMessage } from '@/lib/errors';
 import { OrganisationContext } from '@/lib/organisation';
@@ -34,6 +37,18 @@ function SignedInShell({ user }: { user: User }) {
   const { memberships, list, current, select } = useCurrentOrganisationChoice(user.id);
   const navigate = useNavigate();
   const location = useLocation();
+  const queryClient = useQueryClient();
+
+  // An accepted invitation: the new organisation joins the list and becomes the current one.
+  const joined = useCallback(
+    async (organisationId: string) => {
+      await queryClient.invalidateQueries({
+        queryKey: organisationQueries.memberships(user.id).queryKey,
+      });
+      select(organisationId);
+    },
+    [queryClient, user.id, select],
+  );
 
   const switchTo = useCallback(
     (organisationId: string) => {
@@ -61,7 +76,14 @@ function SignedInShell({ user }: { user: User }) {
     );
   }
 
-  if (!current) return <CreateFirstOrganisation user={user} onCreated={select} />;
+  if (!current)
+    return (
+      <CreateFirstOrganisation
+        user={user}
+        onCreated={select}
+        invitations={<MyInvitations userId={user.id} onAccepted={(id) => void joined(id)} />}
+      />
+    );
 
   return (
     <OrganisationContext value={current}>
@@ -77,6 +99,9 @@ function SignedInShell({ user }: { user: User }) {
         }
         footer={<UserMenu user={user} />}
       >
+        <div className="mb-4 empty:hidden">
+          <MyInvitations userId={user.id} onAccepted={(id) => void joined(id)} />
+        </div>
         {/* Keyed by organisation: nothing from the previous tenant survives a switch. */}
         <Outlet key={current.id} />
       </AppLayout>
@@ -87,9 +112,12 @@ function SignedInShell({ user }: { user: User }) {
 function CreateFirstOrganisation({
   user,
   onCreated,
+  invitations,
 }: {
   user: User;
   onCreated: (id: string) => void;
+  /** Invitations for this user's email: joining one is the other way in. */
+  invitations: ReactNode;
 }) {
   const navigate = useNavigate();
   return (
@@ -113,6 +141,7 @@ function CreateFirstOrganisation({
       }
     >
       <title>Create your organisation · Forkflow</title>
+      <div className="mb-6 empty:hidden">{invitations}</div>
       <CreateOrganisationForm
         userId={user.id}
         onCreated={(organisation) => onCreated(organisation.id)}
