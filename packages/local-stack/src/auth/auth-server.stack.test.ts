@@ -1020,6 +1020,55 @@ describe('email confirmation (enable_confirmations)', () => {
   });
 });
 
+describe('password recovery', () => {
+  it('mails a link that signs the user in to set a new password; {} for an unknown address too', async () => {
+    const url = await serve({ maxFrequencySeconds: 60 });
+    const sb = client(keys.anonKey, url);
+    const email = newEmail();
+    expect((await sb.auth.signUp({ email, password: PASSWORD })).error).toBeNull();
+
+    const unknown = await raw('/recover', { method: 'POST', body: { email: newEmail() }, url });
+    expect(unknown).toMatchObject({ status: 200, body: {} });
+    expect((await client(keys.anonKey, url).auth.resetPasswordForEmail(email)).error).toBeNull();
+    const [message] = (await mail(email, url)).filter((m) => m.type === 'recovery');
+
+    const reader = client(keys.anonKey, url);
+    const { error } = await reader.auth.verifyOtp({
+      token_hash: message!.token_hash,
+      type: 'recovery',
+    });
+    expect(error).toBeNull();
+    expect((await reader.auth.updateUser({ password: 'new-password-1' })).error).toBeNull();
+    const signIn = await client(keys.anonKey, url).auth.signInWithPassword({
+      email,
+      password: 'new-password-1',
+    });
+    expect(signIn.error).toBeNull();
+  });
+
+  it('refuses a second recovery email to one account within max_frequency with 429', async () => {
+    const url = await serve({ maxFrequencySeconds: 60 });
+    const email = newEmail();
+    await client(keys.anonKey, url).auth.signUp({ email, password: PASSWORD });
+    expect((await client(keys.anonKey, url).auth.resetPasswordForEmail(email)).error).toBeNull();
+    const { error } = await client(keys.anonKey, url).auth.resetPasswordForEmail(email);
+    expect(error).toMatchObject({ status: 429, code: 'over_email_send_rate_limit' });
+    expect((await mail(email, url)).filter((m) => m.type === 'recovery')).toHaveLength(1);
+  });
+
+  it('limits recovery requests per address by sign_in_sign_ups', async () => {
+    const url = await serve({ rateLimits: { signInSignUps: 1 } });
+    for (let i = 0; i < 30; i++) {
+      expect(
+        (await raw('/recover', { method: 'POST', body: { email: newEmail() }, url })).status,
+      ).toBe(200);
+    }
+    const limited = await raw('/recover', { method: 'POST', body: { email: newEmail() }, url });
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ code: 'over_request_rate_limit' });
+  });
+});
+
 describe('bad input', () => {
   /** `{"next":{"next":…{"leaf":true}…}}`, built as text: JSON.stringify overflows on it. */
   const deep = (levels: number): string =>

@@ -35,6 +35,7 @@ describe('authOptionsFromConfig', () => {
       jwtExpirySeconds: 3600,
       refreshTokenReuseIntervalSeconds: 10,
       doubleConfirmChanges: true,
+      maxFrequencySeconds: 1,
       rateLimits: { tokenRefresh: 150, signInSignUps: 30, tokenVerifications: 30 },
     });
     expect(typeof options.enableConfirmations).toBe('boolean');

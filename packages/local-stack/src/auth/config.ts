@@ -34,6 +34,14 @@ export function readTomlSections(text: string): Map<string, Map<string, TomlValu
   return sections;
 }
 
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
+/** A Go duration of one unit, as config.toml writes them ("1s", "60s", "5m"); else undefined. */
+export function durationSeconds(value: string): number | undefined {
+  const match = /^(\d+)(s|m|h)$/.exec(value.trim());
+  return match ? Number(match[1]) * DURATION_UNITS[match[2]!]! : undefined;
+}
+
 /**
  * Rate limits out of any suite's reach, for `pnpm test` and `pnpm bench`: they sign up and
  * sign in thousands of users from 127.0.0.1. The tests of the limits serve their own auth
@@ -50,7 +58,7 @@ export const TESTING_RATE_LIMITS: RateLimitSettings = {
 /**
  * The auth server's settings from supabase/config.toml, read as the Supabase CLI passes them
  * to GoTrue: [auth] site_url, jwt_expiry, refresh_token_reuse_interval; [auth.email]
- * enable_confirmations, double_confirm_changes; [auth.rate_limit]. `email_sent` counts only
+ * enable_confirmations, double_confirm_changes, max_frequency; [auth.rate_limit]. `email_sent` counts only
  * with custom SMTP ([auth.email.smtp] enabled), as in the CLI; otherwise GoTrue's own 30.
  */
 export function authOptionsFromConfig(
@@ -70,12 +78,15 @@ export function authOptionsFromConfig(
     return typeof value === 'boolean' ? value : undefined;
   };
   const siteUrl = auth.get('site_url');
+  const maxFrequency = email.get('max_frequency');
   return {
     jwtExpirySeconds: num(auth, 'jwt_expiry'),
     refreshTokenReuseIntervalSeconds: num(auth, 'refresh_token_reuse_interval'),
     siteUrl: typeof siteUrl === 'string' ? siteUrl : undefined,
     enableConfirmations: bool(email, 'enable_confirmations'),
     doubleConfirmChanges: bool(email, 'double_confirm_changes'),
+    maxFrequencySeconds:
+      typeof maxFrequency === 'string' ? durationSeconds(maxFrequency) : undefined,
     rateLimits: {
       tokenRefresh: num(limits, 'token_refresh') ?? DEFAULT_RATE_LIMITS.tokenRefresh,
       signInSignUps: num(limits, 'sign_in_sign_ups') ?? DEFAULT_RATE_LIMITS.signInSignUps,

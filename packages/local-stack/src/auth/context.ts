@@ -24,6 +24,8 @@ export interface AuthContext {
   enableConfirmations: boolean;
   /** `[auth.email] double_confirm_changes`: an email change is confirmed at both addresses. */
   doubleConfirmChanges: boolean;
+  /** `[auth.email] max_frequency`: least time between two recovery emails to one account. */
+  maxFrequencySeconds: number;
   /** `[auth] site_url`: where confirmation links send the browser. */
   siteUrl: string;
   /** The API's URL (`${apiUrl}/auth/v1/verify` is in every link). */

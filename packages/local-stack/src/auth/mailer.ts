@@ -5,8 +5,8 @@ export interface Message {
   id: string;
   to: string;
   subject: string;
-  /** `signup`, `email_change` (to the current or the new address). */
-  type: 'signup' | 'email_change';
+  /** `signup`, `email_change` (to the current or the new address), `recovery`. */
+  type: 'signup' | 'email_change' | 'recovery';
   /** The link the email carries: ${apiUrl}/auth/v1/verify?token=…&type=…&redirect_to=… */
   link: string;
   /** What supabase-js's verifyOtp({ token_hash, type }) takes in place of the link. */

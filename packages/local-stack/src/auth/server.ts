@@ -14,7 +14,7 @@ import { health, jwks, settings } from './handlers/meta.ts';
 import { signup } from './handlers/signup.ts';
 import { token } from './handlers/token.ts';
 import { getUser, updateUser } from './handlers/user.ts';
-import { listMail, verify } from './handlers/verify.ts';
+import { listMail, recover, verify } from './handlers/verify.ts';
 import { Outbox } from './mailer.ts';
 import {
   createLimiters,
@@ -45,6 +45,8 @@ export interface AuthServerOptions {
   enableConfirmations?: boolean;
   /** `[auth.email] double_confirm_changes`; on by default, as in GoTrue. */
   doubleConfirmChanges?: boolean;
+  /** `[auth.email] max_frequency` in seconds; GoTrue's 60 when not given. */
+  maxFrequencySeconds?: number;
   /** `[auth] site_url`, where confirmation links lead; the API's URL when not given. */
   siteUrl?: string;
 }
@@ -70,6 +72,7 @@ const ROUTES: Route[] = [
   { method: 'GET', pattern: /^\/\.well-known\/jwks\.json$/, handler: jwks },
   { method: 'POST', pattern: /^\/signup$/, handler: signup, limit: 'signInSignUps' },
   { method: 'POST', pattern: /^\/token$/, handler: token, limit: 'token' },
+  { method: 'POST', pattern: /^\/recover$/, handler: recover, limit: 'signInSignUps' },
   { method: 'GET', pattern: /^\/verify$/, handler: verify, limit: 'verify' },
   { method: 'POST', pattern: /^\/verify$/, handler: verify, limit: 'verify' },
   { method: 'GET', pattern: /^\/_mail$/, handler: listMail },
@@ -115,6 +118,7 @@ export function createAuthHandler(opts: AuthServerOptions): AuthHandler {
     rateLimitHeader: opts.rateLimitHeader,
     enableConfirmations: opts.enableConfirmations ?? false,
     doubleConfirmChanges: opts.doubleConfirmChanges ?? true,
+    maxFrequencySeconds: opts.maxFrequencySeconds ?? 60,
     siteUrl: opts.siteUrl ?? opts.apiUrl,
     apiUrl: opts.apiUrl.replace(/\/+$/, ''),
     outbox: new Outbox(),

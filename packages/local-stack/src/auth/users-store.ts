@@ -307,6 +307,41 @@ export async function findUserByConfirmationToken(
 }
 
 /**
+ * Stores a recovery link's token hash, unless one went out less than `minGapSeconds` ago
+ * (`[auth.email] max_frequency`); false when it is too soon.
+ */
+export async function setRecoveryToken(
+  db: Queryable,
+  userId: string,
+  tokenHash: string,
+  minGapSeconds: number,
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `update auth.users set recovery_token = $2, recovery_sent_at = now(), updated_at = now()
+      where id = $1
+        and (recovery_sent_at is null or recovery_sent_at <= now() - make_interval(secs => $3))`,
+    [userId, tokenHash, minGapSeconds],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/** The user whose recovery link this is (spent on use), if sent less than `maxAgeSeconds` ago. */
+export async function takeRecoveryToken(
+  db: Queryable,
+  tokenHash: string,
+  maxAgeSeconds: number,
+): Promise<string | null> {
+  const { rows } = await db.query<{ id: string }>(
+    `update auth.users set recovery_token = '', updated_at = now()
+      where recovery_token = $1 and $1 <> ''
+        and recovery_sent_at > now() - make_interval(secs => $2)
+      returning id`,
+    [tokenHash, maxAgeSeconds],
+  );
+  return rows[0]?.id ?? null;
+}
+
+/**
  * An email change waiting for confirmation: the new address in email_change, a token for
  * the current address (empty when only the new one must confirm) and one for the new.
  */

@@ -5,14 +5,18 @@ import { issueSession } from '../grants.ts';
 import { clientInfo, readJsonBody, sendJson, stringParam } from '../http.ts';
 import { hashToken, newOneTimeToken } from '../mailer.ts';
 import { overEmailSendRateLimit } from '../rate-limit.ts';
+import { validateEmail } from '../validation.ts';
 import {
   confirmEmail,
+  findUserByEmail,
   confirmEmailChangeSide,
   findUserByConfirmationToken,
   findUserByEmailChangeToken,
   setConfirmationToken,
   setEmail,
   setEmailChange,
+  setRecoveryToken,
+  takeRecoveryToken,
   updateEmailIdentityData,
   type JsonMap,
 } from '../users-store.ts';
@@ -26,6 +30,14 @@ const OTHER_LINK_MESSAGE =
 /** `[auth.rate_limit] email_sent`: one bucket for the whole project, as in GoTrue. */
 function overEmailSendRate(ctx: AuthContext): void {
   if (!ctx.limiters.emailSent.take('')) throw overEmailSendRateLimit();
+}
+
+async function confirmEmailIfNot(tx: Queryable, userId: string): Promise<void> {
+  const { rows } = await tx.query<{ confirmed: boolean }>(
+    `select email_confirmed_at is not null as confirmed from auth.users where id = $1`,
+    [userId],
+  );
+  if (rows[0] && !rows[0].confirmed) await confirmEmail(tx, userId);
 }
 
 const expiredOrInvalid = (): AuthHttpError =>
@@ -54,6 +66,38 @@ export async function sendSignupConfirmation(
     token,
   });
 }
+
+/**
+ * POST /recover (supabase-js's resetPasswordForEmail): a link that signs the user in, to
+ * set a new password. The answer is `{}` whether or not the address has an account. A
+ * second request for one account within `[auth.email] max_frequency` is refused with 429.
+ */
+export const recover: Handler = async (ctx, { req, res }) => {
+  const body = await readJsonBody(req);
+  const email = validateEmail(stringParam(body, 'email'));
+  await withTransaction(ctx.pool, async (tx) => {
+    const user = await findUserByEmail(tx, email, ctx.audience);
+    if (!user) return;
+    const { token, tokenHash } = newOneTimeToken(email);
+    if (!(await setRecoveryToken(tx, user.id, tokenHash, ctx.maxFrequencySeconds))) {
+      throw new AuthHttpError(
+        429,
+        'over_email_send_rate_limit',
+        `For security purposes, you can only request this after ${ctx.maxFrequencySeconds} seconds.`,
+      );
+    }
+    overEmailSendRate(ctx);
+    ctx.outbox.add({
+      to: email,
+      subject: 'Reset Your Password',
+      type: 'recovery',
+      link: verifyLink(ctx, tokenHash, 'recovery'),
+      token_hash: tokenHash,
+      token,
+    });
+  });
+  sendJson(res, 200, {});
+};
 
 /**
  * GoTrue's sendEmailChange: a link to the new address and, with double_confirm_changes, one
@@ -102,6 +146,13 @@ async function verifyToken(
   client: ReturnType<typeof clientInfo>,
 ): Promise<Outcome> {
   return withTransaction(ctx.pool, async (tx): Promise<Outcome> => {
+    if (type === 'recovery') {
+      const userId = await takeRecoveryToken(tx, tokenHash, OTP_EXPIRY_SECONDS);
+      if (!userId) throw expiredOrInvalid();
+      // Following the link proves the address, as in GoTrue.
+      await confirmEmailIfNot(tx, userId);
+      return { session: await issueSession(ctx, userId, client, { tx }) };
+    }
     if (type === 'signup' || type === 'email') {
       const user = await findUserByConfirmationToken(tx, tokenHash, OTP_EXPIRY_SECONDS);
       if (!user || user.expired) throw expiredOrInvalid();
@@ -131,7 +182,7 @@ async function verifyToken(
   });
 }
 
-const VERIFY_TYPES = new Set(['signup', 'email', 'email_change']);
+const VERIFY_TYPES = new Set(['signup', 'email', 'email_change', 'recovery']);
 
 /**
  * GET /verify (the emailed link: redirects to redirect_to with the session, or the error,
