@@ -135,6 +135,25 @@ export function WorkflowDefinitionEditor({
             {knownTransformerIds === null ? ' (transformers not checked yet)' : ''}
           </p>
         ) : null}
+        {analysis.status === 'valid' && analysis.warnings.length > 0 ? (
+          <ul
+            aria-label="Definition warnings"
+            className="mt-2 space-y-1.5 rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900"
+          >
+            {analysis.warnings.map((warning, index) => (
+              <li
+                key={`${warning.path}-${warning.code}-${index}`}
+                className="flex flex-wrap items-baseline gap-x-2 gap-y-0.5"
+              >
+                <CircleAlert className="size-4 self-center" aria-hidden />
+                {warning.line !== null ? (
+                  <span className="font-mono text-xs">Line {warning.line}</span>
+                ) : null}
+                <span>{warning.message}</span>
+              </li>
+            ))}
+          </ul>
+        ) : null}
         {analysis.status === 'invalid' ? (
           <div className="rounded-lg border border-red-200 bg-red-50 p-3">
             <p className="flex items-center gap-1.5 text-sm font-medium text-red-800">

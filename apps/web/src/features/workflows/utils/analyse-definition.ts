@@ -1,5 +1,6 @@
 import {
   validateWorkflowDefinition,
+  workflowDefinitionWarnings,
   type WorkflowDefinition,
 } from '@forkflow/domain/workflow-definition';
 import { formatJsonPath, parseJsonWithLocations, type JsonPath } from './json-locations';
@@ -18,7 +19,13 @@ export type DefinitionProblem = {
 export type DefinitionAnalysis =
   | { status: 'empty'; problems: [] }
   | { status: 'invalid'; problems: DefinitionProblem[] }
-  | { status: 'valid'; problems: []; definition: WorkflowDefinition };
+  | {
+      status: 'valid';
+      problems: [];
+      /** What saves but may not work as meant (save-workflow answers the same warnings). */
+      warnings: DefinitionProblem[];
+      definition: WorkflowDefinition;
+    };
 
 /**
  * What the definition editor shows as you type: JSON syntax first, then the domain's
@@ -49,28 +56,40 @@ export function analyseDefinition(
   const result = validateWorkflowDefinition(parsed.value, {
     knownTransformerIds: knownTransformerIds ?? [],
   });
-  if (result.ok) return { status: 'valid', problems: [], definition: result.definition };
+  const valid = (definition: WorkflowDefinition): DefinitionAnalysis => ({
+    status: 'valid',
+    problems: [],
+    warnings: workflowDefinitionWarnings(definition).map((warning) =>
+      placed(warning, parsed.locate(warning.path as JsonPath)),
+    ),
+    definition,
+  });
+  if (result.ok) return valid(result.definition);
   const errors =
     knownTransformerIds === null
       ? result.errors.filter((error) => error.code !== 'unknown_transformer')
       : result.errors;
   if (errors.length === 0) {
     // Only transformer ids were in doubt: structurally valid.
-    return { status: 'valid', problems: [], definition: parsed.value as WorkflowDefinition };
+    return valid(parsed.value as WorkflowDefinition);
   }
   return {
     status: 'invalid',
-    problems: errors.map((error) => {
-      const location = parsed.locate(error.path as JsonPath);
-      return {
-        path: formatJsonPath(error.path),
-        code: error.code,
-        message: error.message,
-        line: location?.line ?? null,
-        column: location?.column ?? null,
-        offset: location?.offset ?? null,
-      };
-    }),
+    problems: errors.map((error) => placed(error, parsed.locate(error.path as JsonPath))),
+  };
+}
+
+function placed(
+  issue: { path: (string | number)[]; code: string; message: string },
+  location: { line: number; column: number; offset: number } | null | undefined,
+): DefinitionProblem {
+  return {
+    path: formatJsonPath(issue.path),
+    code: issue.code,
+    message: issue.message,
+    line: location?.line ?? null,
+    column: location?.column ?? null,
+    offset: location?.offset ?? null,
   };
 }
 

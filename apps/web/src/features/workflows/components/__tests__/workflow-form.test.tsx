@@ -64,6 +64,22 @@ describe('WorkflowForm definition editor', () => {
     expect(problems()).toEqual([]);
   });
 
+  it('warns, without blocking, about a path that reads $.variables (always empty for now)', async () => {
+    const { user } = setup();
+    await typeDefinition(
+      user,
+      SEED_EXAMPLE.replace('"data":"$.job_input.payload"', '"data":"$.variables.region"'),
+    );
+    expect(screen.getByText('Valid definition · 1 step')).toBeInTheDocument();
+    const warnings = within(screen.getByRole('list', { name: 'Definition warnings' }))
+      .getAllByRole('listitem')
+      .map((item) => item.textContent);
+    expect(warnings).toEqual([expect.stringMatching(/\$\.variables\.region.*matches nothing/)]);
+
+    await typeDefinition(user, SEED_EXAMPLE);
+    expect(screen.queryByRole('list', { name: 'Definition warnings' })).not.toBeInTheDocument();
+  });
+
   it('shows each problem at its path and line as you type', async () => {
     const { user } = setup();
     await typeDefinition(
