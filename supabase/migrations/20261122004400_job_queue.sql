@@ -52,16 +52,46 @@ create table private.queue_settings (
   claim_max_bytes integer not null default 8 * 1024 * 1024,
   -- A job larger than this is failed when claimed (payload_too_large), never retried.
   job_max_bytes integer not null default 32 * 1024 * 1024,
+  -- A new job's input_data (start-workflow and start_workflow_job alike answer 413 above
+  -- it). Large inputs, audio above all, come by URL (execute-gemini-prompt's audio_url):
+  -- 32 MiB inputs were what let ten jobs break every claim.
+  input_max_bytes integer not null default 4 * 1024 * 1024,
   constraint queue_settings_one_row check (id),
   constraint queue_settings_max_running_range check (max_running_per_organisation between 1 and 100000),
   constraint queue_settings_claim_max_bytes_range check (claim_max_bytes between 1024 and 64 * 1024 * 1024),
-  constraint queue_settings_job_max_bytes_range check (job_max_bytes between 1024 and 40 * 1024 * 1024)
+  constraint queue_settings_job_max_bytes_range check (job_max_bytes between 1024 and 40 * 1024 * 1024),
+  constraint queue_settings_input_max_bytes_range check (input_max_bytes between 1024 and 16 * 1024 * 1024)
 );
 
 comment on table private.queue_settings is
-  'The job queue''s limits (one row): steps running at once per organisation, bytes per claim and per job.';
+  'The job queue''s limits (one row): steps running at once per organisation, bytes per claim, per job and per new job''s input.';
 
 insert into private.queue_settings default values;
+
+-- A new job's input within input_max_bytes, however it is created (the RPC is callable
+-- through PostgREST too, past start-workflow's body limit). On insert only: a job's input
+-- never changes afterwards.
+create function private.tg__jobs_input_size() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_max integer := (select s.input_max_bytes from private.queue_settings as s);
+  v_size bigint := octet_length(new.input_data::text);
+begin
+  if v_size > v_max then
+    perform private.raise_http(413, 'payload_too_large', format(
+      'input_data is %s bytes of JSON; at most %s are taken. Pass large inputs (audio) by URL',
+      v_size, v_max));
+  end if;
+  return new;
+end;
+$$;
+
+create trigger _050_check_input_size
+  before insert on public.jobs
+  for each row execute function private.tg__jobs_input_size();
 
 create table private.organisation_queue_limits (
   organisation_id uuid primary key references public.organisations (id) on delete cascade,

@@ -9,9 +9,10 @@ import { readCapped } from './read-capped.ts';
 
 /** Body limits (bytes) of the POST functions. */
 export const BODY_LIMITS = {
-  // input_data may carry audio for execute-gemini-prompt as base64: 20 MiB of audio (its
-  // limit) is about 27 MiB of text.
-  startWorkflow: 32 * 1024 * 1024,
+  // input_data is at most 4 MiB of JSON (private.queue_settings.input_max_bytes, checked
+  // on every new job): this limit refuses more before reading it, with room for the rest of
+  // the body. Audio comes by URL (execute-gemini-prompt's audio_url), not as base64.
+  startWorkflow: 4 * 1024 * 1024 + 16 * 1024,
   saveWorkflow: 1024 * 1024,
   // { job_id } or { task_id }: a few dozen bytes; 16 KiB leaves room and no more.
   jobId: 16 * 1024,
