@@ -90,6 +90,25 @@ create trigger _200_keep_organisation_id
   for each row execute function private.tg__keep_organisation_id('restaurant');
 
 
+-- Column privileges, as on every other tenant table: created_by is pinned to the caller by
+-- the insert policy and never changes; created_at, updated_at and search are the database's.
+-- (Supabase's default grants would let a member backdate created_at or hand a restaurant's
+-- authorship to a colleague; they also include TRUNCATE, which RLS does not cover.)
+revoke all on public.restaurants from anon, authenticated;
+grant select, delete on public.restaurants to authenticated;
+-- A visitor's read is an empty list (no policy is for anon), not a permission error.
+grant select on public.restaurants to anon;
+grant insert (
+  organisation_id, name, contact_name, contact_email, contact_phone, website, address, city, cuisine,
+  lead_stage, lead_warmth, lead_status, assigned_sales_rep, notes, metadata, created_by
+) on public.restaurants to authenticated;
+-- organisation_id stays updatable so the keep-organisation trigger answers a move clearly.
+grant update (
+  organisation_id, name, contact_name, contact_email, contact_phone, website, address, city, cuisine,
+  lead_stage, lead_warmth, lead_status, assigned_sales_rep, notes, metadata
+) on public.restaurants to authenticated;
+
+
 -- RLS: members of the restaurant's organisation, for every verb.
 create policy restaurants_select_members on public.restaurants
   for select to authenticated

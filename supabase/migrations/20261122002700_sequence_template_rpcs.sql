@@ -58,6 +58,12 @@ begin
   ) then
     raise exception 'p_steps must be an array of step objects' using errcode = '22023';
   end if;
+  -- The cap (SEQUENCE_MAX_STEPS; sequence_steps_step_order_range in …005000_limits) said
+  -- before any work: one start makes a task per step, for up to 500 restaurants at once.
+  if jsonb_array_length(coalesce(p_steps, '[]'::jsonb)) > 50 then
+    raise exception 'a sequence template has at most 50 steps (this has %)', jsonb_array_length(p_steps)
+      using errcode = '22023';
+  end if;
   if p_template ? 'start_delay_value' and (p_template ->> 'start_delay_value')::integer < 0 then
     raise exception 'the start delay must be zero or more' using errcode = '22023';
   end if;

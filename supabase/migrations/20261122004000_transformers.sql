@@ -7,8 +7,13 @@
 -- the service role key, so a transformer must never be able to point at the orchestrator
 -- itself or any other privileged function.
 
+-- An id is unique within its organisation, not across them: a global key answered a
+-- duplicate with 409 and so told an admin which ids other organisations use. Built-ins
+-- (organisation_id null) share one scope (nulls not distinct), and an organisation's own id
+-- may not be a built-in's (_300_id_not_builtin): a step's transformer is looked up among
+-- the built-ins and the job's organisation's own, and must be one row.
 create table public.transformers (
-  id text primary key,
+  id text not null,
   organisation_id uuid references public.organisations (id) on delete cascade,
   type text not null,
   description text,
@@ -21,7 +26,8 @@ create table public.transformers (
   constraint transformers_type_format check (type ~ '^[a-z0-9][a-z0-9_-]{0,62}$'),
   constraint transformers_config_is_object check (jsonb_typeof(config) = 'object'),
   constraint transformers_target_function_executor check (target_function ~ '^execute-[a-z0-9-]{1,60}$'),
-  constraint transformers_timeout_range check (timeout_ms between 1000 and 600000)
+  constraint transformers_timeout_range check (timeout_ms between 1000 and 600000),
+  constraint transformers_organisation_id_id_key unique nulls not distinct (organisation_id, id)
 );
 
 comment on table public.transformers is
@@ -30,7 +36,7 @@ comment on table public.transformers is
 alter table public.transformers enable row level security;
 
 create index transformers_type_idx on public.transformers (type);
-create index transformers_organisation_id_idx on public.transformers (organisation_id);
+-- (organisation_id leads transformers_organisation_id_id_key, which serves the policies.)
 
 create trigger _100_set_updated_at
   before update on public.transformers
@@ -39,6 +45,33 @@ create trigger _100_set_updated_at
 create trigger _200_keep_organisation_id
   before update of organisation_id on public.transformers
   for each row execute function private.tg__keep_organisation_id('transformer');
+
+create function private.tg__transformers_id_not_builtin() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if exists (
+    select 1 from public.transformers as t
+    where t.id = new.id
+      and (t.organisation_id is null) <> (new.organisation_id is null)
+  ) then
+    raise exception '%', case when new.organisation_id is null
+        then format('transformer id %s is used by an organisation', new.id)
+        else format('transformer id %s is a built-in''s: choose another', new.id) end
+      using errcode = '23505';
+  end if;
+  return new;
+end;
+$$;
+
+comment on function private.tg__transformers_id_not_builtin() is
+  'BEFORE INSERT/UPDATE trigger: an organisation''s transformer id is never a built-in''s (23505).';
+revoke execute on function private.tg__transformers_id_not_builtin() from public, anon, authenticated;
+
+create trigger _300_id_not_builtin
+  before insert or update of id, organisation_id on public.transformers
+  for each row execute function private.tg__transformers_id_not_builtin();
 
 revoke all on public.transformers from anon, authenticated;
 grant select, delete on public.transformers to authenticated;

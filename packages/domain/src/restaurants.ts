@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TEXT_LIMITS } from './text-limits.ts';
 
 // Restaurants are the CRM's leads. The enums mirror the check constraints in the
 // restaurants migration (docs/schema-contract.md); change them together.
@@ -47,8 +48,8 @@ export const leadStatusLabels: Record<LeadStatus, string> = {
 };
 
 export const RESTAURANT_NAME_MAX = 200;
-export const RESTAURANT_TEXT_MAX = 200;
-export const RESTAURANT_NOTES_MAX = 10_000;
+export const RESTAURANT_TEXT_MAX = TEXT_LIMITS.short;
+export const RESTAURANT_NOTES_MAX = TEXT_LIMITS.body;
 
 // Optional free text: forms send '' for an empty field, the database wants null.
 const optionalText = (max: number, label: string) =>
@@ -61,7 +62,7 @@ const optionalText = (max: number, label: string) =>
 
 const emailFormat = z.email();
 
-const optionalEmail = optionalText(320, 'Email').refine(
+const optionalEmail = optionalText(TEXT_LIMITS.email, 'Email').refine(
   (value) => value === null || emailFormat.safeParse(value).success,
   'Enter a valid email address',
 );
@@ -69,7 +70,7 @@ const optionalEmail = optionalText(320, 'Email').refine(
 // Loose on purpose: reps paste numbers in every national format. At least six
 // digits, and only the characters phone numbers are written with.
 const PHONE_CHARS = /^\+?[0-9\s().\-/]+$/;
-const optionalPhone = optionalText(40, 'Phone').refine(
+const optionalPhone = optionalText(TEXT_LIMITS.phone, 'Phone').refine(
   (value) => value === null || (PHONE_CHARS.test(value) && value.replace(/\D/g, '').length >= 6),
   'Enter a valid phone number',
 );
@@ -91,7 +92,7 @@ export function normaliseWebsite(value: string): string | null {
   return withScheme;
 }
 
-const optionalWebsite = optionalText(500, 'Website')
+const optionalWebsite = optionalText(TEXT_LIMITS.website, 'Website')
   .refine(
     (value) => value === null || normaliseWebsite(value) !== null,
     'Enter a web address, like harbourbistro.com',
@@ -113,7 +114,7 @@ export const restaurantInputSchema = z.object({
   contact_email: optionalEmail,
   contact_phone: optionalPhone,
   website: optionalWebsite,
-  address: optionalText(500, 'Address'),
+  address: optionalText(TEXT_LIMITS.address, 'Address'),
   city: optionalText(RESTAURANT_TEXT_MAX, 'City'),
   cuisine: optionalText(RESTAURANT_TEXT_MAX, 'Cuisine'),
   lead_stage: leadStageSchema.default('new'),

@@ -6,6 +6,7 @@ import {
   type DelayUnit,
 } from './business-calendar.ts';
 import { leadStageSchema } from './restaurants.ts';
+import { TEXT_LIMITS } from './text-limits.ts';
 
 // Sequence templates as the builder edits them and `public.save_sequence_template`
 // receives them (docs/sequences-contract.md). The enumerations mirror the check
@@ -48,10 +49,13 @@ export const SEQUENCE_NAME_MIN = 3;
 export const SEQUENCE_NAME_MAX = 120;
 export const SEQUENCE_STEP_NAME_MAX = 200;
 export const SEQUENCE_MAX_STEPS = 50;
+/** One bulk start (start_sequence_bulk): restaurants, and tasks (restaurants × steps). */
+export const SEQUENCE_BULK_MAX_RESTAURANTS = 500;
+export const SEQUENCE_BULK_MAX_TASKS = 5000;
 export const SEQUENCE_MAX_TAGS = 20;
 export const SEQUENCE_TAG_MAX = 40;
-export const SEQUENCE_TEXT_MAX = 2000;
-export const SEQUENCE_MESSAGE_MAX = 10_000;
+export const SEQUENCE_TEXT_MAX = TEXT_LIMITS.description;
+export const SEQUENCE_MESSAGE_MAX = TEXT_LIMITS.body;
 
 /** The longest delay of each unit a due date can be computed for (the calendar's horizon). */
 export const maxDelayValue: Record<DelayUnit, number> = {

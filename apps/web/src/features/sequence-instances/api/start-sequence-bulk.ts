@@ -1,3 +1,4 @@
+import { SEQUENCE_BULK_MAX_RESTAURANTS } from '@forkflow/domain/sequence-template';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import { AppError } from '@/lib/errors';
@@ -7,7 +8,7 @@ import { raiseSequenceError } from './errors';
 import { sequenceInstanceQueries } from './queries';
 
 /** start_sequence_bulk takes at most this many restaurants per call. */
-export const BULK_START_LIMIT = 500;
+export const BULK_START_LIMIT = SEQUENCE_BULK_MAX_RESTAURANTS;
 
 export const startSequenceBulkInputSchema = z.object({
   templateId: z.uuid({ error: 'Choose a sequence' }),

@@ -1,4 +1,5 @@
 import { taskPrioritySchema, taskTypeSchema } from '@forkflow/domain/sequence-template';
+import { TEXT_LIMITS } from '@forkflow/domain/text-limits';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import { raise } from '@/lib/errors';
@@ -7,8 +8,8 @@ import { supabase } from '@/lib/supabase';
 import { templateQueries } from './queries';
 
 export const TEMPLATE_NAME_MAX = 120;
-export const TEMPLATE_TEXT_MAX = 2000;
-export const TEMPLATE_MESSAGE_MAX = 10_000;
+export const TEMPLATE_TEXT_MAX = TEXT_LIMITS.description;
+export const TEMPLATE_MESSAGE_MAX = TEXT_LIMITS.body;
 
 // Forms send '' for an empty field; the database wants null.
 const optionalText = (max: number, label: string) =>
