@@ -178,9 +178,15 @@ async function createRestaurant(stack: StackEnv, name: string) {
 
 async function deleteRestaurant(stack: StackEnv, id: string) {
   const token = await signInRep(stack);
-  await fetch(`${stack.supabaseUrl}/rest/v1/restaurants?id=eq.${id}`, {
-    method: 'DELETE',
-    headers: { apikey: stack.anonKey, authorization: `Bearer ${token}` },
+  // Into the trash, as the app deletes (the rep is its assigned rep, so may).
+  await fetch(`${stack.supabaseUrl}/rest/v1/rpc/move_to_trash`, {
+    method: 'POST',
+    headers: {
+      apikey: stack.anonKey,
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ p_kind: 'restaurant', p_ids: [id] }),
   });
 }
 

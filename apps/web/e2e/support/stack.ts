@@ -44,12 +44,24 @@ export async function deleteRowsNamed(
 ): Promise<void> {
   const token = await fetchAccessToken(stack, user);
   if (!token) return;
-  await fetch(`${stack.supabaseUrl}/rest/v1/${table}?name=eq.${encodeURIComponent(name)}`, {
-    method: 'DELETE',
-    headers: {
-      apikey: stack.anonKey,
-      'content-type': 'application/json',
-      authorization: `Bearer ${token}`,
-    },
+  const headers = {
+    apikey: stack.anonKey,
+    'content-type': 'application/json',
+    authorization: `Bearer ${token}`,
+  };
+  // No DELETE through the API: the rows go to the trash by id, as the app does it.
+  const found = await fetch(
+    `${stack.supabaseUrl}/rest/v1/${table}?select=id&name=eq.${encodeURIComponent(name)}`,
+    { headers },
+  );
+  const ids = ((await found.json()) as { id: string }[]).map((row) => row.id);
+  if (ids.length === 0) return;
+  await fetch(`${stack.supabaseUrl}/rest/v1/rpc/move_to_trash`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      p_kind: table === 'restaurants' ? 'restaurant' : 'sequence_template',
+      p_ids: ids,
+    }),
   });
 }

@@ -7,7 +7,7 @@ import { snapshotQueries } from '@/lib/optimistic';
 import { supabase } from '@/lib/supabase';
 import { restaurantQueries, type RestaurantPage } from './queries';
 
-/** How long "Undo" is offered before the row is really deleted. */
+/** How long "Undo" is offered before the row goes to the trash (restorable there for 30 days). */
 export const DELETE_UNDO_WINDOW_MS = 5000;
 
 export class DeleteUndoneError extends Error {
@@ -48,7 +48,6 @@ function waitForUndoWindow(ms: number, undo?: AbortSignal) {
 }
 
 export async function deleteRestaurant({
-  organisationId,
   id,
   undo,
   undoWindowMs = DELETE_UNDO_WINDOW_MS,
@@ -61,17 +60,16 @@ export async function deleteRestaurant({
   undoWindowMs?: number;
 }) {
   await waitForUndoWindow(undoWindowMs, undo);
-  const { data, error } = await supabase
-    .from('restaurants')
-    .delete()
-    .eq('organisation_id', organisationId)
-    .eq('id', id)
-    .select('id');
+  // Into the organisation's trash (restorable for 30 days); the RPC takes ids only.
+  const { data, error } = await supabase.rpc('move_to_trash', {
+    p_kind: 'restaurant',
+    p_ids: [id],
+  });
   if (error) raise(error);
-  // RLS hides what you may not delete: zero rows back means nothing happened.
+  // Rows you may not delete are left alone: zero rows back means nothing happened.
   if (data.length === 0) {
     throw new AppError(
-      'This restaurant was not deleted: it no longer exists or you may not delete it.',
+      'This restaurant was not deleted: it no longer exists, or only its creator, its sales rep or an owner or admin may delete it.',
       {
         code: 'not_deleted',
       },

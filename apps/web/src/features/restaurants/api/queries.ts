@@ -64,7 +64,8 @@ export type RestaurantListItem = Pick<
   | 'created_at'
 >;
 
-export type RestaurantDetail = Omit<Restaurant, 'search'>;
+// Reads never return trashed rows (RLS), so the trash columns are left out.
+export type RestaurantDetail = Omit<Restaurant, 'search' | 'deleted_at' | 'deleted_by'>;
 
 export type RestaurantPage = {
   rows: RestaurantListItem[];

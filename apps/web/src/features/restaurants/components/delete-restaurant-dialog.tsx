@@ -17,7 +17,8 @@ type Props = {
 
 /**
  * Confirms, then deletes with an undo window: the row disappears at once, a toast
- * offers Undo, and the delete is only sent when the window passes.
+ * offers Undo, and the move to the trash (tasks and sequences with it) is only sent when
+ * the window passes.
  */
 export function DeleteRestaurantDialog({ restaurant, onOpenChange, onConfirmed }: Props) {
   const organisation = useCurrentOrganisation();
@@ -64,7 +65,7 @@ export function DeleteRestaurantDialog({ restaurant, onOpenChange, onConfirmed }
       open={restaurant !== null}
       onOpenChange={onOpenChange}
       title={`Delete ${restaurant?.name ?? 'restaurant'}?`}
-      description="Its contact details and notes will be deleted. You can undo for a few seconds afterwards."
+      description="It goes to the trash with its tasks and sequences, which stop showing anywhere. Undo is offered for a few seconds; after that it can be restored from Trash for 30 days."
       confirmLabel="Delete restaurant"
       onConfirm={confirm}
     />

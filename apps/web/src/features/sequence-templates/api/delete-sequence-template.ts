@@ -5,23 +5,21 @@ import { supabase } from '@/lib/supabase';
 import { sequenceTemplateQueries, type SequenceTemplateListItem } from './queries';
 
 /**
- * Deletes a template and its steps. Sequences already running keep going: an instance
- * works from its own snapshot of the steps.
+ * Moves a template (with its steps) to the trash. Sequences already running keep going: an
+ * instance works from its own snapshot of the steps.
  */
 export async function deleteSequenceTemplate({
-  organisationId,
   id,
 }: {
   organisationId: string;
   id: string;
   name?: string;
 }) {
-  const { data, error } = await supabase
-    .from('sequence_templates')
-    .delete()
-    .eq('organisation_id', organisationId)
-    .eq('id', id)
-    .select('id');
+  // Into the organisation's trash (restorable for 30 days); the RPC takes ids only.
+  const { data, error } = await supabase.rpc('move_to_trash', {
+    p_kind: 'sequence_template',
+    p_ids: [id],
+  });
   if (error) raise(error);
   if (data.length === 0) {
     throw new AppError(

@@ -4,7 +4,8 @@ import { AppError, raise } from '@/lib/errors';
 import { supabase } from '@/lib/supabase';
 import type { Tables } from '@forkflow/db';
 
-export type SequenceTemplate = Tables<'sequence_templates'>;
+// Reads never return trashed rows (RLS), so the trash columns are left out.
+export type SequenceTemplate = Omit<Tables<'sequence_templates'>, 'deleted_at' | 'deleted_by'>;
 export type SequenceStep = Tables<'sequence_steps'>;
 
 const TEMPLATE_COLUMNS =

@@ -41,8 +41,8 @@ export function DeleteSequenceTemplateDialog({ template, onOpenChange, onDeleted
       title={`Delete ${template?.name ?? 'sequence'}?`}
       description={
         template && template.usage_count > 0
-          ? `Its steps are deleted too. The ${template.usage_count} ${template.usage_count === 1 ? 'sequence' : 'sequences'} already started from it keep running from their own copy of the steps.`
-          : 'Its steps are deleted too. This cannot be undone.'
+          ? `It goes to the trash with its steps (restorable from Trash for 30 days). The ${template.usage_count} ${template.usage_count === 1 ? 'sequence' : 'sequences'} already started from it keep running from their own copy of the steps.`
+          : 'It goes to the trash with its steps; it can be restored from Trash for 30 days.'
       }
       confirmLabel="Delete sequence"
       isPending={remove.isPending}

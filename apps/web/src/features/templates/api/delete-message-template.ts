@@ -5,23 +5,21 @@ import { supabase } from '@/lib/supabase';
 import { templateQueries, type MessageTemplate } from './queries';
 
 /**
- * Task templates and sequence steps that used it lose the link (set null); tasks already
- * created keep their rendered message.
+ * Moves it to the trash. Once purged (30 days later), task templates and sequence steps that
+ * used it lose the link (set null); tasks already created keep their rendered message.
  */
 export async function deleteMessageTemplate({
-  organisationId,
   id,
 }: {
   organisationId: string;
   id: string;
   name?: string;
 }) {
-  const { data, error } = await supabase
-    .from('message_templates')
-    .delete()
-    .eq('organisation_id', organisationId)
-    .eq('id', id)
-    .select('id');
+  // Into the organisation's trash (restorable for 30 days); the RPC takes ids only.
+  const { data, error } = await supabase.rpc('move_to_trash', {
+    p_kind: 'message_template',
+    p_ids: [id],
+  });
   if (error) raise(error);
   if (data.length === 0) {
     throw new AppError(

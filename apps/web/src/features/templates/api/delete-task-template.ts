@@ -6,19 +6,17 @@ import { templateQueries, type TaskTemplate } from './queries';
 
 /** Steps and tasks that used it keep their own copy of its name, type and message. */
 export async function deleteTaskTemplate({
-  organisationId,
   id,
 }: {
   organisationId: string;
   id: string;
   name?: string;
 }) {
-  const { data, error } = await supabase
-    .from('task_templates')
-    .delete()
-    .eq('organisation_id', organisationId)
-    .eq('id', id)
-    .select('id');
+  // Into the organisation's trash (restorable for 30 days); the RPC takes ids only.
+  const { data, error } = await supabase.rpc('move_to_trash', {
+    p_kind: 'task_template',
+    p_ids: [id],
+  });
   if (error) raise(error);
   if (data.length === 0) {
     throw new AppError(

@@ -47,8 +47,8 @@ export function DeleteTemplateDialog({ template, onOpenChange, onDeleted }: Prop
       title={`Delete ${template?.name ?? 'template'}?`}
       description={
         template?.kind === 'message'
-          ? 'Task templates and sequence steps using it will no longer have a message template. Tasks already created keep their message.'
-          : 'Sequence steps using it keep their own name, type and message. Tasks already created are not changed.'
+          ? 'It goes to the trash (restorable from Trash for 30 days). Tasks already created keep their message.'
+          : 'It goes to the trash (restorable from Trash for 30 days). Sequence steps using it keep their own name, type and message; tasks already created are not changed.'
       }
       confirmLabel="Delete template"
       isPending={isPending}

@@ -172,7 +172,7 @@ describe('deleting a restaurant', () => {
     expect(fetchMock).not.toHaveBeenCalled();
   });
 
-  it('sends the delete once the undo window has passed', async () => {
+  it('moves it to the trash once the undo window has passed', async () => {
     const { wrapper, list, detail: cached } = setup();
     fetchMock.mockResolvedValueOnce(postgrestResponse([{ id }]));
     const { result } = renderHook(() => useDeleteRestaurant({ organisationId: orgId }), {
@@ -184,12 +184,14 @@ describe('deleting a restaurant', () => {
     });
 
     await waitFor(() => expect(result.current.isSuccess).toBe(true));
-    expect(fetchMock.mock.calls[0]?.[1]?.method).toBe('DELETE');
+    const [url, init] = fetchMock.mock.calls[0] ?? [];
+    expect(String(url)).toContain('/rest/v1/rpc/move_to_trash');
+    expect(JSON.parse(String(init?.body))).toEqual({ p_kind: 'restaurant', p_ids: [id] });
     expect(list()?.rows.map((row) => row.name)).toEqual(['Le Petit Bistro']);
     expect(cached()).toBeUndefined();
   });
 
-  it('puts it back when nothing was deleted (RLS hid the row)', async () => {
+  it('puts it back when nothing was deleted (not theirs to delete)', async () => {
     const { wrapper, list } = setup();
     fetchMock.mockResolvedValueOnce(postgrestResponse([]));
     const { result } = renderHook(() => useDeleteRestaurant({ organisationId: orgId }), {
