@@ -118,7 +118,8 @@ begin
   if (select auth.uid()) is null then
     return new;
   end if;
-  v_wait := private.take_rate_limit_token('user', new.user_id);
+  v_wait := case when new.user_id is null then 0
+    else private.take_rate_limit_token('user', new.user_id) end;
   v_org_wait := private.take_rate_limit_token('organisation', new.organisation_id);
   if v_org_wait > v_wait then
     v_wait := v_org_wait;
