@@ -53,10 +53,10 @@ export function invalidInput(message: string): ExecutorError {
 type Level = 'info' | 'warn' | 'error';
 
 /**
- * The largest request an executor reads. One call's input is built from a job's input_data
- * (start-workflow's body limit, 32 MiB, sized for 20 MiB of audio as base64) and earlier
- * outputs; the orchestrator puts at most 1 MiB of calls in a batch, and a larger call alone.
- * Only the service role gets here, but a body is never read unbounded.
+ * The largest request an executor reads. One call's input is mapped from a job's input_data
+ * (at most 4 MiB) and earlier steps' outputs (an http-request's response, a transcript),
+ * which may be larger; the orchestrator puts at most 1 MiB of calls in a batch, and a larger
+ * call alone. Only the service role gets here, but a body is never read unbounded.
  */
 export const MAX_EXECUTOR_BODY_BYTES = 40 * 1024 * 1024;
 
