@@ -6,6 +6,7 @@ import {
   ListTodo,
   Settings,
   Store,
+  Trash2,
   Users,
   Workflow,
 } from 'lucide-react';
@@ -23,5 +24,6 @@ export const navigation: NavigationItem[] = [
   { name: 'Jobs', to: paths.app.jobs.getHref(), icon: ListChecks },
   { name: 'Monitoring', to: paths.app.monitoring.getHref(), icon: Activity },
   { name: 'Members', to: paths.app.members.getHref(), icon: Users },
+  { name: 'Trash', to: paths.app.trash.getHref(), icon: Trash2 },
   { name: 'Settings', to: paths.app.settings.getHref(), icon: Settings },
 ];

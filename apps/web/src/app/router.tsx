@@ -125,6 +125,7 @@ export function createAppRouter(queryClient: QueryClient) {
               lazy: () => import('./routes/settings/business-calendar'),
             },
             { path: paths.app.members.path, lazy: () => import('./routes/members/members') },
+            { path: paths.app.trash.path, lazy: () => import('./routes/trash/trash') },
             {
               path: paths.app.invitation.path,
               lazy: () => import('./routes/members/invitation'),

@@ -92,6 +92,10 @@ export const paths = {
       path: '/monitoring',
       getHref: () => '/monitoring',
     },
+    trash: {
+      path: '/trash',
+      getHref: () => '/trash',
+    },
     settings: {
       path: '/settings',
       getHref: () => '/settings',
