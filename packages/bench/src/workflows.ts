@@ -27,6 +27,7 @@ import {
   type RoundRunner,
 } from './baselines.ts';
 import { coreShares, formatShares, readCpu, type CpuReading } from './cpu.ts';
+import { floodBench } from './flood.ts';
 import { signUpRep, type Api } from './fixture.ts';
 import { fmt, summarise, type Summary } from './stats.ts';
 
@@ -52,6 +53,11 @@ const RPC_BATCH = env('BENCH_RPC_BATCH', 100);
 const EXECUTOR_CONCURRENCY = 10;
 /** graphile-worker's no-op jobs/s at concurrency 10 on this kind of machine, quiet (issue 4). */
 const ISSUE_GRAPHILE_RATE = 3600;
+/**
+ * The bench organisation's cap on steps running at once (set_organisation_queue_limit);
+ * unset, the default (100): then a second orchestrator finds the organisation at its cap.
+ */
+const ORGANISATION_CAP = process.env.BENCH_ORGANISATION_CAP;
 
 /** The workflow of seed 003, iteration 4, verbatim. */
 export const ECHO_DEFINITION = {
@@ -519,6 +525,11 @@ export async function workflowBench(t: WorkflowTarget): Promise<void> {
   try {
     const missing = await engineMissing(db);
     const f = missing ? undefined : await createEngineFixture(t, db);
+    if (f && ORGANISATION_CAP)
+      await db.query('select public.set_organisation_queue_limit($1, $2)', [
+        f.organisationId,
+        Number(ORGANISATION_CAP),
+      ]);
     const graphile: Round[] = [];
     const sql: Round[] = [];
     const one: EngineRound[] = [];
@@ -551,6 +562,7 @@ export async function workflowBench(t: WorkflowTarget): Promise<void> {
     });
 
     const lat = f ? await latency(t, db, f) : undefined;
+    const flood = f ? await floodBench(t, db, f, await createEngineFixture(t, db)) : undefined;
     const exec = f ? await executor(t) : undefined;
     const rpcs = f ? await queueRpcs(db, f, ENGINE_JOBS) : undefined;
     const loadAfter = loadavg();
@@ -576,7 +588,8 @@ export async function workflowBench(t: WorkflowTarget): Promise<void> {
       `single-step echo jobs through workflow-orchestrator, HTTP executor execute-echo, ${ENGINE_JOBS} jobs` +
         (Object.keys(ORCHESTRATOR_OPTIONS).length
           ? `, orchestrator options ${JSON.stringify(ORCHESTRATOR_OPTIONS)}`
-          : ', orchestrator defaults'),
+          : ', orchestrator defaults') +
+        `, the organisation's cap of running steps ${ORGANISATION_CAP ?? 'the default (100)'}`,
     );
     console.log(`  (c1) 1 orchestrator`.padEnd(62) + rate(one));
     console.log(`  (c4) 4 orchestrators at once`.padEnd(62) + rate(four));
@@ -619,6 +632,24 @@ export async function workflowBench(t: WorkflowTarget): Promise<void> {
     );
     console.log(row("  of which the executor call (the step's duration_ms)", lat.executor));
     console.log(row('created → completed_at', lat.createdToCompleted));
+    if (flood) {
+      console.log(
+        `flood (issue 10 §2): one organisation queues ${flood.floodJobs} jobs sleeping ${flood.delayMs} ms, another starts 1-step jobs one after another`,
+      );
+      console.log(`  ${''.padEnd(60)}${'median'.padStart(11)}${'p95'.padStart(11)}`);
+      console.log(row('quiet tenant, start-workflow call to completed seen', flood.quiet));
+      console.log(row('  the same when the queue is quiet ((d) above)', lat.total));
+      if (flood.floodCompleted)
+        console.log(
+          row(
+            `flooding tenant, created → completed (${flood.floodCompletedCount} of its first wave)`,
+            flood.floodCompleted,
+          ),
+        );
+      console.log(
+        `      flood jobs claimed while the quiet jobs ran: ${flood.floodClaimed} (the organisation's cap of running steps)`,
+      );
+    }
     console.log('where the time goes: throughput');
     console.log(row('execute-echo called directly, one at a time', exec.sequential));
     console.log(

@@ -1,0 +1,164 @@
+// `pnpm bench workflows`, flood section (issue 10 §2): one organisation floods the queue with
+// jobs that sleep (execute-echo's delay_ms, a test hook the bench's stack enables) while a
+// quiet organisation starts 1-step jobs through start-workflow one after another. Prints the
+// quiet tenant's start → completed latency during the flood beside the flooding tenant's
+// created → completed. Before fair claiming and the per-organisation cap, 1,200 jobs of 25 s
+// took another organisation's 1-step job from 0.27 s to 115 s.
+import type pg from 'pg';
+import { summarise, type Summary } from './stats.ts';
+
+/** What the section needs of the stack and of each tenant (workflows.ts makes them). */
+interface Stack {
+  apiUrl: string;
+  anonKey: string;
+  serviceRoleKey: string;
+}
+interface Tenant {
+  organisationId: string;
+  userId: string;
+  accessToken: string;
+  /** A 1-step echo workflow's key. */
+  workflowKey: string;
+}
+
+const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+const FLOOD_JOBS = env('BENCH_FLOOD_JOBS', 1200);
+const FLOOD_DELAY_MS = env('BENCH_FLOOD_DELAY_MS', 25_000);
+const QUIET_JOBS = env('BENCH_FLOOD_QUIET_JOBS', 20);
+const POLL_MS = 5;
+
+const DELAYED_ECHO = {
+  start_step: 'sleep',
+  steps: {
+    sleep: {
+      transformer_id: 'echo-transformer',
+      input_map: { data: '$.job_input.payload', delay_ms: '$.job_input.delay_ms' },
+      next_step: null,
+    },
+  },
+};
+
+export interface FloodResult {
+  floodJobs: number;
+  delayMs: number;
+  /** The quiet tenant's jobs, start-workflow call → completed seen. */
+  quiet: Summary;
+  /** Flood jobs claimed when the quiet jobs were done. */
+  floodClaimed: number;
+  /** The flood's first wave (those completed), created → completed. */
+  floodCompleted: Summary | null;
+  floodCompletedCount: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function invoke(t: Stack, worker: string, budgetMs: number): Promise<void> {
+  const res = await fetch(`${t.apiUrl}/functions/v1/workflow-orchestrator`, {
+    method: 'POST',
+    headers: {
+      apikey: t.serviceRoleKey,
+      authorization: `Bearer ${t.serviceRoleKey}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ worker, budget_ms: budgetMs }),
+  });
+  await res.text();
+}
+
+async function startQuiet(t: Stack, f: Tenant, n: number): Promise<string> {
+  const res = await fetch(`${t.apiUrl}/functions/v1/start-workflow`, {
+    method: 'POST',
+    headers: {
+      apikey: t.anonKey,
+      authorization: `Bearer ${f.accessToken}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ workflow_id: f.workflowKey, input_data: { payload: { n } } }),
+  });
+  const text = await res.text();
+  if (res.status !== 201) throw new Error(`start-workflow answered ${res.status}: ${text}`);
+  return (JSON.parse(text) as { job_id: string }).job_id;
+}
+
+export async function floodBench(
+  t: Stack,
+  db: pg.Client,
+  quiet: Tenant,
+  flooder: Tenant,
+): Promise<FloodResult> {
+  const saved = await db.query<{ w: { id: string; version: number } }>(
+    `select public.save_workflow($1, $2, null, $3, 'Bench flood', 'sleeping echo', $4::jsonb, '{}'::jsonb, 'bench', null) as w`,
+    [
+      flooder.userId,
+      flooder.organisationId,
+      `${flooder.workflowKey}-flood`,
+      JSON.stringify(DELAYED_ECHO),
+    ],
+  );
+  const flood = saved.rows[0]!.w;
+  const { rows } = await db.query<{ ids: string[] }>(
+    `with j as (
+       insert into public.jobs (organisation_id, workflow_id, workflow_version, user_id, input_data)
+       select $1, $2, $3, $4, jsonb_build_object('payload', g, 'delay_ms', $6::int)
+       from generate_series(1, $5::int) as g
+       returning id
+     )
+     select array_agg(id) as ids from j`,
+    [flooder.organisationId, flood.id, flood.version, flooder.userId, FLOOD_JOBS, FLOOD_DELAY_MS],
+  );
+  const floodIds = rows[0]!.ids;
+  const floodClaimed = async (): Promise<number> =>
+    Number(
+      (
+        await db.query<{ n: string }>(
+          `select count(*) as n from public.jobs where id = any($1) and attempt > 0`,
+          [floodIds],
+        )
+      ).rows[0]!.n,
+    );
+  // The flood's orchestrator, as cron would invoke it; it sleeps with the flood's steps (its
+  // budget ends before they wake, so it claims no second wave).
+  const running = invoke(t, 'bench:flood', Math.max(1000, FLOOD_DELAY_MS / 2));
+  while ((await floodClaimed()) === 0) await sleep(POLL_MS);
+
+  const quietMs: number[] = [];
+  for (let i = 0; i < QUIET_JOBS; i++) {
+    const started = performance.now();
+    const id = await startQuiet(t, quiet, i);
+    for (;;) {
+      const { rows: r } = await db.query<{ status: string }>(
+        'select status from public.jobs where id = $1',
+        [id],
+      );
+      if (r[0]?.status === 'completed') break;
+      if (r[0]?.status === 'failed' || r[0]?.status === 'cancelled')
+        throw new Error(`quiet job ${id} ended ${r[0].status}`);
+      if (performance.now() - started > FLOOD_DELAY_MS * 10)
+        throw new Error(`quiet job ${id} still ${r[0]?.status} during the flood`);
+      await sleep(POLL_MS);
+    }
+    quietMs.push(performance.now() - started);
+  }
+  const claimedDuringQuiet = await floodClaimed();
+
+  // The flood's first wave finishes; the rest is cancelled (the bench measures, not drains).
+  await running;
+  const done = await db.query<{ ms: number }>(
+    `select extract(epoch from completed_at - created_at) * 1000 as ms
+     from public.jobs where id = any($1) and status = 'completed'`,
+    [floodIds],
+  );
+  await db.query(
+    `update public.jobs set status = 'cancelled', completed_at = now(), locked_by = null
+     where id = any($1) and status in ('pending', 'running', 'awaiting_retry')`,
+    [floodIds],
+  );
+  return {
+    floodJobs: FLOOD_JOBS,
+    delayMs: FLOOD_DELAY_MS,
+    quiet: summarise(quietMs),
+    floodClaimed: claimedDuringQuiet,
+    floodCompleted: done.rows.length ? summarise(done.rows.map((r) => Number(r.ms))) : null,
+    floodCompletedCount: done.rows.length,
+  };
+}
