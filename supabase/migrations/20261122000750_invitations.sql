@@ -104,6 +104,9 @@ declare
   v_token text := replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '');
   -- Long enough to reach someone on holiday, short enough that a forgotten link dies.
   v_ttl constant interval := interval '7 days';
+  -- Open invitations an organisation may hold: a real team invites a handful at a time; a
+  -- stranger cannot fill the table (or many people's banners) from one organisation.
+  v_max_open constant integer := 100;
   v_invitation public.organisation_invitations;
 begin
   -- Not saying whether the organisation exists to someone outside it.
@@ -136,6 +139,16 @@ begin
   ) then
     raise exception 'that person is already a member of this organisation'
       using errcode = '23505';
+  end if;
+
+  -- Serialises invitations of one organisation so the count below holds under concurrency.
+  perform 1 from public.organisations as o where o.id = p_organisation_id for no key update;
+  if (
+    select count(*) from public.organisation_invitations as i
+    where i.organisation_id = p_organisation_id and i.expires_at > now() and i.email <> v_email
+  ) >= v_max_open then
+    perform private.raise_http(409, 'too_many_invitations',
+      'this organisation has 100 open invitations: revoke some or wait for them to expire');
   end if;
 
   insert into public.organisation_invitations as i

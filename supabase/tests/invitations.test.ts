@@ -159,6 +159,32 @@ describe('inviting', () => {
     expect(error?.code).toBe('23505');
   });
 
+  it('an organisation holds at most 100 open invitations', async () => {
+    const organisation = await fx.organisation(owner);
+    const expires = new Date(Date.now() + 86_400_000).toISOString();
+    const { error: seedError } = await service.from('organisation_invitations').insert(
+      Array.from({ length: 100 }, (_, i) => ({
+        organisation_id: organisation,
+        email: `bulk-${i}@forkflow.test`,
+        token_hash: `${organisation}-${i}`,
+        expires_at: expires,
+      })),
+    );
+    expect(seedError).toBeNull();
+    const over = await owner.client.rpc('invite_organisation_member', {
+      p_organisation_id: organisation,
+      p_email: 'one-too-many@forkflow.test',
+    });
+    expect(over.status).toBe(409);
+    expect(over.error?.code).toBe('too_many_invitations');
+    // Renewing one of them is not a new one.
+    const renew = await owner.client.rpc('invite_organisation_member', {
+      p_organisation_id: organisation,
+      p_email: 'bulk-0@forkflow.test',
+    });
+    expect(renew.error).toBeNull();
+  });
+
   it('nobody inserts or updates invitations through the API', async () => {
     const insert = await owner.client.from('organisation_invitations').insert({
       organisation_id: organisationId,
