@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { createFixtures, type TestUser } from './support/users.ts';
-import { echoStep, insertJobs, insertRawWorkflow, ownerDb } from './support/orchestrator.ts';
+import {
+  echoStep,
+  insertJobs,
+  insertRawWorkflow,
+  ownerDb,
+  waitForJob,
+} from './support/orchestrator.ts';
 
 // One tenant must not halt or starve the others (issue 10 §1, §2; claim_workflow_steps in
 // 20261122004400_job_queue.sql): claims go round robin between organisations, each within
@@ -131,6 +137,62 @@ describe('claim_workflow_steps between organisations', () => {
     });
     expect(error?.code).toBe('42501');
   });
+});
+
+describe('a flood through the orchestrators', () => {
+  it('a quiet organisation’s job completes while the flooding one’s first steps still sleep', async () => {
+    // Committed: the stack's orchestrators (cron every second, kicks) must see these jobs.
+    const flood = await insertRawWorkflow(db, {
+      organisationId: floodOrg,
+      userId: flooder.id,
+      key: `flood-run-${Date.now().toString(36)}`,
+      definition: {
+        start_step: 'only',
+        steps: {
+          only: echoStep({
+            input_map: { data: '$.job_input.payload', delay_ms: '$.job_input.delay_ms' },
+          }),
+        },
+      },
+    });
+    const quiet = await workflowOf(victimOrg, victim, 'quiet-run');
+    const floodIds = await insertJobs(db, {
+      organisationId: floodOrg,
+      userId: flooder.id,
+      workflow: flood,
+      inputs: Array.from({ length: 200 }, (_, i) => ({ payload: i, delay_ms: 5000 })),
+    });
+    try {
+      const [victimJob] = await insertJobs(db, {
+        organisationId: victimOrg,
+        userId: victim.id,
+        workflow: quiet,
+        inputs: [{ payload: 'me' }],
+      });
+      const done = await waitForJob(db, victimJob!, (j) => j.status === 'completed', {
+        timeoutMs: 60_000,
+      });
+      const { rows } = await db.query<{ claimed: string; completed: string; first: Date | null }>(
+        `select count(*) filter (where attempt > 0) as claimed,
+                count(*) filter (where status = 'completed') as completed,
+                min(completed_at) as first
+         from public.jobs where id = any($1)`,
+        [floodIds],
+      );
+      // First in, first out, the victim waited for the flood's first wave (its steps fill
+      // a run's 200 slots); now the flood runs at most its cap (100) and the victim's job
+      // is claimed beside them.
+      expect(Number(rows[0]!.claimed)).toBeLessThanOrEqual(100);
+      if (rows[0]!.first)
+        expect(new Date(done.completed_at!).getTime()).toBeLessThan(rows[0]!.first.getTime());
+    } finally {
+      await db.query(
+        `update public.jobs set status = 'cancelled', completed_at = now(), locked_by = null
+         where id = any($1) and status in ('pending', 'running', 'awaiting_retry')`,
+        [floodIds],
+      );
+    }
+  }, 90_000);
 });
 
 describe('claim_workflow_steps within bytes', () => {

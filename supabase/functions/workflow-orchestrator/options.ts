@@ -19,7 +19,8 @@ export const DEFAULT_CONCURRENCY = 200;
  * and stacks, load average 9-17, so only ratios within a run compare): executor_batch 1 gave
  * 1 orchestrator 0.42×, 4 orchestrators 0.56×; 100 gave 2.47× and 2.58×, the gateway's and
  * the functions runtime's CPU per job falling from ~0.73 ms to ~0.22 ms. The price: a step's
- * result waits for the slowest step of its request (same executor, same timeout).
+ * result waits for the slowest step of its request (same executor, timeout and organisation:
+ * another tenant's slow steps never hold it).
  */
 export const DEFAULT_EXECUTOR_BATCH = 100;
 

@@ -5,7 +5,7 @@
 //   context  = { job_input, <step>: { output } for every step run so far, config, variables }
 //   input    = step.input_map over the context (paths that match nothing are recorded)
 //   call     = POST /functions/v1/<transformer.target_function> with the service key: the
-//              steps of one claim for the same executor and timeout go in one request,
+//              steps of one claim for the same executor, timeout and organisation go in one request,
 //              { calls: [{ job_id, step_id, attempt, input, config }, …] }, each answered on
 //              its own; cut off at transformer.timeout_ms
 //   output   = the executor's output, reshaped by step.output_map when there is one
@@ -200,8 +200,8 @@ const timedOut = (err: unknown): boolean => {
 };
 
 /**
- * One request to an executor for `steps` (same function, same timeout): the single form for
- * one step, the batch form for more. Resolves to one answer per step, in order; a request
+ * One request to an executor for `steps` (same function, timeout and organisation): the
+ * single form for one step, the batch form for more. Resolves to one answer per step, in order; a request
  * that fails as a whole (no answer, a timeout, a non-2xx batch) fails each of its steps alike.
  */
 async function callExecutor(target: ExecutorTarget, steps: Prepared[]): Promise<CallOutcome[]> {
@@ -289,7 +289,10 @@ export function runSteps(
   for (const claim of claims) {
     try {
       const p = prepare(claim, started);
-      const key = `${p.functionName}\n${p.timeoutMs}`;
+      // One organisation per request: a result waits for the slowest step of its request,
+      // so another tenant's sleeping steps must not hold it (issue 10 §2: the quiet
+      // tenant's job, claimed fairly beside 99 of a flood's 5 s steps, finished with them).
+      const key = `${p.functionName}\n${p.timeoutMs}\n${claim.organisation_id}`;
       const group = groups.get(key);
       if (group) group.push(p);
       else groups.set(key, [p]);
