@@ -45,6 +45,10 @@ beforeAll(async () => {
   owner = users.owner;
   organisationId = await fx.organisation(owner);
   db = await ownerDb();
+  // The parallel orchestrators are the subject here, not the cap on one organisation's
+  // running steps (default 100: a fourth invocation would find the organisation at its cap
+  // and nothing to claim; the cap has its own tests in orchestrator-fairness.test.ts).
+  await db.query('select public.set_organisation_queue_limit($1, 2000)', [organisationId]);
 });
 
 afterAll(async () => {
