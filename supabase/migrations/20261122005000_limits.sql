@@ -14,12 +14,9 @@ alter role authenticated set statement_timeout = '8s';
 
 -- A sequence template has at most 50 steps (SEQUENCE_MAX_STEPS in packages/domain). With
 -- step_order unique per template (deferred), bounding it bounds the count without a lock;
--- save_sequence_template says so first with a clearer message. A running sequence's tasks
--- keep the same bound when steps are inserted into it.
+-- save_sequence_template says so first with a clearer message.
 alter table public.sequence_steps
   add constraint sequence_steps_step_order_range check (step_order between 1 and 50);
-alter table public.tasks
-  add constraint tasks_sequence_step_order_max check (sequence_step_order <= 50);
 -- A template's tags (the builder's SEQUENCE_MAX_TAGS).
 alter table public.sequence_templates
   add constraint sequence_templates_tags_count check (cardinality(tags) <= 20);

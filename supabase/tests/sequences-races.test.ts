@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
+import { SEQUENCE_MAX_STEPS } from '../../packages/domain/src/sequence-template.ts';
 import { createFixtures, type TestUser } from './support/users.ts';
 import {
   adminDb,
@@ -87,35 +88,42 @@ const completeOn = (client: pg.Client, taskId: string) => async (): Promise<Task
 
 describe('concurrent completions', () => {
   it(`the same task completed from ${CONNECTIONS} connections at once, ${ROUNDS} rounds, activates exactly one next step per round`, async () => {
-    // One long instance serves every round: round k completes step k from all connections.
-    const template = await createTemplate(rep, organisationId, steps(ROUNDS + 1, 0));
-    const restaurant = await createRestaurant(service, organisationId, { name: 'Race Track' });
-    const instance = await startSequence(rep, template.id, restaurant.id);
+    // Instances of the longest template a sequence may have serve the rounds: an
+    // instance's round k completes its step k from all connections.
+    const template = await createTemplate(rep, organisationId, steps(SEQUENCE_MAX_STEPS, 0));
 
     let activations = 0;
     let noOps = 0;
-    let activeId = await taskIdAt(instance.id, 1);
-    for (let round = 1; round <= ROUNDS; round++) {
-      const settled = await together(connections.map((c) => completeOn(c, activeId)));
-      const results = settled.map((s) => {
-        if (s.status === 'rejected') throw s.reason;
-        return s.value;
+    for (let done = 0; done < ROUNDS;) {
+      const restaurant = await createRestaurant(service, organisationId, {
+        name: `Race Track ${done}`,
       });
+      const instance = await startSequence(rep, template.id, restaurant.id);
+      const rounds = Math.min(SEQUENCE_MAX_STEPS - 1, ROUNDS - done);
+      let activeId = await taskIdAt(instance.id, 1);
+      for (let round = 1; round <= rounds; round++) {
+        const settled = await together(connections.map((c) => completeOn(c, activeId)));
+        const results = settled.map((s) => {
+          if (s.status === 'rejected') throw s.reason;
+          return s.value;
+        });
 
-      const activated = results.filter((r) => r.next_task !== null);
-      expect(activated, `round ${round}`).toHaveLength(1);
-      expect(results.filter((r) => r.warnings.length > 0)).toHaveLength(CONNECTIONS - 1);
-      activations += activated.length;
-      noOps += results.length - activated.length;
+        const activated = results.filter((r) => r.next_task !== null);
+        expect(activated, `round ${done + round}`).toHaveLength(1);
+        expect(results.filter((r) => r.warnings.length > 0)).toHaveLength(CONNECTIONS - 1);
+        activations += activated.length;
+        noOps += results.length - activated.length;
 
-      const now = await counts(instance.id);
-      expect(now, `round ${round}`).toMatchObject({
-        active: 1,
-        completed: round,
-        active_order: round + 1,
-        current_step_order: round + 1,
-      });
-      activeId = activated[0]!.next_task!.id;
+        const now = await counts(instance.id);
+        expect(now, `round ${done + round}`).toMatchObject({
+          active: 1,
+          completed: round,
+          active_order: round + 1,
+          current_step_order: round + 1,
+        });
+        activeId = activated[0]!.next_task!.id;
+      }
+      done += rounds;
     }
 
     expect(activations).toBe(ROUNDS);
@@ -126,13 +134,20 @@ describe('concurrent completions', () => {
   });
 
   it('completions of two different steps of one instance at once leave a consistent instance', async () => {
-    const pairs = 60;
-    const template = await createTemplate(rep, organisationId, steps(pairs * 3 + 3, 0));
-    const restaurant = await createRestaurant(service, organisationId, { name: 'Two Step' });
-    const instance = await startSequence(rep, template.id, restaurant.id);
+    // 60 pairs over instances of the longest template: a pair uses up to three steps.
+    const pairsPerInstance = Math.floor((SEQUENCE_MAX_STEPS - 3) / 3);
+    const template = await createTemplate(rep, organisationId, steps(SEQUENCE_MAX_STEPS, 0));
     const [a, b] = connections;
+    let instance!: Awaited<ReturnType<typeof startSequence>>;
 
-    for (let round = 0; round < pairs; round++) {
+    for (let pair = 0; pair < 60; pair++) {
+      const round = pair % pairsPerInstance;
+      if (round === 0) {
+        const restaurant = await createRestaurant(service, organisationId, {
+          name: `Two Step ${pair}`,
+        });
+        instance = await startSequence(rep, template.id, restaurant.id);
+      }
       const before = await counts(instance.id);
       const active = before.active_order!;
       // Alternate: the active step with the first pending one after it, or with the second.

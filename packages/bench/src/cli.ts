@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePorts, startStack } from '@forkflow/local-stack/stack';
-import { createFixture, LONG_STEPS, SHORT_STEPS, type Fixture } from './fixture.ts';
+import { createFixture, SHORT_STEPS, type Fixture } from './fixture.ts';
 import { fmt, measure, type Summary } from './stats.ts';
 import { bundleBench } from './bundle.ts';
 import { BenchFailure, workflowBench } from './workflows.ts';
@@ -135,17 +135,23 @@ async function floorComplete(db: pg.Client, instanceId: string, step: number): P
   await db.query('commit');
 }
 
-async function startChain(t: Target, f: Fixture, db: pg.Client): Promise<string[]> {
-  const [restaurantId] = f.takeRestaurants(1);
-  const instance = (await rpc(t, f, 'start_sequence', {
-    p_template_id: f.longTemplateId,
-    p_restaurant_id: restaurantId,
-  })) as { id: string };
-  const { rows } = await db.query<{ id: string }>(
-    `select id from public.tasks where sequence_instance_id = $1 order by sequence_step_order`,
-    [instance.id],
-  );
-  return rows.map((r) => r.id);
+// Tasks to complete one after another: the long template's instances, each in step order
+// (a template has at most LONG_STEPS steps, so one instance no longer covers a run).
+async function startChain(t: Target, f: Fixture, db: pg.Client, tasks: number): Promise<string[]> {
+  const ids: string[] = [];
+  while (ids.length < tasks) {
+    const [restaurantId] = f.takeRestaurants(1);
+    const instance = (await rpc(t, f, 'start_sequence', {
+      p_template_id: f.longTemplateId,
+      p_restaurant_id: restaurantId,
+    })) as { id: string };
+    const { rows } = await db.query<{ id: string }>(
+      `select id from public.tasks where sequence_instance_id = $1 order by sequence_step_order`,
+      [instance.id],
+    );
+    ids.push(...rows.map((r) => r.id));
+  }
+  return ids;
 }
 
 function row(label: string, s: Summary): string {
@@ -191,16 +197,16 @@ async function sequenceBench(t: Target): Promise<void> {
     await db.query(
       `insert into bench.tasks (organisation_id, restaurant_id, name, type, status, sequence_instance_id, sequence_step_order)
        select $1, $2, 'Step ' || g, 'call', 'pending', $3, g from generate_series($4::int + 1, $5::int) as g`,
-      [f.organisationId, floorRestaurant, floorInstance, SHORT_STEPS, LONG_STEPS],
+      [f.organisationId, floorRestaurant, floorInstance, SHORT_STEPS, perRun + 1],
     );
     const completeFloor = await measure(ITERATIONS, WARMUP, (i) =>
       floorComplete(db, floorInstance, i + 1),
     );
-    const chainRpc = await startChain(t, f, db);
+    const chainRpc = await startChain(t, f, db, perRun);
     const completeRpc = await measure(ITERATIONS, WARMUP, (i) =>
       rpc(t, f, 'complete_task', { p_task_id: chainRpc[i] }).then(() => undefined),
     );
-    const chainFn = await startChain(t, f, db);
+    const chainFn = await startChain(t, f, db, perRun);
     const completeFn = await measure(ITERATIONS, WARMUP, (i) =>
       call(`${t.apiUrl}/functions/v1/complete-task`, t, f, { task_id: chainFn[i] }).then(
         () => undefined,

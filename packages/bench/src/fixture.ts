@@ -12,7 +12,8 @@ export interface Fixture {
 }
 
 export const SHORT_STEPS = 10;
-export const LONG_STEPS = 240;
+/** The longest a sequence template may be (SEQUENCE_MAX_STEPS, …005000_limits). */
+export const LONG_STEPS = 50;
 
 export interface Api {
   apiUrl: string;
