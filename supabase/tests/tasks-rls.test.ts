@@ -669,12 +669,47 @@ describe('tasks', () => {
     expect(error?.code).toBe('42501');
   });
 
-  it.each(['member', 'admin'] as const)('%s deletes an ad-hoc task', async (who) => {
-    const user = who === 'member' ? member : admin;
-    const task = await seedTask();
-    const { error } = await user.client.from('tasks').delete().eq('id', task.id);
-    expect(error).toBeNull();
-    expect(await readName('tasks', task.id)).toBeNull();
+  it('a member deletes an ad-hoc task assigned to them; an admin deletes anyone’s', async () => {
+    const theirs = await seedTask({ assigned_to: member.id });
+    expect((await member.client.from('tasks').delete().eq('id', theirs.id)).error).toBeNull();
+    expect(await readName('tasks', theirs.id)).toBeNull();
+    const anyones = await seedTask();
+    expect((await admin.client.from('tasks').delete().eq('id', anyones.id)).error).toBeNull();
+    expect(await readName('tasks', anyones.id)).toBeNull();
+  });
+
+  it('a member cannot delete a colleague’s task (issue 10: no pipeline gone in one click)', async () => {
+    const colleagues = await seedTask({ assigned_to: admin.id });
+    const { error } = await member.client.from('tasks').delete().eq('id', colleagues.id);
+    expect(error).toBeNull(); // RLS hides it from the delete, as for any row not theirs
+    expect(await readName('tasks', colleagues.id)).toBe(colleagues.name);
+  });
+
+  it('one DELETE of more than 100 tasks is refused with 400 and deletes none', async () => {
+    const batch = unique('Bulk');
+    const { error: seedError } = await service.from('tasks').insert(
+      Array.from({ length: 101 }, (_, i) => ({
+        organisation_id: organisationId,
+        name: `${batch} ${i}`,
+        assigned_to: member.id,
+      })) as never,
+    );
+    expect(seedError).toBeNull();
+    const { error, status } = await member.client.from('tasks').delete().like('name', `${batch} %`);
+    expect(status).toBe(400);
+    expect(error?.code).toBe('too_many_rows');
+    const { count } = await service
+      .from('tasks')
+      .select('id', { count: 'exact', head: true })
+      .like('name', `${batch} %`);
+    expect(count).toBe(101);
+    // 100 at once is what the trash RPCs take too, and goes through.
+    const { error: hundred } = await member.client
+      .from('tasks')
+      .delete()
+      .like('name', `${batch} %`)
+      .neq('name', `${batch} 0`);
+    expect(hundred).toBeNull();
   });
 
   it("outsider cannot delete another organisation's task; anon cannot delete tasks", async () => {
