@@ -102,8 +102,16 @@ export function createFixtures(label: string) {
       .in('user_id', userIds);
     const organisationIds = [...new Set((memberships ?? []).map((m) => m.organisation_id))];
     if (organisationIds.length > 0) {
-      const { error } = await service.from('organisations').delete().in('id', organisationIds);
-      if (error) throw new Error(`cleanup: ${error.message}`);
+      // A job a test just started may still be finishing: the orchestrator's finish batch
+      // locks its job and then its events, while the organisation's cascade reaches them the
+      // other way round, so Postgres may abort one of the two as a deadlock (40P01). The
+      // orchestrator sends its batch again; so does the clean-up.
+      for (let attempt = 1; ; attempt++) {
+        const { error } = await service.from('organisations').delete().in('id', organisationIds);
+        if (!error) break;
+        if (error.code !== '40P01' || attempt === 5) throw new Error(`cleanup: ${error.message}`);
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
     }
     await Promise.all(userIds.map((id) => service.auth.admin.deleteUser(id)));
     userIds.length = 0;
