@@ -121,24 +121,7 @@ export async function floodBench(
   const running = invoke(t, 'bench:flood', Math.max(1000, FLOOD_DELAY_MS / 2));
   while ((await floodClaimed()) === 0) await sleep(POLL_MS);
 
-  const quietMs: number[] = [];
-  for (let i = 0; i < QUIET_JOBS; i++) {
-    const started = performance.now();
-    const id = await startQuiet(t, quiet, i);
-    for (;;) {
-      const { rows: r } = await db.query<{ status: string }>(
-        'select status from public.jobs where id = $1',
-        [id],
-      );
-      if (r[0]?.status === 'completed') break;
-      if (r[0]?.status === 'failed' || r[0]?.status === 'cancelled')
-        throw new Error(`quiet job ${id} ended ${r[0].status}`);
-      if (performance.now() - started > FLOOD_DELAY_MS * 10)
-        throw new Error(`quiet job ${id} still ${r[0]?.status} during the flood`);
-      await sleep(POLL_MS);
-    }
-    quietMs.push(performance.now() - started);
-  }
+  const quietMs = await timeQuietJobs(t, db, quiet, FLOOD_DELAY_MS * 10, 'the flood');
   const claimedDuringQuiet = await floodClaimed();
 
   // The flood's first wave finishes; the rest is cancelled (the bench measures, not drains).
@@ -161,4 +144,96 @@ export async function floodBench(
     floodCompleted: done.rows.length ? summarise(done.rows.map((r) => Number(r.ms))) : null,
     floodCompletedCount: done.rows.length,
   };
+}
+
+/** The quiet tenant's QUIET_JOBS 1-step jobs, one after another: start-workflow → completed seen. */
+async function timeQuietJobs(
+  t: Stack,
+  db: pg.Client,
+  quiet: Tenant,
+  limitMs: number,
+  during: string,
+): Promise<number[]> {
+  const quietMs: number[] = [];
+  for (let i = 0; i < QUIET_JOBS; i++) {
+    const started = performance.now();
+    const id = await startQuiet(t, quiet, i);
+    for (;;) {
+      const { rows: r } = await db.query<{ status: string }>(
+        'select status from public.jobs where id = $1',
+        [id],
+      );
+      if (r[0]?.status === 'completed') break;
+      if (r[0]?.status === 'failed' || r[0]?.status === 'cancelled')
+        throw new Error(`quiet job ${id} ended ${r[0].status}`);
+      if (performance.now() - started > limitMs)
+        throw new Error(`quiet job ${id} still ${r[0]?.status} during ${during}`);
+      await sleep(POLL_MS);
+    }
+    quietMs.push(performance.now() - started);
+  }
+  return quietMs;
+}
+
+// Poison (issue 10 §1): jobs as big as a tenant can make, all due at once. Before the 4 MiB
+// input cap and the claim's byte bound, ten 31 MiB jobs made every claim fail (Postgres caps a
+// jsonb array at 256 MiB) and nothing else ran. The quiet tenant's jobs must still complete.
+const POISON_JOBS = env('BENCH_POISON_JOBS', 10);
+/** Just under start-workflow's 4 MiB input cap. */
+const POISON_KIB = env('BENCH_POISON_KIB', 4000);
+
+export interface PoisonResult {
+  poisonJobs: number;
+  kib: number;
+  quiet: Summary;
+  /** Poison jobs completed when the quiet jobs were done. */
+  completed: number;
+}
+
+export async function poisonBench(
+  t: Stack,
+  db: pg.Client,
+  quiet: Tenant,
+  poisoner: Tenant,
+): Promise<PoisonResult> {
+  const { rows: w } = await db.query<{ id: string; version: number }>(
+    `select w.id, w.version from public.workflows as w
+     where w.organisation_id = $1 and w.key = $2`,
+    [poisoner.organisationId, poisoner.workflowKey],
+  );
+  const workflow = w[0];
+  if (!workflow) throw new Error('poison: the tenant has no echo workflow');
+  const { rows } = await db.query<{ ids: string[] }>(
+    `with j as (
+       insert into public.jobs (organisation_id, workflow_id, workflow_version, user_id, input_data)
+       select $1, $2, $3, $4, jsonb_build_object('payload', repeat('x', $6::int * 1024))
+       from generate_series(1, $5::int)
+       returning id
+     )
+     select array_agg(id) as ids from j`,
+    [
+      poisoner.organisationId,
+      workflow.id,
+      workflow.version,
+      poisoner.userId,
+      POISON_JOBS,
+      POISON_KIB,
+    ],
+  );
+  const poisonIds = rows[0]!.ids;
+  try {
+    const quietMs = await timeQuietJobs(t, db, quiet, 60_000, 'the poison');
+    const { rows: done } = await db.query<{ n: string }>(
+      `select count(*) as n from public.jobs where id = any($1) and status = 'completed'`,
+      [poisonIds],
+    );
+    return {
+      poisonJobs: POISON_JOBS,
+      kib: POISON_KIB,
+      quiet: summarise(quietMs),
+      completed: Number(done[0]!.n),
+    };
+  } finally {
+    await db.query('delete from public.jobs where id = any($1)', [poisonIds]);
+  }
 }

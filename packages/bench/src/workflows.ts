@@ -27,7 +27,7 @@ import {
   type RoundRunner,
 } from './baselines.ts';
 import { coreShares, formatShares, readCpu, type CpuReading } from './cpu.ts';
-import { floodBench } from './flood.ts';
+import { floodBench, poisonBench } from './flood.ts';
 import { signUpRep, type Api } from './fixture.ts';
 import { fmt, summarise, type Summary } from './stats.ts';
 
@@ -563,6 +563,7 @@ export async function workflowBench(t: WorkflowTarget): Promise<void> {
 
     const lat = f ? await latency(t, db, f) : undefined;
     const flood = f ? await floodBench(t, db, f, await createEngineFixture(t, db)) : undefined;
+    const poison = f ? await poisonBench(t, db, f, await createEngineFixture(t, db)) : undefined;
     const exec = f ? await executor(t) : undefined;
     const rpcs = f ? await queueRpcs(db, f, ENGINE_JOBS) : undefined;
     const loadAfter = loadavg();
@@ -648,6 +649,16 @@ export async function workflowBench(t: WorkflowTarget): Promise<void> {
         );
       console.log(
         `      flood jobs claimed while the quiet jobs ran: ${flood.floodClaimed} (the organisation's cap of running steps)`,
+      );
+    }
+    if (poison) {
+      console.log(
+        `poison (issue 10 §1): ${poison.poisonJobs} jobs of ${poison.kib} KiB (the input cap is 4 MiB) due at once in one organisation, another starts 1-step jobs one after another`,
+      );
+      console.log(row('quiet tenant, start-workflow call to completed seen', poison.quiet));
+      console.log(row('  the same when the queue is quiet ((d) above)', lat.total));
+      console.log(
+        `      poison jobs completed meanwhile: ${poison.completed} of ${poison.poisonJobs}`,
       );
     }
     console.log('where the time goes: throughput');
