@@ -14,6 +14,12 @@ export const canManageMember = (
 ): boolean =>
   isAdmin(myRole) && member.userId !== myUserId && (member.role !== 'owner' || myRole === 'owner');
 
+/** The last owner cannot leave (or be removed or demoted): an organisation always has one. */
+export const isLastOwner = (
+  member: { role: OrganisationRole },
+  members: ReadonlyArray<{ role: OrganisationRole }>,
+): boolean => member.role === 'owner' && members.filter((m) => m.role === 'owner').length === 1;
+
 /** Only owners make owners (and invite them). */
 export const assignableRoles = (myRole: OrganisationRole): OrganisationRole[] =>
   myRole === 'owner' ? ['member', 'admin', 'owner'] : ['member', 'admin'];

@@ -6,7 +6,7 @@ import { useToast } from '@/components/ui/toast';
 import { getErrorMessage } from '@/lib/errors';
 import type { OrganisationRole } from '@/lib/organisation';
 import { useChangeMemberRole } from '../api/change-member-role';
-import { assignableRoles, canManageMember, roleLabels } from './member-rules';
+import { assignableRoles, canManageMember, isLastOwner, roleLabels } from './member-rules';
 import { RemoveMemberDialog } from './remove-member-dialog';
 
 export type MemberRow = {
@@ -104,6 +104,10 @@ export function MembersList({
                 <Button variant="secondary" size="sm" onClick={() => setRemoving(member)}>
                   Remove<span className="sr-only"> {member.fullName}</span>
                 </Button>
+              ) : isMe && isLastOwner(member, members) ? (
+                <p className="text-xs text-slate-500">
+                  The only owner: make someone else owner to leave
+                </p>
               ) : isMe ? (
                 <Button variant="secondary" size="sm" onClick={() => setRemoving(member)}>
                   Leave organisation

@@ -38,14 +38,21 @@ beforeEach(() => {
   vi.stubGlobal('fetch', fetchMock);
 });
 
-function setup(me: MemberRow, myRole: OrganisationRole = me.role) {
+const coOwner: MemberRow = {
+  userId: '10000000-0000-4000-8000-000000000004',
+  role: 'owner',
+  fullName: 'Cora Co-owner',
+  email: 'cora@example.test',
+};
+
+function setup(me: MemberRow, myRole: OrganisationRole = me.role, list: MemberRow[] = members) {
   const onLeft = vi.fn();
   const user = userEvent.setup();
   renderWithProviders(
     <MembersList
       organisationId={testOrganisation.id}
       organisationName={testOrganisation.name}
-      members={members}
+      members={list}
       myUserId={me.userId}
       myRole={myRole}
       onLeft={onLeft}
@@ -161,14 +168,21 @@ describe('MembersList', () => {
     });
   });
 
+  it('the only owner is offered no Leave, and told how to leave', () => {
+    setup(owner);
+    expect(row('Olivia Owner')).toHaveTextContent('make someone else owner to leave');
+    expect(screen.queryByRole('button', { name: 'Leave organisation' })).not.toBeInTheDocument();
+  });
+
   it('shows the server refusal inside the dialog', async () => {
+    // Two owners on this page; the other has left in the meantime, so the server refuses.
     fetchMock.mockResolvedValue(
       postgrestResponse(
         { code: '23514', message: 'an organisation must keep at least one owner' },
         { status: 400 },
       ),
     );
-    const { user, onLeft } = setup(owner);
+    const { user, onLeft } = setup(owner, 'owner', [...members, coOwner]);
     await user.click(screen.getByRole('button', { name: 'Leave organisation' }));
     const dialog = screen.getByRole('alertdialog');
     await user.click(within(dialog).getByRole('button', { name: 'Leave organisation' }));
