@@ -27,6 +27,9 @@ create table public.restaurants (
   created_by uuid default auth.uid() references public.profiles (id) on delete set null,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
+  -- In the trash since deleted_at (…005100_trash.sql: move_to_trash, restore, purge).
+  deleted_at timestamptz,
+  deleted_by uuid references public.profiles (id) on delete set null,
   constraint restaurants_name_length check (char_length(btrim(name)) >= 1 and char_length(name) <= 200),
   constraint restaurants_lead_stage_valid check (lead_stage in (
     'new', 'contacted', 'qualified', 'demo_booked', 'demo_done', 'proposal', 'negotiation', 'won', 'lost'

@@ -20,6 +20,9 @@ create table public.message_templates (
   created_by uuid default auth.uid() references public.profiles (id) on delete set null,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
+  -- In the trash since deleted_at (…005100_trash.sql: move_to_trash, restore, purge).
+  deleted_at timestamptz,
+  deleted_by uuid references public.profiles (id) on delete set null,
   -- Target of the composite foreign keys that keep references inside one organisation.
   constraint message_templates_organisation_id_id_key unique (organisation_id, id),
   constraint message_templates_name_length check (char_length(btrim(name)) >= 1 and char_length(name) <= 120),
@@ -59,6 +62,9 @@ create table public.task_templates (
   created_by uuid default auth.uid() references public.profiles (id) on delete set null,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
+  -- In the trash since deleted_at (…005100_trash.sql: move_to_trash, restore, purge).
+  deleted_at timestamptz,
+  deleted_by uuid references public.profiles (id) on delete set null,
   constraint task_templates_organisation_id_id_key unique (organisation_id, id),
   constraint task_templates_name_length check (char_length(btrim(name)) >= 1 and char_length(name) <= 120),
   constraint task_templates_type_valid check (type in ('email', 'call', 'text', 'social_message', 'internal_activity')),

@@ -17,6 +17,9 @@ create table public.sequence_templates (
   created_by uuid default auth.uid() references public.profiles (id) on delete set null,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
+  -- In the trash since deleted_at (…005100_trash.sql: move_to_trash, restore, purge).
+  deleted_at timestamptz,
+  deleted_by uuid references public.profiles (id) on delete set null,
   constraint sequence_templates_organisation_id_id_key unique (organisation_id, id),
   constraint sequence_templates_name_length check (char_length(btrim(name)) >= 3 and char_length(name) <= 120),
   constraint sequence_templates_usage_count_not_negative check (usage_count >= 0),

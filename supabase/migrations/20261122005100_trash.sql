@@ -27,18 +27,8 @@ comment on type public.trash_kind is 'What public.move_to_trash and public.resto
 
 
 -- Columns --------------------------------------------------------------------------------
-alter table public.restaurants
-  add column deleted_at timestamptz,
-  add column deleted_by uuid references public.profiles (id) on delete set null;
-alter table public.task_templates
-  add column deleted_at timestamptz,
-  add column deleted_by uuid references public.profiles (id) on delete set null;
-alter table public.message_templates
-  add column deleted_at timestamptz,
-  add column deleted_by uuid references public.profiles (id) on delete set null;
-alter table public.sequence_templates
-  add column deleted_at timestamptz,
-  add column deleted_by uuid references public.profiles (id) on delete set null;
+-- deleted_at/deleted_by of restaurants and the three template kinds are in their tables'
+-- migrations, so the visible-row helpers (…002300) hide trashed rows from the start.
 -- Set with their restaurant's (same value), cleared with it.
 alter table public.tasks add column deleted_at timestamptz;
 alter table public.sequence_instances add column deleted_at timestamptz;
@@ -120,67 +110,6 @@ create policy sequence_instances_select_members on public.sequence_instances
   for select to authenticated
   using (deleted_at is null and organisation_id in (select private.user_organisation_ids()));
 
--- The sequence RPCs (security definer) reach restaurants and templates through these: a
--- trashed one is not found, so no sequence starts on it.
-create or replace function private.visible_restaurant(p_restaurant_id uuid) returns public.restaurants
-language plpgsql
-stable
-set search_path = ''
-as $$
-declare
-  v_user_id uuid := private.require_user();
-  v_restaurant public.restaurants;
-begin
-  select r.* into v_restaurant
-  from public.restaurants as r
-  where r.id = p_restaurant_id and r.deleted_at is null
-    and private.is_organisation_member(r.organisation_id, v_user_id);
-  if not found then
-    perform private.raise_http(404, 'P0002', 'restaurant not found');
-  end if;
-  return v_restaurant;
-end;
-$$;
-
-create or replace function private.visible_sequence_template(p_template_id uuid) returns public.sequence_templates
-language plpgsql
-stable
-set search_path = ''
-as $$
-declare
-  v_user_id uuid := private.require_user();
-  v_template public.sequence_templates;
-begin
-  select t.* into v_template
-  from public.sequence_templates as t
-  where t.id = p_template_id and t.deleted_at is null
-    and private.is_organisation_member(t.organisation_id, v_user_id);
-  if not found then
-    perform private.raise_http(404, 'P0002', 'sequence template not found');
-  end if;
-  return v_template;
-end;
-$$;
-
-create or replace function private.lock_visible_sequence_template(p_template_id uuid) returns public.sequence_templates
-language plpgsql
-set search_path = ''
-as $$
-declare
-  v_user_id uuid := private.require_user();
-  v_template public.sequence_templates;
-begin
-  select t.* into v_template
-  from public.sequence_templates as t
-  where t.id = p_template_id and t.deleted_at is null
-    and private.is_organisation_member(t.organisation_id, v_user_id)
-  for no key update;
-  if not found then
-    perform private.raise_http(404, 'P0002', 'sequence template not found');
-  end if;
-  return v_template;
-end;
-$$;
 
 
 -- No deletes through the API: move_to_trash instead --------------------------------------
