@@ -247,8 +247,11 @@ describe('claim_workflow_steps within bytes', () => {
         Array.from({ length: 3 }, (_, i) => ({ payload: `${i}`.repeat(40 * 1024) })),
         60,
       );
-      const first = await claim(10, [wf.id]);
-      expect(first.map((c) => c.job_id).sort()).toEqual(fits.slice(0, 2).sort());
+      // The three are due at the same moment, so which two come first is the claim's tie order:
+      // the test asserts two fit and the third waits, not which.
+      const first = (await claim(10, [wf.id])).map((c) => c.job_id);
+      expect(first).toHaveLength(2);
+      expect(fits).toEqual(expect.arrayContaining(first));
       const { rows } = await db.query<{
         status: string;
         error_code: string;
@@ -261,7 +264,9 @@ describe('claim_workflow_steps within bytes', () => {
         [tooLarge],
       );
       expect(failedEvents).toHaveLength(1);
-      expect((await claim(10, [wf.id])).map((c) => c.job_id)).toEqual(fits.slice(2));
+      expect((await claim(10, [wf.id])).map((c) => c.job_id)).toEqual(
+        fits.filter((id) => !first.includes(id)),
+      );
     });
   });
 });
