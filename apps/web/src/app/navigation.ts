@@ -1,7 +1,9 @@
 import {
   Activity,
   FileText,
+  FolderKanban,
   GitBranch,
+  KeyRound,
   ListChecks,
   ListTodo,
   Settings,
@@ -21,6 +23,8 @@ export const navigation: NavigationItem[] = [
   { name: 'Sequences', to: paths.app.sequenceTemplates.getHref(), icon: Workflow },
   { name: 'Templates', to: paths.app.templates.getHref(), icon: FileText },
   { name: 'Workflows', to: paths.app.workflows.getHref(), icon: GitBranch },
+  { name: 'Projects', to: paths.app.projects.getHref(), icon: FolderKanban },
+  { name: 'Environments', to: paths.app.environments.getHref(), icon: KeyRound },
   { name: 'Jobs', to: paths.app.jobs.getHref(), icon: ListChecks },
   { name: 'Monitoring', to: paths.app.monitoring.getHref(), icon: Activity },
   { name: 'Members', to: paths.app.members.getHref(), icon: Users },

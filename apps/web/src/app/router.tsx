@@ -124,6 +124,21 @@ export function createAppRouter(queryClient: QueryClient) {
               path: paths.app.businessCalendar.path,
               lazy: () => import('./routes/settings/business-calendar'),
             },
+            { path: paths.app.projects.path, lazy: () => import('./routes/projects/projects') },
+            { path: paths.app.project.path, lazy: () => import('./routes/projects/project') },
+            {
+              path: paths.app.flowSequence.path,
+              lazy: () => import('./routes/projects/flow-sequence'),
+            },
+            { path: paths.app.flowRun.path, lazy: () => import('./routes/projects/flow-run') },
+            {
+              path: paths.app.environments.path,
+              lazy: () => import('./routes/environments/environments'),
+            },
+            {
+              path: paths.app.environment.path,
+              lazy: () => import('./routes/environments/environment'),
+            },
             { path: paths.app.members.path, lazy: () => import('./routes/members/members') },
             { path: paths.app.trash.path, lazy: () => import('./routes/trash/trash') },
             {

@@ -92,6 +92,31 @@ export const paths = {
       path: '/monitoring',
       getHref: () => '/monitoring',
     },
+    projects: {
+      path: '/projects',
+      getHref: () => '/projects',
+    },
+    project: {
+      path: '/projects/:projectId',
+      getHref: (id: string) => `/projects/${id}`,
+    },
+    flowSequence: {
+      path: '/projects/:projectId/sequences/:sequenceId',
+      getHref: (projectId: string, sequenceId: string) =>
+        `/projects/${projectId}/sequences/${sequenceId}`,
+    },
+    flowRun: {
+      path: '/flow-runs/:runId',
+      getHref: (id: string) => `/flow-runs/${id}`,
+    },
+    environments: {
+      path: '/environments',
+      getHref: () => '/environments',
+    },
+    environment: {
+      path: '/environments/:environmentId',
+      getHref: (id: string) => `/environments/${id}`,
+    },
     trash: {
       path: '/trash',
       getHref: () => '/trash',
