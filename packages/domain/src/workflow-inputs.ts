@@ -55,3 +55,50 @@ export function jsonTypeOf(value: unknown): WorkflowInputType | 'null' | 'unknow
       return 'unknown';
   }
 }
+
+export type WorkflowInputError = {
+  /** `[name]`: the input the error is about. */
+  path: [string];
+  code: 'missing' | 'type';
+  message: string;
+};
+
+export type WorkflowInputValidation =
+  { ok: true; input: Record<string, unknown> } | { ok: false; errors: WorkflowInputError[] };
+
+/**
+ * Checks `input_data` against declared inputs and fills in defaults. Undeclared inputs pass
+ * through untouched (a caller may send more than a workflow reads); no declared inputs: any
+ * object passes. null counts as absent for a required input.
+ */
+export function validateWorkflowInput(
+  inputs: readonly WorkflowInput[] | undefined,
+  input: Record<string, unknown>,
+): WorkflowInputValidation {
+  if (!inputs || inputs.length === 0) return { ok: true, input };
+  const out: Record<string, unknown> = { ...input };
+  const errors: WorkflowInputError[] = [];
+  for (const declared of inputs) {
+    const present = Object.hasOwn(input, declared.name) && input[declared.name] !== null;
+    if (!present) {
+      if (declared.default !== undefined) out[declared.name] = declared.default;
+      else if (declared.required)
+        errors.push({
+          path: [declared.name],
+          code: 'missing',
+          message: `${declared.name} is required (${declared.type})`,
+        });
+      continue;
+    }
+    const actual = jsonTypeOf(input[declared.name]);
+    if (actual !== declared.type)
+      errors.push({
+        path: [declared.name],
+        code: 'type',
+        message: `${declared.name} must be ${article(declared.type)} ${declared.type}, not ${article(actual)} ${actual}`,
+      });
+  }
+  return errors.length === 0 ? { ok: true, input: out } : { ok: false, errors };
+}
+
+const article = (type: string) => (/^[aeiou]/.test(type) ? 'an' : 'a');
