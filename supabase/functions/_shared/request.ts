@@ -17,6 +17,11 @@ export const BODY_LIMITS = {
   // { job_id } or { task_id }: a few dozen bytes; 16 KiB leaves room and no more.
   jobId: 16 * 1024,
   taskId: 16 * 1024,
+  // { sequence_id, mode }: everything a run uses is read from the database.
+  runFlowSequence: 16 * 1024,
+  // { run_id, action, flow_id, inputs? }: edited inputs are a flow's input_data, which the
+  // job input's cap bounds anyway; 1 MiB is plenty for what a person edits in a form.
+  flowRunAction: 1024 * 1024,
 } as const;
 
 /** How deep a body's arrays and objects may nest (the body itself is level 1). */
