@@ -261,8 +261,96 @@ describe('validateWorkflowDefinition rejects', () => {
   });
 });
 
+describe('declared inputs', () => {
+  const withInputs = (inputs: unknown) => ({
+    start_step: 'a',
+    steps: { a: echo(null, { data: '$.job_input.payload' }) },
+    inputs,
+  });
+
+  it('accepts inputs of every type, with defaults of their type', () => {
+    const definition = withInputs([
+      { name: 'payload', type: 'string', required: true, description: 'What to echo' },
+      { name: 'count', type: 'number', default: 3 },
+      { name: 'loud', type: 'boolean', default: false },
+      { name: 'options', type: 'object', default: { a: 1 } },
+      { name: 'tags', type: 'array', default: [] },
+    ]);
+    expect(validate(definition)).toEqual({ ok: true, definition });
+  });
+
+  it.each<[string, unknown, Pick<WorkflowDefinitionError, 'path' | 'code'>[]]>([
+    ['inputs that are not an array', { payload: 'string' }, [{ path: ['inputs'], code: 'schema' }]],
+    [
+      'an unknown type',
+      [{ name: 'when', type: 'date' }],
+      [{ path: ['inputs', 0, 'type'], code: 'schema' }],
+    ],
+    [
+      'a name that is not a plain member name',
+      [{ name: 'two words', type: 'string' }],
+      [{ path: ['inputs', 0, 'name'], code: 'schema' }],
+    ],
+    [
+      'a misspelt key',
+      [{ name: 'payload', type: 'string', defualt: 'x' }],
+      [{ path: ['inputs', 0], code: 'schema' }],
+    ],
+    [
+      'two inputs of one name',
+      [
+        { name: 'payload', type: 'string' },
+        { name: 'payload', type: 'number' },
+      ],
+      [{ path: ['inputs'], code: 'schema' }],
+    ],
+  ])('refuses %s', (_name, inputs, expected) => {
+    const errors = errorsOf(withInputs(inputs));
+    expect(errors.map(({ path, code }) => ({ path, code }))).toEqual(expected);
+  });
+
+  it("refuses every default whose type is not its input's, at the default", () => {
+    const errors = errorsOf(
+      withInputs([
+        { name: 'payload', type: 'string', default: 'ok' },
+        { name: 'count', type: 'number', default: '3' },
+        { name: 'loud', type: 'boolean', default: null },
+        { name: 'options', type: 'object', default: [] },
+      ]),
+    );
+    expect(errors).toEqual([
+      {
+        path: ['inputs', 1, 'default'],
+        code: 'invalid_input_default',
+        message: 'The default of count must be a number, not a string',
+      },
+      {
+        path: ['inputs', 2, 'default'],
+        code: 'invalid_input_default',
+        message: 'The default of loud must be a boolean, not a null',
+      },
+      {
+        path: ['inputs', 3, 'default'],
+        code: 'invalid_input_default',
+        message: 'The default of options must be an object, not an array',
+      },
+    ]);
+  });
+
+  it('reports a bad default beside the graph errors, all at once', () => {
+    const errors = errorsOf({
+      start_step: 'missing',
+      steps: { a: echo(null) },
+      inputs: [{ name: 'count', type: 'number', default: 'three' }],
+    });
+    expect(errors.map(({ code }) => code)).toEqual(
+      expect.arrayContaining(['unknown_start_step', 'invalid_input_default']),
+    );
+  });
+});
+
 describe('workflowDefinitionWarnings', () => {
-  it('warns about every path that reads $.variables, which nothing fills yet', () => {
+  it('warns about every path that reads $.variables, empty unless a flow sequence runs it', () => {
     const definition: WorkflowDefinition = {
       start_step: 'a',
       steps: {
@@ -287,6 +375,16 @@ describe('workflowDefinitionWarnings', () => {
         message: expect.any(String),
       },
     ]);
+  });
+
+  it('says a flow sequence fills $.variables and a direct start leaves it empty', () => {
+    const [warning] = workflowDefinitionWarnings({
+      start_step: 'a',
+      steps: { a: { transformer_id: 'echo-transformer', input_map: { host: '$.variables.api' } } },
+    });
+    expect(warning?.message).toBe(
+      '"$.variables.api" reads $.variables, which a flow sequence fills with its project\'s variables; when the workflow is started directly rather than from a flow sequence, $.variables is empty and this path matches nothing',
+    );
   });
 
   it("has nothing to say about seed 003's example", () => {

@@ -95,10 +95,15 @@ export function validateWorkflowInput(
       errors.push({
         path: [declared.name],
         code: 'type',
-        message: `${declared.name} must be ${article(declared.type)} ${declared.type}, not ${article(actual)} ${actual}`,
+        message: typeMismatchMessage(declared.name, declared.type, actual),
       });
   }
   return errors.length === 0 ? { ok: true, input: out } : { ok: false, errors };
+}
+
+/** "x must be a string, not a number": the wording of every input type error. */
+export function typeMismatchMessage(subject: string, expected: string, actual: string): string {
+  return `${subject} must be ${article(expected)} ${expected}, not ${article(actual)} ${actual}`;
 }
 
 const article = (type: string) => (/^[aeiou]/.test(type) ? 'an' : 'a');

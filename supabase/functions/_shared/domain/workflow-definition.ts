@@ -2,6 +2,7 @@
 // Edit the original in packages/domain/src and regenerate.
 import { z } from 'npm:zod@^4.1.0';
 import { CONTEXT_ROOTS, tryParseJsonPath } from './json-path.ts';
+import { jsonTypeOf, typeMismatchMessage, workflowInputsSchema } from './workflow-inputs.ts';
 
 // Workflow definitions as seed 003 (iteration 4) spells them, stored in
 // `workflows.definition` jsonb:
@@ -69,6 +70,12 @@ export const workflowDefinitionSchema = z.strictObject({
   /** Maps the context, once the last step has run, to the job's final_result. */
   output_map: pathMapSchema.optional(),
   description: z.string().max(2000).optional(),
+  /**
+   * The input_data the workflow expects (workflow-inputs.ts): start-workflow checks it and
+   * fills defaults, the Run dialog renders a form from it, a flow maps onto it. Absent: any
+   * object, as before inputs could be declared.
+   */
+  inputs: workflowInputsSchema.optional(),
 });
 export type WorkflowDefinition = z.infer<typeof workflowDefinitionSchema>;
 
@@ -83,6 +90,7 @@ export const workflowDefinitionErrorCodes = [
   'json_path_root',
   'unknown_step_reference',
   'step_not_yet_run',
+  'invalid_input_default',
 ] as const;
 export type WorkflowDefinitionErrorCode = (typeof workflowDefinitionErrorCodes)[number];
 
@@ -165,8 +173,28 @@ export function validateWorkflowDefinition(
     errors.push(...pathMapErrors(step.output_map, ['steps', id, 'output_map'], known, withSelf));
   }
   errors.push(...pathMapErrors(definition.output_map, ['output_map'], known, known));
+  errors.push(...inputDefaultErrors(definition));
 
   return errors.length === 0 ? { ok: true, definition } : { ok: false, errors };
+}
+
+// A default stands in for a missing value, so it must be a value the input accepts:
+// otherwise every job started without the field would be refused by start-workflow for a
+// value its caller never sent (validateWorkflowInput does not re-check defaults).
+function inputDefaultErrors(definition: WorkflowDefinition): WorkflowDefinitionError[] {
+  const errors: WorkflowDefinitionError[] = [];
+  (definition.inputs ?? []).forEach((input, index) => {
+    if (input.default === undefined) return;
+    const actual = jsonTypeOf(input.default);
+    if (actual !== input.type) {
+      errors.push({
+        path: ['inputs', index, 'default'],
+        code: 'invalid_input_default',
+        message: typeMismatchMessage(`The default of ${input.name}`, input.type, actual),
+      });
+    }
+  });
+  return errors;
 }
 
 // Each step has at most one successor, so following next_step from any step either ends
@@ -282,8 +310,9 @@ export type WorkflowDefinitionWarning = {
 
 /**
  * What a valid definition may not do as its author expects; saving it still succeeds.
- * `$.variables` is a root of the context reserved for project variables (the projects
- * feature fills it); until then it is always `{}`, so a path reading it matches nothing.
+ * `$.variables` holds a project's variables and API hosts when a flow sequence runs the
+ * workflow (issue 11); a job started directly (Run dialog, start-workflow, an automated
+ * task step) has `{}` there, so a path reading it matches nothing in such a job.
  */
 export function workflowDefinitionWarnings(
   definition: WorkflowDefinition,
@@ -303,7 +332,7 @@ export function workflowDefinitionWarnings(
         warnings.push({
           path: [...at, key],
           code: 'variables_not_set',
-          message: `"${path}" reads $.variables, which is always empty until project variables exist, so it matches nothing`,
+          message: `"${path}" reads $.variables, which a flow sequence fills with its project's variables; when the workflow is started directly rather than from a flow sequence, $.variables is empty and this path matches nothing`,
         });
       }
     }
