@@ -43,6 +43,143 @@ export type Database = {
           },
         ];
       };
+      environments: {
+        Row: {
+          api_hosts: NonNullable<Json>;
+          created_at: string;
+          created_by: string | null;
+          description: string | null;
+          id: string;
+          name: string;
+          organisation_id: string;
+          updated_at: string;
+          updated_by: string | null;
+          variables: NonNullable<Json>;
+        };
+        ComputedFields: never;
+        Insert: {
+          api_hosts?: NonNullable<Json>;
+          created_at?: string;
+          created_by?: string | null;
+          description?: string | null;
+          id?: string;
+          name: string;
+          organisation_id: string;
+          updated_at?: string;
+          updated_by?: string | null;
+          variables?: NonNullable<Json>;
+        };
+        Update: {
+          api_hosts?: NonNullable<Json>;
+          created_at?: string;
+          created_by?: string | null;
+          description?: string | null;
+          id?: string;
+          name?: string;
+          organisation_id?: string;
+          updated_at?: string;
+          updated_by?: string | null;
+          variables?: NonNullable<Json>;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'environments_created_by_fkey';
+            columns: ['created_by'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'environments_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'environments_updated_by_fkey';
+            columns: ['updated_by'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      flow_sequences: {
+        Row: {
+          created_at: string;
+          created_by: string | null;
+          description: string | null;
+          flows: NonNullable<Json>;
+          id: string;
+          name: string;
+          organisation_id: string;
+          parameters: NonNullable<Json>;
+          position: number;
+          project_id: string;
+          updated_at: string;
+          updated_by: string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          created_by?: string | null;
+          description?: string | null;
+          flows?: NonNullable<Json>;
+          id?: string;
+          name: string;
+          organisation_id: string;
+          parameters?: NonNullable<Json>;
+          position: number;
+          project_id: string;
+          updated_at?: string;
+          updated_by?: string | null;
+        };
+        Update: {
+          created_at?: string;
+          created_by?: string | null;
+          description?: string | null;
+          flows?: NonNullable<Json>;
+          id?: string;
+          name?: string;
+          organisation_id?: string;
+          parameters?: NonNullable<Json>;
+          position?: number;
+          project_id?: string;
+          updated_at?: string;
+          updated_by?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'flow_sequences_created_by_fkey';
+            columns: ['created_by'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'flow_sequences_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'flow_sequences_project_id_fkey';
+            columns: ['organisation_id', 'project_id'];
+            isOneToOne: false;
+            referencedRelation: 'projects';
+            referencedColumns: ['organisation_id', 'id'];
+          },
+          {
+            foreignKeyName: 'flow_sequences_updated_by_fkey';
+            columns: ['updated_by'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
       job_events: {
         Row: {
           attempt: number | null;
@@ -423,6 +560,87 @@ export type Database = {
           updated_at?: string;
         };
         Relationships: [];
+      };
+      projects: {
+        Row: {
+          api_hosts: NonNullable<Json>;
+          created_at: string;
+          created_by: string | null;
+          description: string | null;
+          environment_id: string | null;
+          id: string;
+          name: string;
+          organisation_id: string;
+          slug: string;
+          status: string;
+          updated_at: string;
+          updated_by: string | null;
+          variables: NonNullable<Json>;
+          workflow_ids: string[];
+        };
+        ComputedFields: never;
+        Insert: {
+          api_hosts?: NonNullable<Json>;
+          created_at?: string;
+          created_by?: string | null;
+          description?: string | null;
+          environment_id?: string | null;
+          id?: string;
+          name: string;
+          organisation_id: string;
+          slug: string;
+          status?: string;
+          updated_at?: string;
+          updated_by?: string | null;
+          variables?: NonNullable<Json>;
+          workflow_ids?: string[];
+        };
+        Update: {
+          api_hosts?: NonNullable<Json>;
+          created_at?: string;
+          created_by?: string | null;
+          description?: string | null;
+          environment_id?: string | null;
+          id?: string;
+          name?: string;
+          organisation_id?: string;
+          slug?: string;
+          status?: string;
+          updated_at?: string;
+          updated_by?: string | null;
+          variables?: NonNullable<Json>;
+          workflow_ids?: string[];
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'projects_created_by_fkey';
+            columns: ['created_by'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'projects_environment_id_fkey';
+            columns: ['organisation_id', 'environment_id'];
+            isOneToOne: false;
+            referencedRelation: 'environments';
+            referencedColumns: ['organisation_id', 'id'];
+          },
+          {
+            foreignKeyName: 'projects_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'projects_updated_by_fkey';
+            columns: ['updated_by'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+        ];
       };
       restaurants: {
         Row: {
@@ -1350,6 +1568,7 @@ export type Database = {
       decline_organisation_invitation: { Args: { p_invitation_id: string }; Returns: undefined };
       delete_sequence_task: { Args: { p_task_id: string }; Returns: Json };
       finish_workflow_steps: { Args: { p_results: Json; p_worker: string }; Returns: Json };
+      flow_run_secret_values: { Args: { p_environment_id: string }; Returns: Json };
       function_latency_metrics: { Args: Record<PropertyKey, never>; Returns: Json };
       function_latency_stats: {
         Args: { p_since?: string };
@@ -1373,6 +1592,7 @@ export type Database = {
           token: string;
         }[];
       };
+      move_flow_sequence: { Args: { p_position: number; p_sequence_id: string }; Returns: Json };
       move_to_trash: {
         Args: { p_ids: string[]; p_kind: Database['public']['Enums']['trash_kind'] };
         Returns: {
@@ -1527,6 +1747,47 @@ export type Database = {
         };
       };
       retry_job: { Args: { p_job_id: string }; Returns: Json };
+      save_environment: {
+        Args: {
+          p_api_hosts: Json;
+          p_description: string;
+          p_environment_id: string;
+          p_name: string;
+          p_organisation_id: string;
+          p_user_id: string;
+          p_variables: Json;
+        };
+        Returns: Json;
+      };
+      save_flow_sequence: {
+        Args: {
+          p_description: string;
+          p_expected_updated_at?: string;
+          p_flows: Json;
+          p_name: string;
+          p_parameters: Json;
+          p_project_id: string;
+          p_sequence_id: string;
+          p_user_id: string;
+        };
+        Returns: Json;
+      };
+      save_project: {
+        Args: {
+          p_api_hosts: Json;
+          p_description: string;
+          p_environment_id: string;
+          p_name: string;
+          p_organisation_id: string;
+          p_project_id: string;
+          p_slug: string;
+          p_status: string;
+          p_user_id: string;
+          p_variables: Json;
+          p_workflow_ids: string[];
+        };
+        Returns: Json;
+      };
       save_sequence_template: {
         Args: { p_steps?: Json; p_template: Json };
         Returns: {
@@ -1573,6 +1834,31 @@ export type Database = {
       set_organisation_queue_limit: {
         Args: { p_max_running: number; p_organisation_id: string };
         Returns: undefined;
+      };
+      set_project_environment: {
+        Args: { p_environment_id: string; p_project_id: string };
+        Returns: {
+          api_hosts: NonNullable<Json>;
+          created_at: string;
+          created_by: string | null;
+          description: string | null;
+          environment_id: string | null;
+          id: string;
+          name: string;
+          organisation_id: string;
+          slug: string;
+          status: string;
+          updated_at: string;
+          updated_by: string | null;
+          variables: NonNullable<Json>;
+          workflow_ids: string[];
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'projects';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
       };
       set_workflow_status: {
         Args: { p_status: string; p_workflow_id: string };
