@@ -1,8 +1,8 @@
-// `pnpm bench [sequences|workflows]`: both sections by default, on one stack and database.
+// `pnpm bench [sequences|workflows|flows|bundle]`: every section by default, one stack and database.
 // Sequences: latency of the sequence transitions a rep waits on, each beside its floor:
 // (a) the same writes as plain SQL in one transaction over a direct connection, (b) a no-op
 // RPC through PostgREST (the HTTP floor), (c) the real RPC through PostgREST, (d) the
-// complete-task edge function. Workflows: see workflows.ts. Prints figures; asserts nothing
+// complete-task edge function. Workflows: see workflows.ts; flows: flows.ts. Prints figures; asserts nothing
 // on time, but exits 1 when something it runs does not complete.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { freePorts, startStack } from '@forkflow/local-stack/stack';
 import { createFixture, SHORT_STEPS, type Fixture } from './fixture.ts';
 import { fmt, measure, type Summary } from './stats.ts';
 import { bundleBench } from './bundle.ts';
+import { flowBench } from './flows.ts';
 import { BenchFailure, workflowBench } from './workflows.ts';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
@@ -23,7 +24,7 @@ const BULK_SIZE = 50;
  * orchestrator behind the workflow figures' back (the default 5 s would, mid-round).
  */
 const CRON_INTERVAL_SECONDS = Number(process.env.BENCH_CRON_INTERVAL_SECONDS ?? 3600);
-const SECTIONS = ['sequences', 'workflows', 'bundle'] as const;
+const SECTIONS = ['sequences', 'workflows', 'flows', 'bundle'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Target {
@@ -276,6 +277,7 @@ async function main(): Promise<void> {
   try {
     if (sections.includes('sequences')) await sequenceBench(t);
     if (sections.includes('workflows')) await workflowBench(t);
+    if (sections.includes('flows')) await flowBench(t);
   } finally {
     await t.stop();
   }
