@@ -123,6 +123,29 @@ create trigger _200_keep_organisation_id
   for each row execute function private.tg__keep_organisation_id('job');
 
 
+-- What a flow run's job really runs with (issue 11, docs/projects-contract.md "Secrets"):
+-- jobs.input_data holds the input with secret values masked (••••), so nobody reads a
+-- secret back through jobs; its real input, the run's variables ($.variables.<name>) and
+-- the secret strings to redact from everything recorded live here, where no API role
+-- reaches. claim_workflow_steps (…004400) merges them into the claim; the orchestrator
+-- replaces every `redact` string in what it records with ••••. Written by
+-- private.start_flow_job (…006300). A job without a row runs as before.
+create table private.job_run_context (
+  job_id uuid primary key references public.jobs (id) on delete cascade,
+  input_data jsonb not null default '{}'::jsonb,
+  variables jsonb not null default '{}'::jsonb,
+  redact text[] not null default '{}',
+  constraint job_run_context_input_data_is_object check (jsonb_typeof(input_data) = 'object'),
+  constraint job_run_context_variables_is_object check (jsonb_typeof(variables) = 'object')
+);
+
+comment on table private.job_run_context is
+  'A flow run job''s real input, variables and secret strings to redact; merged into its claim, never exposed to API roles.';
+
+alter table private.job_run_context enable row level security;
+revoke all on table private.job_run_context from public, anon, authenticated, service_role;
+
+
 create table public.job_events (
   id bigint generated always as identity primary key,
   organisation_id uuid not null references public.organisations (id) on delete cascade,

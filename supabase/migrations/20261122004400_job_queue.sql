@@ -355,7 +355,13 @@ begin
       'step', c.step - 'next_step',
       'last_step', c.step ->> 'next_step' is null,
       'output_map', case when c.step ->> 'next_step' is null then c.output_map end,
-      'input_data', c.input_data,
+      -- A flow run's job runs with its real input and variables (job_run_context, …004200);
+      -- jobs.input_data holds them masked. redact: the strings the worker masks in all it records.
+      'input_data', coalesce(x.input_data, c.input_data),
+      'variables', coalesce(x.variables, '{}'::jsonb),
+      'redact', to_jsonb(coalesce(x.redact, '{}'::text[])),
+      -- Added to jobs by …006300 (flow runs); the worker evaluates the run when such a job ends.
+      'flow_run_flow_id', c.flow_run_flow_id,
       'step_data', c.step_data,
       'retry_count', c.retry_count,
       'max_retries', c.max_retries,
@@ -367,7 +373,8 @@ begin
   from claimed as c
   left join public.transformers as t
     on t.id = c.step ->> 'transformer_id'
-   and (t.organisation_id is null or t.organisation_id = c.organisation_id);
+   and (t.organisation_id is null or t.organisation_id = c.organisation_id)
+  left join private.job_run_context as x on x.job_id = c.id;
 
   return v_claimed;
 end;

@@ -105,6 +105,183 @@ export type Database = {
           },
         ];
       };
+      flow_sequence_run_flows: {
+        Row: {
+          assertions: NonNullable<Json>;
+          attempt: number;
+          error: Json | null;
+          finished_at: string | null;
+          flow_id: string;
+          id: string;
+          inputs: NonNullable<Json>;
+          job_id: string | null;
+          organisation_id: string;
+          output: Json | null;
+          position: number;
+          run_id: string;
+          started_at: string;
+          status: string;
+          workflow_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          assertions?: NonNullable<Json>;
+          attempt?: number;
+          error?: Json | null;
+          finished_at?: string | null;
+          flow_id: string;
+          id?: string;
+          inputs?: NonNullable<Json>;
+          job_id?: string | null;
+          organisation_id: string;
+          output?: Json | null;
+          position: number;
+          run_id: string;
+          started_at?: string;
+          status?: string;
+          workflow_id: string;
+        };
+        Update: {
+          assertions?: NonNullable<Json>;
+          attempt?: number;
+          error?: Json | null;
+          finished_at?: string | null;
+          flow_id?: string;
+          id?: string;
+          inputs?: NonNullable<Json>;
+          job_id?: string | null;
+          organisation_id?: string;
+          output?: Json | null;
+          position?: number;
+          run_id?: string;
+          started_at?: string;
+          status?: string;
+          workflow_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'flow_sequence_run_flows_job_id_fkey';
+            columns: ['job_id'];
+            isOneToOne: false;
+            referencedRelation: 'jobs';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'flow_sequence_run_flows_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'flow_sequence_run_flows_run_id_fkey';
+            columns: ['organisation_id', 'run_id'];
+            isOneToOne: false;
+            referencedRelation: 'flow_sequence_runs';
+            referencedColumns: ['organisation_id', 'id'];
+          },
+        ];
+      };
+      flow_sequence_runs: {
+        Row: {
+          created_at: string;
+          created_by: string | null;
+          current_flow_id: string | null;
+          environment_id: string | null;
+          environment_name: string | null;
+          error: Json | null;
+          finished_at: string | null;
+          flows: NonNullable<Json>;
+          id: string;
+          mode: string;
+          organisation_id: string;
+          parameters: NonNullable<Json>;
+          project_id: string;
+          sequence_id: string;
+          started_at: string;
+          status: string;
+          updated_at: string;
+          variables: NonNullable<Json>;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          created_by?: string | null;
+          current_flow_id?: string | null;
+          environment_id?: string | null;
+          environment_name?: string | null;
+          error?: Json | null;
+          finished_at?: string | null;
+          flows: NonNullable<Json>;
+          id?: string;
+          mode: string;
+          organisation_id: string;
+          parameters?: NonNullable<Json>;
+          project_id: string;
+          sequence_id: string;
+          started_at?: string;
+          status?: string;
+          updated_at?: string;
+          variables?: NonNullable<Json>;
+        };
+        Update: {
+          created_at?: string;
+          created_by?: string | null;
+          current_flow_id?: string | null;
+          environment_id?: string | null;
+          environment_name?: string | null;
+          error?: Json | null;
+          finished_at?: string | null;
+          flows?: NonNullable<Json>;
+          id?: string;
+          mode?: string;
+          organisation_id?: string;
+          parameters?: NonNullable<Json>;
+          project_id?: string;
+          sequence_id?: string;
+          started_at?: string;
+          status?: string;
+          updated_at?: string;
+          variables?: NonNullable<Json>;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'flow_sequence_runs_created_by_fkey';
+            columns: ['created_by'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'flow_sequence_runs_environment_id_fkey';
+            columns: ['organisation_id', 'environment_id'];
+            isOneToOne: false;
+            referencedRelation: 'environments';
+            referencedColumns: ['organisation_id', 'id'];
+          },
+          {
+            foreignKeyName: 'flow_sequence_runs_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'flow_sequence_runs_project_id_fkey';
+            columns: ['organisation_id', 'project_id'];
+            isOneToOne: false;
+            referencedRelation: 'projects';
+            referencedColumns: ['organisation_id', 'id'];
+          },
+          {
+            foreignKeyName: 'flow_sequence_runs_sequence_id_fkey';
+            columns: ['organisation_id', 'sequence_id'];
+            isOneToOne: false;
+            referencedRelation: 'flow_sequences';
+            referencedColumns: ['organisation_id', 'id'];
+          },
+        ];
+      };
       flow_sequences: {
         Row: {
           created_at: string;
@@ -257,6 +434,7 @@ export type Database = {
           error_code: string | null;
           error_message: string | null;
           final_result: Json | null;
+          flow_run_flow_id: string | null;
           id: string;
           idempotency_key: string | null;
           input_data: NonNullable<Json>;
@@ -283,6 +461,7 @@ export type Database = {
           error_code?: string | null;
           error_message?: string | null;
           final_result?: Json | null;
+          flow_run_flow_id?: string | null;
           id?: string;
           idempotency_key?: string | null;
           input_data?: NonNullable<Json>;
@@ -308,6 +487,7 @@ export type Database = {
           error_code?: string | null;
           error_message?: string | null;
           final_result?: Json | null;
+          flow_run_flow_id?: string | null;
           id?: string;
           idempotency_key?: string | null;
           input_data?: NonNullable<Json>;
@@ -325,6 +505,13 @@ export type Database = {
           workflow_version?: number;
         };
         Relationships: [
+          {
+            foreignKeyName: 'jobs_flow_run_flow_id_fkey';
+            columns: ['flow_run_flow_id'];
+            isOneToOne: false;
+            referencedRelation: 'flow_sequence_run_flows';
+            referencedColumns: ['id'];
+          },
           {
             foreignKeyName: 'jobs_organisation_id_fkey';
             columns: ['organisation_id'];
@@ -1503,6 +1690,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      advance_flow_run: { Args: { p_decision: Json; p_run_flow_id: string }; Returns: Json };
       cancel_job: { Args: { p_job_id: string }; Returns: Json };
       cancel_sequence: {
         Args: { p_instance_id: string };
@@ -1568,6 +1756,18 @@ export type Database = {
       decline_organisation_invitation: { Args: { p_invitation_id: string }; Returns: undefined };
       delete_sequence_task: { Args: { p_task_id: string }; Returns: Json };
       finish_workflow_steps: { Args: { p_results: Json; p_worker: string }; Returns: Json };
+      flow_run_action: {
+        Args: {
+          p_action: string;
+          p_flow_id: string;
+          p_next: Json;
+          p_run_id: string;
+          p_user_id: string;
+        };
+        Returns: Json;
+      };
+      flow_run_context: { Args: { p_run_id: string; p_user_id: string }; Returns: Json };
+      flow_run_evaluations: { Args: { p_limit: number }; Returns: Json };
       flow_run_secret_values: { Args: { p_environment_id: string }; Returns: Json };
       function_latency_metrics: { Args: Record<PropertyKey, never>; Returns: Json };
       function_latency_stats: {
@@ -1885,6 +2085,10 @@ export type Database = {
         };
       };
       skip_task: { Args: { p_task_id: string }; Returns: Json };
+      start_flow_run: {
+        Args: { p_mode: string; p_run: Json; p_sequence_id: string; p_user_id: string };
+        Returns: Json;
+      };
       start_sequence: {
         Args: { p_assigned_to?: string; p_restaurant_id: string; p_template_id: string };
         Returns: {
