@@ -3,14 +3,34 @@
 // docs/workflows-contract.md). The work is one RPC, public.start_workflow_job, run as the
 // user so membership decides what they can start. 201 for a new job; 200 with the same
 // body when the Idempotency-Key was already used for this workflow and input.
+//
+// A workflow that declares inputs (definition.inputs, issue 11) has input_data checked
+// against them first, by the domain's validateWorkflowInput: 400 invalid_input with every bad
+// field in `details`, nothing created; defaults are filled into the input_data stored.
+//
+//   read definition->inputs ──► validate + fill defaults ──► start_workflow_job RPC
+//   (one PostgREST select, as      (pure, domain)              (as before; compares the
+//    the user, under RLS)                                        filled input on a replay)
+//
+// The extra read is the price of the check: one indexed select of one row (by id, or by the
+// (organisation_id, key) unique index), a few milliseconds beside the RPC's insert and
+// event. It runs even for workflows without inputs, since only the definition tells.
 import { requireUserClaims } from '../_shared/claims.ts';
 import { createUserClient } from '../_shared/clients.ts';
+import { isUuid } from '../_shared/domain/ids.ts';
+import {
+  validateWorkflowInput,
+  workflowInputsSchema,
+  type WorkflowInput,
+  type WorkflowInputError,
+} from '../_shared/domain/workflow-inputs.ts';
 import { handle, HttpError, json } from '../_shared/http.ts';
 import { annotate } from '../_shared/request-log.ts';
 import { kickOrchestrator } from '../_shared/kick-orchestrator.ts';
 import { httpErrorFromPostgrest } from '../_shared/postgrest-errors.ts';
 import { BODY_LIMITS, idempotencyKey, readBody } from '../_shared/request.ts';
 import { startWorkflowBodySchema } from '../_shared/workflow-inputs.ts';
+import type { SupabaseClient } from 'npm:@supabase/supabase-js@2';
 
 type Started = {
   job_id: string;
@@ -21,22 +41,127 @@ type Started = {
   workflow_version: number;
 };
 
+type Input = Record<string, unknown>;
+
+/**
+ * The inputs the workflow the caller names declares, as the RPC will find it (by uuid or key,
+ * in their organisations, or in `organisationId` only). Undefined when no single workflow
+ * matches: the RPC then answers 404 or 400 ambiguous_workflow itself, as it always has.
+ */
+async function declaredInputs(
+  client: SupabaseClient,
+  workflow: string,
+  organisationId: string | null,
+): Promise<WorkflowInput[] | undefined> {
+  let query = client
+    .from('workflows')
+    .select('inputs:definition->inputs')
+    .eq(isUuid(workflow) ? 'id' : 'key', workflow);
+  if (organisationId) query = query.eq('organisation_id', organisationId);
+  const { data, error } = await query.limit(2);
+  if (error) throw httpErrorFromPostgrest(error);
+  if (data.length !== 1) return undefined;
+  const inputs = (data[0] as { inputs: unknown }).inputs;
+  if (inputs === null || inputs === undefined) return undefined;
+  // save-workflow stored it validated; a definition written around it (SQL by hand) that no
+  // longer parses declares nothing rather than refusing every start.
+  const parsed = workflowInputsSchema.safeParse(inputs);
+  return parsed.success ? parsed.data : undefined;
+}
+
+function invalidInput(errors: WorkflowInputError[]): HttpError {
+  const count = errors.length === 1 ? '1 problem' : `${errors.length} problems`;
+  return new HttpError(
+    400,
+    'invalid_input',
+    `input_data has ${count}: ${errors.map((error) => error.message).join('; ')}`,
+    { details: errors },
+  );
+}
+
+/**
+ * The input an earlier request with this Idempotency-Key stored, when `sent` is part of it
+ * (every field sent is there with the same value; the rest were defaults filled then).
+ * Asked only when the normal path refuses a keyed request — the workflow's declared inputs
+ * changed since the first call, so the check or its defaults differ — so a retry of a
+ * request that started a job still answers with that job instead of 400 or 409.
+ */
+async function earlierInput(
+  client: SupabaseClient,
+  userId: string,
+  key: string,
+  sent: Input,
+): Promise<Input | undefined> {
+  const { data, error } = await client
+    .from('jobs')
+    .select('input_data')
+    .eq('user_id', userId)
+    .eq('idempotency_key', key)
+    .maybeSingle();
+  if (error || !data) return undefined;
+  const stored = (data as { input_data: unknown }).input_data;
+  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return undefined;
+  const earlier = stored as Input;
+  return Object.entries(sent).every(
+    ([name, value]) => Object.hasOwn(earlier, name) && sameJson(earlier[name], value),
+  )
+    ? earlier
+    : undefined;
+}
+
+/** Equal as JSON values (object member order aside), as Postgres compares jsonb. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const aKeys = Object.keys(a);
+  if (aKeys.length !== Object.keys(b).length) return false;
+  return aKeys.every(
+    (key) =>
+      Object.hasOwn(b, key) &&
+      sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+  );
+}
+
 Deno.serve(
   handle(async (req) => {
     if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'Use POST');
-    await requireUserClaims(req);
+    const { sub: userId } = await requireUserClaims(req);
     const key = idempotencyKey(req);
     const body = await readBody(req, startWorkflowBodySchema, BODY_LIMITS.startWorkflow);
     const client = createUserClient(req);
+    const organisationId = body.organisation_id ?? null;
 
-    const { data, error, status } = await client.rpc('start_workflow_job', {
-      p_workflow: body.workflow_id,
-      p_input: body.input_data,
-      p_idempotency_key: key,
-      p_organisation_id: body.organisation_id ?? null,
-    });
-    if (error) throw httpErrorFromPostgrest(error, status);
-    const started = data as Started;
+    const start = async (input: Input) => {
+      const { data, error, status } = await client.rpc('start_workflow_job', {
+        p_workflow: body.workflow_id,
+        p_input: input,
+        p_idempotency_key: key,
+        p_organisation_id: organisationId,
+      });
+      return error
+        ? { error: httpErrorFromPostgrest(error, status) }
+        : { started: data as Started };
+    };
+
+    const inputs = await declaredInputs(client, body.workflow_id, organisationId);
+    const checked = validateWorkflowInput(inputs, body.input_data);
+    let outcome: { started: Started } | { error: HttpError };
+    if (checked.ok) {
+      outcome = await start(checked.input);
+      // A conflict may be the first call's input with other defaults than today's.
+      if ('error' in outcome && outcome.error.code === 'idempotency_conflict' && key) {
+        const earlier = await earlierInput(client, userId, key, body.input_data);
+        if (earlier) outcome = await start(earlier);
+      }
+    } else {
+      // Past a failed check only as a replay: with the earlier job's own input, which the
+      // RPC matches to that job (a new job from it only if that job vanished in between).
+      const earlier = key ? await earlierInput(client, userId, key, body.input_data) : undefined;
+      outcome = earlier ? await start(earlier) : { error: invalidInput(checked.errors) };
+    }
+    if ('error' in outcome) throw outcome.error;
+    const started = outcome.started;
     annotate(req, { job_id: started.job_id, workflow_id: started.workflow_id });
 
     if (!started.replayed) kickOrchestrator('start-workflow');
