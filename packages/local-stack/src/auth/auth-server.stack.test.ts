@@ -880,6 +880,10 @@ describe('rate limits', () => {
       code: 'over_request_rate_limit',
       message: 'Request rate limit reached',
     });
+    // Retry-After: whole seconds until the bucket (1 token per 300 s) has a token again.
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(240);
+    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(300);
     // supabase-js sees it as an AuthApiError with the code.
     const { error } = await client(keys.anonKey, url).auth.signInWithPassword({
       email: newEmail(),
@@ -920,6 +924,15 @@ describe('rate limits', () => {
       code: 'over_request_rate_limit',
     });
     expect((await signIn(other.email, PASSWORD)).error).toBeNull();
+    // The 429 says when the account's next attempt comes back (3 per 900 s: one in 300 s).
+    const limited = await raw('/token?grant_type=password', {
+      method: 'POST',
+      body: { email, password: PASSWORD },
+      url,
+    });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(240);
+    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(300);
     // An address without an account is limited the same way, so a 429 reveals nothing.
     const nobody = newEmail();
     for (let i = 0; i < 3; i++) await signIn(nobody, 'guess');
@@ -932,6 +945,15 @@ describe('rate limits', () => {
     expect((await sb.auth.signUp({ email: newEmail(), password: PASSWORD })).error).toBeNull();
     const { error } = await sb.auth.signUp({ email: newEmail(), password: PASSWORD });
     expect(error).toMatchObject({ status: 429, code: 'over_email_send_rate_limit' });
+    // One an hour: the next is up to an hour away, and the 429 says so.
+    const limited = await raw('/signup', {
+      method: 'POST',
+      body: { email: newEmail(), password: PASSWORD },
+      url,
+    });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(3000);
+    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(3600);
   });
 });
 

@@ -33,6 +33,8 @@ export class AuthHttpError extends Error {
     /** Undefined only where GoTrue has none either (unknown routes); sent as `unknown`. */
     readonly errorCode: ErrorCode | undefined,
     message: string,
+    /** Sent as `Retry-After` (a 429's seconds until a retry can succeed). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -122,6 +124,9 @@ export function errorResponse(err: unknown, version: '2024-01-01' | 'initial'): 
       : internalError('Unexpected failure, please check server logs for more information');
   const code = httpError.errorCode ?? (httpError.status === 500 ? 'unexpected_failure' : 'unknown');
   if (httpError.errorCode) headers['x-sb-error-code'] = httpError.errorCode;
+  if (httpError.retryAfterSeconds !== undefined) {
+    headers['retry-after'] = String(httpError.retryAfterSeconds);
+  }
   const body =
     version === 'initial'
       ? { code: httpError.status, error_code: code, msg: httpError.message }

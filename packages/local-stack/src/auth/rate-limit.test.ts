@@ -19,6 +19,21 @@ describe('RateLimiter', () => {
     expect(limiter.take('a')).toBe(false);
   });
 
+  it('says in whole seconds when a refused key has a token again', () => {
+    const time = clock();
+    const limiter = new RateLimiter(1 / 10, 1, time.now);
+    expect(limiter.take('a')).toBe(true);
+    expect(limiter.retryAfterSeconds('a')).toBe(10);
+    time.advance(2_500);
+    expect(limiter.retryAfterSeconds('a')).toBe(8);
+    time.advance(7_500);
+    expect(limiter.retryAfterSeconds('a')).toBe(1);
+    expect(new RateLimiter(0, 1, time.now).retryAfterSeconds('b')).toBe(1);
+    const never = new RateLimiter(0, 1, time.now);
+    never.take('b');
+    expect(never.retryAfterSeconds('b')).toBe(86_400);
+  });
+
   it('keeps one bucket per key', () => {
     const limiter = new RateLimiter(0, 1, clock().now);
     expect(limiter.take('a')).toBe(true);

@@ -38,6 +38,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
 
 /** GoTrue's burst for every per-address limiter (apilimiter.newLimiterPer5mOver1h). */
 const GOTRUE_BURST = 30;
+const ONE_DAY_SECONDS = 86_400;
 /** Most keys a limiter remembers; the oldest are forgotten first (bounded memory). */
 const MAX_KEYS = 100_000;
 
@@ -76,16 +77,40 @@ export class RateLimiter {
     return true;
   }
 
+  /**
+   * Whole seconds until `key` has a token again (1 to a day; a bucket that never refills
+   * says a day): a 429's Retry-After.
+   */
+  retryAfterSeconds(key: string): number {
+    const missing = 1 - this.level(key);
+    if (missing <= 0) return 1;
+    if (this.perSecond <= 0) return ONE_DAY_SECONDS;
+    return Math.min(ONE_DAY_SECONDS, Math.max(1, Math.ceil(missing / this.perSecond)));
+  }
+
   /** Gives back a token taken for a request that turned out not to count. */
   refund(key: string): void {
     this.set(key, this.level(key) + 1);
   }
 }
 
-export const overRequestRateLimit = (): AuthHttpError =>
-  new AuthHttpError(429, 'over_request_rate_limit', 'Request rate limit reached');
-export const overEmailSendRateLimit = (): AuthHttpError =>
-  new AuthHttpError(429, 'over_email_send_rate_limit', 'Email rate limit exceeded');
+// A 429 says when to come back (`Retry-After`, whole seconds until the bucket has a token),
+// so a client or script backs off for the right time instead of guessing. GoTrue answers the
+// same status, code and body; the header is an addition clients may ignore.
+export const overRequestRateLimit = (retryAfterSeconds?: number): AuthHttpError =>
+  new AuthHttpError(
+    429,
+    'over_request_rate_limit',
+    'Request rate limit reached',
+    retryAfterSeconds,
+  );
+export const overEmailSendRateLimit = (retryAfterSeconds?: number): AuthHttpError =>
+  new AuthHttpError(
+    429,
+    'over_email_send_rate_limit',
+    'Email rate limit exceeded',
+    retryAfterSeconds,
+  );
 
 export interface Limiters {
   token: RateLimiter;

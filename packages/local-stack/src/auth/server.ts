@@ -138,7 +138,10 @@ export function createAuthHandler(opts: AuthServerOptions): AuthHandler {
       if (!route) throw new AuthHttpError(405, undefined, 'Method Not Allowed');
       if (route.limit) {
         const key = rateLimitKey(req, ctx.rateLimitHeader);
-        if (key !== undefined && !ctx.limiters[route.limit].take(key)) throw overRequestRateLimit();
+        const limiter = ctx.limiters[route.limit];
+        if (key !== undefined && !limiter.take(key)) {
+          throw overRequestRateLimit(limiter.retryAfterSeconds(key));
+        }
       }
       const params = route.pattern.exec(pathname)?.slice(1).map(decodeSegment) ?? [];
       await route.handler(ctx, { req, res, path: pathname, query, params });

@@ -38,7 +38,9 @@ async function passwordGrant(ctx: AuthContext, { req, res }: AuthRequest): Promi
   // cannot all pass a check before any is counted); the right password gives it back. The
   // key is the address asked for, whether or not it has an account, so a 429 tells nothing.
   const account = email.toLowerCase();
-  if (!ctx.limiters.failedSignIns.take(account)) throw overRequestRateLimit();
+  if (!ctx.limiters.failedSignIns.take(account)) {
+    throw overRequestRateLimit(ctx.limiters.failedSignIns.retryAfterSeconds(account));
+  }
 
   const user = await findUserByEmail(ctx.pool, email, ctx.audience);
   if (!user || !user.has_password) {

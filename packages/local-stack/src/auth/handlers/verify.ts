@@ -29,7 +29,9 @@ const OTHER_LINK_MESSAGE =
 
 /** `[auth.rate_limit] email_sent`: one bucket for the whole project, as in GoTrue. */
 function overEmailSendRate(ctx: AuthContext): void {
-  if (!ctx.limiters.emailSent.take('')) throw overEmailSendRateLimit();
+  if (!ctx.limiters.emailSent.take('')) {
+    throw overEmailSendRateLimit(ctx.limiters.emailSent.retryAfterSeconds(''));
+  }
 }
 
 async function confirmEmailIfNot(tx: Queryable, userId: string): Promise<void> {
