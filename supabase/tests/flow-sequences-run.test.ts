@@ -528,7 +528,7 @@ describe('flow sequence runs', needs(orchestrator, loopbackHttp), () => {
         const res = await runAction(p.outsider, { run_id: runId, ...action });
         expect(res, action.action).toMatchObject({
           status: 404,
-          body: { error: { code: 'not_found' } },
+          body: { error: { code: 'run_not_found' } },
         });
       }
       const big = await runAction(await tokenOf(p.member), {

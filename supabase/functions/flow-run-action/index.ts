@@ -53,14 +53,14 @@ Deno.serve(
       });
       if (context.error) throw httpErrorFromPostgrest(context.error, context.status);
       const bundle = context.data as FlowRunBundle;
-      // The run's current flow is what the caller saw; a flow_id that is not it means the run
-      // moved on (or the caller's page is stale): refused here before anything is resolved,
-      // and refused again by flow_run_action under the run's lock.
-      if (bundle.run.current_flow_id !== body.flow_id) {
+      // Continue and rerun act on a paused run at the flow the caller saw; anything else means
+      // the run moved on (or the caller's page is stale): refused here before anything is
+      // resolved, and refused again by flow_run_action under the run's lock.
+      if (bundle.run.status !== 'paused' || bundle.run.current_flow_id !== body.flow_id) {
         throw new HttpError(
           409,
           'run_changed',
-          `The run is at ${bundle.run.current_flow_id ?? 'no flow'}, not ${body.flow_id}: reload it`,
+          `The run is ${bundle.run.status} at ${bundle.run.current_flow_id ?? 'no flow'}, not paused at ${body.flow_id}: reload it`,
         );
       }
       const edited = body.action === 'rerun' ? body.inputs : undefined;

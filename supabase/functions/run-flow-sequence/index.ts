@@ -84,9 +84,6 @@ const firstProblem = (problems: { path: (string | number)[]; message: string }[]
   return first.path.length > 0 ? `${first.path.join('.')}: ${first.message}` : first.message;
 };
 
-const prefixed = (prefix: (string | number)[], problems: ResolveProblem[]) =>
-  problems.map((problem) => ({ ...problem, path: [...prefix, ...problem.path] }));
-
 /** The real values of a resolved map ({ name: value }): what a job or a later flow reads. */
 const realValues = (resolved: Record<string, Resolved>) =>
   Object.fromEntries(Object.entries(resolved).map(([name, r]) => [name, r.value]));
@@ -191,10 +188,12 @@ Deno.serve(
     );
     const parameters = resolveSequenceParameters(sequence.parameters, variables.resolved);
     const inputs = resolveFlowInputs(first, firstWorkflow.inputs, parameters.resolved, {});
-    const unresolved = [
-      ...prefixed(['variables'], variables.problems),
-      ...prefixed(['parameters'], parameters.problems),
-      ...prefixed(['flows', first.id, 'inputs'], inputs.problems),
+    // Paths name what failed: ['variables', name], ['parameters', name],
+    // ['flows', flow_id, 'inputs', name].
+    const unresolved: ResolveProblem[] = [
+      ...variables.problems,
+      ...parameters.problems,
+      ...inputs.problems,
     ];
     if (unresolved.length > 0) {
       return json(400, {
