@@ -20,6 +20,8 @@ export const FUNCTIONS_DOMAIN_ENTRIES = [
   'backoff.ts',
   'ids.ts',
   'jobs.ts',
+  'flows/schemas.ts',
+  'flows/validate-sequence.ts',
 ];
 
 const HEADER =

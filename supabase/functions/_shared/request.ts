@@ -14,6 +14,11 @@ export const BODY_LIMITS = {
   // the body. Audio comes by URL (execute-gemini-prompt's audio_url), not as base64.
   startWorkflow: 4 * 1024 * 1024 + 16 * 1024,
   saveWorkflow: 1024 * 1024,
+  // Issue 11's saves: at most 100 variables of 10 000 characters (~1 MiB of values), 50
+  // hosts; a sequence's 20 flows and 50 parameters are far smaller.
+  saveEnvironment: 2 * 1024 * 1024,
+  saveProject: 2 * 1024 * 1024,
+  saveFlowSequence: 1024 * 1024,
   // { job_id } or { task_id }: a few dozen bytes; 16 KiB leaves room and no more.
   jobId: 16 * 1024,
   taskId: 16 * 1024,
