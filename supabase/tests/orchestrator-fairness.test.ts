@@ -226,6 +226,83 @@ describe('claim_workflow_steps within bytes', () => {
     // Building 270 MiB of jobs takes ~15 s on a shared 2-CPU machine.
   }, 120_000);
 
+  it('passes over a tenant’s jobs larger than the claim’s budget so another tenant’s small jobs share the claim', async () => {
+    await inTransaction(async () => {
+      // Before: the first 40 KiB job was taken alone and the claim ended at the next job that
+      // did not fit, so each claim carried one of the poisoner's jobs and nothing else.
+      await db.query(
+        `update private.queue_settings set job_max_bytes = 64 * 1024, claim_max_bytes = 16 * 1024`,
+      );
+      const large = await workflowOf(floodOrg, flooder, 'poison');
+      const small = await workflowOf(victimOrg, victim, 'small');
+      // One at a time, a second apart (in one transaction now() does not move): a known order.
+      const poison: string[] = [];
+      for (const i of [0, 1, 2]) {
+        const [id] = await dueJobs(
+          floodOrg,
+          flooder,
+          large,
+          [{ payload: `${i}`.repeat(40 * 1024) }],
+          3600 - i,
+        );
+        poison.push(id!);
+      }
+      const quiet = await dueJobs(victimOrg, victim, small, [{ n: 1 }, { n: 2 }], 60);
+      const { rows } = await db.query<{ ids: string[]; chars: number }>(
+        `select array(select e ->> 'job_id' from jsonb_array_elements(c) as e) as ids,
+                octet_length(c::text) as chars
+         from public.claim_workflow_steps('acceptance:fair', 10, 60, $1::uuid[]) as c`,
+        [[large.id, small.id]],
+      );
+      const first = rows[0]!.ids;
+      expect(first).toEqual(expect.arrayContaining(quiet));
+      // The poisoner's first job goes too, as the claim's one large job, within job_max_bytes.
+      expect(first.filter((id) => poison.includes(id))).toEqual([poison[0]]);
+      expect(rows[0]!.chars).toBeLessThan(64 * 1024);
+      // The others are not starved: one a claim.
+      expect((await claim(10, [large.id, small.id])).map((c) => c.job_id)).toEqual([poison[1]]);
+      expect((await claim(10, [large.id, small.id])).map((c) => c.job_id)).toEqual([poison[2]]);
+    });
+  });
+
+  it('takes a large job that heads the order although small jobs keep coming behind it', async () => {
+    // Guards the other side: passing over what does not fit must not starve the large job.
+    await inTransaction(async () => {
+      await db.query(
+        `update private.queue_settings set job_max_bytes = 64 * 1024, claim_max_bytes = 16 * 1024`,
+      );
+      const large = await workflowOf(floodOrg, flooder, 'large');
+      const small = await workflowOf(victimOrg, victim, 'stream');
+      // 60 KiB: with 10 KiB of small jobs beside it the claim would pass 64 KiB.
+      const [big] = await dueJobs(
+        floodOrg,
+        flooder,
+        large,
+        [{ payload: 'x'.repeat(60 * 1024) }],
+        600,
+      );
+      const before = await dueJobs(
+        victimOrg,
+        victim,
+        small,
+        [{ payload: 'y'.repeat(10 * 1024) }],
+        3600,
+      );
+      // The older small job heads the first claim; the large one does not fit beside it.
+      expect((await claim(10, [large.id, small.id])).map((c) => c.job_id)).toEqual(before);
+      // New small jobs keep arriving, but the large one now heads the order and goes first.
+      const after = await dueJobs(
+        victimOrg,
+        victim,
+        small,
+        [{ payload: 'z'.repeat(10 * 1024) }],
+        1,
+      );
+      expect((await claim(10, [large.id, small.id])).map((c) => c.job_id)).toEqual([big]);
+      expect((await claim(10, [large.id, small.id])).map((c) => c.job_id)).toEqual(after);
+    });
+  });
+
   it('fails a job over the size limit with payload_too_large and claims the ones behind it', async () => {
     await inTransaction(async () => {
       await db.query(
