@@ -157,8 +157,13 @@ create index jobs_claimable_organisation_idx on public.jobs (organisation_id, av
 --
 -- Bounded by bytes (issue 10 §1: ten 31 MiB jobs due together made every claim fail on
 -- jsonb's 256 MiB array limit and halted the engine): jobs are taken in that order while
--- their JSON stays within claim_max_bytes (the first always); a job over job_max_bytes is
--- failed here with payload_too_large, so it can neither fail a claim nor come back.
+-- their JSON stays within claim_max_bytes; one that does not fit is passed over, not the end
+-- of the claim, so one tenant's large jobs first in the order cannot push every other
+-- tenant's small jobs to later claims. A job larger than claim_max_bytes on its own goes
+-- beside them as the claim's one large job, the whole claim within job_max_bytes (what such
+-- a job alone always was): it is taken at the latest when it heads the order, so it cannot
+-- starve either. A job over job_max_bytes is failed here with payload_too_large, so it can
+-- neither fail a claim nor come back.
 create function public.claim_workflow_steps(
   p_worker text, p_limit integer, p_lease_seconds integer, p_workflow_ids uuid[]
 )
@@ -175,6 +180,8 @@ declare
   v_ids uuid[] := '{}';
   v_too_large uuid[] := '{}';
   v_bytes bigint := 0;
+  v_large_bytes bigint := 0;
+  v_passed_bytes bigint := 0;
   v_size bigint;
   v_row record;
   v_claimed jsonb;
@@ -255,9 +262,11 @@ begin
     return '[]'::jsonb;
   end if;
 
-  -- Lock them (skip those another claim holds) and take them in round-robin order while
-  -- their bytes fit. The size is read in the loop, only for jobs that may be taken: as JSON
-  -- text it costs ~0.5 s for a 27 MiB job (measured), nothing for a small one.
+  -- Lock them (skip those another claim holds) and take them in round-robin order where
+  -- their bytes fit. The size is read in the loop: as JSON text it costs ~0.5 s for a 27 MiB
+  -- job (measured), nothing for a small one; so the claim stops looking once it has passed
+  -- over job_max_bytes of jobs (at most about twice what one claim may carry is ever read,
+  -- as when the first job always came and the second ended the claim).
   for v_row in
     select j.id
     from public.jobs as j
@@ -273,9 +282,20 @@ begin
       v_too_large := v_too_large || v_row.id;
       continue;
     end if;
-    exit when v_bytes + v_size > v_settings.claim_max_bytes and cardinality(v_ids) > 0;
+    if v_size > v_settings.claim_max_bytes
+       and v_large_bytes = 0 and v_bytes + v_size <= v_settings.job_max_bytes then
+      v_large_bytes := v_size;
+    elsif v_size <= v_settings.claim_max_bytes
+       and v_bytes + v_size <= v_settings.claim_max_bytes
+       and (v_large_bytes = 0 or v_bytes + v_large_bytes + v_size <= v_settings.job_max_bytes) then
+      v_bytes := v_bytes + v_size;
+    else
+      -- Passed over: a later claim takes it (it fits, or heads the order, there).
+      v_passed_bytes := v_passed_bytes + v_size;
+      exit when v_passed_bytes > v_settings.job_max_bytes;
+      continue;
+    end if;
     v_ids := v_ids || v_row.id;
-    v_bytes := v_bytes + v_size;
   end loop;
 
   if cardinality(v_too_large) > 0 then
