@@ -249,6 +249,21 @@ comment on function public.pause_sequence(uuid, timestamptz) is
   'Pauses a running instance (optionally until resume_at); its active task keeps status active with no due date.';
 
 
+-- Whether a restaurant is in the trash (issue 10 §4). Its paused sequences are not resumed,
+-- by a user or the scheduler, until it is restored.
+create function private.restaurant_in_trash(p_restaurant_id uuid) returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select exists (
+    select 1 from public.restaurants as r
+    where r.id = p_restaurant_id and r.deleted_at is not null);
+$$;
+
+revoke execute on function private.restaurant_in_trash(uuid) from public, anon, authenticated;
+
 create function public.resume_sequence(p_instance_id uuid) returns public.sequence_instances
 language plpgsql
 security definer
@@ -259,6 +274,12 @@ declare
 begin
   if v_instance.status <> 'paused' then
     raise exception 'the sequence is not paused (it is %)', v_instance.status using errcode = '22023';
+  end if;
+  -- A trashed restaurant's sequence stays paused until the restaurant is restored (issue 10
+  -- §4): resuming it would make tasks nobody can see come due.
+  if private.restaurant_in_trash(v_instance.restaurant_id) then
+    perform private.raise_http(409, 'restaurant_in_trash',
+      'the restaurant of this sequence is in the trash: restore it before resuming the sequence');
   end if;
   perform private.sequence_resume(v_instance.id);
   select i.* into v_instance from public.sequence_instances as i where i.id = p_instance_id;
@@ -353,7 +374,8 @@ comment on function public.restart_sequence(uuid) is
 
 
 -- For the scheduler (pg_cron where present, else the orchestrator's ticker): resumes
--- paused instances whose resume_at has come. Skips rows another worker holds.
+-- paused instances whose resume_at has come, except those of a restaurant in the trash
+-- (they wait for its restore, or go with its purge). Skips rows another worker holds.
 create function public.resume_due_sequences() returns integer
 language plpgsql
 security definer
@@ -367,6 +389,7 @@ begin
     select i.id
     from public.sequence_instances as i
     where i.status = 'paused' and i.resume_at <= now()
+      and not private.restaurant_in_trash(i.restaurant_id)
     order by i.resume_at
     for update skip locked
   loop

@@ -207,6 +207,46 @@ describe('restaurants in the trash', () => {
   });
 });
 
+describe('a paused sequence of a trashed restaurant', () => {
+  async function instanceStatus(id: string) {
+    const { rows } = await db.query<{ status: string }>(
+      `select status from public.sequence_instances where id = $1`,
+      [id],
+    );
+    return rows[0]!.status;
+  }
+
+  it('is resumed by neither the scheduler nor a user until the restaurant is restored', async () => {
+    const { restaurant, instance } = await restaurantWithSequence();
+    const resumeAt = new Date(Date.now() + 60 * 60 * 1000).toISOString();
+    const paused = await owner.client.rpc('pause_sequence', {
+      p_instance_id: instance.id,
+      p_resume_at: resumeAt,
+    });
+    expect(paused.error).toBeNull();
+    await trash(owner, 'restaurant', [restaurant.id]);
+    // Its resume time comes while the restaurant is in the trash.
+    await db.query(
+      `update public.sequence_instances set resume_at = now() - interval '1 minute' where id = $1`,
+      [instance.id],
+    );
+
+    expect((await service.rpc('resume_due_sequences')).error).toBeNull();
+    expect(await instanceStatus(instance.id)).toBe('paused');
+
+    const byUser = await owner.client.rpc('resume_sequence', { p_instance_id: instance.id });
+    expect(byUser.status).toBe(409);
+    expect(byUser.error).toMatchObject({ code: 'restaurant_in_trash' });
+    expect(byUser.error?.message).toMatch(/in the trash: restore it/);
+    expect(await instanceStatus(instance.id)).toBe('paused');
+
+    // Restored, the scheduler's next run resumes it.
+    await restore(owner, 'restaurant', [restaurant.id]);
+    expect((await service.rpc('resume_due_sequences')).error).toBeNull();
+    expect(await instanceStatus(instance.id)).toBe('active');
+  });
+});
+
 const templateTables = {
   task_template: 'task_templates',
   message_template: 'message_templates',
