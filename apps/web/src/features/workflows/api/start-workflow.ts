@@ -12,7 +12,8 @@ export const jobInputSchema = jsonObjectFromText({
 
 export const startWorkflowInputSchema = z.object({
   workflowId: z.uuid(),
-  input: jobInputSchema,
+  /** JSON text (the plain editor) or the object a typed form built (declared inputs). */
+  input: z.union([jobInputSchema, z.record(z.string(), z.unknown())]),
   /** One per dialog opening: a double submit or a retried request starts one job. */
   idempotencyKey: z.string().min(1).max(200),
 });

@@ -1,15 +1,25 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { Play } from 'lucide-react';
-import { useState } from 'react';
+import type { WorkflowInput } from '@forkflow/domain/workflow-inputs';
+import { useMemo, useState, type KeyboardEvent } from 'react';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
-import { Field, FormErrorSummary, Textarea } from '@/components/ui/form-field';
+import { Field, FormErrorSummary, Input, Textarea } from '@/components/ui/form-field';
+import { Switch } from '@/components/ui/switch';
+import { FunctionError } from '@/lib/edge-functions';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { jobInputSchema, useStartWorkflow, type StartedJob } from '../api/start-workflow';
 import type { Workflow } from '../api/queries';
+import {
+  declaredInputsOf,
+  initialTypedValues,
+  readTypedInputs,
+  type TypedInputValue,
+  type TypedInputValues,
+} from '../utils/typed-inputs';
 
 type Props = {
   workflow: Pick<Workflow, 'id' | 'name' | 'definition'> | null;
@@ -48,17 +58,47 @@ export function RunWorkflowDialog({ workflow, onOpenChange, onStarted }: Props) 
   );
 }
 
-const runSchema = z.object({ input: jobInputSchema });
-
-function RunWorkflowForm({
-  workflow,
-  onCancel,
-  onStarted,
-}: {
+type FormProps = {
   workflow: Pick<Workflow, 'id' | 'name' | 'definition'>;
   onCancel: () => void;
   onStarted: (job: StartedJob) => void;
-}) {
+};
+
+/** Declared inputs get a typed form; a workflow that declares none keeps the JSON editor. */
+function RunWorkflowForm(props: FormProps) {
+  const inputs = useMemo(() => declaredInputsOf(props.workflow.definition), [props.workflow]);
+  return inputs.length > 0 ? (
+    <TypedRunForm {...props} inputs={inputs} />
+  ) : (
+    <JsonRunForm {...props} />
+  );
+}
+
+// Enter adds a line to the JSON; Ctrl/⌘+Enter submits, as in most editors.
+function submitOnCtrlEnter(event: KeyboardEvent<HTMLTextAreaElement>) {
+  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    event.currentTarget.form?.requestSubmit();
+  }
+}
+
+function FormActions({ isPending, onCancel }: { isPending: boolean; onCancel: () => void }) {
+  return (
+    <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+      <Button variant="secondary" onClick={onCancel}>
+        Cancel
+      </Button>
+      <Button type="submit" isLoading={isPending}>
+        {isPending ? null : <Play className="size-4" aria-hidden />}
+        Start job
+      </Button>
+    </div>
+  );
+}
+
+const runSchema = z.object({ input: jobInputSchema });
+
+function JsonRunForm({ workflow, onCancel, onStarted }: FormProps) {
   const organisation = useCurrentOrganisation();
   // One key per opening: a double click or a retried request starts one job, not two.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
@@ -103,26 +143,185 @@ function RunWorkflowForm({
             autoCapitalize="off"
             autoCorrect="off"
             autoFocus
-            // Enter adds a line to the JSON; Ctrl/⌘+Enter submits, as in most editors.
-            onKeyDown={(event) => {
-              if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-                event.preventDefault();
-                event.currentTarget.form?.requestSubmit();
-              }
-            }}
+            onKeyDown={submitOnCtrlEnter}
             className="font-mono text-[13px] leading-5"
           />
         )}
       </Field>
-      <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-        <Button variant="secondary" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" isLoading={start.isPending}>
-          {start.isPending ? null : <Play className="size-4" aria-hidden />}
-          Start job
-        </Button>
-      </div>
+      <FormActions isPending={start.isPending} onCancel={onCancel} />
     </form>
+  );
+}
+
+/** A 400 invalid_input's details (path = the input's name) that the form has a field for. */
+function serverFieldErrors(
+  error: unknown,
+  inputs: readonly WorkflowInput[],
+): Record<string, string> {
+  if (!(error instanceof FunctionError) || error.code !== 'invalid_input') return {};
+  const names = new Set(inputs.map((input) => input.name));
+  const fields: Record<string, string> = {};
+  for (const detail of error.details) {
+    if (names.has(detail.path)) fields[detail.path] ??= detail.message;
+  }
+  return fields;
+}
+
+/** The summary above the fields: every detail of a 400 (or the one message). */
+function summaryMessages(error: unknown): string[] {
+  if (error instanceof FunctionError && error.details.length > 0) {
+    return error.details.map((detail) => detail.message);
+  }
+  return [getErrorMessage(error)];
+}
+
+function TypedRunForm({
+  workflow,
+  inputs,
+  onCancel,
+  onStarted,
+}: FormProps & { inputs: WorkflowInput[] }) {
+  const organisation = useCurrentOrganisation();
+  // One key per opening: a double click or a retried request starts one job, not two.
+  const [idempotencyKey] = useState(() => crypto.randomUUID());
+  const [values, setValues] = useState<TypedInputValues>(() => initialTypedValues(inputs));
+  // Errors show once a field was changed, and on every field after a submit (not on blur:
+  // the dialog's focus handling blurs the first field on opening, which would flag it).
+  const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
+  const [submitted, setSubmitted] = useState(false);
+  // What the server refused, per field, until that field changes.
+  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
+  const start = useStartWorkflow({
+    mutationConfig: {
+      onSuccess: onStarted,
+      onError: (error) => setServerErrors(serverFieldErrors(error, inputs)),
+    },
+  });
+  const reading = readTypedInputs(inputs, values);
+
+  const change = (name: string, value: TypedInputValue) => {
+    setValues((current) => ({ ...current, [name]: value }));
+    setTouched((current) => (current.has(name) ? current : new Set(current).add(name)));
+    setServerErrors(({ [name]: _cleared, ...rest }) => rest);
+  };
+  const errorOf = (name: string) =>
+    (submitted || touched.has(name) ? reading.errors[name] : undefined) ?? serverErrors[name];
+
+  return (
+    <form
+      noValidate
+      aria-label={`Run ${workflow.name}`}
+      className="space-y-4"
+      onSubmit={(event) => {
+        event.preventDefault();
+        setSubmitted(true);
+        if (Object.keys(reading.errors).length > 0 || start.isPending) return;
+        start.mutate({
+          organisationId: organisation.id,
+          workflowId: workflow.id,
+          input: reading.input,
+          idempotencyKey,
+        });
+      }}
+    >
+      {start.error ? (
+        <FormErrorSummary title="The job wasn't started" messages={summaryMessages(start.error)} />
+      ) : null}
+      <p className="text-sm text-slate-600">
+        The inputs this workflow declares, read by its steps as $.job_input.&lt;name&gt;. Blank
+        fields are left out, so their defaults apply.
+      </p>
+      {inputs.map((input, index) => (
+        <TypedInputField
+          key={input.name}
+          input={input}
+          value={values[input.name] ?? ''}
+          error={errorOf(input.name)}
+          autoFocus={index === 0}
+          onChange={(value) => change(input.name, value)}
+        />
+      ))}
+      <FormActions isPending={start.isPending} onCancel={onCancel} />
+    </form>
+  );
+}
+
+function TypedInputField({
+  input,
+  value,
+  error,
+  autoFocus,
+  onChange,
+}: {
+  input: WorkflowInput;
+  value: TypedInputValue;
+  error: string | undefined;
+  autoFocus: boolean;
+  onChange: (value: TypedInputValue) => void;
+}) {
+  const hint = [
+    input.type === 'object'
+      ? 'A JSON object'
+      : input.type === 'array'
+        ? 'A JSON array'
+        : input.type,
+    input.description,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  const text = typeof value === 'string' ? value : '';
+  return (
+    <Field label={input.name} required={input.required ?? false} hint={hint} error={error}>
+      {(control) => {
+        switch (input.type) {
+          case 'boolean':
+            return (
+              <Switch
+                {...control}
+                checked={value === true}
+                onCheckedChange={onChange}
+                autoFocus={autoFocus}
+              />
+            );
+          case 'number':
+            return (
+              <Input
+                {...control}
+                type="number"
+                step="any"
+                inputMode="decimal"
+                value={text}
+                onChange={(event) => onChange(event.target.value)}
+                autoFocus={autoFocus}
+              />
+            );
+          case 'string':
+            return (
+              <Input
+                {...control}
+                value={text}
+                onChange={(event) => onChange(event.target.value)}
+                autoFocus={autoFocus}
+              />
+            );
+          default:
+            return (
+              <Textarea
+                {...control}
+                value={text}
+                rows={4}
+                spellCheck={false}
+                autoCapitalize="off"
+                autoCorrect="off"
+                placeholder={input.type === 'array' ? '[]' : '{}'}
+                onChange={(event) => onChange(event.target.value)}
+                onKeyDown={submitOnCtrlEnter}
+                autoFocus={autoFocus}
+                className="font-mono text-[13px] leading-5"
+              />
+            );
+        }
+      }}
+    </Field>
   );
 }

@@ -113,3 +113,124 @@ describe('RunWorkflowDialog', () => {
     );
   });
 });
+
+describe('RunWorkflowDialog with declared inputs', () => {
+  const typed = {
+    id: '40000000-0000-4000-8000-000000000002',
+    name: 'Typed',
+    definition: {
+      ...workflow.definition,
+      inputs: [
+        { name: 'payload', type: 'string', required: true, description: 'What to echo' },
+        { name: 'count', type: 'number', default: 3 },
+        { name: 'loud', type: 'boolean', default: true },
+        { name: 'options', type: 'object', description: 'Extra settings' },
+        { name: 'tags', type: 'array', default: ['a'] },
+      ],
+    },
+  };
+
+  function setupTyped() {
+    const onStarted = vi.fn();
+    const user = userEvent.setup();
+    renderWithProviders(
+      <RunWorkflowDialog workflow={typed} onOpenChange={vi.fn()} onStarted={onStarted} />,
+    );
+    const dialog = screen.getByRole('dialog', { name: 'Run Typed' });
+    const fields = {
+      payload: within(dialog).getByRole('textbox', { name: /^payload/ }),
+      count: within(dialog).getByRole('spinbutton', { name: /^count/ }),
+      loud: within(dialog).getByRole('switch', { name: /^loud/ }),
+      options: within(dialog).getByRole('textbox', { name: /^options/ }),
+      tags: within(dialog).getByRole('textbox', { name: /^tags/ }),
+    };
+    return { user, onStarted, dialog, fields };
+  }
+
+  const sentBody = async () => {
+    const [request, init] = fetchMock.mock.calls[0] ?? [];
+    return JSON.parse(
+      request instanceof Request ? await request.text() : String(init?.body),
+    ) as unknown;
+  };
+
+  it('renders a control per input, typed, labelled, with required marks, descriptions and defaults', () => {
+    const { dialog, fields } = setupTyped();
+    expect(within(dialog).queryByRole('textbox', { name: /^Input/ })).toBeNull();
+    expect(fields.payload).toHaveValue('');
+    expect(fields.payload).toHaveAttribute('aria-required', 'true');
+    expect(fields.payload).toHaveAccessibleDescription('string · What to echo');
+    expect(fields.count).toHaveValue(3);
+    expect(fields.count).not.toHaveAttribute('aria-required');
+    expect(fields.loud).toHaveAttribute('aria-checked', 'true');
+    expect(fields.options).toHaveValue('');
+    expect(fields.options).toHaveAccessibleDescription('A JSON object · Extra settings');
+    expect(fields.tags).toHaveValue('[\n  "a"\n]');
+  });
+
+  it('checks JSON fields as you type, against the input type', async () => {
+    const { user, fields } = setupTyped();
+    await user.type(fields.options, '{{"a": ');
+    expect(fields.options).toHaveAccessibleDescription(/^Not valid JSON/);
+    await user.clear(fields.options);
+    await user.type(fields.options, '[[1]');
+    expect(fields.options).toHaveAccessibleDescription('options must be an object, not an array');
+    await user.clear(fields.options);
+    await user.type(fields.options, '{{"a": 1}');
+    expect(fields.options).toHaveAccessibleDescription('A JSON object · Extra settings');
+    expect(fields.options).toHaveAttribute('aria-invalid', 'false');
+  });
+
+  it('shows a missing required input at its field and starts nothing', async () => {
+    const { user, dialog, fields } = setupTyped();
+    expect(fields.payload).toHaveAttribute('aria-invalid', 'false');
+    await user.click(within(dialog).getByRole('button', { name: 'Start job' }));
+    expect(fields.payload).toHaveAttribute('aria-invalid', 'true');
+    expect(fields.payload).toHaveAccessibleDescription('payload is required (string)');
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('sends typed values, leaving blank optional fields out for their defaults', async () => {
+    fetchMock.mockResolvedValue(
+      json(201, { job_id: 'j3', status: 'pending', created_at: '2026-11-22T09:00:00Z' }),
+    );
+    const { user, dialog, fields, onStarted } = setupTyped();
+    await user.type(fields.payload, 'hello');
+    await user.clear(fields.count);
+    await user.type(fields.count, '2.5');
+    await user.click(fields.loud);
+    await user.clear(fields.tags);
+    await user.click(within(dialog).getByRole('button', { name: 'Start job' }));
+    await waitFor(() => expect(onStarted).toHaveBeenCalledTimes(1));
+    expect(await sentBody()).toEqual({
+      workflow_id: typed.id,
+      input_data: { payload: 'hello', count: 2.5, loud: false },
+      organisation_id: testOrganisation.id,
+    });
+  });
+
+  it("places a 400's details on their fields and lists them all", async () => {
+    fetchMock.mockResolvedValue(
+      json(400, {
+        error: {
+          code: 'invalid_input',
+          message: 'input_data has 2 problems: …',
+          details: [
+            { path: ['payload'], code: 'type', message: 'payload must be a string, not a number' },
+            { path: ['region'], code: 'missing', message: 'region is required (string)' },
+          ],
+        },
+      }),
+    );
+    const { user, dialog, fields } = setupTyped();
+    await user.type(fields.payload, 'x');
+    await user.click(within(dialog).getByRole('button', { name: 'Start job' }));
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert).toHaveTextContent('payload must be a string, not a number');
+    expect(alert).toHaveTextContent('region is required (string)');
+    expect(fields.payload).toHaveAccessibleDescription('payload must be a string, not a number');
+    // Editing the field clears what the server said about it.
+    await user.type(fields.payload, 'y');
+    expect(fields.payload).toHaveAccessibleDescription('string · What to echo');
+  });
+});
