@@ -520,8 +520,13 @@ begin
   where r.id = (select f.run_id from public.flow_sequence_run_flows as f where f.id = p_run_flow_id)
   for update;
   select f.* into v_flow from public.flow_sequence_run_flows as f where f.id = p_run_flow_id;
-  if v_run.id is null or v_flow.status <> 'evaluating' or v_run.status <> 'running'
-     or v_run.current_flow_id is distinct from v_flow.flow_id then
+  if v_run.id is null or v_flow.status <> 'evaluating' then
+    return jsonb_build_object('applied', false, 'run_status', v_run.status);
+  end if;
+  if v_run.status <> 'running' or v_run.current_flow_id is distinct from v_flow.flow_id then
+    -- Its run moved on without it (not expected: a stop closes the current flow itself):
+    -- closed, so it is not handed out for evaluation again and again.
+    update public.flow_sequence_run_flows as f set status = 'stopped' where f.id = v_flow.id;
     return jsonb_build_object('applied', false, 'run_status', v_run.status);
   end if;
 

@@ -169,7 +169,17 @@ export interface ClaimedStep {
   last_step: boolean;
   /** The workflow's output_map; only on a last step, null when it has none. */
   output_map?: unknown;
+  /** The job's input (a flow run's job: its real input, from private.job_run_context). */
   input_data: unknown;
+  /** `$.variables` of the context: a flow run's resolved project variables and API hosts. */
+  variables?: Record<string, unknown> | null;
+  /**
+   * Secret strings (a flow run's): replaced with •••• in everything recorded of the step
+   * (input, output, final_result, error message). Empty for other jobs.
+   */
+  redact?: string[] | null;
+  /** The flow sequence run flow the job runs; its end is evaluated (_shared/flow-runs.ts). */
+  flow_run_flow_id?: string | null;
   step_data: Record<string, unknown> | null;
   retry_count: number;
   max_retries: number;
