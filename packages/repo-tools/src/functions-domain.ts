@@ -20,8 +20,13 @@ export const FUNCTIONS_DOMAIN_ENTRIES = [
   'backoff.ts',
   'ids.ts',
   'jobs.ts',
+  'workflow-inputs.ts',
   'flows/schemas.ts',
   'flows/validate-sequence.ts',
+  'flows/flow-ids.ts',
+  'flows/resolve.ts',
+  'flows/assertions.ts',
+  'flows/run-state.ts',
 ];
 
 const HEADER =
