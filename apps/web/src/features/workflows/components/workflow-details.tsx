@@ -16,6 +16,7 @@ import { workflowQueries, type Workflow, type WorkflowVersion } from '../api/que
 import { useSetWorkflowStatus } from '../api/set-workflow-status';
 import { prettyJson } from '../utils/analyse-definition';
 import { policyRows } from '../utils/retry-policy';
+import { WorkflowInputsTable } from './workflow-inputs-table';
 import { WorkflowMeta } from './workflow-meta';
 import { WorkflowVersionDialog } from './workflow-version-dialog';
 import { WorkflowStatusBadge } from './workflows-list';
@@ -157,6 +158,8 @@ export function WorkflowDetails({ id, canManage, memberNames, onRun }: Props) {
           </p>
         ) : null}
       </header>
+
+      <WorkflowInputsTable definition={workflow.definition} />
 
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <section
