@@ -64,7 +64,7 @@ describe('WorkflowForm definition editor', () => {
     expect(problems()).toEqual([]);
   });
 
-  it('warns, without blocking, about a path that reads $.variables (always empty for now)', async () => {
+  it('warns, without blocking, about a path that reads $.variables (empty outside a flow sequence)', async () => {
     const { user } = setup();
     await typeDefinition(
       user,
@@ -74,7 +74,9 @@ describe('WorkflowForm definition editor', () => {
     const warnings = within(screen.getByRole('list', { name: 'Definition warnings' }))
       .getAllByRole('listitem')
       .map((item) => item.textContent);
-    expect(warnings).toEqual([expect.stringMatching(/\$\.variables\.region.*matches nothing/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/\$\.variables\.region.*started directly.*matches nothing/),
+    ]);
 
     await typeDefinition(user, SEED_EXAMPLE);
     expect(screen.queryByRole('list', { name: 'Definition warnings' })).not.toBeInTheDocument();
