@@ -265,7 +265,8 @@ grant execute on function public.save_project(uuid, uuid, uuid, text, text, text
 -- Links a project to one of its organisation's environments, or unlinks it (null): the
 -- one-click switch staging ↔ production, which changes what the next run resolves.
 -- Owners and admins; 404 for a project or environment the caller cannot see, 403 members.
-create function public.set_project_environment(p_project_id uuid, p_environment_id uuid)
+-- p_environment_id defaults to null so the generated types let the web app omit it to unlink.
+create function public.set_project_environment(p_project_id uuid, p_environment_id uuid default null)
 returns public.projects
 language plpgsql
 security definer

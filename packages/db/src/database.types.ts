@@ -2036,7 +2036,7 @@ export type Database = {
         Returns: undefined;
       };
       set_project_environment: {
-        Args: { p_environment_id: string; p_project_id: string };
+        Args: { p_environment_id?: string; p_project_id: string };
         Returns: {
           api_hosts: NonNullable<Json>;
           created_at: string;
