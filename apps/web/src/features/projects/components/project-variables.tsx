@@ -241,7 +241,10 @@ function EnvironmentVariableSelect({
   const missing = selected !== '' && environment !== null && !chosen;
   return (
     <div className="space-y-1.5">
-      <Field label="Environment variable" error={error}>
+      <Field
+        label={environment ? `Variable of ${environment.name}` : 'Variable of the environment'}
+        error={error}
+      >
         {(control) => (
           <Select
             {...control}
