@@ -22,6 +22,10 @@ create table public.workflows (
   updated_by uuid references public.profiles (id) on delete set null,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
+  -- In the trash since deleted_at (…005100_trash.sql: move_to_trash, restore, purge): hidden,
+  -- not startable, not saved; its key stays taken until it is purged.
+  deleted_at timestamptz,
+  deleted_by uuid references public.profiles (id) on delete set null,
   constraint workflows_organisation_id_key_key unique (organisation_id, key),
   constraint workflows_organisation_id_id_key unique (organisation_id, id),
   constraint workflows_key_format check (key ~ '^[a-z0-9][a-z0-9_-]{0,62}$'),
@@ -86,7 +90,7 @@ grant select on public.workflow_versions to authenticated;
 
 create policy workflows_select_members on public.workflows
   for select to authenticated
-  using (organisation_id in (select private.user_organisation_ids()));
+  using (deleted_at is null and organisation_id in (select private.user_organisation_ids()));
 
 create policy workflow_versions_select_members on public.workflow_versions
   for select to authenticated

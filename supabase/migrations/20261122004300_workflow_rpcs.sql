@@ -53,6 +53,23 @@ revoke execute on function private.workflow_definition_problem(jsonb, uuid) from
 -- edge function validates the definition fully and passes the verified caller, who must be
 -- an owner or admin of the organisation. A new version is written only when the
 -- definition or retry policy changed; name/key/description edits keep the version.
+-- What a taken key's 409 says: a trashed workflow keeps its key until it is purged, and the
+-- editor should say where it is.
+create function private.workflow_key_taken(p_organisation_id uuid, p_key text) returns text
+language sql
+stable
+set search_path = ''
+as $$
+  select case
+    when exists (select 1 from public.workflows as w
+                 where w.organisation_id = p_organisation_id and w.key = p_key and w.deleted_at is not null)
+    then format('a workflow with key %s is in the trash: restore it, or choose another key', p_key)
+    else format('a workflow with key %s already exists', p_key)
+  end;
+$$;
+
+revoke execute on function private.workflow_key_taken(uuid, text) from public, anon, authenticated;
+
 create function public.save_workflow(
   p_user_id uuid,
   p_organisation_id uuid,
@@ -100,7 +117,7 @@ begin
         (p_organisation_id, p_key, p_name, p_description, p_definition, v_policy, p_user_id, p_user_id)
       returning * into v_workflow;
     exception when unique_violation then
-      perform private.raise_http(409, 'key_taken', format('a workflow with key %s already exists', p_key));
+      perform private.raise_http(409, 'key_taken', private.workflow_key_taken(p_organisation_id, p_key));
     end;
     insert into public.workflow_versions
       (organisation_id, workflow_id, version, definition, retry_policy, change_description, created_by)
@@ -112,7 +129,7 @@ begin
 
   select w.* into v_workflow
   from public.workflows as w
-  where w.id = p_workflow_id and w.organisation_id = p_organisation_id
+  where w.id = p_workflow_id and w.organisation_id = p_organisation_id and w.deleted_at is null
   for update;
   if not found then
     perform private.raise_http(404, 'P0002', 'workflow not found');
@@ -137,7 +154,7 @@ begin
     where w.id = v_workflow.id
     returning * into v_workflow;
   exception when unique_violation then
-    perform private.raise_http(409, 'key_taken', format('a workflow with key %s already exists', p_key));
+    perform private.raise_http(409, 'key_taken', private.workflow_key_taken(p_organisation_id, p_key));
   end;
   if v_new_version then
     insert into public.workflow_versions
@@ -164,8 +181,9 @@ grant execute on function public.save_workflow(uuid, uuid, uuid, text, text, tex
 -- not exist. The RPCs below start from these instead of filtering on tenancy themselves.
 
 -- The workflow p_workflow names (its uuid, or its key) in the caller's organisations, or
--- only in p_organisation_id when given: 404 workflow_not_found; a key several of them use
--- -> 400 ambiguous_workflow asking for the organisation.
+-- only in p_organisation_id when given: 404 workflow_not_found (a workflow in the trash too,
+-- as if gone); a key several of them use -> 400 ambiguous_workflow asking for the
+-- organisation.
 create function private.visible_workflow(p_workflow text, p_organisation_id uuid) returns public.workflows
 language plpgsql
 stable
@@ -180,14 +198,16 @@ begin
     from public.workflows as w
     where w.id = p_workflow::uuid
       and w.organisation_id in (select private.user_organisation_ids())
-      and (p_organisation_id is null or w.organisation_id = p_organisation_id);
+      and (p_organisation_id is null or w.organisation_id = p_organisation_id)
+      and w.deleted_at is null;
     v_matches := case when found then 1 else 0 end;
   else
     select count(*) into v_matches
     from public.workflows as w
     where w.key = p_workflow
       and w.organisation_id in (select private.user_organisation_ids())
-      and (p_organisation_id is null or w.organisation_id = p_organisation_id);
+      and (p_organisation_id is null or w.organisation_id = p_organisation_id)
+      and w.deleted_at is null;
     if v_matches > 1 then
       perform private.raise_http(400, 'ambiguous_workflow', format(
         'several of your organisations have a workflow with key %s: pass organisation_id', p_workflow));
@@ -196,7 +216,8 @@ begin
     from public.workflows as w
     where w.key = p_workflow
       and w.organisation_id in (select private.user_organisation_ids())
-      and (p_organisation_id is null or w.organisation_id = p_organisation_id);
+      and (p_organisation_id is null or w.organisation_id = p_organisation_id)
+      and w.deleted_at is null;
   end if;
   if v_matches = 0 then
     perform private.raise_http(404, 'workflow_not_found', format('workflow %s not found', coalesce(p_workflow, 'null')));
@@ -219,7 +240,8 @@ declare
 begin
   select w.* into v_workflow
   from public.workflows as w
-  where w.id = p_workflow_id and private.is_organisation_member(w.organisation_id, v_user_id)
+  where w.id = p_workflow_id and w.deleted_at is null
+    and private.is_organisation_member(w.organisation_id, v_user_id)
   for update;
   if not found then
     perform private.raise_http(404, 'P0002', 'workflow not found');
@@ -229,6 +251,27 @@ end;
 $$;
 
 revoke execute on function private.lock_visible_workflow(uuid) from public, anon, authenticated;
+
+
+-- Before a job is created or re-queued: its workflow, share-locked, must not be in the trash
+-- (404 as if gone). move_to_trash locks the row `for update` and then looks for open jobs,
+-- so either it waits for this transaction and sees its job (409), or this one waits for it
+-- and finds the workflow trashed.
+create function private.lock_live_workflow(p_workflow_id uuid) returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform 1 from public.workflows as w
+  where w.id = p_workflow_id and w.deleted_at is null
+  for key share;
+  if not found then
+    perform private.raise_http(404, 'workflow_not_found', 'workflow not found');
+  end if;
+end;
+$$;
+
+revoke execute on function private.lock_live_workflow(uuid) from public, anon, authenticated;
 
 
 -- The job row the caller may act on (owner while a member, or an admin), locked; 404 else.
@@ -334,6 +377,7 @@ begin
   if v_workflow.status <> 'active' then
     perform private.raise_http(409, 'workflow_archived', format('workflow %s is archived', v_workflow.key));
   end if;
+  perform private.lock_live_workflow(v_workflow.id);
 
   select coalesce((v.retry_policy ->> 'max_retries')::integer, 3) into v_max_retries
   from public.workflow_versions as v
@@ -423,6 +467,7 @@ begin
     perform private.raise_http(409, 'job_not_failed', format(
       'only failed or cancelled jobs can be retried; this one is %s', v_job.status));
   end if;
+  perform private.lock_live_workflow(v_job.workflow_id);
   update public.jobs as j set
     status = case when j.started_at is null then 'pending' else 'running' end,
     available_at = now(),

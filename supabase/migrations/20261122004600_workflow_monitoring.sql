@@ -261,7 +261,7 @@ begin
   from public.workflows as w
   left join per_workflow as p on p.workflow_id = w.id
   left join queued as q on q.workflow_id = w.id
-  where w.organisation_id = p_organisation_id
+  where w.organisation_id = p_organisation_id and w.deleted_at is null
     and (p.workflow_id is not null or q.workflow_id is not null or w.status = 'active');
 
   with steps as (

@@ -1,7 +1,7 @@
 -- Trash: one click must not destroy a pipeline (issue 10 §4; docs/security.md, "What can be
 -- undone").
 --
--- Restaurants and the task, message and sequence templates are soft-deleted: the row gets
+-- Restaurants, the task, message and sequence templates and workflows are soft-deleted: the row gets
 -- deleted_at/deleted_by, the select policies hide it, and public.restore_from_trash brings it
 -- back until public.purge_trash removes it for good, 30 days later (pg_cron daily where it
 -- exists; the native stack's cron ticker otherwise). A restaurant's tasks and sequence
@@ -13,7 +13,13 @@
 -- trashes only the restaurants they created or are assigned, and the templates they created;
 -- owners and admins trash any.
 --
--- Workflows are not in the trash: nothing deletes them through the API (they are archived).
+-- A workflow goes into the trash only while none of its jobs is pending, running or awaiting
+-- a retry (409 otherwise), and only by owners and admins (who alone edit workflows); trashed,
+-- it cannot be started or saved (404 as if gone, …004300); restored, it comes back with its
+-- versions and jobs; purged, they go with it.
+--
+-- Expired invitations (…000750) are purged here too, once they have been expired as long as
+-- the trash keeps a row: the inviter can still see and renew one for a while.
 --
 -- A user's deletion keeps the organisation's history: jobs keep the id of the user who
 -- started them (no foreign key to auth.users any more; the dashboard shows a former member),
@@ -21,14 +27,15 @@
 -- organisation's only owner, ownership passes to its longest-standing admin, else member. An
 -- organisation with no other member is deleted with its last member's account.
 
-create type public.trash_kind as enum ('restaurant', 'task_template', 'message_template', 'sequence_template');
+create type public.trash_kind as enum ('restaurant', 'task_template', 'message_template', 'sequence_template', 'workflow');
 
 comment on type public.trash_kind is 'What public.move_to_trash and public.restore_from_trash act on.';
 
 
 -- Columns --------------------------------------------------------------------------------
--- deleted_at/deleted_by of restaurants and the three template kinds are in their tables'
--- migrations, so the visible-row helpers (…002300) hide trashed rows from the start.
+-- deleted_at/deleted_by of restaurants, the three template kinds and workflows are in their
+-- tables' migrations, so the visible-row helpers (…002300, …004300) hide trashed rows from the
+-- start.
 -- Set with their restaurant's (same value), cleared with it.
 alter table public.tasks add column deleted_at timestamptz;
 alter table public.sequence_instances add column deleted_at timestamptz;
@@ -43,11 +50,13 @@ create index restaurants_deleted_by_idx on public.restaurants (deleted_by);
 create index task_templates_deleted_by_idx on public.task_templates (deleted_by);
 create index message_templates_deleted_by_idx on public.message_templates (deleted_by);
 create index sequence_templates_deleted_by_idx on public.sequence_templates (deleted_by);
+create index workflows_deleted_by_idx on public.workflows (deleted_by);
 -- The Trash page (by organisation) and the purge (by age) read only trashed rows.
 create index restaurants_trash_idx on public.restaurants (organisation_id, deleted_at) where deleted_at is not null;
 create index task_templates_trash_idx on public.task_templates (organisation_id, deleted_at) where deleted_at is not null;
 create index message_templates_trash_idx on public.message_templates (organisation_id, deleted_at) where deleted_at is not null;
 create index sequence_templates_trash_idx on public.sequence_templates (organisation_id, deleted_at) where deleted_at is not null;
+create index workflows_trash_idx on public.workflows (organisation_id, deleted_at) where deleted_at is not null;
 
 
 -- Only the trash RPCs set the trash columns. The column grants leave them out; restaurants,
@@ -147,6 +156,80 @@ $$;
 revoke execute on function private.may_trash(uuid, uuid, uuid) from public, anon, authenticated;
 
 
+-- The table behind a kind that has nothing but its own row to trash (not restaurants).
+create function private.trash_table(p_kind public.trash_kind) returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  select case p_kind
+    when 'task_template' then 'task_templates'
+    when 'message_template' then 'message_templates'
+    when 'sequence_template' then 'sequence_templates'
+    when 'workflow' then 'workflows'
+  end;
+$$;
+
+revoke execute on function private.trash_table(public.trash_kind) from public, anon, authenticated;
+
+-- Moves rows of one such table into the trash (p_deleted_at not null) or out of it (null):
+-- those of p_ids on the other side that the caller may trash (workflows: owners and admins
+-- only, so no creator counts); returns their ids. One statement for every kind that is just
+-- its row, so the rule of who may trash what is written once.
+create function private.set_trashed(p_kind public.trash_kind, p_ids uuid[], p_deleted_at timestamptz, p_deleted_by uuid)
+returns setof uuid
+language plpgsql
+set search_path = ''
+as $$
+begin
+  return query execute format(
+    'update public.%I as t set deleted_at = $1, deleted_by = $2
+     where t.id = any ($3) and (t.deleted_at is null) = ($1 is not null)
+       and private.may_trash(t.organisation_id, case when $4 then null else t.created_by end)
+     returning t.id',
+    private.trash_table(p_kind))
+  using p_deleted_at, p_deleted_by, p_ids, p_kind = 'workflow';
+end;
+$$;
+
+revoke execute on function private.set_trashed(public.trash_kind, uuid[], timestamptz, uuid) from public, anon, authenticated;
+
+-- A workflow with a job pending, running or awaiting a retry stays out of the trash (a
+-- running job needs its workflow, and a trashed one must not run). The workflows are locked
+-- first, in a statement of their own, so a start or retry that got its share lock before
+-- (private.lock_live_workflow) has committed its job by the time the jobs are read.
+create function private.refuse_busy_workflows(p_ids uuid[]) returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_key text;
+begin
+  perform 1 from public.workflows as w
+  where w.id = any (p_ids) and w.deleted_at is null and private.may_trash(w.organisation_id, null)
+  order by w.id
+  for update;
+
+  select w.key into v_key
+  from public.workflows as w
+  where w.id = any (p_ids) and w.deleted_at is null and private.may_trash(w.organisation_id, null)
+    and exists (
+      select 1 from public.jobs as j
+      where j.organisation_id = w.organisation_id and j.workflow_id = w.id
+        and j.status in ('pending', 'running', 'awaiting_retry'))
+  order by w.key
+  limit 1;
+  if v_key is not null then
+    perform private.raise_http(409, 'workflow_busy', format(
+      'workflow %s has jobs pending, running or awaiting a retry: cancel them or let them finish, then move it to the trash',
+      v_key));
+  end if;
+end;
+$$;
+
+revoke execute on function private.refuse_busy_workflows(uuid[]) from public, anon, authenticated;
+
+
 -- Moves up to 100 rows of one kind into the trash; returns the ids it moved. Rows that do
 -- not exist, are already trashed or are not the caller's to delete are left alone (the
 -- dashboard says "not deleted" when nothing comes back), as RLS would.
@@ -181,30 +264,17 @@ begin
         where i.restaurant_id in (select trashed.id from trashed) and i.deleted_at is null
       )
       select trashed.id from trashed;
-  elsif p_kind = 'task_template' then
-    return query
-      update public.task_templates as t
-      set deleted_at = v_now, deleted_by = v_user_id
-      where t.id = any (p_ids) and t.deleted_at is null and private.may_trash(t.organisation_id, t.created_by)
-      returning t.id;
-  elsif p_kind = 'message_template' then
-    return query
-      update public.message_templates as t
-      set deleted_at = v_now, deleted_by = v_user_id
-      where t.id = any (p_ids) and t.deleted_at is null and private.may_trash(t.organisation_id, t.created_by)
-      returning t.id;
   else
-    return query
-      update public.sequence_templates as t
-      set deleted_at = v_now, deleted_by = v_user_id
-      where t.id = any (p_ids) and t.deleted_at is null and private.may_trash(t.organisation_id, t.created_by)
-      returning t.id;
+    if p_kind = 'workflow' then
+      perform private.refuse_busy_workflows(p_ids);
+    end if;
+    return query select private.set_trashed(p_kind, p_ids, v_now, v_user_id);
   end if;
 end;
 $$;
 
 comment on function public.move_to_trash(public.trash_kind, uuid[]) is
-  'Soft-deletes up to 100 rows the caller may delete (a restaurant with its tasks and sequences); returns their ids.';
+  'Soft-deletes up to 100 rows the caller may delete (a restaurant with its tasks and sequences; a workflow without open jobs); returns their ids.';
 
 
 -- Takes rows out of the trash (the same people who may trash them); returns the ids.
@@ -238,30 +308,14 @@ begin
         where i.restaurant_id in (select restored.id from restored) and i.deleted_at is not null
       )
       select restored.id from restored;
-  elsif p_kind = 'task_template' then
-    return query
-      update public.task_templates as t
-      set deleted_at = null, deleted_by = null
-      where t.id = any (p_ids) and t.deleted_at is not null and private.may_trash(t.organisation_id, t.created_by)
-      returning t.id;
-  elsif p_kind = 'message_template' then
-    return query
-      update public.message_templates as t
-      set deleted_at = null, deleted_by = null
-      where t.id = any (p_ids) and t.deleted_at is not null and private.may_trash(t.organisation_id, t.created_by)
-      returning t.id;
   else
-    return query
-      update public.sequence_templates as t
-      set deleted_at = null, deleted_by = null
-      where t.id = any (p_ids) and t.deleted_at is not null and private.may_trash(t.organisation_id, t.created_by)
-      returning t.id;
+    return query select private.set_trashed(p_kind, p_ids, null, null);
   end if;
 end;
 $$;
 
 comment on function public.restore_from_trash(public.trash_kind, uuid[]) is
-  'Restores trashed rows the caller may delete (a restaurant with its tasks and sequences); returns their ids.';
+  'Restores trashed rows the caller may delete (a restaurant with its tasks and sequences; a workflow with its versions and jobs); returns their ids.';
 
 
 -- An organisation's trash as the caller may restore it, newest first.
@@ -302,6 +356,11 @@ as $$
     from public.sequence_templates as t
     where t.organisation_id = p_organisation_id and t.deleted_at is not null
       and private.may_trash(t.organisation_id, t.created_by)
+    union all
+    select 'workflow', w.id, w.name, w.deleted_at, w.deleted_by
+    from public.workflows as w
+    where w.organisation_id = p_organisation_id and w.deleted_at is not null
+      and private.may_trash(w.organisation_id, null)
   ) as x
   left join public.profiles as p on p.id = x.deleted_by
   order by x.deleted_at desc, x.id;
@@ -311,8 +370,10 @@ comment on function public.trash_items(uuid) is
   'The organisation''s trashed rows the caller may restore, with who deleted them and when they will be purged.';
 
 
--- Deletes for good what has been in the trash longer than the retention; returns how many
--- rows. Run by the scheduler (pg_cron below, or the native stack's cron ticker).
+-- Deletes for good what has been in the trash longer than the retention (a restaurant's
+-- tasks and sequences and a workflow's versions, jobs and events cascade), and invitations
+-- expired that long ago; returns how many rows. Run by the scheduler (pg_cron below, or the
+-- native stack's cron ticker).
 create function public.purge_trash() returns integer
 language plpgsql
 security definer
@@ -320,26 +381,24 @@ set search_path = ''
 as $$
 declare
   v_cutoff timestamptz := now() - private.trash_retention();
+  v_table text;
   v_count integer;
   v_total integer := 0;
 begin
-  delete from public.restaurants as r where r.deleted_at < v_cutoff;
-  get diagnostics v_count = row_count;
-  v_total := v_total + v_count;
-  delete from public.sequence_templates as t where t.deleted_at < v_cutoff;
-  get diagnostics v_count = row_count;
-  v_total := v_total + v_count;
-  delete from public.task_templates as t where t.deleted_at < v_cutoff;
-  get diagnostics v_count = row_count;
-  v_total := v_total + v_count;
-  delete from public.message_templates as t where t.deleted_at < v_cutoff;
+  foreach v_table in array array['restaurants', 'sequence_templates', 'task_templates',
+                                 'message_templates', 'workflows'] loop
+    execute format('delete from public.%I as t where t.deleted_at < $1', v_table) using v_cutoff;
+    get diagnostics v_count = row_count;
+    v_total := v_total + v_count;
+  end loop;
+  delete from public.organisation_invitations as i where i.expires_at < v_cutoff;
   get diagnostics v_count = row_count;
   return v_total + v_count;
 end;
 $$;
 
 comment on function public.purge_trash() is
-  'Deletes rows trashed more than private.trash_retention() ago. Scheduler only (service_role).';
+  'Deletes rows trashed, and invitations expired, more than private.trash_retention() ago. Scheduler only (service_role).';
 
 revoke execute on function public.move_to_trash(public.trash_kind, uuid[]) from public, anon, service_role;
 revoke execute on function public.restore_from_trash(public.trash_kind, uuid[]) from public, anon, service_role;

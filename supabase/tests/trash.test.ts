@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@forkflow/db';
-import { insertRawWorkflow } from './support/orchestrator.ts';
+import { echoStep, insertRawWorkflow } from './support/orchestrator.ts';
 import { adminDb, createTemplate, startSequence, steps } from './support/sequences.ts';
 import { anonClient, createFixtures, type TestUser } from './support/users.ts';
 import { insertJob } from './support/workflows.ts';
@@ -310,6 +310,132 @@ describe.each(Object.keys(templateTables) as (keyof typeof templateTables)[])(
   },
 );
 
+describe('workflows in the trash', () => {
+  async function workflowWithJob(
+    status: 'failed' | 'completed' | 'pending' | 'running' | 'awaiting_retry',
+  ) {
+    const key = `trash-wf-${crypto.randomUUID().slice(0, 8)}`;
+    const workflow = await insertRawWorkflow(db, {
+      organisationId,
+      userId: owner.id,
+      key,
+      definition: { start_step: 'only', steps: { only: echoStep() } },
+    });
+    const job = await insertJob(db, {
+      user: owner,
+      workflow: { ...workflow, organisation_id: organisationId },
+      set:
+        status === 'pending'
+          ? {}
+          : {
+              status,
+              ...(status === 'awaiting_retry'
+                ? { next_retry_at: new Date(Date.now() + 3_600_000).toISOString() }
+                : {}),
+              ...(status === 'failed' || status === 'completed'
+                ? { completed_at: new Date().toISOString() }
+                : {}),
+            },
+    });
+    return { id: workflow.id, key, jobId: job.id };
+  }
+  const visible = async (user: TestUser, id: string) =>
+    ((await user.client.from('workflows').select('id').eq('id', id)).data ?? []).length === 1;
+
+  it('an admin trashes one without open jobs: hidden, not started, retried or saved; restored with its versions and jobs', async () => {
+    const wf = await workflowWithJob('failed');
+    // Members do not edit workflows, so they do not trash them either.
+    expect((await trash(member, 'workflow', [wf.id])).data).toEqual([]);
+    expect((await trash(admin, 'workflow', [wf.id])).data).toEqual([{ id: wf.id }]);
+    expect(await visible(owner, wf.id)).toBe(false);
+
+    for (const p_workflow of [wf.id, wf.key]) {
+      const started = await owner.client.rpc('start_workflow_job', { p_workflow });
+      expect(started.status).toBe(404);
+      expect(started.error?.code).toBe('workflow_not_found');
+    }
+    const retried = await owner.client.rpc('retry_job', { p_job_id: wf.jobId });
+    expect(retried.status).toBe(404);
+    expect(retried.error?.code).toBe('workflow_not_found');
+    const saved = await service.rpc('save_workflow', {
+      p_user_id: owner.id,
+      p_organisation_id: organisationId,
+      p_workflow_id: wf.id,
+      p_key: wf.key,
+      p_name: 'Saved while trashed',
+      p_description: '',
+      p_definition: { start_step: 'only', steps: { only: echoStep() } },
+    });
+    expect(saved.status).toBe(404);
+    // Its key stays taken while it is in the trash, and the 409 says where it is.
+    const again = await service.rpc('save_workflow', {
+      p_user_id: owner.id,
+      p_organisation_id: organisationId,
+      p_workflow_id: null as unknown as string,
+      p_key: wf.key,
+      p_name: 'Same key',
+      p_description: '',
+      p_definition: { start_step: 'only', steps: { only: echoStep() } },
+    });
+    expect(again.status).toBe(409);
+    expect(again.error?.message).toMatch(/is in the trash/);
+
+    const { data: items } = await owner.client.rpc('trash_items', {
+      p_organisation_id: organisationId,
+    });
+    expect(items?.find((row) => row.id === wf.id)).toMatchObject({
+      kind: 'workflow',
+      name: wf.key,
+      deleted_by: admin.id,
+    });
+    // A member's trash does not list it (they could not restore it).
+    const { data: memberItems } = await member.client.rpc('trash_items', {
+      p_organisation_id: organisationId,
+    });
+    expect(memberItems?.some((row) => row.id === wf.id)).toBe(false);
+    expect((await restore(member, 'workflow', [wf.id])).data).toEqual([]);
+
+    expect((await restore(owner, 'workflow', [wf.id])).data).toEqual([{ id: wf.id }]);
+    expect(await visible(member, wf.id)).toBe(true);
+    const { data: versions } = await owner.client
+      .from('workflow_versions')
+      .select('version')
+      .eq('workflow_id', wf.id);
+    expect(versions).toEqual([{ version: 1 }]);
+    const { rows } = await db.query(`select status from public.jobs where id = $1`, [wf.jobId]);
+    expect(rows).toEqual([{ status: 'failed' }]);
+    const restarted = await owner.client.rpc('start_workflow_job', { p_workflow: wf.id });
+    expect(restarted.error).toBeNull();
+    await db.query(`delete from public.jobs where workflow_id = $1`, [wf.id]);
+  });
+
+  it.each(['pending', 'running', 'awaiting_retry'] as const)(
+    'is refused with 409 while a job of it is %s, and nothing is trashed',
+    async (status) => {
+      const wf = await workflowWithJob(status);
+      const other = await workflowWithJob('completed');
+      const { error, status: http } = await trash(owner, 'workflow', [other.id, wf.id]);
+      expect(http).toBe(409);
+      expect(error?.code).toBe('workflow_busy');
+      expect(error?.message).toContain(wf.key);
+      expect(await visible(owner, wf.id)).toBe(true);
+      expect(await visible(owner, other.id)).toBe(true);
+      await db.query(`delete from public.jobs where workflow_id = $1`, [wf.id]);
+    },
+  );
+
+  it('outsider and anon cannot trash a workflow', async () => {
+    const wf = await workflowWithJob('completed');
+    expect((await trash(outsider, 'workflow', [wf.id])).data).toEqual([]);
+    const { error } = await anonClient().rpc('move_to_trash', {
+      p_kind: 'workflow',
+      p_ids: [wf.id],
+    });
+    expect(error).not.toBeNull();
+    expect(await visible(owner, wf.id)).toBe(true);
+  });
+});
+
 describe('purge', () => {
   it('purge_trash deletes what was trashed over 30 days ago, with its tasks; newer stays', async () => {
     const old = await restaurantWithSequence();
@@ -325,6 +451,52 @@ describe('purge', () => {
     expect(await deletedAt('restaurants', old.restaurant.id)).toBe('gone');
     expect(await deletedAt('tasks', old.taskIds[0]!)).toBe('gone');
     expect(await deletedAt('restaurants', recent.id)).toBeInstanceOf(Date);
+  });
+
+  it('purges a workflow trashed over 30 days ago with its versions and jobs', async () => {
+    const workflow = await insertRawWorkflow(db, {
+      organisationId,
+      userId: owner.id,
+      key: `purge-wf-${crypto.randomUUID().slice(0, 8)}`,
+      definition: { start_step: 'only', steps: { only: echoStep() } },
+    });
+    const job = await insertJob(db, {
+      user: owner,
+      workflow: { ...workflow, organisation_id: organisationId },
+      set: { status: 'completed', completed_at: new Date().toISOString() },
+    });
+    expect((await trash(owner, 'workflow', [workflow.id])).data).toEqual([{ id: workflow.id }]);
+    await db.query(
+      `update public.workflows set deleted_at = now() - interval '31 days' where id = $1`,
+      [workflow.id],
+    );
+    expect((await service.rpc('purge_trash')).error).toBeNull();
+    const { rows } = await db.query(
+      `select (select count(*) from public.workflows where id = $1)::int as workflows,
+              (select count(*) from public.workflow_versions where workflow_id = $1)::int as versions,
+              (select count(*) from public.jobs where id = $2)::int as jobs`,
+      [workflow.id, job.id],
+    );
+    expect(rows[0]).toEqual({ workflows: 0, versions: 0, jobs: 0 });
+  });
+
+  it('purges invitations expired over 30 days ago; recently expired ones stay for the inviter to renew', async () => {
+    const { rows } = await db.query<{ id: string }>(
+      `insert into public.organisation_invitations
+         (organisation_id, email, role, token_hash, invited_by, expires_at)
+       select $1, 'purge-' || n || '-' || $2 || '@example.com', 'member', md5(random()::text) || n,
+              $3, now() - make_interval(days => d)
+       from (values (1, 31), (2, 1)) as x(n, d)
+       returning id`,
+      [organisationId, crypto.randomUUID().slice(0, 8), owner.id],
+    );
+    const [old, recent] = rows.map((r) => r.id);
+    expect((await service.rpc('purge_trash')).error).toBeNull();
+    const { rows: left } = await db.query<{ id: string }>(
+      `select id from public.organisation_invitations where id = any($1)`,
+      [[old, recent]],
+    );
+    expect(left).toEqual([{ id: recent }]);
   });
 
   it('only the service role runs the purge', async () => {

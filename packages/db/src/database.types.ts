@@ -1604,6 +1604,8 @@ export type Database = {
           created_at: string;
           created_by: string | null;
           definition: NonNullable<Json>;
+          deleted_at: string | null;
+          deleted_by: string | null;
           description: string | null;
           id: string;
           key: string;
@@ -1620,6 +1622,8 @@ export type Database = {
           created_at?: string;
           created_by?: string | null;
           definition: NonNullable<Json>;
+          deleted_at?: string | null;
+          deleted_by?: string | null;
           description?: string | null;
           id?: string;
           key: string;
@@ -1635,6 +1639,8 @@ export type Database = {
           created_at?: string;
           created_by?: string | null;
           definition?: NonNullable<Json>;
+          deleted_at?: string | null;
+          deleted_by?: string | null;
           description?: string | null;
           id?: string;
           key?: string;
@@ -1650,6 +1656,13 @@ export type Database = {
           {
             foreignKeyName: 'workflows_created_by_fkey';
             columns: ['created_by'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'workflows_deleted_by_fkey';
+            columns: ['deleted_by'];
             isOneToOne: false;
             referencedRelation: 'profiles';
             referencedColumns: ['id'];
@@ -2179,7 +2192,12 @@ export type Database = {
       };
     };
     Enums: {
-      trash_kind: 'restaurant' | 'task_template' | 'message_template' | 'sequence_template';
+      trash_kind:
+        | 'restaurant'
+        | 'task_template'
+        | 'message_template'
+        | 'sequence_template'
+        | 'workflow';
     };
     CompositeTypes: {
       [_ in never]: never;
@@ -2291,7 +2309,13 @@ export type CompositeTypes<
 export const Constants = {
   public: {
     Enums: {
-      trash_kind: ['restaurant', 'task_template', 'message_template', 'sequence_template'],
+      trash_kind: [
+        'restaurant',
+        'task_template',
+        'message_template',
+        'sequence_template',
+        'workflow',
+      ],
     },
   },
 } as const;
