@@ -233,7 +233,7 @@ describe('decideAction', () => {
       'continue on a completed run',
       state('completed', 'flow2', 'passed'),
       { action: 'continue', flow_id: 'flow2' },
-      no('not_allowed'),
+      no('run_changed'),
     ],
     [
       'rerun after a failed flow',
@@ -263,13 +263,13 @@ describe('decideAction', () => {
       'rerun on a failed run',
       state('failed', 'flow1', 'failed', 'normal'),
       { action: 'rerun', flow_id: 'flow1' },
-      no('not_allowed'),
+      no('run_changed'),
     ],
     [
       'rerun on a stopped run',
       state('stopped', 'flow1', 'stopped'),
       { action: 'rerun', flow_id: 'flow1' },
-      no('not_allowed'),
+      no('run_changed'),
     ],
     [
       'stop a running run',

@@ -146,8 +146,8 @@ export type ActionDecision =
  * Whether a user's click applies to the run as it is now. `flow_id` is the flow the user saw
  * as current: another one means the run moved on (a teammate, another tab) → run_changed, so
  * a stale page never continues past a flow its user has not seen. Likewise continue or rerun
- * on a run that is running again (someone acted first). An action the state never allows
- * (continue after a failed flow, anything on an ended run) → not_allowed.
+ * on a run that is running again or has ended (someone acted first). An action the state
+ * never allows (continue after a failed flow, stop on an ended run) → not_allowed.
  */
 export function decideAction(state: RunState, action: RunAction): ActionDecision {
   const changed = (message: string): ActionDecision => ({
@@ -167,7 +167,11 @@ export function decideAction(state: RunState, action: RunAction): ActionDecision
     );
   }
   if (state.status === 'completed' || state.status === 'failed' || state.status === 'stopped') {
-    return refused(`The run has already ended (${state.status})`);
+    // Continue and rerun are offered only on a paused run, so a page asking for them on an
+    // ended one is stale; a second stop is simply too late.
+    return action.action === 'stop'
+      ? refused(`The run has already ended (${state.status})`)
+      : changed(`The run has ended (${state.status}) since; reload to see how`);
   }
   if (action.action === 'stop') return { ok: true, kind: 'stop' };
 
