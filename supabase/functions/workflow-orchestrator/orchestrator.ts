@@ -20,10 +20,17 @@
 // halted every tenant): a failed claim is tried again after a pause, smaller; a failed finish
 // is split until the result that fails it is alone, and that one is recorded as a failed step.
 // The claim bounds its own bytes (claim_workflow_steps); a finish call is bounded here.
-import type { ClaimedStep } from '../_shared/executor-protocol.ts';
-import { log } from '../_shared/logger.ts';
-import type { Queue } from './queue.ts';
-import { runSteps, type ExecutorTarget, type Finished } from './run-step.ts';
+//
+// Flow sequence runs (issue 11): when a finish ends a job that runs a flow (its claim names a
+// flow_run_flow_id), and once at the start of every run (what a crashed run left), the loop
+// evaluates the runs waiting for a decision (_shared/flow-runs.ts). An advance that starts
+// the next flow's job makes the loop claim again rather than stop on the empty claim it saw
+// a moment before, so a run's flows follow each other within one invocation.
+import type { ClaimedStep } from "../_shared/executor-protocol.ts";
+import { evaluateFlowRuns } from "../_shared/flow-runs.ts";
+import { log } from "../_shared/logger.ts";
+import type { Queue } from "./queue.ts";
+import { runSteps, type ExecutorTarget, type Finished } from "./run-step.ts";
 
 export interface OrchestratorOptions {
   worker: string;
@@ -52,8 +59,12 @@ export interface OrchestratorSummary {
   lost: number;
   /** Claim and finish calls that failed (logged; the run went on). */
   errors: number;
+  /** Flow run flows decided and applied (advance_flow_run), and flow jobs that started. */
+  flow_runs_advanced: number;
   duration_ms: number;
 }
+
+const JOB_ENDED = new Set(["completed", "failed", "cancelled"]);
 
 /** Most results per finish call (one set-based statement in one transaction). */
 const MAX_FINISH = 500;
@@ -99,14 +110,18 @@ export function ready(finished: Finished): Ready {
     attempt: result.attempt,
     step_id: result.step_id,
     duration_ms: result.duration_ms,
-    outcome: 'failed' as const,
+    outcome: "failed" as const,
     error: {
-      code: 'output_too_large',
+      code: "output_too_large",
       message: `The step's result is ${chars} characters of JSON, more than the queue takes (${MAX_RESULT_CHARS})`,
       retryable: false,
     },
   };
-  return { claim: finished.claim, result: failure, chars: JSON.stringify(failure).length };
+  return {
+    claim: finished.claim,
+    result: failure,
+    chars: JSON.stringify(failure).length,
+  };
 }
 
 /** The front of `pending` that one finish call takes: by count and by characters, at least one. */
@@ -140,15 +155,22 @@ export function afterFailedFinish(batch: Ready[], err: unknown): Ready[][] {
     attempt: result.attempt,
     step_id: result.step_id,
     duration_ms: result.duration_ms,
-    outcome: 'failed' as const,
+    outcome: "failed" as const,
     error: {
-      code: 'finish_failed',
+      code: "finish_failed",
       message: `The step's result could not be saved: ${String(err).slice(0, 500)}`,
       retryable: true,
     },
   };
   return [
-    [{ claim: one.claim, result: failure, chars: JSON.stringify(failure).length, salvaged: true }],
+    [
+      {
+        claim: one.claim,
+        result: failure,
+        chars: JSON.stringify(failure).length,
+        salvaged: true,
+      },
+    ],
   ];
 }
 
@@ -168,12 +190,15 @@ export async function runOrchestrator(
     failed: 0,
     lost: 0,
     errors: 0,
+    flow_runs_advanced: 0,
     duration_ms: 0,
   };
   // null: claim_workflow_steps leases each step for its transformer's timeout + 15 s.
   const leaseSeconds = options.leaseSeconds ?? null;
 
-  const minClaim = Math.ceil(Math.min(options.batchSize, options.concurrency) * MIN_CLAIM);
+  const minClaim = Math.ceil(
+    Math.min(options.batchSize, options.concurrency) * MIN_CLAIM,
+  );
   let inFlight = 0;
   const pending: Ready[] = [];
   // Parts of failed finish calls, each sent again as it is (before anything pending).
@@ -203,8 +228,44 @@ export async function runOrchestrator(
     } else dirty = true;
   };
 
+  // Flow run evaluations: one at a time (each reads every run flow waiting), another asked
+  // for while one runs is run after it; `moreWork` says an advance started a job since the
+  // last claim began.
+  let evaluating = false;
+  let evaluateAgain = false;
+  let moreWork = false;
+  const evaluate = (): void => {
+    if (evaluating) {
+      evaluateAgain = true;
+      return;
+    }
+    evaluating = true;
+    evaluateAgain = false;
+    void (async () => {
+      try {
+        const result = await evaluateFlowRuns(queue, (msg, detail) =>
+          log("error", msg, { worker, ...detail }),
+        );
+        summary.flow_runs_advanced += result.applied;
+        summary.errors += result.errors;
+        if (result.started > 0) moreWork = true;
+      } catch (err) {
+        summary.errors++;
+        log("error", "flow_run_evaluations failed", {
+          worker,
+          error: String(err),
+        });
+      } finally {
+        evaluating = false;
+        if (evaluateAgain) evaluate();
+        notify();
+      }
+    })();
+  };
+
   const flush = (): void => {
-    if (finishing >= FINISHERS || (pending.length === 0 && resend.length === 0)) return;
+    if (finishing >= FINISHERS || (pending.length === 0 && resend.length === 0))
+      return;
     const batch = resend.shift() ?? takeBatch(pending);
     finishing++;
     void (async () => {
@@ -218,17 +279,24 @@ export async function runOrchestrator(
         db.finish_ms += performance.now() - t0;
         const lines: string[] = [];
         const applied = new Map(answers.map((a) => [a.job_id, a]));
+        let flowJobEnded = false;
         for (const { result, claim } of batch) {
           const answer = applied.get(result.job_id);
-          const outcome = answer?.applied ? result.outcome : 'lost';
-          if (outcome === 'succeeded') summary.succeeded++;
-          else if (outcome === 'failed') summary.failed++;
+          if (
+            claim.flow_run_flow_id &&
+            answer?.applied &&
+            JOB_ENDED.has(answer.status ?? "")
+          )
+            flowJobEnded = true;
+          const outcome = answer?.applied ? result.outcome : "lost";
+          if (outcome === "succeeded") summary.succeeded++;
+          else if (outcome === "failed") summary.failed++;
           else summary.lost++;
-          if (logSteps || outcome !== 'succeeded') {
+          if (logSteps || outcome !== "succeeded") {
             lines.push(
               JSON.stringify({
-                level: outcome === 'succeeded' ? 'info' : 'warn',
-                msg: 'step finished',
+                level: outcome === "succeeded" ? "info" : "warn",
+                msg: "step finished",
                 worker,
                 job_id: result.job_id,
                 step_id: result.step_id,
@@ -237,8 +305,10 @@ export async function runOrchestrator(
                 duration_ms: result.duration_ms,
                 outcome,
                 job_status: answer?.status ?? null,
-                ...(result.outcome === 'failed' ? { error: result.error } : {}),
-                ...(result.missing_inputs ? { missing_inputs: result.missing_inputs } : {}),
+                ...(result.outcome === "failed" ? { error: result.error } : {}),
+                ...(result.missing_inputs
+                  ? { missing_inputs: result.missing_inputs }
+                  : {}),
                 ...(result.unmatched_outputs
                   ? { unmatched_outputs: result.unmatched_outputs }
                   : {}),
@@ -249,7 +319,8 @@ export async function runOrchestrator(
         // One line per step, written once per batch: step logging cost ~15% of throughput
         // on 2,000 echo jobs (log_steps false: 763 jobs/s against 644), most of it in the
         // writes.
-        if (lines.length > 0) console.log(lines.join('\n'));
+        if (lines.length > 0) console.log(lines.join("\n"));
+        if (flowJobEnded) evaluate();
       } catch (err) {
         // Not applied. Sent again split (the front of the queue), so one result that cannot
         // be saved fails only its own step; what cannot be sent at all runs again when its
@@ -259,7 +330,7 @@ export async function runOrchestrator(
         const dropped = again.length === 0 ? batch.length : 0;
         summary.lost += dropped;
         resend.unshift(...again);
-        log('error', 'finish_workflow_steps failed', {
+        log("error", "finish_workflow_steps failed", {
           worker,
           results: batch.length,
           dropped,
@@ -285,6 +356,9 @@ export async function runOrchestrator(
     }
   };
 
+  // What an earlier run left undecided (it crashed, or its evaluation failed).
+  evaluate();
+
   while (performance.now() < deadline) {
     // After failed claims, smaller ones (down to one step) until one succeeds.
     const room = Math.max(
@@ -300,18 +374,32 @@ export async function runOrchestrator(
       continue;
     }
     let claimed: ClaimedStep[];
+    moreWork = false;
     try {
       const t0 = performance.now();
-      claimed = await queue.claim(worker, room, leaseSeconds, options.workflowIds);
+      claimed = await queue.claim(
+        worker,
+        room,
+        leaseSeconds,
+        options.workflowIds,
+      );
       db.claims++;
       db.claim_ms += performance.now() - t0;
     } catch (err) {
       summary.errors++;
-      const pause = CLAIM_RETRY_MS[Math.min(claimFailures, CLAIM_RETRY_MS.length - 1)]!;
+      const pause =
+        CLAIM_RETRY_MS[Math.min(claimFailures, CLAIM_RETRY_MS.length - 1)]!;
       claimFailures++;
-      log('error', 'claim_workflow_steps failed', { worker, limit: room, error: String(err) });
+      log("error", "claim_workflow_steps failed", {
+        worker,
+        limit: room,
+        error: String(err),
+      });
       await new Promise((resolve) =>
-        setTimeout(resolve, Math.min(pause, Math.max(0, deadline - performance.now()))),
+        setTimeout(
+          resolve,
+          Math.min(pause, Math.max(0, deadline - performance.now())),
+        ),
       );
       continue;
     }
@@ -321,19 +409,34 @@ export async function runOrchestrator(
     if (claimed.length === room) continue;
     // The queue had less than we asked for. Stop if nothing of ours is pending; otherwise
     // wait for a step or finish: a finished step's next step is due at once.
-    if (inFlight === 0 && pending.length === 0 && resend.length === 0 && !finishing) break;
+    // An advance that started a flow's job since this claim began: claim again.
+    if (moreWork) continue;
+    if (
+      inFlight === 0 &&
+      pending.length === 0 &&
+      resend.length === 0 &&
+      !finishing &&
+      !evaluating
+    )
+      break;
     await changed();
   }
 
-  while (inFlight > 0 || pending.length > 0 || resend.length > 0 || finishing) {
+  while (
+    inFlight > 0 ||
+    pending.length > 0 ||
+    resend.length > 0 ||
+    finishing ||
+    evaluating
+  ) {
     flush();
     await changed();
   }
 
   summary.duration_ms = Math.round(performance.now() - started);
-  log(summary.errors === 0 ? 'info' : 'warn', 'orchestrator run', {
+  log(summary.errors === 0 ? "info" : "warn", "orchestrator run", {
     ...summary,
-    lease_seconds: leaseSeconds ?? 'per step',
+    lease_seconds: leaseSeconds ?? "per step",
     queue: queue.kind,
     claims: db.claims,
     claim_ms: Math.round(db.claim_ms),

@@ -3,6 +3,7 @@
 // so one bad step cannot take its batch down with it.
 //
 //   context  = { job_input, <step>: { output } for every step run so far, config, variables }
+//              (variables: a flow run's resolved project variables and API hosts, from the claim)
 //   input    = step.input_map over the context (paths that match nothing are recorded)
 //   call     = POST /functions/v1/<transformer.target_function> with the service key: the
 //              steps of one claim for the same executor, timeout and organisation go in one request,
@@ -11,12 +12,14 @@
 //   output   = the executor's output, reshaped by step.output_map when there is one
 //   last step (the claim says so): final_result = the workflow's output_map over the
 //              context including this output
+//   recorded = every result with the claim's `redact` strings (a flow run's secrets) replaced
+//              by ••••: the step runs with the real values, nothing written back holds them
 import {
   buildWorkflowContext,
   JsonPathError,
   mapInputs,
   type MissingInput,
-} from '../_shared/domain/json-path.ts';
+} from "../_shared/domain/json-path.ts";
 import {
   batches,
   isRecord,
@@ -27,7 +30,8 @@ import {
   type ExecutorCall,
   type StepError,
   type StepResult,
-} from '../_shared/executor-protocol.ts';
+} from "../_shared/executor-protocol.ts";
+import { redactSecrets } from "../_shared/domain/flows/resolve.ts";
 
 export interface ExecutorTarget {
   /** `${SUPABASE_URL}/functions/v1` */
@@ -37,7 +41,10 @@ export interface ExecutorTarget {
 
 const asPathMap = (value: unknown, where: string): Record<string, string> => {
   if (value === undefined || value === null) return {};
-  if (!isRecord(value) || Object.values(value).some((path) => typeof path !== 'string'))
+  if (
+    !isRecord(value) ||
+    Object.values(value).some((path) => typeof path !== "string")
+  )
     throw new JsonPathError(`${where} must map names to JSONPath strings`);
   return value as Record<string, string>;
 };
@@ -73,15 +80,23 @@ function errorOf(err: unknown): StepError {
     return { code: err.code, message: err.message, retryable: err.retryable };
   // The same paths will fail the same way on every attempt.
   if (err instanceof JsonPathError)
-    return { code: 'invalid_json_path', message: err.message, retryable: false };
-  return { code: 'orchestrator_error', message: String(err), retryable: true };
+    return {
+      code: "invalid_json_path",
+      message: err.message,
+      retryable: false,
+    };
+  return { code: "orchestrator_error", message: String(err), retryable: true };
 }
 
 function failed(
   claim: ClaimedStep,
   started: number,
   error: StepError,
-  extra: { input?: unknown; usage?: unknown; missing_inputs?: MissingInput[] } = {},
+  extra: {
+    input?: unknown;
+    usage?: unknown;
+    missing_inputs?: MissingInput[];
+  } = {},
 ): StepResult {
   return {
     job_id: claim.job_id,
@@ -89,7 +104,7 @@ function failed(
     step_id: claim.step_id,
     duration_ms: elapsed(started),
     ...extra,
-    outcome: 'failed',
+    outcome: "failed",
     error,
   };
 }
@@ -99,7 +114,7 @@ function prepare(claim: ClaimedStep, started: number): Prepared {
   const step = claim.step;
   if (!claim.step_id || !isRecord(step))
     throw new StepFailure(
-      'invalid_definition',
+      "invalid_definition",
       claim.step_id
         ? `step "${claim.step_id}" is not in version ${claim.workflow_version} of the workflow`
         : `version ${claim.workflow_version} of the workflow has no valid start_step`,
@@ -108,7 +123,7 @@ function prepare(claim: ClaimedStep, started: number): Prepared {
   const transformer = claim.transformer;
   if (!transformer)
     throw new StepFailure(
-      'transformer_not_found',
+      "transformer_not_found",
       `transformer "${String(step.transformer_id)}" does not exist or is not visible to the organisation`,
       false,
     );
@@ -121,8 +136,9 @@ function prepare(claim: ClaimedStep, started: number): Prepared {
     jobInput: claim.input_data,
     stepOutputs: stepData,
     config,
+    variables: claim.variables ?? {},
   });
-  const mapped = mapInputs(asPathMap(step.input_map, 'input_map'), context);
+  const mapped = mapInputs(asPathMap(step.input_map, "input_map"), context);
   const call: ExecutorCall = {
     job_id: claim.job_id,
     step_id: claim.step_id,
@@ -131,7 +147,7 @@ function prepare(claim: ClaimedStep, started: number): Prepared {
     config,
   };
   return {
-    claim: claim as Prepared['claim'],
+    claim: claim as Prepared["claim"],
     started,
     functionName: transformer.target_function,
     timeoutMs: transformer.timeout_ms,
@@ -145,7 +161,11 @@ function prepare(claim: ClaimedStep, started: number): Prepared {
 /** The step's result from its executor's answer: output_map, and final_result on a last step. */
 function complete(p: Prepared, answer: CallOutcome): StepResult {
   const { claim, call } = p;
-  const extra = { input: call.input, usage: answer.usage, missing_inputs: p.missing };
+  const extra = {
+    input: call.input,
+    usage: answer.usage,
+    missing_inputs: p.missing,
+  };
   if (!answer.ok) return failed(claim, p.started, answer.error, extra);
   try {
     const step = claim.step!;
@@ -156,8 +176,9 @@ function complete(p: Prepared, answer: CallOutcome): StepResult {
         jobInput: claim.input_data,
         stepOutputs: { ...p.stepData, [claim.step_id]: answer.output },
         config: call.config,
+        variables: claim.variables ?? {},
       });
-      const mapped = mapInputs(asPathMap(step.output_map, 'output_map'), raw);
+      const mapped = mapInputs(asPathMap(step.output_map, "output_map"), raw);
       output = mapped.value;
       unmatched.push(...mapped.missing);
     }
@@ -172,8 +193,12 @@ function complete(p: Prepared, answer: CallOutcome): StepResult {
           jobInput: claim.input_data,
           stepOutputs: { ...p.stepData, [claim.step_id]: output },
           config: call.config,
+          variables: claim.variables ?? {},
         });
-        const mapped = mapInputs(asPathMap(outputMap, 'output_map'), finalContext);
+        const mapped = mapInputs(
+          asPathMap(outputMap, "output_map"),
+          finalContext,
+        );
         finalResult = mapped.value;
         unmatched.push(...mapped.missing);
       }
@@ -185,7 +210,7 @@ function complete(p: Prepared, answer: CallOutcome): StepResult {
       duration_ms: elapsed(p.started),
       ...extra,
       ...(unmatched.length > 0 ? { unmatched_outputs: unmatched } : {}),
-      outcome: 'succeeded',
+      outcome: "succeeded",
       output: output ?? null,
       ...(claim.last_step ? { final_result: finalResult ?? null } : {}),
     };
@@ -196,7 +221,7 @@ function complete(p: Prepared, answer: CallOutcome): StepResult {
 
 const timedOut = (err: unknown): boolean => {
   const name = (err as Error)?.name;
-  return name === 'TimeoutError' || name === 'AbortError';
+  return name === "TimeoutError" || name === "AbortError";
 };
 
 /**
@@ -204,21 +229,27 @@ const timedOut = (err: unknown): boolean => {
  * single form for one step, the batch form for more. Resolves to one answer per step, in order; a request
  * that fails as a whole (no answer, a timeout, a non-2xx batch) fails each of its steps alike.
  */
-async function callExecutor(target: ExecutorTarget, steps: Prepared[]): Promise<CallOutcome[]> {
+async function callExecutor(
+  target: ExecutorTarget,
+  steps: Prepared[],
+): Promise<CallOutcome[]> {
   const { functionName, timeoutMs } = steps[0]!;
-  const whole = (error: StepError): CallOutcome[] => steps.map(() => ({ ok: false, error }));
+  const whole = (error: StepError): CallOutcome[] =>
+    steps.map(() => ({ ok: false, error }));
   const batch = steps.length > 1;
   let res: Response;
   let body: unknown;
   try {
     res = await fetch(`${target.functionsUrl}/${functionName}`, {
-      method: 'POST',
+      method: "POST",
       headers: {
         Authorization: `Bearer ${target.serviceRoleKey}`,
         apikey: target.serviceRoleKey,
-        'Content-Type': 'application/json',
+        "Content-Type": "application/json",
       },
-      body: batch ? `{"calls":[${steps.map((s) => s.json).join(',')}]}` : steps[0]!.json,
+      body: batch
+        ? `{"calls":[${steps.map((s) => s.json).join(",")}]}`
+        : steps[0]!.json,
       signal: AbortSignal.timeout(timeoutMs),
     });
     try {
@@ -230,25 +261,31 @@ async function callExecutor(target: ExecutorTarget, steps: Prepared[]): Promise<
   } catch (err) {
     if (timedOut(err))
       return whole({
-        code: 'timeout',
+        code: "timeout",
         message: `${functionName} did not answer within ${timeoutMs} ms`,
         retryable: true,
       });
     return whole({
-      code: 'network_error',
+      code: "network_error",
       message: `${functionName}: ${String(err)}`,
       retryable: true,
     });
   }
   if (!batch) return [readAnswer(res.status, body, functionName)];
   const results =
-    res.ok && isRecord(body) && Array.isArray(body.results) ? body.results : undefined;
+    res.ok && isRecord(body) && Array.isArray(body.results)
+      ? body.results
+      : undefined;
   if (!results) {
     // A refused batch (401, 403, 400 …) fails every call with the batch's own error.
-    const answer = readAnswer(res.ok ? 502 : res.status, res.ok ? undefined : body, functionName);
+    const answer = readAnswer(
+      res.ok ? 502 : res.status,
+      res.ok ? undefined : body,
+      functionName,
+    );
     if (!res.ok && !answer.ok) return whole(answer.error);
     return whole({
-      code: 'invalid_executor_response',
+      code: "invalid_executor_response",
       message: `${functionName} answered ${res.status} without { results } to a batch`,
       retryable: true,
     });
@@ -259,7 +296,7 @@ async function callExecutor(target: ExecutorTarget, steps: Prepared[]): Promise<
       : {
           ok: false,
           error: {
-            code: 'invalid_executor_response',
+            code: "invalid_executor_response",
             message: `${functionName} answered ${results.length} results to ${steps.length} calls`,
             retryable: true,
           },
@@ -270,6 +307,45 @@ async function callExecutor(target: ExecutorTarget, steps: Prepared[]): Promise<
 export interface Finished {
   claim: ClaimedStep;
   result: StepResult;
+}
+
+// What a result records besides its ids, outcome and error.
+const DATA_FIELDS = [
+  "input",
+  "output",
+  "final_result",
+  "usage",
+  "missing_inputs",
+  "unmatched_outputs",
+] as const;
+const pickData = (result: StepResult): Record<string, unknown> => {
+  const data: Record<string, unknown> = {};
+  for (const field of DATA_FIELDS)
+    if (field in result)
+      data[field] = (result as Record<string, unknown>)[field];
+  return data;
+};
+
+/**
+ * The result as it may be recorded: a flow run's secret strings (the claim's `redact`)
+ * replaced by •••• wherever they occur (input, output, final_result, error message, the
+ * paths of unmatched mappings). The job ran with the real values; job_events, step_data and
+ * final_result never hold them. Other jobs' results pass untouched.
+ */
+export function redacted(finished: Finished): Finished {
+  const secrets = finished.claim.redact;
+  if (!secrets || secrets.length === 0) return finished;
+  // Only the data: the ids, the outcome and the error's code and retryable flag must reach
+  // finish_workflow_steps as they are (a secret that happened to occur in "failed" or a
+  // step id must not lose the result).
+  const r = finished.result;
+  const result = { ...r, ...redactSecrets(pickData(r), secrets) } as StepResult;
+  if (r.outcome === "failed" && result.outcome === "failed")
+    result.error = {
+      ...r.error,
+      message: redactSecrets(r.error.message, secrets),
+    };
+  return { claim: finished.claim, result };
 }
 
 /**
@@ -300,22 +376,34 @@ export function runSteps(
       early.push({ claim, result: failed(claim, started, errorOf(err)) });
     }
   }
-  const requests: Promise<Finished[]>[] = early.length ? [Promise.resolve(early)] : [];
+  const requests: Promise<Finished[]>[] = early.length
+    ? [Promise.resolve(early.map(redacted))]
+    : [];
   const send = (steps: Prepared[]): void => {
     requests.push(
       callExecutor(target, steps).then(
-        (answers) => steps.map((p, j) => ({ claim: p.claim, result: complete(p, answers[j]!) })),
+        (answers) =>
+          steps.map((p, j) =>
+            redacted({ claim: p.claim, result: complete(p, answers[j]!) }),
+          ),
         // Not expected (callExecutor answers every failure), but never lose a step.
         (err: unknown) =>
-          steps.map((p) => ({
-            claim: p.claim,
-            result: failed(p.claim, p.started, errorOf(err)),
-          })),
+          steps.map((p) =>
+            redacted({
+              claim: p.claim,
+              result: failed(p.claim, p.started, errorOf(err)),
+            }),
+          ),
       ),
     );
   };
   for (const group of groups.values())
-    for (const steps of batches(group, (p) => p.json.length, maxPerCall, MAX_BATCH_JSON))
+    for (const steps of batches(
+      group,
+      (p) => p.json.length,
+      maxPerCall,
+      MAX_BATCH_JSON,
+    ))
       send(steps);
   return requests;
 }
