@@ -26,11 +26,11 @@
 // evaluates the runs waiting for a decision (_shared/flow-runs.ts). An advance that starts
 // the next flow's job makes the loop claim again rather than stop on the empty claim it saw
 // a moment before, so a run's flows follow each other within one invocation.
-import type { ClaimedStep } from "../_shared/executor-protocol.ts";
-import { evaluateFlowRuns } from "../_shared/flow-runs.ts";
-import { log } from "../_shared/logger.ts";
-import type { Queue } from "./queue.ts";
-import { runSteps, type ExecutorTarget, type Finished } from "./run-step.ts";
+import type { ClaimedStep } from '../_shared/executor-protocol.ts';
+import { evaluateFlowRuns } from '../_shared/flow-runs.ts';
+import { log } from '../_shared/logger.ts';
+import type { Queue } from './queue.ts';
+import { runSteps, type ExecutorTarget, type Finished } from './run-step.ts';
 
 export interface OrchestratorOptions {
   worker: string;
@@ -64,7 +64,7 @@ export interface OrchestratorSummary {
   duration_ms: number;
 }
 
-const JOB_ENDED = new Set(["completed", "failed", "cancelled"]);
+const JOB_ENDED = new Set(['completed', 'failed', 'cancelled']);
 
 /** Most results per finish call (one set-based statement in one transaction). */
 const MAX_FINISH = 500;
@@ -110,18 +110,14 @@ export function ready(finished: Finished): Ready {
     attempt: result.attempt,
     step_id: result.step_id,
     duration_ms: result.duration_ms,
-    outcome: "failed" as const,
+    outcome: 'failed' as const,
     error: {
-      code: "output_too_large",
+      code: 'output_too_large',
       message: `The step's result is ${chars} characters of JSON, more than the queue takes (${MAX_RESULT_CHARS})`,
       retryable: false,
     },
   };
-  return {
-    claim: finished.claim,
-    result: failure,
-    chars: JSON.stringify(failure).length,
-  };
+  return { claim: finished.claim, result: failure, chars: JSON.stringify(failure).length };
 }
 
 /** The front of `pending` that one finish call takes: by count and by characters, at least one. */
@@ -155,22 +151,15 @@ export function afterFailedFinish(batch: Ready[], err: unknown): Ready[][] {
     attempt: result.attempt,
     step_id: result.step_id,
     duration_ms: result.duration_ms,
-    outcome: "failed" as const,
+    outcome: 'failed' as const,
     error: {
-      code: "finish_failed",
+      code: 'finish_failed',
       message: `The step's result could not be saved: ${String(err).slice(0, 500)}`,
       retryable: true,
     },
   };
   return [
-    [
-      {
-        claim: one.claim,
-        result: failure,
-        chars: JSON.stringify(failure).length,
-        salvaged: true,
-      },
-    ],
+    [{ claim: one.claim, result: failure, chars: JSON.stringify(failure).length, salvaged: true }],
   ];
 }
 
@@ -196,9 +185,7 @@ export async function runOrchestrator(
   // null: claim_workflow_steps leases each step for its transformer's timeout + 15 s.
   const leaseSeconds = options.leaseSeconds ?? null;
 
-  const minClaim = Math.ceil(
-    Math.min(options.batchSize, options.concurrency) * MIN_CLAIM,
-  );
+  const minClaim = Math.ceil(Math.min(options.batchSize, options.concurrency) * MIN_CLAIM);
   let inFlight = 0;
   const pending: Ready[] = [];
   // Parts of failed finish calls, each sent again as it is (before anything pending).
@@ -244,17 +231,14 @@ export async function runOrchestrator(
     void (async () => {
       try {
         const result = await evaluateFlowRuns(queue, (msg, detail) =>
-          log("error", msg, { worker, ...detail }),
+          log('error', msg, { worker, ...detail }),
         );
         summary.flow_runs_advanced += result.applied;
         summary.errors += result.errors;
         if (result.started > 0) moreWork = true;
       } catch (err) {
         summary.errors++;
-        log("error", "flow_run_evaluations failed", {
-          worker,
-          error: String(err),
-        });
+        log('error', 'flow_run_evaluations failed', { worker, error: String(err) });
       } finally {
         evaluating = false;
         if (evaluateAgain) evaluate();
@@ -264,8 +248,7 @@ export async function runOrchestrator(
   };
 
   const flush = (): void => {
-    if (finishing >= FINISHERS || (pending.length === 0 && resend.length === 0))
-      return;
+    if (finishing >= FINISHERS || (pending.length === 0 && resend.length === 0)) return;
     const batch = resend.shift() ?? takeBatch(pending);
     finishing++;
     void (async () => {
@@ -282,21 +265,17 @@ export async function runOrchestrator(
         let flowJobEnded = false;
         for (const { result, claim } of batch) {
           const answer = applied.get(result.job_id);
-          if (
-            claim.flow_run_flow_id &&
-            answer?.applied &&
-            JOB_ENDED.has(answer.status ?? "")
-          )
+          if (claim.flow_run_flow_id && answer?.applied && JOB_ENDED.has(answer.status ?? ''))
             flowJobEnded = true;
-          const outcome = answer?.applied ? result.outcome : "lost";
-          if (outcome === "succeeded") summary.succeeded++;
-          else if (outcome === "failed") summary.failed++;
+          const outcome = answer?.applied ? result.outcome : 'lost';
+          if (outcome === 'succeeded') summary.succeeded++;
+          else if (outcome === 'failed') summary.failed++;
           else summary.lost++;
-          if (logSteps || outcome !== "succeeded") {
+          if (logSteps || outcome !== 'succeeded') {
             lines.push(
               JSON.stringify({
-                level: outcome === "succeeded" ? "info" : "warn",
-                msg: "step finished",
+                level: outcome === 'succeeded' ? 'info' : 'warn',
+                msg: 'step finished',
                 worker,
                 job_id: result.job_id,
                 step_id: result.step_id,
@@ -305,10 +284,8 @@ export async function runOrchestrator(
                 duration_ms: result.duration_ms,
                 outcome,
                 job_status: answer?.status ?? null,
-                ...(result.outcome === "failed" ? { error: result.error } : {}),
-                ...(result.missing_inputs
-                  ? { missing_inputs: result.missing_inputs }
-                  : {}),
+                ...(result.outcome === 'failed' ? { error: result.error } : {}),
+                ...(result.missing_inputs ? { missing_inputs: result.missing_inputs } : {}),
                 ...(result.unmatched_outputs
                   ? { unmatched_outputs: result.unmatched_outputs }
                   : {}),
@@ -319,7 +296,7 @@ export async function runOrchestrator(
         // One line per step, written once per batch: step logging cost ~15% of throughput
         // on 2,000 echo jobs (log_steps false: 763 jobs/s against 644), most of it in the
         // writes.
-        if (lines.length > 0) console.log(lines.join("\n"));
+        if (lines.length > 0) console.log(lines.join('\n'));
         if (flowJobEnded) evaluate();
       } catch (err) {
         // Not applied. Sent again split (the front of the queue), so one result that cannot
@@ -330,7 +307,7 @@ export async function runOrchestrator(
         const dropped = again.length === 0 ? batch.length : 0;
         summary.lost += dropped;
         resend.unshift(...again);
-        log("error", "finish_workflow_steps failed", {
+        log('error', 'finish_workflow_steps failed', {
           worker,
           results: batch.length,
           dropped,
@@ -377,29 +354,16 @@ export async function runOrchestrator(
     moreWork = false;
     try {
       const t0 = performance.now();
-      claimed = await queue.claim(
-        worker,
-        room,
-        leaseSeconds,
-        options.workflowIds,
-      );
+      claimed = await queue.claim(worker, room, leaseSeconds, options.workflowIds);
       db.claims++;
       db.claim_ms += performance.now() - t0;
     } catch (err) {
       summary.errors++;
-      const pause =
-        CLAIM_RETRY_MS[Math.min(claimFailures, CLAIM_RETRY_MS.length - 1)]!;
+      const pause = CLAIM_RETRY_MS[Math.min(claimFailures, CLAIM_RETRY_MS.length - 1)]!;
       claimFailures++;
-      log("error", "claim_workflow_steps failed", {
-        worker,
-        limit: room,
-        error: String(err),
-      });
+      log('error', 'claim_workflow_steps failed', { worker, limit: room, error: String(err) });
       await new Promise((resolve) =>
-        setTimeout(
-          resolve,
-          Math.min(pause, Math.max(0, deadline - performance.now())),
-        ),
+        setTimeout(resolve, Math.min(pause, Math.max(0, deadline - performance.now()))),
       );
       continue;
     }
@@ -411,32 +375,20 @@ export async function runOrchestrator(
     // wait for a step or finish: a finished step's next step is due at once.
     // An advance that started a flow's job since this claim began: claim again.
     if (moreWork) continue;
-    if (
-      inFlight === 0 &&
-      pending.length === 0 &&
-      resend.length === 0 &&
-      !finishing &&
-      !evaluating
-    )
+    if (inFlight === 0 && pending.length === 0 && resend.length === 0 && !finishing && !evaluating)
       break;
     await changed();
   }
 
-  while (
-    inFlight > 0 ||
-    pending.length > 0 ||
-    resend.length > 0 ||
-    finishing ||
-    evaluating
-  ) {
+  while (inFlight > 0 || pending.length > 0 || resend.length > 0 || finishing || evaluating) {
     flush();
     await changed();
   }
 
   summary.duration_ms = Math.round(performance.now() - started);
-  log(summary.errors === 0 ? "info" : "warn", "orchestrator run", {
+  log(summary.errors === 0 ? 'info' : 'warn', 'orchestrator run', {
     ...summary,
-    lease_seconds: leaseSeconds ?? "per step",
+    lease_seconds: leaseSeconds ?? 'per step',
     queue: queue.kind,
     claims: db.claims,
     claim_ms: Math.round(db.claim_ms),

@@ -11,21 +11,21 @@
 // Postgres is the default because it keeps PostgREST (a process and an HTTP hop per call)
 // out of the path; `rest` remains for projects without a DB URL (ORCHESTRATOR_DB=rest forces
 // it). Figures: docs/workflows-contract.md, "Orchestrator".
-import postgres from "npm:postgres@3.4.7";
-import { createClient } from "npm:@supabase/supabase-js@2";
-import { storableJson } from "../_shared/jsonb-text.ts";
-import type { ClaimedStep, StepResult } from "../_shared/executor-protocol.ts";
+import postgres from 'npm:postgres@3.4.7';
+import { createClient } from 'npm:@supabase/supabase-js@2';
+import { storableJson } from '../_shared/jsonb-text.ts';
+import type { ClaimedStep, StepResult } from '../_shared/executor-protocol.ts';
 import type {
   AdvanceAnswer,
   FlowRunDecision,
   FlowRunEvaluation,
   FlowRunStore,
-} from "../_shared/flow-runs.ts";
-import { retryWholeAborts } from "./transient-retry.ts";
+} from '../_shared/flow-runs.ts';
+import { retryWholeAborts } from './transient-retry.ts';
 
 /** Also the flow runs' store (20261122006300_flow_runs.sql): evaluations and advances. */
 export interface Queue extends FlowRunStore {
-  readonly kind: "postgres" | "rest";
+  readonly kind: 'postgres' | 'rest';
   /** Due steps, of `workflowIds` only when given. */
   claim(
     worker: string,
@@ -53,14 +53,14 @@ export function postgresQueue(dbUrl: string): Queue {
     idle_timeout: 60,
     // Safe behind Supavisor's transaction mode as well.
     prepare: false,
-    connection: { application_name: "workflow-orchestrator" },
+    connection: { application_name: 'workflow-orchestrator' },
     onnotice: () => undefined,
   });
   return {
-    kind: "postgres",
+    kind: 'postgres',
     async claim(worker, limit, leaseSeconds, workflowIds) {
       // The uuids were validated (options.ts), so an array literal is safe.
-      const ids = workflowIds ? `{${workflowIds.join(",")}}` : null;
+      const ids = workflowIds ? `{${workflowIds.join(',')}}` : null;
       const rows = await sql<{ claimed: ClaimedStep[] }[]>`
         select public.claim_workflow_steps(
           ${worker}, ${limit}::int, ${leaseSeconds}::int, ${ids}::text::uuid[]) as claimed`;
@@ -94,16 +94,12 @@ export function postgresQueue(dbUrl: string): Queue {
 
 export function restQueue(supabaseUrl: string, serviceRoleKey: string): Queue {
   const client = createClient(supabaseUrl, serviceRoleKey, {
-    auth: {
-      persistSession: false,
-      autoRefreshToken: false,
-      detectSessionInUrl: false,
-    },
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
   });
   return {
-    kind: "rest",
+    kind: 'rest',
     async claim(worker, limit, leaseSeconds, workflowIds) {
-      const { data, error } = await client.rpc("claim_workflow_steps", {
+      const { data, error } = await client.rpc('claim_workflow_steps', {
         p_worker: worker,
         p_limit: limit,
         p_lease_seconds: leaseSeconds,
@@ -115,31 +111,26 @@ export function restQueue(supabaseUrl: string, serviceRoleKey: string): Queue {
     async finish(worker, results) {
       const payload = JSON.parse(storableJson(results)) as unknown;
       const data = await retryWholeAborts(async () => {
-        const { data, error } = await client.rpc("finish_workflow_steps", {
+        const { data, error } = await client.rpc('finish_workflow_steps', {
           p_worker: worker,
           p_results: payload,
         });
         // Keep the SQLSTATE: retryWholeAborts reads it.
         if (error)
-          throw Object.assign(
-            new Error(`finish_workflow_steps: ${error.message}`),
-            {
-              code: error.code,
-            },
-          );
+          throw Object.assign(new Error(`finish_workflow_steps: ${error.message}`), {
+            code: error.code,
+          });
         return data;
       });
       return (data ?? []) as FinishAnswer[];
     },
     async flowRunEvaluations(limit) {
-      const { data, error } = await client.rpc("flow_run_evaluations", {
-        p_limit: limit,
-      });
+      const { data, error } = await client.rpc('flow_run_evaluations', { p_limit: limit });
       if (error) throw new Error(`flow_run_evaluations: ${error.message}`);
       return (data ?? []) as unknown as FlowRunEvaluation[];
     },
     async advanceFlowRun(runFlowId, decision: FlowRunDecision) {
-      const { data, error } = await client.rpc("advance_flow_run", {
+      const { data, error } = await client.rpc('advance_flow_run', {
         p_run_flow_id: runFlowId,
         p_decision: JSON.parse(storableJson(decision)) as unknown,
       });
@@ -147,7 +138,7 @@ export function restQueue(supabaseUrl: string, serviceRoleKey: string): Queue {
       return data as unknown as AdvanceAnswer;
     },
     async ready() {
-      const { error } = await client.from("transformers").select("id").limit(1);
+      const { error } = await client.from('transformers').select('id').limit(1);
       if (error) throw new Error(`transformers: ${error.message}`);
     },
   };
@@ -155,12 +146,11 @@ export function restQueue(supabaseUrl: string, serviceRoleKey: string): Queue {
 
 /** The queue the environment allows: direct Postgres when there is a DB URL. */
 export function queueFromEnv(env: (name: string) => string | undefined): Queue {
-  const url = env("SUPABASE_URL");
-  const key = env("SUPABASE_SERVICE_ROLE_KEY");
-  const dbUrl = env("SUPABASE_DB_URL");
-  const choice = env("ORCHESTRATOR_DB");
-  if (dbUrl && choice !== "rest") return postgresQueue(dbUrl);
-  if (!url || !key)
-    throw new Error("SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY must be set");
+  const url = env('SUPABASE_URL');
+  const key = env('SUPABASE_SERVICE_ROLE_KEY');
+  const dbUrl = env('SUPABASE_DB_URL');
+  const choice = env('ORCHESTRATOR_DB');
+  if (dbUrl && choice !== 'rest') return postgresQueue(dbUrl);
+  if (!url || !key) throw new Error('SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY must be set');
   return restQueue(url, key);
 }

@@ -19,7 +19,7 @@ import {
   JsonPathError,
   mapInputs,
   type MissingInput,
-} from "../_shared/domain/json-path.ts";
+} from '../_shared/domain/json-path.ts';
 import {
   batches,
   isRecord,
@@ -30,8 +30,8 @@ import {
   type ExecutorCall,
   type StepError,
   type StepResult,
-} from "../_shared/executor-protocol.ts";
-import { redactSecrets } from "../_shared/domain/flows/resolve.ts";
+} from '../_shared/executor-protocol.ts';
+import { redactSecrets } from '../_shared/domain/flows/resolve.ts';
 
 export interface ExecutorTarget {
   /** `${SUPABASE_URL}/functions/v1` */
@@ -41,10 +41,7 @@ export interface ExecutorTarget {
 
 const asPathMap = (value: unknown, where: string): Record<string, string> => {
   if (value === undefined || value === null) return {};
-  if (
-    !isRecord(value) ||
-    Object.values(value).some((path) => typeof path !== "string")
-  )
+  if (!isRecord(value) || Object.values(value).some((path) => typeof path !== 'string'))
     throw new JsonPathError(`${where} must map names to JSONPath strings`);
   return value as Record<string, string>;
 };
@@ -80,23 +77,15 @@ function errorOf(err: unknown): StepError {
     return { code: err.code, message: err.message, retryable: err.retryable };
   // The same paths will fail the same way on every attempt.
   if (err instanceof JsonPathError)
-    return {
-      code: "invalid_json_path",
-      message: err.message,
-      retryable: false,
-    };
-  return { code: "orchestrator_error", message: String(err), retryable: true };
+    return { code: 'invalid_json_path', message: err.message, retryable: false };
+  return { code: 'orchestrator_error', message: String(err), retryable: true };
 }
 
 function failed(
   claim: ClaimedStep,
   started: number,
   error: StepError,
-  extra: {
-    input?: unknown;
-    usage?: unknown;
-    missing_inputs?: MissingInput[];
-  } = {},
+  extra: { input?: unknown; usage?: unknown; missing_inputs?: MissingInput[] } = {},
 ): StepResult {
   return {
     job_id: claim.job_id,
@@ -104,7 +93,7 @@ function failed(
     step_id: claim.step_id,
     duration_ms: elapsed(started),
     ...extra,
-    outcome: "failed",
+    outcome: 'failed',
     error,
   };
 }
@@ -114,7 +103,7 @@ function prepare(claim: ClaimedStep, started: number): Prepared {
   const step = claim.step;
   if (!claim.step_id || !isRecord(step))
     throw new StepFailure(
-      "invalid_definition",
+      'invalid_definition',
       claim.step_id
         ? `step "${claim.step_id}" is not in version ${claim.workflow_version} of the workflow`
         : `version ${claim.workflow_version} of the workflow has no valid start_step`,
@@ -123,7 +112,7 @@ function prepare(claim: ClaimedStep, started: number): Prepared {
   const transformer = claim.transformer;
   if (!transformer)
     throw new StepFailure(
-      "transformer_not_found",
+      'transformer_not_found',
       `transformer "${String(step.transformer_id)}" does not exist or is not visible to the organisation`,
       false,
     );
@@ -138,7 +127,7 @@ function prepare(claim: ClaimedStep, started: number): Prepared {
     config,
     variables: claim.variables ?? {},
   });
-  const mapped = mapInputs(asPathMap(step.input_map, "input_map"), context);
+  const mapped = mapInputs(asPathMap(step.input_map, 'input_map'), context);
   const call: ExecutorCall = {
     job_id: claim.job_id,
     step_id: claim.step_id,
@@ -147,7 +136,7 @@ function prepare(claim: ClaimedStep, started: number): Prepared {
     config,
   };
   return {
-    claim: claim as Prepared["claim"],
+    claim: claim as Prepared['claim'],
     started,
     functionName: transformer.target_function,
     timeoutMs: transformer.timeout_ms,
@@ -161,11 +150,7 @@ function prepare(claim: ClaimedStep, started: number): Prepared {
 /** The step's result from its executor's answer: output_map, and final_result on a last step. */
 function complete(p: Prepared, answer: CallOutcome): StepResult {
   const { claim, call } = p;
-  const extra = {
-    input: call.input,
-    usage: answer.usage,
-    missing_inputs: p.missing,
-  };
+  const extra = { input: call.input, usage: answer.usage, missing_inputs: p.missing };
   if (!answer.ok) return failed(claim, p.started, answer.error, extra);
   try {
     const step = claim.step!;
@@ -178,7 +163,7 @@ function complete(p: Prepared, answer: CallOutcome): StepResult {
         config: call.config,
         variables: claim.variables ?? {},
       });
-      const mapped = mapInputs(asPathMap(step.output_map, "output_map"), raw);
+      const mapped = mapInputs(asPathMap(step.output_map, 'output_map'), raw);
       output = mapped.value;
       unmatched.push(...mapped.missing);
     }
@@ -195,10 +180,7 @@ function complete(p: Prepared, answer: CallOutcome): StepResult {
           config: call.config,
           variables: claim.variables ?? {},
         });
-        const mapped = mapInputs(
-          asPathMap(outputMap, "output_map"),
-          finalContext,
-        );
+        const mapped = mapInputs(asPathMap(outputMap, 'output_map'), finalContext);
         finalResult = mapped.value;
         unmatched.push(...mapped.missing);
       }
@@ -210,7 +192,7 @@ function complete(p: Prepared, answer: CallOutcome): StepResult {
       duration_ms: elapsed(p.started),
       ...extra,
       ...(unmatched.length > 0 ? { unmatched_outputs: unmatched } : {}),
-      outcome: "succeeded",
+      outcome: 'succeeded',
       output: output ?? null,
       ...(claim.last_step ? { final_result: finalResult ?? null } : {}),
     };
@@ -221,7 +203,7 @@ function complete(p: Prepared, answer: CallOutcome): StepResult {
 
 const timedOut = (err: unknown): boolean => {
   const name = (err as Error)?.name;
-  return name === "TimeoutError" || name === "AbortError";
+  return name === 'TimeoutError' || name === 'AbortError';
 };
 
 /**
@@ -229,27 +211,21 @@ const timedOut = (err: unknown): boolean => {
  * single form for one step, the batch form for more. Resolves to one answer per step, in order; a request
  * that fails as a whole (no answer, a timeout, a non-2xx batch) fails each of its steps alike.
  */
-async function callExecutor(
-  target: ExecutorTarget,
-  steps: Prepared[],
-): Promise<CallOutcome[]> {
+async function callExecutor(target: ExecutorTarget, steps: Prepared[]): Promise<CallOutcome[]> {
   const { functionName, timeoutMs } = steps[0]!;
-  const whole = (error: StepError): CallOutcome[] =>
-    steps.map(() => ({ ok: false, error }));
+  const whole = (error: StepError): CallOutcome[] => steps.map(() => ({ ok: false, error }));
   const batch = steps.length > 1;
   let res: Response;
   let body: unknown;
   try {
     res = await fetch(`${target.functionsUrl}/${functionName}`, {
-      method: "POST",
+      method: 'POST',
       headers: {
         Authorization: `Bearer ${target.serviceRoleKey}`,
         apikey: target.serviceRoleKey,
-        "Content-Type": "application/json",
+        'Content-Type': 'application/json',
       },
-      body: batch
-        ? `{"calls":[${steps.map((s) => s.json).join(",")}]}`
-        : steps[0]!.json,
+      body: batch ? `{"calls":[${steps.map((s) => s.json).join(',')}]}` : steps[0]!.json,
       signal: AbortSignal.timeout(timeoutMs),
     });
     try {
@@ -261,31 +237,25 @@ async function callExecutor(
   } catch (err) {
     if (timedOut(err))
       return whole({
-        code: "timeout",
+        code: 'timeout',
         message: `${functionName} did not answer within ${timeoutMs} ms`,
         retryable: true,
       });
     return whole({
-      code: "network_error",
+      code: 'network_error',
       message: `${functionName}: ${String(err)}`,
       retryable: true,
     });
   }
   if (!batch) return [readAnswer(res.status, body, functionName)];
   const results =
-    res.ok && isRecord(body) && Array.isArray(body.results)
-      ? body.results
-      : undefined;
+    res.ok && isRecord(body) && Array.isArray(body.results) ? body.results : undefined;
   if (!results) {
     // A refused batch (401, 403, 400 …) fails every call with the batch's own error.
-    const answer = readAnswer(
-      res.ok ? 502 : res.status,
-      res.ok ? undefined : body,
-      functionName,
-    );
+    const answer = readAnswer(res.ok ? 502 : res.status, res.ok ? undefined : body, functionName);
     if (!res.ok && !answer.ok) return whole(answer.error);
     return whole({
-      code: "invalid_executor_response",
+      code: 'invalid_executor_response',
       message: `${functionName} answered ${res.status} without { results } to a batch`,
       retryable: true,
     });
@@ -296,7 +266,7 @@ async function callExecutor(
       : {
           ok: false,
           error: {
-            code: "invalid_executor_response",
+            code: 'invalid_executor_response',
             message: `${functionName} answered ${results.length} results to ${steps.length} calls`,
             retryable: true,
           },
@@ -311,18 +281,17 @@ export interface Finished {
 
 // What a result records besides its ids, outcome and error.
 const DATA_FIELDS = [
-  "input",
-  "output",
-  "final_result",
-  "usage",
-  "missing_inputs",
-  "unmatched_outputs",
+  'input',
+  'output',
+  'final_result',
+  'usage',
+  'missing_inputs',
+  'unmatched_outputs',
 ] as const;
 const pickData = (result: StepResult): Record<string, unknown> => {
   const data: Record<string, unknown> = {};
   for (const field of DATA_FIELDS)
-    if (field in result)
-      data[field] = (result as Record<string, unknown>)[field];
+    if (field in result) data[field] = (result as Record<string, unknown>)[field];
   return data;
 };
 
@@ -340,11 +309,8 @@ export function redacted(finished: Finished): Finished {
   // step id must not lose the result).
   const r = finished.result;
   const result = { ...r, ...redactSecrets(pickData(r), secrets) } as StepResult;
-  if (r.outcome === "failed" && result.outcome === "failed")
-    result.error = {
-      ...r.error,
-      message: redactSecrets(r.error.message, secrets),
-    };
+  if (r.outcome === 'failed' && result.outcome === 'failed')
+    result.error = { ...r.error, message: redactSecrets(r.error.message, secrets) };
   return { claim: finished.claim, result };
 }
 
@@ -383,27 +349,17 @@ export function runSteps(
     requests.push(
       callExecutor(target, steps).then(
         (answers) =>
-          steps.map((p, j) =>
-            redacted({ claim: p.claim, result: complete(p, answers[j]!) }),
-          ),
+          steps.map((p, j) => redacted({ claim: p.claim, result: complete(p, answers[j]!) })),
         // Not expected (callExecutor answers every failure), but never lose a step.
         (err: unknown) =>
           steps.map((p) =>
-            redacted({
-              claim: p.claim,
-              result: failed(p.claim, p.started, errorOf(err)),
-            }),
+            redacted({ claim: p.claim, result: failed(p.claim, p.started, errorOf(err)) }),
           ),
       ),
     );
   };
   for (const group of groups.values())
-    for (const steps of batches(
-      group,
-      (p) => p.json.length,
-      maxPerCall,
-      MAX_BATCH_JSON,
-    ))
+    for (const steps of batches(group, (p) => p.json.length, maxPerCall, MAX_BATCH_JSON))
       send(steps);
   return requests;
 }
