@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateAssertions, jsonEqual, validateAssertion } from './assertions.ts';
+import {
+  evaluateAssertions,
+  jsonEqual,
+  MAX_ACTUAL_CHARS,
+  validateAssertion,
+} from './assertions.ts';
 import type { FlowAssertion } from './schemas.ts';
 
 const output = {
@@ -270,5 +275,21 @@ describe('jsonEqual', () => {
     [{ a: undefined }, { b: undefined }, false],
   ])('%j and %j: %s', (a, b, equal) => {
     expect(jsonEqual(a, b)).toBe(equal);
+  });
+});
+
+describe('a large matched value', () => {
+  it('is recorded as the start of its JSON', () => {
+    const big = { list: Array.from({ length: 5000 }, (_, i) => i) };
+    const [result] = evaluateAssertions([{ path: '$', operator: 'exists' }], big);
+    expect(result?.passed).toBe(true);
+    expect(typeof result?.actual).toBe('string');
+    expect((result?.actual as string).length).toBe(MAX_ACTUAL_CHARS + 1);
+    expect((result?.actual as string).startsWith('{"list":[0,1,2,')).toBe(true);
+  });
+
+  it('keeps a value within the limit as it is', () => {
+    const [result] = evaluateAssertions([{ path: '$.a', operator: 'exists' }], { a: [1, 2] });
+    expect(result?.actual).toEqual([1, 2]);
   });
 });

@@ -28,7 +28,10 @@ export type AssertionResult = {
   path: string;
   operator: AssertionOperator;
   expected: unknown;
-  /** The first node's value; null when the path matched nothing (the message says which). */
+  /**
+   * The first node's value; null when the path matched nothing (the message says which). A
+   * value whose JSON is over MAX_ACTUAL_CHARS is recorded as the start of that JSON, a string.
+   */
   actual: unknown;
   passed: boolean;
   /** What a user reads: "$.status is 'failed', expected 'ok'". */
@@ -77,7 +80,7 @@ function evaluateAssertion(assertion: FlowAssertion, output: unknown): Assertion
     path,
     operator,
     expected,
-    actual,
+    actual: recordable(actual),
     passed,
     message,
   });
@@ -110,14 +113,10 @@ function evaluateAssertion(assertion: FlowAssertion, output: unknown): Assertion
       return jsonEqual(actual, expected)
         ? result(false, actual, `${is}, expected anything else`)
         : result(true, actual, `${is}, not ${show(expected)}`);
-    case 'contains': {
-      const passed = contains(actual, expected);
-      return result(
-        passed,
-        actual,
-        `${is}, ${passed ? '' : 'expected it to '}contain${passed ? 's' : ''} ${show(expected)}`,
-      );
-    }
+    case 'contains':
+      return contains(actual, expected)
+        ? result(true, actual, `${is}, contains ${show(expected)}`)
+        : result(false, actual, `${is}, expected it to contain ${show(expected)}`);
     case 'matches': {
       const pattern = expected as string; // validateAssertion checked it
       if (typeof actual !== 'string') {
@@ -207,6 +206,22 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
         Object.hasOwn(b, key) && jsonEqual((a as Record<string, unknown>)[key], bRecord[key]),
     )
   );
+}
+
+/**
+ * How much of a matched value a result keeps. A run flow records its assertions beside the
+ * output, so `$` over a 4 MiB output, 20 assertions deep, would otherwise store it 21 times.
+ */
+export const MAX_ACTUAL_CHARS = 10_000;
+
+function recordable(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) {
+    return typeof value === 'string' && value.length > MAX_ACTUAL_CHARS
+      ? `${value.slice(0, MAX_ACTUAL_CHARS)}…`
+      : value;
+  }
+  const text = JSON.stringify(value);
+  return text.length > MAX_ACTUAL_CHARS ? `${text.slice(0, MAX_ACTUAL_CHARS)}…` : value;
 }
 
 const MAX_SHOWN = 120;
