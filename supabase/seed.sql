@@ -282,3 +282,79 @@ select w.organisation_id, w.id, 1, w.definition, w.retry_policy, 'Created', w.cr
 from public.workflows as w
 where w.id in ('40000000-0000-4000-8000-000000000001', '40000000-0000-4000-8000-000000000002')
 on conflict (workflow_id, version) do nothing;
+
+
+-- Projects, environments and flow sequences (issue 11; docs/projects-contract.md) -----
+-- Harbour Street Sales' "Lead enrichment" project: two environments (staging, production),
+-- each with a plain variable, a number as text and a secret, and its own CRM host; project
+-- variables from both sources; and a 3-flow sequence of echo workflows (offline) where flow 2
+-- reads flow 1's output and flow 3 flow 2's. Switching the project's environment changes what
+-- the next run resolves (region, threshold, the secret token, the CRM host).
+insert into public.workflows (id, organisation_id, key, name, description, definition, created_by, updated_by)
+values
+  ('40000000-0000-4000-8000-000000000003', '00000000-0000-4000-8000-000000000001', 'lead-lookup',
+   'Look up a lead', 'Flow 1 of Enrich a lead: echoes the company and region, and the CRM host it would call.',
+   '{"inputs":[{"name":"company","type":"string","required":true,"description":"The restaurant''s name"},{"name":"region","type":"string","required":true}],"start_step":"lookup","steps":{"lookup":{"transformer_id":"echo-transformer","input_map":{"data":"$.job_input"},"next_step":null}},"output_map":{"company":"$.lookup.output.echoed_data.company","region":"$.lookup.output.echoed_data.region","crm_host":"$.variables.crm_api"}}',
+   '10000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001'),
+  ('40000000-0000-4000-8000-000000000004', '00000000-0000-4000-8000-000000000001', 'lead-score',
+   'Score a lead', 'Flow 2 of Enrich a lead: echoes the lead it was given with the score threshold.',
+   '{"inputs":[{"name":"company","type":"string","required":true},{"name":"region","type":"string","required":false,"default":"unknown"},{"name":"threshold","type":"number","required":true,"description":"Minimum score to notify"}],"start_step":"score","steps":{"score":{"transformer_id":"echo-transformer","input_map":{"data":"$.job_input"},"next_step":null}},"output_map":{"company":"$.score.output.echoed_data.company","region":"$.score.output.echoed_data.region","threshold":"$.score.output.echoed_data.threshold"}}',
+   '10000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001'),
+  ('40000000-0000-4000-8000-000000000005', '00000000-0000-4000-8000-000000000001', 'lead-notify',
+   'Notify the lead''s owner', 'Flow 3 of Enrich a lead: echoes the notification it would send.',
+   '{"inputs":[{"name":"company","type":"string","required":true},{"name":"threshold","type":"number","required":false},{"name":"channel","type":"string","required":false,"default":"email"}],"start_step":"notify","steps":{"notify":{"transformer_id":"echo-transformer","input_map":{"data":"$.job_input"},"next_step":null}},"output_map":{"company":"$.notify.output.echoed_data.company","channel":"$.notify.output.echoed_data.channel","threshold":"$.notify.output.echoed_data.threshold"}}',
+   '10000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001')
+on conflict (id) do nothing;
+
+insert into public.workflow_versions (organisation_id, workflow_id, version, definition, retry_policy, change_description, created_by)
+select w.organisation_id, w.id, 1, w.definition, w.retry_policy, 'Created', w.created_by
+from public.workflows as w
+where w.id in ('40000000-0000-4000-8000-000000000003', '40000000-0000-4000-8000-000000000004',
+               '40000000-0000-4000-8000-000000000005')
+on conflict (workflow_id, version) do nothing;
+
+-- A secret's value is only in private.environment_secrets; the variables list says it has one.
+insert into public.environments (id, organisation_id, name, description, api_hosts, variables, created_by, updated_by)
+values
+  ('50000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000001', 'staging',
+   'The CRM''s sandbox.', '{"crm_api":"https://crm.staging.example"}',
+   '[{"name":"region","secret":false,"value":"eu-staging","has_value":true},{"name":"score_threshold","secret":false,"value":"50","has_value":true},{"name":"api_token","secret":true,"value":null,"has_value":true}]',
+   '10000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001'),
+  ('50000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 'production',
+   'The live CRM.', '{"crm_api":"https://crm.example"}',
+   '[{"name":"region","secret":false,"value":"eu","has_value":true},{"name":"score_threshold","secret":false,"value":"70","has_value":true},{"name":"api_token","secret":true,"value":null,"has_value":true}]',
+   '10000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001')
+on conflict (id) do nothing;
+
+insert into private.environment_secrets (environment_id, name, value)
+values
+  ('50000000-0000-4000-8000-000000000001', 'api_token', 'demo-staging-token'),
+  ('50000000-0000-4000-8000-000000000002', 'api_token', 'demo-production-token')
+on conflict do nothing;
+
+insert into public.projects (
+  id, organisation_id, slug, name, description, status, environment_id, api_hosts, variables,
+  workflow_ids, created_by, updated_by
+)
+values
+  ('60000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000001', 'lead-enrichment',
+   'Lead enrichment', 'Looks up, scores and hands over new leads. Linked to staging; switch to production in one click.',
+   'active', '50000000-0000-4000-8000-000000000001',
+   '{"crm_api":"https://crm.default.example","maps_api":"https://maps.example"}',
+   '[{"name":"region","type":"string","description":"Where leads are looked up","required":true,"source":"environment","environment_variable":"region"},{"name":"score_threshold","type":"number","description":"Minimum score to notify","required":true,"source":"environment","environment_variable":"score_threshold"},{"name":"api_token","type":"string","description":"The CRM token (secret)","required":false,"source":"environment","environment_variable":"api_token"},{"name":"default_company","type":"string","description":"The lead to try the sequence on","required":true,"source":"hardcoded","value":"Harbour Bistro"}]',
+   array['40000000-0000-4000-8000-000000000003', '40000000-0000-4000-8000-000000000004',
+         '40000000-0000-4000-8000-000000000005']::uuid[],
+   '10000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001')
+on conflict (id) do nothing;
+
+insert into public.flow_sequences (
+  id, organisation_id, project_id, name, description, position, parameters, flows, created_by, updated_by
+)
+values
+  ('70000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000001',
+   '60000000-0000-4000-8000-000000000001', 'Enrich a lead',
+   'Look up the lead, score it, notify its owner: flow 2 reads flow 1''s output, flow 3 flow 2''s.', 0,
+   '[{"name":"company","type":"string","required":true,"source":"project_variable","project_variable":"default_company"},{"name":"region","type":"string","required":true,"source":"project_variable","project_variable":"region"},{"name":"threshold","type":"number","required":true,"source":"project_variable","project_variable":"score_threshold"},{"name":"channel","type":"string","required":false,"source":"hardcoded","value":"slack"}]',
+   '[{"id":"flow1","workflow_id":"40000000-0000-4000-8000-000000000003","mappings":{"company":{"source":"sequence_parameter","parameter":"company"},"region":{"source":"sequence_parameter","parameter":"region"}},"assertions":[{"path":"$.company","operator":"exists"}]},{"id":"flow2","workflow_id":"40000000-0000-4000-8000-000000000004","mappings":{"company":{"source":"flow_output","flow_id":"flow1","path":["company"]},"region":{"source":"flow_output","flow_id":"flow1","path":["region"]},"threshold":{"source":"sequence_parameter","parameter":"threshold"}},"assertions":[{"path":"$.threshold","operator":"gt","expected":0}]},{"id":"flow3","workflow_id":"40000000-0000-4000-8000-000000000005","mappings":{"company":{"source":"flow_output","flow_id":"flow2","path":["company"]},"threshold":{"source":"flow_output","flow_id":"flow2","path":["threshold"]},"channel":{"source":"sequence_parameter","parameter":"channel"}},"assertions":[{"path":"$.channel","operator":"equals","expected":"slack"}]}]',
+   '10000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001')
+on conflict (id) do nothing;
