@@ -13,6 +13,7 @@ import {
 } from '../api/save-workflow';
 import type { Transformer } from '../api/queries';
 import { WorkflowDefinitionEditor } from './workflow-definition-editor';
+import { WorkflowInputsEditor } from './workflow-inputs-editor';
 
 type Props = {
   defaultValues: WorkflowFormValues;
@@ -118,6 +119,8 @@ export function WorkflowForm({
     cap_ms: policy[3],
   });
 
+  const definitionText = useWatch({ control: form.control, name: 'definition' });
+
   const submit = form.handleSubmit(() => onSubmit(form.getValues()));
   const number = { valueAsNumber: true } as const;
 
@@ -217,6 +220,13 @@ export function WorkflowForm({
               )}
             />
           </section>
+
+          <WorkflowInputsEditor
+            definition={definitionText}
+            onDefinitionChange={(text) =>
+              form.setValue('definition', text, { shouldDirty: true, shouldValidate: false })
+            }
+          />
         </div>
 
         <div className="min-w-0 space-y-6">
