@@ -31,7 +31,8 @@ describe('secrets in flow runs', needs(orchestrator, loopbackHttp), () => {
   let debugRunId: string;
   let errorRunId: string;
 
-  const record = (what: string, body: unknown) => answers.push({ what, text: JSON.stringify(body) });
+  const record = (what: string, body: unknown) =>
+    answers.push({ what, text: JSON.stringify(body) });
 
   beforeAll(async () => {
     crm = await startCrm({ staging: STAGING_SECRET, production: PRODUCTION_SECRET });
@@ -189,8 +190,8 @@ describe('secrets in flow runs', needs(orchestrator, loopbackHttp), () => {
       expect(answer.text, answer.what).not.toContain(STAGING_SECRET);
     }
     // The mask is there where the secret was used (the job answers of flow 2).
-    expect(answers.filter((a) => a.what.startsWith('get-job')).some((a) => a.text.includes(MASK))).toBe(
-      true,
-    );
+    expect(
+      answers.filter((a) => a.what.startsWith('get-job')).some((a) => a.text.includes(MASK)),
+    ).toBe(true);
   });
 });

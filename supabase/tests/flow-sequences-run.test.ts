@@ -21,7 +21,7 @@ import {
   type RunFlowRow,
 } from './support/flow-runs.ts';
 import { loopbackHttp, needs, orchestrator } from './support/needs.ts';
-import { tokenOf } from './support/workflows.ts';
+import { callFunction } from './support/workflows.ts';
 
 const MASK = '••••';
 
@@ -489,10 +489,13 @@ describe('flow sequence runs', needs(orchestrator, loopbackHttp), () => {
       expect(res).toMatchObject({ status: 400, body: { error: { code: 'invalid_input' } } });
     });
 
+    // Refused before the body is read, an oversized upload leaves its connection unusable for
+    // the next request: `connection: close` keeps it out of the pool.
     it('run-flow-sequence: 413 for a body over its limit', async () => {
-      const res = await runSequence(p.member, {
-        sequence_id: mainSequence,
-        padding: 'x'.repeat(32 * 1024),
+      const res = await callFunction('run-flow-sequence', {
+        as: p.member,
+        body: { sequence_id: mainSequence, padding: 'x'.repeat(32 * 1024) },
+        headers: { connection: 'close' },
       });
       expect(res).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
     });
@@ -531,13 +534,17 @@ describe('flow sequence runs', needs(orchestrator, loopbackHttp), () => {
           body: { error: { code: 'run_not_found' } },
         });
       }
-      const big = await runAction(await tokenOf(p.member), {
-        run_id: runId,
-        action: 'rerun',
-        flow_id: 'flow1',
-        inputs: { customer: 'x'.repeat(1024 * 1024 + 1) },
+      const big = await callFunction('flow-run-action', {
+        as: p.member,
+        body: {
+          run_id: runId,
+          action: 'rerun',
+          flow_id: 'flow1',
+          inputs: { customer: 'x'.repeat(1024 * 1024 + 1) },
+        },
+        headers: { connection: 'close' },
       });
-      expect(big.status).toBe(413);
+      expect(big).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
       // None of the refused calls touched the run.
       expect((await readRun(p.service, runId)).status).not.toBe('stopped');
       expect((await runAction(p.member, { run_id: runId, action: 'stop' })).status).toBe(200);

@@ -19,7 +19,7 @@
 // and only their masked forms are recorded or answered.
 import { requireUserClaims } from '../_shared/claims.ts';
 import { createServiceClient } from '../_shared/clients.ts';
-import { nextFlowStart, type FlowRunBundle } from '../_shared/flow-runs.ts';
+import { nextFlowStart, type FlowRunBundle, type NextStart } from '../_shared/flow-runs.ts';
 import { handle, HttpError, json } from '../_shared/http.ts';
 import { kickOrchestrator } from '../_shared/kick-orchestrator.ts';
 import { httpErrorFromPostgrest } from '../_shared/postgrest-errors.ts';
@@ -44,7 +44,7 @@ Deno.serve(
     const service = createServiceClient();
 
     let flowId: string | null = null;
-    let next: Record<string, unknown> | null = null;
+    let next: Extract<NextStart, { ok: true }>['next'] | null = null;
     if (body.action !== 'stop') {
       flowId = body.flow_id;
       const context = await service.rpc('flow_run_context', {

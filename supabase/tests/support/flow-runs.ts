@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import ws from 'ws';
 import { env } from './env.ts';
 import { createFixtures, type TestUser } from './users.ts';
 import { callFunction } from './workflows.ts';
@@ -24,6 +25,7 @@ export type Untyped = SupabaseClient<any, 'public', any>;
 export const untypedService = (): Untyped =>
   createClient(env.url, env.serviceRoleKey, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    realtime: { transport: ws as never },
   });
 
 export async function rpc<T = unknown>(
