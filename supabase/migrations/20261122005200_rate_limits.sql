@@ -101,10 +101,11 @@ comment on function private.take_rate_limit_token(text, uuid) is
 
 revoke execute on function private.take_rate_limit_token(text, uuid) from public, anon, authenticated;
 
--- BEFORE INSERT on jobs: a job a signed-in user creates takes a token from their bucket and
--- their organisation's. Machine inserts (service role, migrations: no auth.uid()) are not
--- limited. A refusal rolls back both takes with the rest of the statement.
-create function private.tg__rate_limit_job_start() returns trigger
+-- A job start by p_user_id in p_organisation_id takes a token from the user's bucket and the
+-- organisation's, or raises 429 rate_limited. Called by the trigger below, and by the
+-- service-role RPCs that start jobs on a user's behalf (a flow sequence run's start, continue
+-- and re-run: …006300), which the trigger cannot tell from machine inserts.
+create function private.limit_job_start(p_user_id uuid, p_organisation_id uuid) returns void
 language plpgsql
 security definer
 set search_path = ''
@@ -115,12 +116,9 @@ declare
   v_org_wait double precision;
   v_seconds integer;
 begin
-  if (select auth.uid()) is null then
-    return new;
-  end if;
-  v_wait := case when new.user_id is null then 0
-    else private.take_rate_limit_token('user', new.user_id) end;
-  v_org_wait := private.take_rate_limit_token('organisation', new.organisation_id);
+  v_wait := case when p_user_id is null then 0
+    else private.take_rate_limit_token('user', p_user_id) end;
+  v_org_wait := private.take_rate_limit_token('organisation', p_organisation_id);
   if v_org_wait > v_wait then
     v_wait := v_org_wait;
     v_scope := 'organisation';
@@ -138,6 +136,26 @@ begin
       detail = json_build_object(
         'status', 429,
         'headers', json_build_object('Retry-After', v_seconds::text))::text;
+  end if;
+end;
+$$;
+
+comment on function private.limit_job_start(uuid, uuid) is
+  'Takes a job-start token for a user and their organisation, or raises 429 rate_limited.';
+
+revoke execute on function private.limit_job_start(uuid, uuid) from public, anon, authenticated;
+
+-- BEFORE INSERT on jobs: a job a signed-in user creates takes a token from their bucket and
+-- their organisation's. Machine inserts (service role, migrations: no auth.uid()) are not
+-- limited. A refusal rolls back both takes with the rest of the statement.
+create function private.tg__rate_limit_job_start() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if (select auth.uid()) is not null then
+    perform private.limit_job_start(new.user_id, new.organisation_id);
   end if;
   return new;
 end;

@@ -229,8 +229,8 @@ create trigger _300_flow_run_job_ended
 -- variables and the strings to redact go to job_run_context, which the claim merges. The
 -- workflow must be the one the run's snapshot names for that flow, of the run's
 -- organisation (404) and active (409). Like start_workflow_job: the workflow's current
--- version, max_retries from its retry policy, a 'created' event. (The jobs triggers apply:
--- the input size limit; the rate limit only when a signed-in user's request inserts.)
+-- version, max_retries from its retry policy, a 'created' event. (The input size trigger on
+-- jobs applies; the start rate limit is the user-facing callers' to take: limit_job_start.)
 create function private.start_flow_job(
   p_run public.flow_sequence_runs,
   p_user_id uuid,
@@ -410,6 +410,9 @@ begin
   ) then
     perform private.raise_http(404, 'environment_not_found', 'environment not found');
   end if;
+  -- The user starts a job: it counts against their start limits (429) as start-workflow's
+  -- would. The flows the orchestrator starts after it do not: they are this start's.
+  perform private.limit_job_start(p_user_id, v_sequence.organisation_id);
 
   insert into public.flow_sequence_runs
     (organisation_id, project_id, sequence_id, mode, status, environment_id, environment_name,
@@ -701,6 +704,7 @@ begin
            where f.value ->> 'id' = p_next ->> 'flow_id') is distinct from v_flow.position + 1 then
       perform private.raise_http(409, 'run_changed', 'continue starts the flow after the current one');
     end if;
+    perform private.limit_job_start(p_user_id, v_run.organisation_id);
     perform private.start_flow_job(v_run, p_user_id, p_next ->> 'flow_id', 1, p_next);
     update public.flow_sequence_runs as r set status = 'running', current_flow_id = p_next ->> 'flow_id'
     where r.id = v_run.id
@@ -715,6 +719,7 @@ begin
   select coalesce(max(f.attempt), 0) + 1 into v_attempt
   from public.flow_sequence_run_flows as f
   where f.run_id = v_run.id and f.flow_id = v_run.current_flow_id;
+  perform private.limit_job_start(p_user_id, v_run.organisation_id);
   perform private.start_flow_job(v_run, p_user_id, v_run.current_flow_id, v_attempt, p_next);
   update public.flow_sequence_runs as r set status = 'running', error = null
   where r.id = v_run.id

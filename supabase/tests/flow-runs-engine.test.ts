@@ -19,6 +19,7 @@ const service = serviceClient();
 let owner: TestUser;
 let member: TestUser;
 let outsider: TestUser;
+let limited: TestUser;
 let pausedOrg: string;
 let liveOrg: string;
 let outsiderOrg: string;
@@ -71,7 +72,7 @@ async function setUp(organisationId: string, flows: number): Promise<Setup> {
   return { organisationId, sequenceId: rows[0]!.id, workflowIds };
 }
 
-const snapshot = (workflowIds: string[]) =>
+const snapshot = (workflowIds: string[], assertions: unknown[] = []) =>
   workflowIds.map((workflowId, i) => ({
     id: `flow${i + 1}`,
     workflow_id: workflowId,
@@ -79,7 +80,7 @@ const snapshot = (workflowIds: string[]) =>
     // Each later flow reads n from the previous flow's output (its job input echoed).
     mappings:
       i === 0 ? {} : { n: { source: 'flow_output', flow_id: `flow${i}`, path: ['input', 'n'] } },
-    assertions: [],
+    assertions: i === 0 ? assertions : [],
   }));
 
 const hardcoded = (value: unknown, secret = false) => ({
@@ -89,11 +90,11 @@ const hardcoded = (value: unknown, secret = false) => ({
 });
 
 /** start_flow_run's p_run: flow 1 gets the secret as `token`, the run a secret variable. */
-function runPayload(setup: Setup) {
+function runPayload(setup: Setup, assertions: unknown[] = []) {
   return {
     environment_id: null,
     environment_name: null,
-    flows: snapshot(setup.workflowIds),
+    flows: snapshot(setup.workflowIds, assertions),
     parameters: {},
     variables: { plain: hardcoded('visible'), api_key: hardcoded(SECRET, true) },
     secrets: { parameters: {}, variables: { plain: 'visible', api_key: SECRET }, redact: [SECRET] },
@@ -114,12 +115,17 @@ interface Started {
   job_id: string;
 }
 
-async function startRun(setup: Setup, mode: 'normal' | 'debug' = 'normal', userId = owner.id) {
+async function startRun(
+  setup: Setup,
+  mode: 'normal' | 'debug' = 'normal',
+  userId = owner.id,
+  assertions: unknown[] = [],
+) {
   const { data, error } = await service.rpc('start_flow_run', {
     p_user_id: userId,
     p_sequence_id: setup.sequenceId,
     p_mode: mode,
-    p_run: runPayload(setup),
+    p_run: runPayload(setup, assertions),
   });
   if (error) throw new Error(`start_flow_run: ${error.message}`);
   return data as unknown as Started;
@@ -172,11 +178,12 @@ const startNext = (setup: Setup, flowId: string, n: number) => ({
 });
 
 beforeAll(async () => {
-  const users = await fx.users('owner', 'member', 'outsider');
+  const users = await fx.users('owner', 'member', 'outsider', 'limited');
   owner = users.owner;
   member = users.member;
   outsider = users.outsider;
-  pausedOrg = await fx.organisation(owner, { members: [member] });
+  limited = users.limited;
+  pausedOrg = await fx.organisation(owner, { members: [member, limited] });
   liveOrg = await fx.organisation(owner, { members: [member] });
   outsiderOrg = await fx.organisation(outsider);
   db = await ownerDb();
@@ -291,6 +298,140 @@ describe('start_flow_run', () => {
     expect(asUser.error).not.toBeNull();
     const asAnon = await anonClient().rpc('flow_run_evaluations', { p_limit: 10 });
     expect(asAnon.error).not.toBeNull();
+  });
+});
+
+describe('start limits', () => {
+  it("a run's start and a continue count against the user's job-start limit (429, nothing created)", async () => {
+    const setup = await setUp(pausedOrg, 2);
+    // One token, refilled once in ~17 minutes: the second start is refused.
+    await db.query(
+      `insert into private.rate_limit_overrides (scope, subject_id, capacity, refill_per_second)
+       values ('user', $1, 1, 0.001)`,
+      [limited.id],
+    );
+    try {
+      const first = await startRun(setup, 'debug', limited.id);
+      const second = await service.rpc('start_flow_run', {
+        p_user_id: limited.id,
+        p_sequence_id: setup.sequenceId,
+        p_mode: 'normal',
+        p_run: runPayload(setup),
+      });
+      expect(second.status).toBe(429);
+      expect(second.error?.code).toBe('rate_limited');
+      const runs = await db.query(
+        `select count(*)::int as n from public.flow_sequence_runs where created_by = $1`,
+        [limited.id],
+      );
+      expect(runs.rows[0].n).toBe(1);
+
+      // Paused after flow 1, the same user's continue needs a token too.
+      await endJob(first.job_id, 'completed', { input: { n: 1 } });
+      await service.rpc('advance_flow_run', {
+        p_run_flow_id: first.run_flow_id,
+        p_decision: { flow_status: 'passed', assertions: [], error: null, next: { kind: 'pause' } },
+      });
+      const next = await service.rpc('flow_run_action', {
+        p_user_id: limited.id,
+        p_run_id: first.run_id,
+        p_action: 'continue',
+        p_flow_id: 'flow1',
+        p_next: startNext(setup, 'flow2', 1) as never,
+      });
+      expect(next.status).toBe(429);
+      expect(await run(first.run_id)).toMatchObject({ status: 'paused', current_flow_id: 'flow1' });
+    } finally {
+      await db.query(`delete from private.rate_limit_overrides where subject_id = $1`, [
+        limited.id,
+      ]);
+    }
+  });
+});
+
+describe('evaluation by the orchestrator', () => {
+  /** Polls (invoking the orchestrator) until the run is no longer running or the flow moved on. */
+  async function settle(
+    runId: string,
+    setup: Setup,
+    until: (r: Awaited<ReturnType<typeof run>>) => boolean,
+  ) {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const state = await run(runId);
+      if (until(state)) return state;
+      if (Date.now() > deadline) throw new Error(`run ${runId} is still ${JSON.stringify(state)}`);
+      // The paused organisation's jobs are never claimed; every run evaluates what waits.
+      await runOrchestrator({ budget_ms: 500, workflow_ids: setup.workflowIds });
+      await sleep(100);
+    }
+  }
+
+  it('a run flow left evaluating is decided by a later orchestrator run: a failed assertion fails the run there', async () => {
+    const setup = await setUp(pausedOrg, 2);
+    const started = await startRun(setup, 'normal', owner.id, [
+      { path: '$.status', operator: 'equals', expected: 'ok' },
+    ]);
+    await endJob(started.job_id, 'completed', { input: { n: 1 }, status: 'bad' });
+    const state = await settle(started.run_id, setup, (r) => r.status !== 'running');
+    expect(state).toMatchObject({
+      status: 'failed',
+      error: { flow_id: 'flow1', code: 'assertion_failed' },
+    });
+    const flow = await db.query(
+      `select status, assertions from public.flow_sequence_run_flows where id = $1`,
+      [started.run_flow_id],
+    );
+    expect(flow.rows[0]).toMatchObject({
+      status: 'failed',
+      assertions: [{ path: '$.status', operator: 'equals', passed: false, actual: 'bad' }],
+    });
+  });
+
+  it('an output with __error pauses a debug run with the flow failed (output_error)', async () => {
+    const setup = await setUp(pausedOrg, 2);
+    const started = await startRun(setup, 'debug');
+    await endJob(started.job_id, 'completed', { __error: 'upstream said no' });
+    const state = await settle(started.run_id, setup, (r) => r.status !== 'running');
+    expect(state).toMatchObject({ status: 'paused', current_flow_id: 'flow1' });
+    expect(await runFlow(started.run_flow_id)).toMatchObject({
+      status: 'failed',
+      error: { code: 'output_error', message: expect.stringContaining('upstream said no') },
+    });
+  });
+
+  it('a passed flow of a normal run starts the next one with its input from the output', async () => {
+    const setup = await setUp(pausedOrg, 2);
+    const started = await startRun(setup);
+    await endJob(started.job_id, 'completed', { input: { n: 7 } });
+    await settle(started.run_id, setup, (r) => r.current_flow_id === 'flow2');
+    const { rows } = await db.query(
+      `select f.inputs, j.input_data as recorded, x.input_data as real_input
+       from public.flow_sequence_run_flows as f
+       join public.jobs as j on j.id = f.job_id
+       join private.job_run_context as x on x.job_id = j.id
+       where f.run_id = $1 and f.flow_id = 'flow2'`,
+      [started.run_id],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      inputs: {
+        n: { value: 7, source: { kind: 'flow_output', flow_id: 'flow1', path: ['input', 'n'] } },
+      },
+      recorded: { n: 7 },
+      real_input: { n: 7 },
+    });
+  });
+
+  it("a failed job fails a normal run with the job's error", async () => {
+    const setup = await setUp(pausedOrg, 2);
+    const started = await startRun(setup);
+    await endJob(started.job_id, 'failed');
+    const state = await settle(started.run_id, setup, (r) => r.status !== 'running');
+    expect(state).toMatchObject({
+      status: 'failed',
+      error: { flow_id: 'flow1', code: 'job_failed' },
+    });
   });
 });
 
