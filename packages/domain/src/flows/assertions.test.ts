@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cutText,
   evaluateAssertions,
   jsonEqual,
   MAX_ACTUAL_CHARS,
@@ -291,5 +292,16 @@ describe('a large matched value', () => {
   it('keeps a value within the limit as it is', () => {
     const [result] = evaluateAssertions([{ path: '$.a', operator: 'exists' }], { a: [1, 2] });
     expect(result?.actual).toEqual([1, 2]);
+  });
+});
+
+describe('cutText', () => {
+  it.each([
+    ['abc', 5, 'abc'],
+    ['abcdef', 3, 'abc…'],
+    ['ab😀cd', 3, 'ab…'],
+    ['ab😀cd', 4, 'ab😀…'],
+  ])('%j cut to %i is %j', (text, max, cut) => {
+    expect(cutText(text, max)).toBe(cut);
   });
 });

@@ -216,12 +216,22 @@ export const MAX_ACTUAL_CHARS = 10_000;
 
 function recordable(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) {
-    return typeof value === 'string' && value.length > MAX_ACTUAL_CHARS
-      ? `${value.slice(0, MAX_ACTUAL_CHARS)}…`
-      : value;
+    return typeof value === 'string' ? cutText(value, MAX_ACTUAL_CHARS) : value;
   }
   const text = JSON.stringify(value);
-  return text.length > MAX_ACTUAL_CHARS ? `${text.slice(0, MAX_ACTUAL_CHARS)}…` : value;
+  return text.length > MAX_ACTUAL_CHARS ? cutText(text, MAX_ACTUAL_CHARS) : value;
+}
+
+/**
+ * `text` cut to at most `max` UTF-16 units and ended with …, never between the two halves of
+ * a surrogate pair: Postgres refuses a lone surrogate in jsonb, so the record would fail.
+ */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
 }
 
 const MAX_SHOWN = 120;
@@ -229,5 +239,5 @@ const MAX_SHOWN = 120;
 /** A value as a message shows it: strings in single quotes, the rest as JSON, cut short. */
 function show(value: unknown): string {
   const text = typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? 'undefined');
-  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}…` : text;
+  return cutText(text, MAX_SHOWN);
 }

@@ -1,4 +1,4 @@
-import type { AssertionResult } from './assertions.ts';
+import { cutText, type AssertionResult } from './assertions.ts';
 import type { ResolveProblem } from './resolve.ts';
 import type { RunFlowErrorCode, RunFlowStatus, RunMode, RunStatus } from './schemas.ts';
 
@@ -57,7 +57,7 @@ export function outputError(output: unknown): string | null {
     if (typeof message === 'string' && message.length > 0) return message;
   }
   const text = JSON.stringify(value) ?? String(value);
-  return text.length > 500 ? `${text.slice(0, 499)}…` : text;
+  return cutText(text, 500);
 }
 
 /** What happens when a flow's job ends: the flow passed or failed, and where the run goes. */
