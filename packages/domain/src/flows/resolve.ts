@@ -31,11 +31,7 @@ import {
 export type Resolved = { value: unknown; source: ValueSource; secret: boolean };
 
 export type ResolveProblemCode =
-  | 'missing'
-  | 'type_mismatch'
-  | 'unknown_variable'
-  | 'unknown_parameter'
-  | 'unknown_flow_output';
+  'missing' | 'type_mismatch' | 'unknown_variable' | 'unknown_parameter' | 'unknown_flow_output';
 
 export type ResolveProblem = {
   path: (string | number)[];
