@@ -13,8 +13,11 @@
 //    the user, under RLS)                                        filled input on a replay)
 //
 // The extra read is the price of the check: one indexed select of one row (by id, or by the
-// (organisation_id, key) unique index), a few milliseconds beside the RPC's insert and
-// event. It runs even for workflows without inputs, since only the definition tells.
+// (organisation_id, key) unique index). Measured on the test stack with the machine at load
+// ~17 on 2 cores, 40 calls each: that select through the gateway p50 6-9 ms, p95 63 ms, where
+// the whole start-workflow (read included) was p50 36 ms, p95 221 ms. It runs for workflows
+// without inputs too, since only the definition tells; a replay costs the same read (and a
+// second one, of the earlier job, only when the declared inputs changed since).
 import { requireUserClaims } from '../_shared/claims.ts';
 import { createUserClient } from '../_shared/clients.ts';
 import { isUuid } from '../_shared/domain/ids.ts';
