@@ -1,4 +1,24 @@
-// Placeholder: replaced by the page this route shows (issue 11).
+import { useQuery } from '@tanstack/react-query';
+import { useCallback, useMemo } from 'react';
+import { useParams } from 'react-router';
+import { RunDetails } from '@/features/flow-runs/components/run-details';
+import { organisationQueries } from '@/features/organisations/api/queries';
+import { useCurrentOrganisation } from '@/lib/organisation';
+
+// /flow-runs/:runId: a run's progress, polled while it runs, with the debug controls.
 export function Component() {
-  return <p className="text-sm text-slate-600">This page is being built.</p>;
+  const { runId = '' } = useParams();
+  const organisation = useCurrentOrganisation();
+  const members = useQuery(organisationQueries.members(organisation.id));
+  const names = useMemo(
+    () => new Map((members.data ?? []).map((member) => [member.userId, member.fullName])),
+    [members.data],
+  );
+  const memberName = useCallback((id: string) => names.get(id), [names]);
+  return (
+    <>
+      <title>{`Run · ${organisation.name} · Forkflow`}</title>
+      <RunDetails key={runId} runId={runId} memberName={memberName} />
+    </>
+  );
 }
