@@ -10,6 +10,7 @@
 // claim). Prints figures; asserts nothing on time, but throws (exit 1) when a run does not
 // complete.
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { functionsDir } from '@forkflow/local-stack/paths';
@@ -161,6 +162,12 @@ export async function flowBench(t: FlowTarget): Promise<void> {
     const why = await missing(db);
     if (why) throw new BenchFailure(`flow runs not there yet: ${why}`);
     const f = await createFlowFixture(t, db);
+    // A shared machine's load moves these figures more than anything here: printed beside them.
+    const load = () =>
+      loadavg()
+        .map((n) => n.toFixed(2))
+        .join(' ');
+    const loadBefore = load();
 
     const total: number[] = [];
     const startCall: number[] = [];
@@ -215,6 +222,7 @@ export async function flowBench(t: FlowTarget): Promise<void> {
             from flow_jobs where previous_completed is not null) as hop`,
       [timed],
     );
+    const loadAfter = load();
     const row = server.rows[0]!;
     const result: FlowResult = {
       total: summarise(total),
@@ -229,6 +237,7 @@ export async function flowBench(t: FlowTarget): Promise<void> {
     console.log(
       `\nflow sequence runs: ${FLOWS} echo flows, run-flow-sequence → completed, polled every ${POLL_MS} ms; ${RUNS} runs one after another after ${WARMUP} warm-up`,
     );
+    console.log(`  load average before ${loadBefore}, after ${loadAfter}`);
     console.log(`  ${''.padEnd(60)}${'p50'.padStart(11)}${'p95'.padStart(11)}`);
     console.log(line('run-flow-sequence call to completed seen', result.total));
     console.log(
