@@ -180,6 +180,17 @@ describe('validateFlowSequence', () => {
       [['unknown_output', ['flows', 1, 'mappings', 'user_id']]],
     ],
     [
+      'a flow output mapping without a field (a draft)',
+      [
+        good[0]!,
+        flow('flow2', W2, {
+          user_id: { source: 'flow_output', flow_id: 'flow1', path: [] },
+        }),
+      ],
+      parameters,
+      [['unknown_output', ['flows', 1, 'mappings', 'user_id']]],
+    ],
+    [
       'a required input left unmapped',
       [flow('flow1', W1)],
       parameters,

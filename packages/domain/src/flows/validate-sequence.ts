@@ -200,8 +200,15 @@ export function validateFlowSequence(
         continue;
       }
       const source = context.workflows.get(sequence.flows[sourceIndex]!.workflow_id);
-      const field = mapping.path[0]!;
-      if (source && source.outputs !== null && !source.outputs.includes(field)) {
+      // The editor runs this on drafts too, where a flow may be picked before its field.
+      const field = mapping.path[0];
+      if (field === undefined) {
+        add(
+          at('mappings', name),
+          'unknown_output',
+          `Flow ${flow.id}: ${name} reads ${mapping.flow_id}'s output; pick which field`,
+        );
+      } else if (source && source.outputs !== null && !source.outputs.includes(field)) {
         add(
           at('mappings', name),
           'unknown_output',
