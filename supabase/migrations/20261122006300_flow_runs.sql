@@ -129,7 +129,9 @@ comment on table public.flow_sequence_run_flows is
 
 alter table public.flow_sequence_run_flows enable row level security;
 
-create index flow_sequence_run_flows_organisation_id_idx on public.flow_sequence_run_flows (organisation_id);
+-- A run's flows in order (the run page), and the index of the run foreign key.
+create index flow_sequence_run_flows_run_id_idx
+  on public.flow_sequence_run_flows (organisation_id, run_id, position, attempt);
 create index flow_sequence_run_flows_job_id_idx on public.flow_sequence_run_flows (job_id);
 -- What flow_run_evaluations reads, oldest first; only run flows waiting for a decision.
 create index flow_sequence_run_flows_evaluating_idx on public.flow_sequence_run_flows (finished_at)
