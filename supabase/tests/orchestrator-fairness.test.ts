@@ -226,7 +226,8 @@ describe('claim_workflow_steps within bytes', () => {
     // Building 270 MiB of jobs takes ~15 s on a shared 2-CPU machine.
   }, 120_000);
 
-  it('passes over a tenant’s jobs larger than the claim’s budget so another tenant’s small jobs share the claim', async () => {
+  it('passes over a tenant’s jobs larger than the claim’s budget so other tenants’ jobs share each claim', async () => {
+    const thirdOrg = await fx.organisation(victim);
     await inTransaction(async () => {
       // Before: the first 40 KiB job was taken alone and the claim ended at the next job that
       // did not fit, so each claim carried one of the poisoner's jobs and nothing else.
@@ -235,7 +236,9 @@ describe('claim_workflow_steps within bytes', () => {
       );
       const large = await workflowOf(floodOrg, flooder, 'poison');
       const small = await workflowOf(victimOrg, victim, 'small');
-      // One at a time, a second apart (in one transaction now() does not move): a known order.
+      const other = await workflowOf(thirdOrg, victim, 'other');
+      const workflows = [large.id, small.id, other.id];
+      // One at a time, seconds apart (in one transaction now() does not move): a known order.
       const poison: string[] = [];
       for (const i of [0, 1, 2]) {
         const [id] = await dueJobs(
@@ -247,21 +250,25 @@ describe('claim_workflow_steps within bytes', () => {
         );
         poison.push(id!);
       }
-      const quiet = await dueJobs(victimOrg, victim, small, [{ n: 1 }, { n: 2 }], 60);
+      const [quietFirst] = await dueJobs(victimOrg, victim, small, [{ n: 1 }], 60);
+      const [quietSecond] = await dueJobs(victimOrg, victim, small, [{ n: 2 }], 30);
+      const [third] = await dueJobs(thirdOrg, victim, other, [{ n: 3 }], 45);
+
       const { rows } = await db.query<{ ids: string[]; chars: number }>(
         `select array(select e ->> 'job_id' from jsonb_array_elements(c) as e) as ids,
                 octet_length(c::text) as chars
          from public.claim_workflow_steps('acceptance:fair', 10, 60, $1::uuid[]) as c`,
-        [[large.id, small.id]],
+        [workflows],
       );
-      const first = rows[0]!.ids;
-      expect(first).toEqual(expect.arrayContaining(quiet));
-      // The poisoner's first job goes too, as the claim's one large job, within job_max_bytes.
-      expect(first.filter((id) => poison.includes(id))).toEqual([poison[0]]);
+      // Every tenant's first job, the poisoner's as the claim's one large job, all within
+      // job_max_bytes.
+      expect([...rows[0]!.ids].sort()).toEqual([poison[0], quietFirst, third].sort());
       expect(rows[0]!.chars).toBeLessThan(64 * 1024);
-      // The others are not starved: one a claim.
-      expect((await claim(10, [large.id, small.id])).map((c) => c.job_id)).toEqual([poison[1]]);
-      expect((await claim(10, [large.id, small.id])).map((c) => c.job_id)).toEqual([poison[2]]);
+      // Then the next of each, and the poisoner's last is not starved.
+      expect((await claim(10, workflows)).map((c) => c.job_id).sort()).toEqual(
+        [poison[1], quietSecond].sort(),
+      );
+      expect((await claim(10, workflows)).map((c) => c.job_id)).toEqual([poison[2]]);
     });
   });
 
