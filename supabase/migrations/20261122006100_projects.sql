@@ -104,7 +104,7 @@ begin
   end if;
   for v_variable in select e.value, e.ordinality - 1 as i from jsonb_array_elements(p_variables) with ordinality as e loop
     if jsonb_typeof(v_variable.value) is distinct from 'object'
-      or (v_variable.value ->> 'name') !~ '^[A-Za-z_][A-Za-z0-9_]{0,99}$' then
+      or coalesce(v_variable.value ->> 'name', '') !~ '^[A-Za-z_][A-Za-z0-9_]{0,99}$' then
       return format('variables.%s.name must be a valid name', v_variable.i);
     end if;
     if coalesce(v_variable.value ->> 'type', '') not in ('string', 'number', 'boolean') then

@@ -106,7 +106,7 @@ begin
   end if;
   for v_item in select e.value, e.ordinality - 1 as i from jsonb_array_elements(p_parameters) with ordinality as e loop
     if jsonb_typeof(v_item.value) is distinct from 'object'
-      or (v_item.value ->> 'name') !~ '^[A-Za-z_][A-Za-z0-9_]{0,99}$' then
+      or coalesce(v_item.value ->> 'name', '') !~ '^[A-Za-z_][A-Za-z0-9_]{0,99}$' then
       return format('parameters.%s.name must be a valid name', v_item.i);
     end if;
     if coalesce(v_item.value ->> 'source', '') not in ('project_variable', 'hardcoded') then
@@ -124,18 +124,21 @@ begin
   v_names := '{}';
   for v_item in select e.value, e.ordinality - 1 as i from jsonb_array_elements(p_flows) with ordinality as e loop
     if jsonb_typeof(v_item.value) is distinct from 'object'
-      or (v_item.value ->> 'id') !~ '^flow(0|[1-9][0-9]*)(_[0-9]*[1-9])?$' then
+      or coalesce(v_item.value ->> 'id', '') !~ '^flow(0|[1-9][0-9]*)(_[0-9]*[1-9])?$' then
       return format('flows.%s.id must be a flow id such as flow1', v_item.i);
     end if;
     if (v_item.value ->> 'id') = any (v_names) then
       return format('flows.%s: the id %s is used twice', v_item.i, v_item.value ->> 'id');
     end if;
     v_names := v_names || (v_item.value ->> 'id');
-    if (v_item.value ->> 'workflow_id') !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-      or not exists (
-        select 1 from public.workflows as w
-        where w.id = (v_item.value ->> 'workflow_id')::uuid and w.organisation_id = p_organisation_id
-      ) then
+    -- Two checks, not one `or`: SQL does not promise to test the pattern before the cast.
+    if coalesce(v_item.value ->> 'workflow_id', '') !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+      return format('flows.%s.workflow_id must be a UUID', v_item.i);
+    end if;
+    if not exists (
+      select 1 from public.workflows as w
+      where w.id = (v_item.value ->> 'workflow_id')::uuid and w.organisation_id = p_organisation_id
+    ) then
       return format('flows.%s.workflow_id is not a workflow of this organisation', v_item.i);
     end if;
     if coalesce(jsonb_typeof(v_item.value -> 'mappings'), 'object') <> 'object'

@@ -636,3 +636,138 @@ describe('move_flow_sequence', () => {
     expect(error?.code).toBe('invalid_input');
   });
 });
+
+describe('concurrent saves', () => {
+  it('two saves from the same loaded sequence: one is saved, the other is 409 stale', async () => {
+    const created = await callFunction<SequenceRow>('save-flow-sequence', {
+      as: t.admin,
+      body: { project_id: project.id, name: unique('race') },
+    });
+    expect(created.status).toBe(201);
+    const save = (who: typeof t.admin, description: string) =>
+      callFunction<SequenceRow>('save-flow-sequence', {
+        as: who,
+        body: {
+          project_id: project.id,
+          sequence_id: created.body.id,
+          name: created.body.name,
+          description,
+          expected_updated_at: created.body.updated_at,
+        },
+      });
+    const results = await Promise.all([save(t.admin, 'by admin'), save(t.owner, 'by owner')]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    const winner = results.find((r) => r.status === 200)!;
+    const { data } = await service
+      .from('flow_sequences')
+      .select('description')
+      .eq('id', created.body.id)
+      .single();
+    expect((data as { description: string }).description).toBe(winner.body.description);
+  });
+
+  it('sequences created at once in one project get distinct positions', async () => {
+    const res = await callFunction<ProjectRow>('save-project', {
+      as: t.admin,
+      body: { organisation_id: t.organisationId, slug: unique('burst'), name: 'Burst' },
+    });
+    const created = await Promise.all(
+      ['a', 'b', 'c', 'd', 'e'].map((name) =>
+        callFunction<SequenceRow>('save-flow-sequence', {
+          as: t.admin,
+          body: { project_id: res.body.id, name },
+        }),
+      ),
+    );
+    expect(created.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(created.map((r) => r.body.position).sort()).toEqual([0, 1, 2, 3, 4]);
+  });
+});
+
+describe('the save RPCs refuse bad shapes themselves (whoever calls them)', () => {
+  const rpc = (fn: string, args: Record<string, unknown>) =>
+    service.rpc(fn, args).then(({ error, status }) => ({ code: error?.code, status }));
+
+  it('save_environment: a variable without a name, a secret whose value is not text, a bad host', async () => {
+    const base = {
+      p_user_id: t.owner.id,
+      p_organisation_id: t.organisationId,
+      p_environment_id: null,
+      p_description: null,
+      p_api_hosts: {},
+      p_variables: [],
+    };
+    for (const bad of [
+      { p_variables: [{ secret: false, value: 'x' }] },
+      { p_variables: [{ name: 'n', secret: true, value: 42 }] },
+      { p_variables: [{ name: 'n', secret: 'yes' }] },
+      { p_api_hosts: { crm: 'not a url' } },
+      { p_api_hosts: [] },
+    ]) {
+      const name = unique('bad');
+      expect(
+        await rpc('save_environment', { ...base, p_name: name, ...bad }),
+        JSON.stringify(bad),
+      ).toEqual({
+        code: 'invalid_input',
+        status: 400,
+      });
+      expect(await count('environments', 'name', name)).toBe(0);
+    }
+  });
+
+  it('save_project: a variable without a name or with an unknown source', async () => {
+    for (const variables of [
+      [{ type: 'string', required: true, source: 'hardcoded', value: 'x' }],
+      [{ name: 'v', type: 'string', required: true, source: 'elsewhere' }],
+      [{ name: 'v', type: 'string', required: true, source: 'environment' }],
+    ]) {
+      const slug = unique('bad');
+      const { code, status } = await rpc('save_project', {
+        p_user_id: t.owner.id,
+        p_organisation_id: t.organisationId,
+        p_project_id: null,
+        p_slug: slug,
+        p_name: 'Bad',
+        p_description: null,
+        p_status: 'active',
+        p_environment_id: null,
+        p_api_hosts: {},
+        p_variables: variables,
+        p_workflow_ids: [],
+      });
+      expect({ code, status }, JSON.stringify(variables)).toEqual({
+        code: 'invalid_input',
+        status: 400,
+      });
+      expect(await count('projects', 'slug', slug)).toBe(0);
+    }
+  });
+
+  it('save_flow_sequence: a flow without an id, with a workflow id that is not a UUID, ids twice', async () => {
+    for (const flows of [
+      [{ workflow_id: greet.id }],
+      [{ id: 'flow1', workflow_id: 'not-a-uuid' }],
+      [
+        { id: 'flow1', workflow_id: greet.id },
+        { id: 'flow1', workflow_id: greet.id },
+      ],
+    ]) {
+      const name = unique('bad');
+      const { code, status } = await rpc('save_flow_sequence', {
+        p_user_id: t.owner.id,
+        p_project_id: project.id,
+        p_sequence_id: null,
+        p_name: name,
+        p_description: null,
+        p_parameters: [],
+        p_flows: flows,
+      });
+      expect({ code, status }, JSON.stringify(flows)).toEqual({
+        code: 'invalid_sequence',
+        status: 400,
+      });
+      expect(await count('flow_sequences', 'name', name)).toBe(0);
+    }
+  });
+});
