@@ -380,6 +380,127 @@ describe('flow sequence runs', needs(orchestrator, loopbackHttp), () => {
     }
   });
 
+  describe('a flow that fails, and a next flow whose inputs do not resolve', () => {
+    /** flow1 asserts a message it does not get; flow2 passes it on. */
+    const assertingFlows = () => [
+      {
+        ...p.mainFlows()[0]!,
+        assertions: [{ path: '$.message', operator: 'equals', expected: 'goodbye' }],
+      },
+      {
+        id: 'flow2',
+        workflow_id: p.workflows.plain,
+        mappings: { value: output('flow1', 'message') },
+      },
+    ];
+    /** flow2's `status` (a number) is mapped from flow1's customer (a string). */
+    const mismatchedFlows = () => [
+      p.mainFlows()[0]!,
+      {
+        id: 'flow2',
+        workflow_id: p.workflows.summarise,
+        mappings: { customer: output('flow1', 'customer'), status: output('flow1', 'customer') },
+      },
+    ];
+
+    it('in debug mode a failed flow pauses the run; continue is refused, a rerun with edited inputs passes', async () => {
+      const sequenceId = (await p.sequence(assertingFlows())).id;
+      const runId = await startRun(p.member, sequenceId, 'debug');
+      const paused = await waitForRun(p.service, runId, ['paused', 'failed', 'completed']);
+      expect(paused).toMatchObject({ status: 'paused', current_flow_id: 'flow1' });
+      expect((await readRunFlows(p.service, runId))[0]).toMatchObject({
+        status: 'failed',
+        error: { code: 'assertion_failed' },
+      });
+
+      const refused = await runAction(p.member, {
+        run_id: runId,
+        action: 'continue',
+        flow_id: 'flow1',
+      });
+      expect(refused).toMatchObject({ status: 409, body: { error: { code: 'not_allowed' } } });
+
+      const rerun = await runAction(p.member, {
+        run_id: runId,
+        action: 'rerun',
+        flow_id: 'flow1',
+        inputs: { greeting: 'goodbye' },
+      });
+      expect(rerun).toMatchObject({ status: 200, body: { status: 'running' } });
+      await waitForRun(p.service, runId, ['paused'], (r) => r.current_flow_id === 'flow1');
+      const attempts = await readRunFlows(p.service, runId);
+      expect(attempts.map((f) => [f.flow_id, f.attempt, f.status])).toEqual([
+        ['flow1', 1, 'failed'],
+        ['flow1', 2, 'passed'],
+      ]);
+      expect(attempts[1]?.inputs).toMatchObject({
+        customer: { value: 'acme', source: { kind: 'sequence_parameter' } },
+        greeting: { value: 'goodbye', source: { kind: 'edited' } },
+      });
+
+      // The next flow reads the passed attempt's output.
+      const next = await runAction(p.member, {
+        run_id: runId,
+        action: 'continue',
+        flow_id: 'flow1',
+      });
+      expect(next.status).toBe(200);
+      await waitForRun(p.service, runId, ['paused'], (r) => r.current_flow_id === 'flow2');
+      const flow2 = latest(await readRunFlows(p.service, runId), 'flow2');
+      expect(flow2).toMatchObject({
+        status: 'passed',
+        inputs: { value: { value: 'goodbye', source: { kind: 'flow_output', flow_id: 'flow1' } } },
+        output: { value: 'goodbye' },
+      });
+      const done = await runAction(p.member, {
+        run_id: runId,
+        action: 'continue',
+        flow_id: 'flow2',
+      });
+      expect(done).toMatchObject({ status: 200, body: { status: 'completed' } });
+    }, 60_000);
+
+    it('in normal mode the run fails naming the next flow and its input', async () => {
+      const sequenceId = (await p.sequence(mismatchedFlows())).id;
+      const runId = await startRun(p.member, sequenceId);
+      const run = await waitForRun(p.service, runId, ['failed', 'completed']);
+      expect(run).toMatchObject({
+        status: 'failed',
+        error: { flow_id: 'flow2', code: 'type_mismatch' },
+      });
+      expect(run.error?.message).toContain('status');
+      const flows = await readRunFlows(p.service, runId);
+      expect(flows.map((f) => [f.flow_id, f.status])).toEqual([['flow1', 'passed']]);
+    }, 60_000);
+
+    it('in debug mode continue answers 400 naming the input, and the run stays paused', async () => {
+      const sequenceId = (await p.sequence(mismatchedFlows())).id;
+      const runId = await startRun(p.member, sequenceId, 'debug');
+      await waitForRun(p.service, runId, ['paused'], (r) => r.current_flow_id === 'flow1');
+      const res = await runAction(p.member, {
+        run_id: runId,
+        action: 'continue',
+        flow_id: 'flow1',
+      });
+      expect(res).toMatchObject({
+        status: 400,
+        body: { error: { code: 'unresolved_parameters' } },
+      });
+      const details = (res.body.error as { details: { path: unknown[]; code: string }[] }).details;
+      expect(details).toEqual([
+        expect.objectContaining({
+          path: ['flows', 'flow2', 'inputs', 'status'],
+          code: 'type_mismatch',
+        }),
+      ]);
+      expect(await readRun(p.service, runId)).toMatchObject({
+        status: 'paused',
+        current_flow_id: 'flow1',
+      });
+      expect(await readRunFlows(p.service, runId)).toHaveLength(1);
+    }, 60_000);
+  });
+
   it("switching the project's environment changes what the next run resolves", async () => {
     const projectId = (await p.newProject(p.staging.id)).id;
     const sequenceId = (await p.sequence(p.mainFlows(), projectId)).id;

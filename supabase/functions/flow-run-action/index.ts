@@ -1,7 +1,8 @@
 // POST /functions/v1/flow-run-action { run_id, action: continue | rerun | stop, flow_id?, inputs? }
 // — a user's step through a debug run (issue 11, "Runs"; docs/projects-contract.md). Any member
 // of the run's organisation: 200 the run; 409 run_changed when the run is no longer where the
-// caller saw it (another click, the orchestrator, a teammate got there first).
+// caller saw it (another click, the orchestrator, a teammate got there first); 409 not_allowed
+// for a continue after a flow that did not pass (re-run it or stop).
 //
 //   continue  the paused run's current flow passed: start the next flow (its inputs resolved
 //             from the run's parameters and earlier outputs) or complete the run;
@@ -25,6 +26,7 @@ import { kickOrchestrator } from '../_shared/kick-orchestrator.ts';
 import { httpErrorFromPostgrest } from '../_shared/postgrest-errors.ts';
 import { annotate } from '../_shared/request-log.ts';
 import { BODY_LIMITS, readBody } from '../_shared/request.ts';
+import { decideAction } from '../_shared/domain/flows/run-state.ts';
 import { runActionBodySchema } from '../_shared/domain/flows/schemas.ts';
 
 type Problem = { path: (string | number)[]; code: string; message: string };
@@ -53,16 +55,22 @@ Deno.serve(
       });
       if (context.error) throw httpErrorFromPostgrest(context.error, context.status);
       const bundle = context.data as FlowRunBundle;
-      // Continue and rerun act on a paused run at the flow the caller saw; anything else means
-      // the run moved on (or the caller's page is stale): refused here before anything is
-      // resolved, and refused again by flow_run_action under the run's lock.
-      if (bundle.run.status !== 'paused' || bundle.run.current_flow_id !== body.flow_id) {
-        throw new HttpError(
-          409,
-          'run_changed',
-          `The run is ${bundle.run.status} at ${bundle.run.current_flow_id ?? 'no flow'}, not paused at ${body.flow_id}: reload it`,
-        );
-      }
+      // Whether the click applies to the run as it is now (the domain's rule): continue and
+      // rerun act on a paused run at the flow the caller saw (else 409 run_changed: the run
+      // moved on, or the page is stale), and continue only after that flow passed (else 409
+      // not_allowed: re-run it or stop). Checked here before anything is resolved, and again
+      // by flow_run_action under the run's lock.
+      const decision = decideAction(
+        {
+          status: bundle.run.status,
+          mode: bundle.run.mode,
+          flowIds: bundle.run.flows.map((flow) => flow.id),
+          current_flow_id: bundle.run.current_flow_id,
+          current_flow_status: bundle.current?.status ?? null,
+        },
+        { action: body.action, flow_id: body.flow_id },
+      );
+      if (!decision.ok) throw new HttpError(409, decision.code, decision.message);
       const edited = body.action === 'rerun' ? body.inputs : undefined;
       const start = nextFlowStart(
         bundle,
