@@ -45,7 +45,9 @@ function drill(script: string): Outcome {
         chars: JSON.stringify(results).length });
       await finishFn(results);
       return results.map((r) => ({ job_id: r.job_id, applied: true, status: 'failed' }));
-    }, ready: async () => {} };
+    }, ready: async () => {},
+    // No flow runs wait (the loop asks once per run).
+    flowRunEvaluations: async () => [], advanceFlowRun: async () => ({ applied: false, run_status: null }) };
     let out;
     try {
       out = { summary: await runOrchestrator(queue, { functionsUrl: 'http://127.0.0.1:9', serviceRoleKey: '' },

@@ -241,8 +241,10 @@ export async function runOrchestrator(
         log('error', 'flow_run_evaluations failed', { worker, error: String(err) });
       } finally {
         evaluating = false;
+        // Wake the loop only if it waits (for this evaluation, or for work it may have
+        // started); a wake-up remembered for later would cost a claim for nothing.
         if (evaluateAgain) evaluate();
-        notify();
+        else if (wake) notify();
       }
     })();
   };
