@@ -279,6 +279,20 @@ describe('save-project', () => {
     expect((res.body as ApiError).error.code).toBe('unknown_environment');
   });
 
+  it("400 naming each workflow that is not the organisation's; nothing saved", async () => {
+    const slug = unique('foreign-workflow');
+    const res = await callFunction('save-project', {
+      as: t.admin,
+      body: body({ slug, workflow_ids: [greet.id, t.otherWorkflow.id] }),
+    });
+    expect(res.status).toBe(400);
+    expect((res.body as ApiError).error.code).toBe('unknown_workflow');
+    expect(details(res.body)).toEqual([
+      expect.objectContaining({ path: ['workflow_ids', 1], code: 'unknown_workflow' }),
+    ]);
+    expect(await count('projects', 'slug', slug)).toBe(0);
+  });
+
   it('409 slug_taken', async () => {
     const res = await callFunction('save-project', {
       as: t.admin,

@@ -4,7 +4,7 @@
 // docs/projects-contract.md). Refused with 400 and `details`: a bad body (invalid_input),
 // variables reading environment variables the linked environment does not have
 // (unknown_environment_variable), an environment or workflow of another organisation
-// (unknown_environment, unknown_workflow, from the RPC); a slug already used: 409 slug_taken.
+// (unknown_environment, unknown_workflow); a slug already used: 409 slug_taken.
 // The saved project comes back with `warnings: [{ path, code, message }]`: a variable and an
 // API host of the same name (the variable wins in `$.variables`). The save itself is
 // public.save_project through the service role, passing the caller, whom it checks again.
@@ -78,6 +78,32 @@ Deno.serve(
           `The linked environment has no variable ${[...missing].join(', ')}`,
           unknown,
         );
+      }
+    }
+
+    // The workflows it uses must be the organisation's (the RPC refuses them too, without
+    // saying which): each one that is not is named.
+    if (body.workflow_ids.length > 0) {
+      const { data, error } = await client
+        .from('workflows')
+        .select('id')
+        .eq('organisation_id', body.organisation_id)
+        .in('id', body.workflow_ids);
+      if (error) throw new HttpError(500, 'query_failed', error.message);
+      const known = new Set((data as { id: string }[]).map((w) => w.id));
+      const unknown: Detail[] = body.workflow_ids.flatMap((id, index) =>
+        known.has(id)
+          ? []
+          : [
+              {
+                path: ['workflow_ids', index],
+                code: 'unknown_workflow',
+                message: `Workflow ${id} is not one of this organisation's`,
+              },
+            ],
+      );
+      if (unknown.length > 0) {
+        return invalid('unknown_workflow', unknown[0]!.message, unknown);
       }
     }
 
