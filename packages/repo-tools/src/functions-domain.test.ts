@@ -8,7 +8,10 @@ import {
 
 const ranges = { zod: '^4.1.0', 'jsonpath-rfc9535': '^1.3.0', '@scope/pkg': '^2.0.0' };
 
-describe('functions domain copy', () => {
+// Generating formats every copied file with prettier; the first call also loads its TypeScript
+// parser. 14 files took 6.5 s at a load average of 19 on this 2-CPU machine (1–2 s idle), past
+// vitest's 5 s default, so these tests get room: a timeout, not a claim about speed.
+describe('functions domain copy', { timeout: 60_000 }, () => {
   it.each([
     ['zod', 'npm:zod@^4.1.0'],
     ['jsonpath-rfc9535', 'npm:jsonpath-rfc9535@^1.3.0'],
