@@ -249,6 +249,9 @@ function EnvironmentVariableSelect({
           <Select
             {...control}
             {...form.register(`variables.${index}.environment_variable`)}
+            // Controlled: the options arrive with the environment, after the form mounts, and
+            // an uncontrolled select whose chosen option is replaced falls back to the first.
+            value={selected}
             aria-describedby={[control['aria-describedby'], hintId].filter(Boolean).join(' ')}
             aria-invalid={control['aria-invalid'] || missing}
           >
