@@ -14,6 +14,7 @@ export const kindLabels: Record<TrashKind, string> = {
   task_template: 'Task template',
   message_template: 'Message template',
   sequence_template: 'Sequence',
+  workflow: 'Workflow',
 };
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
@@ -57,7 +58,7 @@ export function TrashList({ organisationId }: { organisationId: string }) {
       <EmptyState
         icon={<Trash2 className="size-6" aria-hidden />}
         title="The trash is empty"
-        description="Restaurants and templates you delete stay here for 30 days."
+        description="Restaurants, templates and workflows you delete stay here for 30 days."
       />
     );
 

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { Archive, ArchiveRestore, History, ListChecks, Pencil, Play } from 'lucide-react';
+import { Archive, ArchiveRestore, History, ListChecks, Pencil, Play, Trash2 } from 'lucide-react';
 import { useState } from 'react';
+import { useNavigate } from 'react-router';
 import { Badge } from '@/components/ui/badge';
 import { Button, ButtonLink } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
@@ -12,6 +13,7 @@ import { paths } from '@/config/paths';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { formatDateTime } from '@/lib/utils';
+import { useMoveWorkflowToTrash } from '../api/move-workflow-to-trash';
 import { workflowQueries, type Workflow, type WorkflowVersion } from '../api/queries';
 import { useSetWorkflowStatus } from '../api/set-workflow-status';
 import { prettyJson } from '../utils/analyse-definition';
@@ -56,6 +58,8 @@ export function WorkflowDetails({ id, canManage, memberNames, onRun }: Props) {
   const query = useQuery(workflowQueries.detail(organisation.id, id));
   const versions = useQuery(workflowQueries.versions(organisation.id, id));
   const [confirmStatus, setConfirmStatus] = useState(false);
+  const [confirmTrash, setConfirmTrash] = useState(false);
+  const navigate = useNavigate();
   const [viewing, setViewing] = useState<WorkflowVersion | null>(null);
   const setStatus = useSetWorkflowStatus({
     organisationId: organisation.id,
@@ -72,6 +76,26 @@ export function WorkflowDetails({ id, canManage, memberNames, onRun }: Props) {
         toast({
           tone: 'error',
           title: "Couldn't change the workflow's status",
+          description: getErrorMessage(error),
+          duration: 8000,
+        });
+      },
+    },
+  });
+
+  const moveToTrash = useMoveWorkflowToTrash({
+    organisationId: organisation.id,
+    mutationConfig: {
+      onSuccess: (_result, { name }) => {
+        setConfirmTrash(false);
+        toast({ title: 'Moved to the trash', description: name });
+        void navigate(paths.app.workflows.getHref());
+      },
+      onError: (error) => {
+        setConfirmTrash(false);
+        toast({
+          tone: 'error',
+          title: "Couldn't move the workflow to the trash",
           description: getErrorMessage(error),
           duration: 8000,
         });
@@ -147,6 +171,10 @@ export function WorkflowDetails({ id, canManage, memberNames, onRun }: Props) {
                     <Archive className="size-4" aria-hidden />
                   )}
                   {archived ? 'Restore' : 'Archive'}
+                </Button>
+                <Button variant="secondary" onClick={() => setConfirmTrash(true)}>
+                  <Trash2 className="size-4" aria-hidden />
+                  Move to trash
                 </Button>
               </>
             ) : null}
@@ -302,6 +330,22 @@ export function WorkflowDetails({ id, canManage, memberNames, onRun }: Props) {
             organisationId: organisation.id,
             id: workflow.id,
             status: archived ? 'active' : 'archived',
+            name: workflow.name,
+          })
+        }
+      />
+
+      <ConfirmDialog
+        open={confirmTrash}
+        onOpenChange={setConfirmTrash}
+        title={`Move ${workflow.name} to the trash?`}
+        description="Nobody can see, run or edit it there; its versions and jobs go with it. An owner or admin can restore it from the Trash page for 30 days, then it is deleted for good. A workflow with jobs waiting or running can't be moved."
+        confirmLabel="Move to trash"
+        isPending={moveToTrash.isPending}
+        onConfirm={() =>
+          moveToTrash.mutate({
+            organisationId: organisation.id,
+            id: workflow.id,
             name: workflow.name,
           })
         }

@@ -48,6 +48,20 @@ describe('TrashList', () => {
     expect(JSON.parse(String(init?.body))).toEqual({ p_organisation_id: testOrganisation.id });
   });
 
+  it('lists a trashed workflow as a workflow', async () => {
+    const workflow = {
+      ...restaurant,
+      kind: 'workflow',
+      id: '30000000-0000-4000-8000-000000000003',
+      name: 'Transcribe call',
+    };
+    fetchMock.mockResolvedValue(postgrestResponse([workflow]));
+    setup();
+    const row = (await screen.findByText('Transcribe call', { selector: 'p' })).closest('li')!;
+    expect(within(row).getByText('Workflow')).toBeInTheDocument();
+    expect(within(row).getByRole('button', { name: 'Restore Transcribe call' })).toBeEnabled();
+  });
+
   it('restores a row through restore_from_trash with its kind and id', async () => {
     fetchMock
       .mockResolvedValueOnce(postgrestResponse([restaurant]))

@@ -31,6 +31,8 @@ const workflow: Workflow = {
   created_by: null,
   updated_at: '2026-11-22T09:00:00Z',
   updated_by: null,
+  deleted_at: null,
+  deleted_by: null,
 };
 
 const version = (n: number, overrides: Partial<WorkflowVersion> = {}): WorkflowVersion => ({
