@@ -50,24 +50,27 @@ import {
   type WorkflowForSequence,
 } from '../_shared/domain/flows/validate-sequence.ts';
 
-type SequenceRow = {
+type EnvironmentRow = {
   id: string;
-  organisation_id: string;
-  project_id: string;
-  parameters: SequenceParameter[];
-  flows: Flow[];
+  name: string;
+  api_hosts: ApiHosts;
+  variables: EnvironmentVariable[];
 };
 type ProjectRow = {
   id: string;
   environment_id: string | null;
   api_hosts: ApiHosts;
   variables: ProjectVariable[];
+  /** The linked environment (null when none is linked). */
+  environment: EnvironmentRow | null;
 };
-type EnvironmentRow = {
+type SequenceRow = {
   id: string;
-  name: string;
-  api_hosts: ApiHosts;
-  variables: EnvironmentVariable[];
+  organisation_id: string;
+  project_id: string;
+  parameters: SequenceParameter[];
+  flows: Flow[];
+  project: ProjectRow;
 };
 type WorkflowRow = { id: string; name: string; status: string; definition: unknown };
 type Started = { run_id: string; status: string; run_flow_id: string; job_id: string };
@@ -95,62 +98,47 @@ Deno.serve(
     const body = await readBody(req, runFlowSequenceBodySchema, BODY_LIMITS.runFlowSequence);
     const client = createUserClient(req);
 
-    // As the user: RLS hides another organisation's sequence, so not visible = 404.
+    // As the user, in one query (the project and its environment embedded through their
+    // foreign keys): RLS hides another organisation's sequence, so not visible = 404.
     const sequenceRead = await client
       .from('flow_sequences')
-      .select('id, organisation_id, project_id, parameters, flows')
+      .select(
+        'id, organisation_id, project_id, parameters, flows, ' +
+          'project:projects!inner(id, environment_id, api_hosts, variables, ' +
+          'environment:environments(id, name, api_hosts, variables))',
+      )
       .eq('id', body.sequence_id)
       .maybeSingle();
     if (sequenceRead.error) throw queryFailed('flow sequence', sequenceRead.error.message);
-    const sequence = sequenceRead.data as SequenceRow | null;
+    const sequence = sequenceRead.data as unknown as SequenceRow | null;
     if (!sequence) throw notFound();
     annotate(req, { sequence_id: sequence.id });
     if (sequence.flows.length === 0) {
       throw new HttpError(400, 'empty_sequence', 'The sequence has no flows to run: add one first');
     }
+    const { environment: environmentRow, ...project } = sequence.project;
 
     const workflowIds = [...new Set(sequence.flows.map((flow) => flow.workflow_id))];
-    const [projectRead, workflowsRead] = await Promise.all([
-      client
-        .from('projects')
-        .select('id, environment_id, api_hosts, variables')
-        .eq('id', sequence.project_id)
-        .maybeSingle(),
+    const [workflowsRead, secretsRead] = await Promise.all([
       client
         .from('workflows')
         .select('id, name, status, definition')
         .eq('organisation_id', sequence.organisation_id)
         .in('id', workflowIds),
+      // Only after the user's own read proved they see the project and its environment: the
+      // service role reads nothing for a caller who could not.
+      environmentRow
+        ? createServiceClient().rpc('flow_run_secret_values', {
+            p_environment_id: environmentRow.id,
+          })
+        : Promise.resolve({ data: {}, error: null }),
     ]);
-    if (projectRead.error) throw queryFailed('project', projectRead.error.message);
     if (workflowsRead.error) throw queryFailed('workflows', workflowsRead.error.message);
-    const project = projectRead.data as ProjectRow | null;
-    // The sequence's project cascades with it; seeing one and not the other is a race with a
-    // delete.
-    if (!project) throw notFound();
+    if (secretsRead.error) throw queryFailed('environment secrets', secretsRead.error.message);
     const workflowRows = (workflowsRead.data ?? []) as WorkflowRow[];
-
-    let environment: (EnvironmentRow & { secrets: Record<string, string> }) | null = null;
-    if (project.environment_id) {
-      const [environmentRead, secretsRead] = await Promise.all([
-        client
-          .from('environments')
-          .select('id, name, api_hosts, variables')
-          .eq('id', project.environment_id)
-          .maybeSingle(),
-        // Only after the user's own reads proved they see the project: the service role reads
-        // nothing for a caller who could not.
-        createServiceClient().rpc('flow_run_secret_values', {
-          p_environment_id: project.environment_id,
-        }),
-      ]);
-      if (environmentRead.error) throw queryFailed('environment', environmentRead.error.message);
-      if (secretsRead.error) throw queryFailed('environment secrets', secretsRead.error.message);
-      const row = environmentRead.data as EnvironmentRow | null;
-      if (row) {
-        environment = { ...row, secrets: (secretsRead.data ?? {}) as Record<string, string> };
-      }
-    }
+    const environment = environmentRow
+      ? { ...environmentRow, secrets: (secretsRead.data ?? {}) as Record<string, string> }
+      : null;
 
     // The saved sequence was valid when saved; a workflow may have changed since.
     const workflows = new Map<string, WorkflowForSequence>(
