@@ -60,7 +60,12 @@ create trigger _200_keep_organisation_id
 create trigger _900_bound_api_delete
   after delete on public.environments
   referencing old table as deleted_rows
-  for each statement execute function private.tg__bound_api_delete();
+  for each statement
+  -- Only the request's own statement: rows a deleted parent cascades to (an organisation's,
+  -- a project's) run inside the foreign key's trigger, still as the API role, and would
+  -- make a parent with over 100 children undeletable.
+  when (pg_trigger_depth() = 0)
+  execute function private.tg__bound_api_delete();
 
 revoke all on public.environments from anon, authenticated;
 grant select, delete on public.environments to authenticated;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminDb } from './support/sequences.ts';
 import { anonClient, type TestUser } from './support/users.ts';
 import {
   call,
@@ -203,6 +204,49 @@ describe.each(TABLES)('%s', (table) => {
       expect(error?.code).toBe('42501');
       expect(await exists(table, ours(table))).toBe(true);
     });
+  });
+});
+
+describe('bounded deletes (issue 10 §4)', () => {
+  it('one request deletes at most 100 sequences: 400 too_many_rows, nothing deleted', async () => {
+    const project = await ok<ProjectRow>(
+      service,
+      'save_project',
+      projectArgs(t.owner, t.organisationId),
+    );
+    const db = await adminDb();
+    try {
+      await db.query(
+        `insert into public.flow_sequences (organisation_id, project_id, name, position)
+         select $1, $2, 'bulk ' || i, i from generate_series(0, 100) as i`,
+        [t.organisationId, project.id],
+      );
+    } finally {
+      await db.end();
+    }
+    const { error, status } = await client('admin')
+      .from('flow_sequences')
+      .delete()
+      .eq('project_id', project.id);
+    expect(status).toBe(400);
+    expect(error?.code).toBe('too_many_rows');
+    const { count } = await service
+      .from('flow_sequences')
+      .select('id', { count: 'exact', head: true })
+      .eq('project_id', project.id);
+    expect(count).toBe(101);
+    // Deleting the project (one row) takes its sequences with it.
+    const deleted = await client('admin')
+      .from('projects')
+      .delete()
+      .eq('id', project.id)
+      .select('id');
+    expect(deleted.error).toBeNull();
+    const after = await service
+      .from('flow_sequences')
+      .select('id', { count: 'exact', head: true })
+      .eq('project_id', project.id);
+    expect(after.count).toBe(0);
   });
 });
 
