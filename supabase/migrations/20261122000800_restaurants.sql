@@ -115,7 +115,7 @@ grant update (
 -- RLS: members of the restaurant's organisation, for every verb.
 create policy restaurants_select_members on public.restaurants
   for select to authenticated
-  using (organisation_id in (select private.user_organisation_ids()));
+  using (deleted_at is null and organisation_id in (select private.user_organisation_ids()));
 
 -- A member inserts into their own organisations, as themselves.
 create policy restaurants_insert_members on public.restaurants

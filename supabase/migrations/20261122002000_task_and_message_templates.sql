@@ -116,7 +116,7 @@ grant update (name, description, type, priority, message_template_id, default_me
 -- RLS --------------------------------------------------------------------------------
 create policy message_templates_select_members on public.message_templates
   for select to authenticated
-  using (organisation_id in (select private.user_organisation_ids()));
+  using (deleted_at is null and organisation_id in (select private.user_organisation_ids()));
 
 create policy message_templates_insert_members on public.message_templates
   for insert to authenticated
@@ -146,7 +146,7 @@ create policy message_templates_delete_creator_or_admins on public.message_templ
 
 create policy task_templates_select_members on public.task_templates
   for select to authenticated
-  using (organisation_id in (select private.user_organisation_ids()));
+  using (deleted_at is null and organisation_id in (select private.user_organisation_ids()));
 
 create policy task_templates_insert_members on public.task_templates
   for insert to authenticated

@@ -174,7 +174,7 @@ grant execute on function private.user_editable_sequence_template_ids() to authe
 -- RLS --------------------------------------------------------------------------------
 create policy sequence_templates_select_members on public.sequence_templates
   for select to authenticated
-  using (organisation_id in (select private.user_organisation_ids()));
+  using (deleted_at is null and organisation_id in (select private.user_organisation_ids()));
 
 create policy sequence_templates_insert_members on public.sequence_templates
   for insert to authenticated

@@ -38,6 +38,8 @@ create table public.sequence_instances (
   metadata jsonb not null default '{}'::jsonb,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
+  -- Its restaurant's deleted_at while that restaurant is in the trash (…005100_trash.sql).
+  deleted_at timestamptz,
   constraint sequence_instances_name_length check (char_length(name) between 1 and 400),
   constraint sequence_instances_status_valid check (status in ('active', 'paused', 'completed', 'cancelled')),
   constraint sequence_instances_current_step_order_not_negative check (current_step_order >= 0),
@@ -127,6 +129,8 @@ create table public.tasks (
   created_by uuid default auth.uid() references public.profiles (id) on delete set null,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
+  -- Its restaurant's deleted_at while that restaurant is in the trash (…005100_trash.sql).
+  deleted_at timestamptz,
   constraint tasks_name_length check (char_length(btrim(name)) >= 1 and char_length(name) <= 200),
   constraint tasks_type_valid check (type in ('email', 'call', 'text', 'social_message', 'internal_activity')),
   constraint tasks_priority_valid check (priority in ('low', 'medium', 'high')),
@@ -318,7 +322,7 @@ grant update (name, description, type, priority, due_date, assigned_to, message,
 -- RLS --------------------------------------------------------------------------------
 create policy sequence_instances_select_members on public.sequence_instances
   for select to authenticated
-  using (organisation_id in (select private.user_organisation_ids()));
+  using (deleted_at is null and organisation_id in (select private.user_organisation_ids()));
 
 -- DELETE: members, once the instance has ended (its tasks stay, unlinked). A running
 -- instance is cancelled first, so no pending task is left without a sequence.
@@ -332,7 +336,7 @@ create policy sequence_instances_delete_members on public.sequence_instances
 
 create policy tasks_select_members on public.tasks
   for select to authenticated
-  using (organisation_id in (select private.user_organisation_ids()));
+  using (deleted_at is null and organisation_id in (select private.user_organisation_ids()));
 
 create policy tasks_insert_members on public.tasks
   for insert to authenticated

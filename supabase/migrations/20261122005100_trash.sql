@@ -36,9 +36,8 @@ comment on type public.trash_kind is 'What public.move_to_trash and public.resto
 -- deleted_at/deleted_by of restaurants, the three template kinds and workflows are in their
 -- tables' migrations, so the visible-row helpers (…002300, …004300) hide trashed rows from the
 -- start.
--- Set with their restaurant's (same value), cleared with it.
-alter table public.tasks add column deleted_at timestamptz;
-alter table public.sequence_instances add column deleted_at timestamptz;
+-- So are tasks' and sequence instances' (set with their restaurant's, same value; cleared
+-- with it), and every select policy's `deleted_at is null`.
 
 comment on column public.restaurants.deleted_at is
   'In the trash since then (hidden from reads; restorable until purged 30 days later).';
@@ -86,39 +85,6 @@ revoke execute on function private.tg__guard_trash_columns() from public, anon, 
 create trigger _210_guard_trash_columns
   before insert or update on public.restaurants
   for each row execute function private.tg__guard_trash_columns();
-
-
--- Reads hide the trash --------------------------------------------------------------------
-drop policy restaurants_select_members on public.restaurants;
-create policy restaurants_select_members on public.restaurants
-  for select to authenticated
-  using (deleted_at is null and organisation_id in (select private.user_organisation_ids()));
-
-drop policy task_templates_select_members on public.task_templates;
-create policy task_templates_select_members on public.task_templates
-  for select to authenticated
-  using (deleted_at is null and organisation_id in (select private.user_organisation_ids()));
-
-drop policy message_templates_select_members on public.message_templates;
-create policy message_templates_select_members on public.message_templates
-  for select to authenticated
-  using (deleted_at is null and organisation_id in (select private.user_organisation_ids()));
-
-drop policy sequence_templates_select_members on public.sequence_templates;
-create policy sequence_templates_select_members on public.sequence_templates
-  for select to authenticated
-  using (deleted_at is null and organisation_id in (select private.user_organisation_ids()));
-
-drop policy tasks_select_members on public.tasks;
-create policy tasks_select_members on public.tasks
-  for select to authenticated
-  using (deleted_at is null and organisation_id in (select private.user_organisation_ids()));
-
-drop policy sequence_instances_select_members on public.sequence_instances;
-create policy sequence_instances_select_members on public.sequence_instances
-  for select to authenticated
-  using (deleted_at is null and organisation_id in (select private.user_organisation_ids()));
-
 
 
 -- No deletes through the API: move_to_trash instead --------------------------------------
