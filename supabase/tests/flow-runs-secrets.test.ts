@@ -12,6 +12,7 @@ import {
   param,
   PRODUCTION_SECRET,
   readRunFlows,
+  rpc,
   runAction,
   runSequence,
   STAGING_SECRET,
@@ -170,6 +171,55 @@ describe('secrets in flow runs', needs(orchestrator, loopbackHttp), () => {
         }),
       ]),
     );
+  });
+
+  it('a 400 about a secret that does not fit its variable names it without its value', async () => {
+    // A project reading the secret as a number: resolution fails on it, and says so.
+    const project = await rpc<{ id: string }>(p.service, 'save_project', {
+      p_user_id: p.admin.id,
+      p_organisation_id: p.organisationId,
+      p_project_id: null,
+      p_slug: `numeric-${Date.now().toString(36)}`,
+      p_name: 'Secret as a number',
+      p_description: null,
+      p_status: 'active',
+      p_environment_id: p.staging.id,
+      p_api_hosts: {},
+      p_variables: [
+        {
+          name: 'api_key',
+          type: 'number',
+          required: true,
+          source: 'environment',
+          environment_variable: 'crm_key',
+        },
+      ],
+      p_workflow_ids: [],
+    });
+    const sequence = await rpc<{ id: string }>(p.service, 'save_flow_sequence', {
+      p_user_id: p.admin.id,
+      p_project_id: project.id,
+      p_sequence_id: null,
+      p_name: 'numeric secret',
+      p_description: null,
+      p_parameters: [],
+      p_flows: [{ id: 'flow1', workflow_id: p.workflows.plain, mappings: {}, assertions: [] }],
+      p_expected_updated_at: null,
+    });
+    const res = await runSequence(p.owner, { sequence_id: sequence.id });
+    record('run-flow-sequence (unresolved)', res.body);
+    expect(res).toMatchObject({
+      status: 400,
+      body: {
+        error: {
+          code: 'unresolved_parameters',
+          details: [
+            expect.objectContaining({ path: ['variables', 'api_key'], code: 'type_mismatch' }),
+          ],
+        },
+      },
+    });
+    expect(JSON.stringify(res.body)).not.toContain(STAGING_SECRET);
   });
 
   it('no API answer holds the secret: the runs’ own, get-job and list-jobs', async () => {
