@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
+import type { Json } from '@forkflow/db';
 import { env, serviceClient } from './support/env.ts';
 import { anonClient, createFixtures, type TestUser } from './support/users.ts';
 import { ownerDb, runOrchestrator, saveWorkflow, sleep } from './support/orchestrator.ts';
@@ -91,7 +92,7 @@ const hardcoded = (value: unknown, secret = false) => ({
 
 /** start_flow_run's p_run: flow 1 gets the secret as `token`, the run a secret variable. */
 function runPayload(setup: Setup, assertions: unknown[] = []) {
-  return {
+  return payload({
     environment_id: null,
     environment_name: null,
     flows: snapshot(setup.workflowIds, assertions),
@@ -105,7 +106,12 @@ function runPayload(setup: Setup, assertions: unknown[] = []) {
       input_data: { token: SECRET, n: 1 },
       input_data_masked: { token: MASK, n: 1 },
     },
-  };
+  });
+}
+
+// The payload with its types as written (the RPC's argument is Json).
+function payload<T extends { flows: unknown[]; first: Record<string, unknown> }>(p: T): T & Json {
+  return p as T & Json;
 }
 
 interface Started {
@@ -825,13 +831,22 @@ describe('row level security', () => {
 
     it(`members read ${table}; an outsider and anon read nothing`, async () => {
       for (const user of [owner, member]) {
-        const { data, error } = await user.client.from(table).select('*').eq(column, runId);
+        const { data, error } = await user.client
+          .from(table)
+          .select('*')
+          .eq(column as 'id', runId);
         expect(error).toBeNull();
         expect(data).toHaveLength(1);
       }
-      const outside = await outsider.client.from(table).select('*').eq(column, runId);
+      const outside = await outsider.client
+        .from(table)
+        .select('*')
+        .eq(column as 'id', runId);
       expect(outside.data ?? []).toHaveLength(0);
-      const anon = await anonClient().from(table).select('*').eq(column, runId);
+      const anon = await anonClient()
+        .from(table)
+        .select('*')
+        .eq(column as 'id', runId);
       expect(anon.data ?? []).toHaveLength(0);
     });
 
@@ -844,10 +859,14 @@ describe('row level security', () => {
       const update = await owner.client
         .from(table)
         .update({ status: 'completed' } as never)
-        .eq(column, runId)
+        .eq(column as 'id', runId)
         .select();
       expect(update.error).not.toBeNull();
-      const del = await owner.client.from(table).delete().eq(column, runId).select();
+      const del = await owner.client
+        .from(table)
+        .delete()
+        .eq(column as 'id', runId)
+        .select();
       expect(del.error).not.toBeNull();
       const { rows } = await db.query(
         `select count(*)::int as n, min(status) as status from public.${table} where ${column} = $1`,

@@ -283,6 +283,28 @@ export function decideEvaluation(evaluation: FlowRunEvaluation): FlowRunDecision
   return { ...base, next: { kind: 'fail', error: { flow_id: start.flow_id, ...error } } };
 }
 
+/**
+ * decideEvaluation, or, when it throws (a run whose snapshot it cannot read: the same on every
+ * attempt), the flow failed with the reason and the run failed there, rather than a run flow
+ * handed out for evaluation for ever.
+ */
+function decideSafely(evaluation: FlowRunEvaluation): FlowRunDecision {
+  try {
+    return decideEvaluation(evaluation);
+  } catch (err) {
+    const error = {
+      code: 'job_failed' as const,
+      message: `The run could not evaluate ${evaluation.run_flow.flow_id}: ${String(err).slice(0, 500)}`,
+    };
+    return {
+      flow_status: 'failed',
+      assertions: [],
+      error,
+      next: { kind: 'fail', error: { flow_id: evaluation.run_flow.flow_id, ...error } },
+    };
+  }
+}
+
 export interface EvaluationSummary {
   evaluated: number;
   applied: number;
@@ -315,10 +337,7 @@ export async function evaluateFlowRuns(
     for (const evaluation of due) {
       summary.evaluated++;
       try {
-        const answer = await store.advanceFlowRun(
-          evaluation.run_flow.id,
-          decideEvaluation(evaluation),
-        );
+        const answer = await store.advanceFlowRun(evaluation.run_flow.id, decideSafely(evaluation));
         if (answer.applied) {
           summary.applied++;
           progress++;
