@@ -199,6 +199,22 @@ $$;
 revoke execute on function private.invitation_view(public.organisation_invitations) from public, anon, authenticated;
 
 
+-- The invitations the signed-in user may see, accept or decline: open (not expired) and
+-- addressed to the email of their JWT. The one rule behind the banner, the link's look-up and
+-- accept/decline; anything else answers as if it did not exist.
+create function private.my_open_invitations() returns setof public.organisation_invitations
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select i.* from public.organisation_invitations as i
+  where i.email = private.jwt_email() and i.expires_at > now();
+$$;
+
+revoke execute on function private.my_open_invitations() from public, anon, authenticated;
+
+
 -- The signed-in user's open invitations, matched by the email in their JWT.
 create function public.my_organisation_invitations()
 returns table (
@@ -219,10 +235,8 @@ begin
   perform private.require_user();
   return query
     select v.*
-    from public.organisation_invitations as i
+    from private.my_open_invitations() as i
     cross join lateral private.invitation_view(i) as v
-    where i.email = private.jwt_email()
-      and i.expires_at > now()
     order by i.created_at desc;
 end;
 $$;
@@ -253,10 +267,8 @@ declare
 begin
   perform private.require_user();
   select i.* into v_invitation
-  from public.organisation_invitations as i
-  where i.token_hash = encode(sha256(convert_to(coalesce(p_token, ''), 'UTF8')), 'hex')
-    and i.email = private.jwt_email()
-    and i.expires_at > now();
+  from private.my_open_invitations() as i
+  where i.token_hash = encode(sha256(convert_to(coalesce(p_token, ''), 'UTF8')), 'hex');
   if v_invitation.id is null then
     perform private.raise_http(404, 'invitation_not_found', 'invitation not found');
   end if;
@@ -282,8 +294,7 @@ begin
   select i.* into v_invitation
   from public.organisation_invitations as i
   where i.id = p_invitation_id
-    and i.email = private.jwt_email()
-    and i.expires_at > now()
+    and i.id in (select o.id from private.my_open_invitations() as o)
   for update;
   if v_invitation.id is null then
     perform private.raise_http(404, 'invitation_not_found', 'invitation not found');
