@@ -5,6 +5,7 @@ import {
   type Flow,
   type ProjectStatus,
   type ProjectVariable,
+  type RunStatus,
 } from '@forkflow/domain/flows/schemas';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { z } from 'zod';
@@ -149,6 +150,8 @@ export async function getProject(organisationId: string, id: string): Promise<Pr
   return toProject(data);
 }
 
+export type SequenceLastRun = { id: string; status: RunStatus; created_at: string };
+
 export type SequenceListItem = {
   id: string;
   project_id: string;
@@ -157,6 +160,8 @@ export type SequenceListItem = {
   position: number;
   flows_count: number;
   updated_at: string;
+  /** The newest run, or null when it never ran. */
+  last_run: SequenceLastRun | null;
 };
 
 /** One page of a project's flow sequences, in their order. */
@@ -168,21 +173,32 @@ export async function getProjectSequences(
   const from = (page - 1) * SEQUENCES_PAGE_SIZE;
   const { data, count, error } = await supabase
     .from('flow_sequences')
-    // `flows` is at most MAX_FLOWS small objects: counting them here is cheap enough.
-    .select('id, project_id, name, description, position, flows, updated_at', { count: 'exact' })
+    // `flows` is at most MAX_FLOWS small objects: counting them here is cheap enough. The
+    // newest run of each sequence is one index probe per row (flow_sequence_runs'
+    // (organisation_id, sequence_id, created_at desc) index; PostgREST embeds it laterally).
+    .select(
+      'id, project_id, name, description, position, flows, updated_at, flow_sequence_runs(id, status, created_at)',
+      { count: 'exact' },
+    )
     .eq('organisation_id', organisationId)
     .eq('project_id', projectId)
     .order('position')
     .order('id')
+    .order('created_at', { referencedTable: 'flow_sequence_runs', ascending: false })
+    .limit(1, { referencedTable: 'flow_sequence_runs' })
     .range(from, from + SEQUENCES_PAGE_SIZE - 1);
   if (error) {
     if (error.code === 'PGRST103') return { rows: [], total: 0, page, pageCount: 0 };
     raise(error);
   }
-  const rows = data.map(({ flows, ...row }) => ({
-    ...row,
-    flows_count: Array.isArray(flows) ? (flows as Flow[]).length : 0,
-  }));
+  const rows = data.map(({ flows, flow_sequence_runs: runs, ...row }) => {
+    const last = Array.isArray(runs) ? runs[0] : undefined;
+    return {
+      ...row,
+      flows_count: Array.isArray(flows) ? (flows as Flow[]).length : 0,
+      last_run: last ? { ...last, status: last.status as RunStatus } : null,
+    };
+  });
   return pageOf(rows, count, page, SEQUENCES_PAGE_SIZE);
 }
 

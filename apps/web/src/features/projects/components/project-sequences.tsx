@@ -1,3 +1,4 @@
+import type { RunStatus } from '@forkflow/domain/flows/schemas';
 import {
   DndContext,
   KeyboardSensor,
@@ -28,6 +29,7 @@ import {
 } from 'lucide-react';
 import { useRef, useState } from 'react';
 import { Link } from 'react-router';
+import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -35,11 +37,26 @@ import { EmptyState, ErrorState } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
 import { paths } from '@/config/paths';
 import { getErrorMessage } from '@/lib/errors';
-import { cn } from '@/lib/utils';
+import { cn, formatRelative } from '@/lib/utils';
 import { useDeleteFlowSequence } from '../api/delete-flow-sequence';
 import { useMoveFlowSequence } from '../api/move-flow-sequence';
 import { SEQUENCES_PAGE_SIZE, projectQueries, type SequenceListItem } from '../api/queries';
 import { NewSequenceDialog } from './new-sequence-dialog';
+
+const runLabels: Record<RunStatus, string> = {
+  running: 'Running',
+  paused: 'Paused',
+  completed: 'Completed',
+  failed: 'Failed',
+  stopped: 'Stopped',
+};
+const runTones: Record<RunStatus, BadgeTone> = {
+  running: 'blue',
+  paused: 'amber',
+  completed: 'emerald',
+  failed: 'red',
+  stopped: 'slate',
+};
 
 type Props = {
   organisationId: string;
@@ -356,6 +373,18 @@ function SequenceRow({
           {sequence.description ? ` · ${sequence.description}` : ''}
         </p>
       </div>
+      {sequence.last_run ? (
+        <Link
+          to={paths.app.flowRun.getHref(sequence.last_run.id)}
+          title={`Last run ${formatRelative(sequence.last_run.created_at)}`}
+          className="shrink-0 rounded-full focus-visible:outline-2 focus-visible:outline-brand-600"
+        >
+          <span className="sr-only">Last run: </span>
+          <Badge tone={runTones[sequence.last_run.status]} dot>
+            {runLabels[sequence.last_run.status]}
+          </Badge>
+        </Link>
+      ) : null}
       {canManage ? (
         <div className="flex shrink-0 items-center">
           <Button

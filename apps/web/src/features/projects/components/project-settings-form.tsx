@@ -91,7 +91,16 @@ export function ProjectSettingsForm({
         </div>
       ) : null}
       <fieldset disabled={readOnly} className="min-w-0 space-y-6">
-        <section className="grid grid-cols-1 gap-5 rounded-xl bg-white px-4 py-5 shadow-xs ring-1 ring-slate-200 sm:grid-cols-2 sm:px-5">
+        <section
+          aria-labelledby="project-details-title"
+          className="grid grid-cols-1 gap-5 rounded-xl bg-white px-4 py-5 shadow-xs ring-1 ring-slate-200 sm:grid-cols-2 sm:px-5"
+        >
+          <h2
+            id="project-details-title"
+            className="text-base font-semibold text-slate-900 sm:col-span-2"
+          >
+            Details
+          </h2>
           <Field label="Name" required error={errors.name?.message}>
             {(control) => <Input {...control} {...form.register('name')} autoComplete="off" />}
           </Field>

@@ -12,6 +12,17 @@ const sequence = (n: number, name: string) => ({
   description: null,
   flows: [{ id: 'flow1' }, { id: 'flow2' }, { id: 'flow3' }].slice(0, n),
   updated_at: '2026-12-01T09:00:00Z',
+  // The newest run, embedded (PostgREST, limit 1 per sequence).
+  flow_sequence_runs:
+    n === 2
+      ? [
+          {
+            id: '80000000-0000-4000-8000-000000000001',
+            status: 'failed',
+            created_at: '2026-12-01T10:00:00Z',
+          },
+        ]
+      : [],
 });
 const [alpha, beta, gamma] = [sequence(1, 'Alpha'), sequence(2, 'Beta'), sequence(3, 'Gamma')];
 
@@ -89,6 +100,7 @@ function setup() {
 const names = () =>
   within(screen.getByRole('list', { name: 'Sequences in order' }))
     .getAllByRole('link')
+    .filter((link) => !link.getAttribute('href')?.startsWith('/flow-runs/'))
     .map((link) => link.textContent);
 
 const pause = () => act(() => new Promise((resolve) => setTimeout(resolve, 20)));
@@ -99,6 +111,13 @@ describe('ProjectSequences', () => {
     expect(await screen.findByText('Alpha')).toBeInTheDocument();
     expect(names()).toEqual(['Alpha', 'Beta', 'Gamma']);
     expect(screen.getByText('3 flows')).toBeInTheDocument();
+    // Beta's last run failed; the others never ran.
+    const beta = screen.getByRole('link', { name: 'Beta' }).closest('li')!;
+    expect(within(beta).getByRole('link', { name: 'Last run: Failed' })).toHaveAttribute(
+      'href',
+      '/flow-runs/80000000-0000-4000-8000-000000000001',
+    );
+    expect(screen.getAllByText(/^Last run:/)).toHaveLength(1);
   });
 
   it('a keyboard drag (Space, arrow, Space) moves a sequence with move_flow_sequence', async () => {

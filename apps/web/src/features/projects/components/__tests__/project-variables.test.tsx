@@ -92,11 +92,20 @@ describe('ProjectVariables', () => {
   });
 
   it('switches between a hardcoded value and an environment variable without losing either', async () => {
-    const { user, row, onSubmit } = setup();
+    const { user, row } = setup();
     expect(within(row('region')).getByLabelText('Value')).toHaveDisplayValue('eu');
 
     await user.click(within(row('region')).getByRole('radio', { name: 'Environment variable' }));
     expect(within(row('region')).queryByLabelText('Value')).not.toBeInTheDocument();
+    expect(within(row('region')).getByLabelText('Variable of staging')).toBeInTheDocument();
+
+    await user.click(within(row('region')).getByRole('radio', { name: 'Hardcoded value' }));
+    expect(within(row('region')).getByLabelText('Value')).toHaveDisplayValue('eu');
+  });
+
+  it('saves a variable switched to the environment as reading the picked variable', async () => {
+    const { user, row, onSubmit } = setup();
+    await user.click(within(row('region')).getByRole('radio', { name: 'Environment variable' }));
     await user.selectOptions(
       within(row('region')).getByLabelText('Variable of staging'),
       'base_url',
@@ -104,11 +113,6 @@ describe('ProjectVariables', () => {
     expect(within(row('region')).getByText(/Value in staging/)).toHaveTextContent(
       'https://staging.example',
     );
-
-    await user.click(within(row('region')).getByRole('radio', { name: 'Hardcoded value' }));
-    expect(within(row('region')).getByLabelText('Value')).toHaveDisplayValue('eu');
-
-    await user.click(within(row('region')).getByRole('radio', { name: 'Environment variable' }));
     await user.click(screen.getByRole('button', { name: 'Save project' }));
     await waitFor(() => expect(onSubmit).toHaveBeenCalledTimes(1));
     const { variables } = projectInputSchema.parse(onSubmit.mock.calls[0]?.[0]);
