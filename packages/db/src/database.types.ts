@@ -2079,6 +2079,8 @@ export type Database = {
           created_at: string;
           created_by: string | null;
           definition: NonNullable<Json>;
+          deleted_at: string | null;
+          deleted_by: string | null;
           description: string | null;
           id: string;
           key: string;
@@ -2193,11 +2195,7 @@ export type Database = {
     };
     Enums: {
       trash_kind:
-        | 'restaurant'
-        | 'task_template'
-        | 'message_template'
-        | 'sequence_template'
-        | 'workflow';
+        'restaurant' | 'task_template' | 'message_template' | 'sequence_template' | 'workflow';
     };
     CompositeTypes: {
       [_ in never]: never;
