@@ -22,6 +22,7 @@ import { requireUserClaims } from '../_shared/claims.ts';
 import { createServiceClient } from '../_shared/clients.ts';
 import { nextFlowStart, type FlowRunBundle, type NextStart } from '../_shared/flow-runs.ts';
 import { handle, HttpError, json } from '../_shared/http.ts';
+import { invalid } from '../_shared/projects.ts';
 import { kickOrchestrator } from '../_shared/kick-orchestrator.ts';
 import { httpErrorFromPostgrest } from '../_shared/postgrest-errors.ts';
 import { annotate } from '../_shared/request-log.ts';
@@ -80,13 +81,11 @@ Deno.serve(
         // Edited inputs that do not fit the workflow are the caller's to fix; inputs of the next
         // flow that do not resolve (a field missing from an earlier output) are the run's.
         const code = edited ? 'invalid_input' : 'unresolved_parameters';
-        return json(400, {
-          error: {
-            code,
-            message: `${start.problems.length} input${start.problems.length === 1 ? '' : 's'} of ${start.flow_id ?? body.flow_id} did not resolve: ${firstProblem(start.problems)}`,
-            details: start.problems,
-          },
-        });
+        return invalid(
+          code,
+          `${start.problems.length} input${start.problems.length === 1 ? '' : 's'} of ${start.flow_id ?? body.flow_id} did not resolve: ${firstProblem(start.problems)}`,
+          start.problems,
+        );
       }
       next = start.next;
     }

@@ -20,6 +20,7 @@
 import { requireUserClaims } from '../_shared/claims.ts';
 import { createServiceClient, createUserClient } from '../_shared/clients.ts';
 import { handle, HttpError, json } from '../_shared/http.ts';
+import { invalid } from '../_shared/projects.ts';
 import { kickOrchestrator } from '../_shared/kick-orchestrator.ts';
 import { httpErrorFromPostgrest } from '../_shared/postgrest-errors.ts';
 import { annotate } from '../_shared/request-log.ts';
@@ -153,18 +154,16 @@ Deno.serve(
         },
       ]),
     );
-    const invalid = validateFlowSequence(
+    const sequenceProblems = validateFlowSequence(
       { parameters: sequence.parameters, flows: sequence.flows },
       { workflows, projectVariables: project.variables },
     );
-    if (invalid.length > 0) {
-      return json(400, {
-        error: {
-          code: 'invalid_sequence',
-          message: `The sequence no longer runs (${invalid.length} problem${invalid.length === 1 ? '' : 's'}): ${firstProblem(invalid)}`,
-          details: invalid,
-        },
-      });
+    if (sequenceProblems.length > 0) {
+      return invalid(
+        'invalid_sequence',
+        `The sequence no longer runs (${sequenceProblems.length} problem${sequenceProblems.length === 1 ? '' : 's'}): ${firstProblem(sequenceProblems)}`,
+        sequenceProblems,
+      );
     }
 
     // environment → project variables → sequence parameters → flow 1's inputs.
@@ -184,13 +183,11 @@ Deno.serve(
       ...inputs.problems,
     ];
     if (unresolved.length > 0) {
-      return json(400, {
-        error: {
-          code: 'unresolved_parameters',
-          message: `${unresolved.length} value${unresolved.length === 1 ? '' : 's'} did not resolve: ${firstProblem(unresolved)}`,
-          details: unresolved,
-        },
-      });
+      return invalid(
+        'unresolved_parameters',
+        `${unresolved.length} value${unresolved.length === 1 ? '' : 's'} did not resolve: ${firstProblem(unresolved)}`,
+        unresolved,
+      );
     }
 
     const redact = secretStrings(variables.resolved, parameters.resolved, inputs.resolved);
