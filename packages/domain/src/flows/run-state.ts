@@ -45,7 +45,9 @@ export function nextFlowId(flowIds: readonly string[], flowId: string): string |
 
 /**
  * The message of an `__error` member at the top level of a flow's output (a workflow's way
- * to say it failed while its job completed), or null when there is none.
+ * to say it failed while its job completed), or null when there is none. The member's
+ * presence is the signal, whatever its value: `{ "__error": null }` fails the flow too, as
+ * the contract says "output with `__error`"; deeper `__error` members are data.
  */
 export function outputError(output: unknown): string | null {
   if (typeof output !== 'object' || output === null || Array.isArray(output)) return null;
