@@ -12,6 +12,7 @@ import {
   projectFieldFor,
   toProjectFormValues,
   useSaveProject,
+  type ProjectFormValues,
 } from '@/features/projects/api/save-project';
 import { EnvironmentLink } from '@/features/projects/components/environment-link';
 import { ProjectHeader } from '@/features/projects/components/project-header';
@@ -105,6 +106,22 @@ function ProjectPage({ project, back }: { project: Project; back: ReactNode }) {
   );
 }
 
+/**
+ * The workflows to save: what the form shows, plus what the server added since the form was
+ * filled (saving a sequence adds its workflows), minus what the user removed here.
+ */
+function mergeWorkflowIds(
+  loaded: ProjectFormValues,
+  edited: ProjectFormValues,
+  latest: Project,
+): string[] {
+  const removed = new Set(loaded.workflow_ids.filter((id) => !edited.workflow_ids.includes(id)));
+  const added = latest.workflow_ids.filter(
+    (id) => !removed.has(id) && !edited.workflow_ids.includes(id),
+  );
+  return [...edited.workflow_ids, ...added];
+}
+
 function ProjectSettings({
   project,
   environment,
@@ -155,7 +172,13 @@ function ProjectSettings({
             : null
         }
         onDirtyChange={setDirty}
-        onSubmit={(data) => save.mutate({ organisationId: organisation.id, project, data })}
+        onSubmit={(data) =>
+          save.mutate({
+            organisationId: organisation.id,
+            project,
+            data: { ...data, workflow_ids: mergeWorkflowIds(defaultValues, data, project) },
+          })
+        }
       />
       <ConfirmDialog
         open={guard.isBlocked}

@@ -230,6 +230,8 @@ export const projectQueries = {
     queryOptions({
       queryKey: [...projectQueries.sequenceLists(organisationId, projectId), page] as const,
       queryFn: () => getProjectSequences(organisationId, projectId, page),
+      // The sequence editor (another feature) changes flows and runs: read afresh on return.
+      staleTime: 0,
       placeholderData: keepPreviousData,
     }),
 };

@@ -368,23 +368,26 @@ function SequenceRow({
         >
           {sequence.name}
         </Link>
-        <p className="truncate text-xs text-slate-500">
-          {sequence.flows_count === 1 ? '1 flow' : `${sequence.flows_count} flows`}
-          {sequence.description ? ` · ${sequence.description}` : ''}
-        </p>
+        <div className="flex min-w-0 items-center gap-2 text-xs text-slate-500">
+          {/* In the meta line, not beside the name: on a phone the name keeps the width. */}
+          {sequence.last_run ? (
+            <Link
+              to={paths.app.flowRun.getHref(sequence.last_run.id)}
+              title={`Last run ${formatRelative(sequence.last_run.created_at)}`}
+              className="shrink-0 rounded-full focus-visible:outline-2 focus-visible:outline-brand-600"
+            >
+              <span className="sr-only">Last run: </span>
+              <Badge tone={runTones[sequence.last_run.status]} dot>
+                {runLabels[sequence.last_run.status]}
+              </Badge>
+            </Link>
+          ) : null}
+          <p className="min-w-0 truncate">
+            {sequence.flows_count === 1 ? '1 flow' : `${sequence.flows_count} flows`}
+            {sequence.description ? ` · ${sequence.description}` : ''}
+          </p>
+        </div>
       </div>
-      {sequence.last_run ? (
-        <Link
-          to={paths.app.flowRun.getHref(sequence.last_run.id)}
-          title={`Last run ${formatRelative(sequence.last_run.created_at)}`}
-          className="shrink-0 rounded-full focus-visible:outline-2 focus-visible:outline-brand-600"
-        >
-          <span className="sr-only">Last run: </span>
-          <Badge tone={runTones[sequence.last_run.status]} dot>
-            {runLabels[sequence.last_run.status]}
-          </Badge>
-        </Link>
-      ) : null}
       {canManage ? (
         <div className="flex shrink-0 items-center">
           <Button
