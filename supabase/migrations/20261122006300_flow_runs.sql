@@ -406,6 +406,9 @@ begin
     perform private.raise_http(400, 'invalid_input',
       'the run needs flows (1 to 20), first and secrets: { parameters, variables, redact }');
   end if;
+  if (p_run -> 'flows' -> 0 ->> 'id') is distinct from (v_first ->> 'flow_id') then
+    perform private.raise_http(400, 'invalid_input', 'a run starts with its first flow');
+  end if;
   if (p_run ->> 'environment_id') is not null and not exists (
     select 1 from public.environments as e
     where e.id = (p_run ->> 'environment_id')::uuid and e.organisation_id = v_sequence.organisation_id

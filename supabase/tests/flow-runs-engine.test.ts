@@ -294,6 +294,28 @@ describe('start_flow_run', () => {
     expect(await count()).toBe(before);
   });
 
+  it('refuses a run that does not start with its first flow (400), creating nothing', async () => {
+    const payload = runPayload(setup);
+    payload.first.flow_id = 'flow2';
+    payload.first.workflow_id = setup.workflowIds[1];
+    const { status, error } = await service.rpc('start_flow_run', {
+      p_user_id: owner.id,
+      p_sequence_id: setup.sequenceId,
+      p_mode: 'normal',
+      p_run: payload,
+    });
+    expect(status).toBe(400);
+    expect(error?.code).toBe('invalid_input');
+    const { rows } = await db.query(
+      `select count(*)::int as n from public.jobs as j
+       join public.flow_sequence_run_flows as f on f.id = j.flow_run_flow_id
+       join public.flow_sequence_runs as r on r.id = f.run_id
+       where r.sequence_id = $1 and f.flow_id = 'flow2'`,
+      [setup.sequenceId],
+    );
+    expect(rows[0].n).toBe(0);
+  });
+
   it('is refused to signed-in users and anon (service role only)', async () => {
     const asUser = await owner.client.rpc('start_flow_run', {
       p_user_id: owner.id,
