@@ -5,6 +5,7 @@ import {
   saveFlowSequenceBodySchema,
   type EnvironmentVariable,
   type ProjectVariable,
+  type SequenceParameter,
 } from '@forkflow/domain/flows/schemas';
 import {
   validateFlowSequence,
@@ -12,6 +13,7 @@ import {
   workflowOutputs,
   type WorkflowForSequence,
 } from '@forkflow/domain/flows/validate-sequence';
+import { resolveProjectVariables, resolveSequenceParameters } from '@forkflow/domain/flows/resolve';
 import { createTestClient, type Client } from './support/env.ts';
 import { ok, untyped, untypedService } from './support/projects.ts';
 
@@ -151,5 +153,52 @@ describe('the demo project', () => {
         projectVariables: (project as { variables: ProjectVariable[] }).variables,
       }),
     ).toEqual([]);
+  });
+
+  // Resolution as run-flow-sequence does it (without starting a run in the shared demo
+  // organisation): both environments resolve every parameter, and switching changes them.
+  it.each([
+    [STAGING, { region: 'eu-staging', threshold: 50, crm_api: 'https://crm.staging.example' }],
+    [PRODUCTION, { region: 'eu', threshold: 70, crm_api: 'https://crm.example' }],
+  ] as const)('resolves every parameter with environment %s', async (environmentId, expected) => {
+    const [{ data: project }, { data: environment }, { data: sequence }] = await Promise.all([
+      untyped(olivia).from('projects').select('variables, api_hosts').eq('id', PROJECT).single(),
+      untyped(olivia)
+        .from('environments')
+        .select('name, api_hosts, variables')
+        .eq('id', environmentId)
+        .single(),
+      untyped(olivia).from('flow_sequences').select('parameters').eq('id', SEQUENCE).single(),
+    ]);
+    const secrets = await ok<Record<string, string>>(untypedService(), 'flow_run_secret_values', {
+      p_environment_id: environmentId,
+    });
+    const variables = resolveProjectVariables(
+      project as { variables: ProjectVariable[]; api_hosts: Record<string, string> },
+      {
+        ...(environment as {
+          name: string;
+          api_hosts: Record<string, string>;
+          variables: EnvironmentVariable[];
+        }),
+        secrets,
+      },
+    );
+    expect(variables.problems).toEqual([]);
+    expect(variables.resolved['crm_api']?.value).toBe(expected.crm_api);
+    expect(variables.resolved['api_token']).toMatchObject({ secret: true });
+    const parameters = resolveSequenceParameters(
+      (sequence as { parameters: SequenceParameter[] }).parameters,
+      variables.resolved,
+    );
+    expect(parameters.problems).toEqual([]);
+    expect(
+      Object.fromEntries(Object.entries(parameters.resolved).map(([name, r]) => [name, r.value])),
+    ).toEqual({
+      company: 'Harbour Bistro',
+      region: expected.region,
+      threshold: expected.threshold,
+      channel: 'slack',
+    });
   });
 });
