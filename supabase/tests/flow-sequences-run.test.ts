@@ -18,6 +18,7 @@ import {
   startCrm,
   startRun,
   waitForRun,
+  type Flow,
   type RunFlowRow,
 } from './support/flow-runs.ts';
 import { loopbackHttp, needs, orchestrator } from './support/needs.ts';
@@ -44,6 +45,14 @@ describe('flow sequence runs', needs(orchestrator, loopbackHttp), () => {
   const latest = (flows: RunFlowRow[], flowId: string) =>
     flows.filter((f) => f.flow_id === flowId).sort((a, b) => b.attempt - a.attempt)[0];
 
+  /** Saves a sequence of `flows`, runs it in normal mode as the member, waits for its end. */
+  async function runToEnd(flows: Flow[]) {
+    const sequenceId = (await p.sequence(flows)).id;
+    const runId = await startRun(p.member, sequenceId);
+    const run = await waitForRun(p.service, runId, ['completed', 'failed', 'stopped']);
+    return { runId, run, flows: await readRunFlows(p.service, runId) };
+  }
+
   describe('a normal run', () => {
     it('runs three flows to completed, each later flow reading earlier outputs', async () => {
       const seenBefore = crm.seen.length;
@@ -57,6 +66,8 @@ describe('flow sequence runs', needs(orchestrator, loopbackHttp), () => {
         mode: 'normal',
         error: null,
         environment_name: 'staging',
+        // Who ran it, for the runs list.
+        created_by: p.member.id,
       });
       expect(run.finished_at).not.toBeNull();
       // Where each value came from; the secret masked.
@@ -137,26 +148,21 @@ describe('flow sequence runs', needs(orchestrator, loopbackHttp), () => {
     }, 60_000);
 
     it('a flow whose job fails stops the run there with job_failed', async () => {
-      const sequenceId = (
-        await p.sequence([
-          p.mainFlows()[0]!,
-          {
-            id: 'flow2',
-            workflow_id: p.workflows.failing,
-            mappings: { customer: output('flow1', 'customer') },
-          },
-          { id: 'flow3', workflow_id: p.workflows.plain },
-        ])
-      ).id;
-      const runId = await startRun(p.member, sequenceId);
-      const run = await waitForRun(p.service, runId, ['completed', 'failed', 'stopped']);
+      const { run, flows } = await runToEnd([
+        p.mainFlows()[0]!,
+        {
+          id: 'flow2',
+          workflow_id: p.workflows.failing,
+          mappings: { customer: output('flow1', 'customer') },
+        },
+        { id: 'flow3', workflow_id: p.workflows.plain },
+      ]);
       expect(run).toMatchObject({
         status: 'failed',
         current_flow_id: 'flow2',
         error: { flow_id: 'flow2', code: 'job_failed' },
       });
       expect(run.error?.message).toMatch(/fail/i);
-      const flows = await readRunFlows(p.service, runId);
       expect(flows.map((f) => [f.flow_id, f.status])).toEqual([
         ['flow1', 'passed'],
         ['flow2', 'failed'],
@@ -165,23 +171,18 @@ describe('flow sequence runs', needs(orchestrator, loopbackHttp), () => {
     }, 60_000);
 
     it('a failed assertion stops the run at that flow with assertion_failed', async () => {
-      const sequenceId = (
-        await p.sequence([
-          {
-            ...p.mainFlows()[0]!,
-            assertions: [{ path: '$.message', operator: 'equals', expected: 'goodbye' }],
-          },
-          { id: 'flow2', workflow_id: p.workflows.plain },
-        ])
-      ).id;
-      const runId = await startRun(p.member, sequenceId);
-      const run = await waitForRun(p.service, runId, ['completed', 'failed', 'stopped']);
+      const { run, flows } = await runToEnd([
+        {
+          ...p.mainFlows()[0]!,
+          assertions: [{ path: '$.message', operator: 'equals', expected: 'goodbye' }],
+        },
+        { id: 'flow2', workflow_id: p.workflows.plain },
+      ]);
       expect(run).toMatchObject({
         status: 'failed',
         current_flow_id: 'flow1',
         error: { flow_id: 'flow1', code: 'assertion_failed' },
       });
-      const flows = await readRunFlows(p.service, runId);
       expect(flows).toHaveLength(1);
       expect(flows[0]).toMatchObject({
         status: 'failed',
@@ -194,24 +195,19 @@ describe('flow sequence runs', needs(orchestrator, loopbackHttp), () => {
     }, 60_000);
 
     it('an output holding __error stops the run at that flow with output_error', async () => {
-      const sequenceId = (
-        await p.sequence([
-          {
-            id: 'flow1',
-            workflow_id: p.workflows.erroring,
-            mappings: { customer: param('customer') },
-          },
-          { id: 'flow2', workflow_id: p.workflows.plain },
-        ])
-      ).id;
-      const runId = await startRun(p.member, sequenceId);
-      const run = await waitForRun(p.service, runId, ['completed', 'failed', 'stopped']);
+      const { run, flows } = await runToEnd([
+        {
+          id: 'flow1',
+          workflow_id: p.workflows.erroring,
+          mappings: { customer: param('customer') },
+        },
+        { id: 'flow2', workflow_id: p.workflows.plain },
+      ]);
       expect(run).toMatchObject({
         status: 'failed',
         error: { flow_id: 'flow1', code: 'output_error' },
       });
       expect(run.error?.message).toContain('acme');
-      const flows = await readRunFlows(p.service, runId);
       expect(flows.map((f) => [f.flow_id, f.status])).toEqual([['flow1', 'failed']]);
     }, 60_000);
   });

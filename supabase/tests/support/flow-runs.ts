@@ -375,6 +375,7 @@ export type RunRow = {
   variables: Record<string, { value: unknown; source: unknown; secret: boolean }>;
   flows: unknown[];
   finished_at: string | null;
+  created_by: string | null;
 };
 export type RunFlowRow = {
   id: string;
