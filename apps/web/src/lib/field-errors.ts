@@ -27,7 +27,8 @@ export function describeServerProblem(
   const messages = error.details.map((detail) => {
     const field = detail.path ? fieldFor(detail.path) : null;
     if (field && !fields[field]) fields[field] = detail.message;
-    return detail.path ? `${detail.path}: ${detail.message}` : detail.message;
+    // A placed message is read beside its field; one that isn't needs its path to be found.
+    return detail.path && !field ? `${detail.path}: ${detail.message}` : detail.message;
   });
   return { title, messages, fields };
 }

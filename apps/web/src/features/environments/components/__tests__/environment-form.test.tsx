@@ -1,10 +1,16 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { FunctionError } from '@/lib/edge-functions';
+import { describeServerProblem } from '@/lib/field-errors';
 import { supabase } from '@/lib/supabase';
 import { renderWithProviders, testOrganisation } from '@/testing/test-utils';
 import type { Environment } from '../../api/queries';
-import { saveEnvironment, toEnvironmentFormValues } from '../../api/save-environment';
+import {
+  environmentFieldFor,
+  saveEnvironment,
+  toEnvironmentFormValues,
+} from '../../api/save-environment';
 import { EnvironmentForm } from '../environment-form';
 
 const staging: Environment = {
@@ -118,5 +124,47 @@ describe('EnvironmentForm', () => {
     expect(screen.queryByRole('button', { name: 'Save environment' })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Replace' })).not.toBeInTheDocument();
     expect(screen.getByDisplayValue('https://staging.example')).toBeDisabled();
+  });
+
+  it('shows a refusal’s details at their fields and in a summary', () => {
+    const values = toEnvironmentFormValues(staging);
+    const refusal = new FunctionError('Some values were not accepted', {
+      status: 400,
+      code: 'invalid_input',
+      details: [
+        { path: 'variables.0.value', code: 'too_big', message: 'At most 10000 characters' },
+        { path: 'api_hosts.crm_api', code: 'invalid', message: 'An API host is an http(s) URL' },
+        { path: 'organisation_id', code: 'invalid', message: 'must be a UUID' },
+      ],
+    });
+    renderWithProviders(
+      <EnvironmentForm
+        defaultValues={values}
+        submitLabel="Save environment"
+        onSubmit={vi.fn()}
+        serverProblem={describeServerProblem(
+          refusal,
+          "The environment wasn't saved",
+          environmentFieldFor(values),
+        )}
+      />,
+    );
+    const summary = screen.getByRole('alert');
+    expect(
+      within(summary)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent),
+    ).toEqual([
+      'At most 10000 characters',
+      'An API host is an http(s) URL',
+      'organisation_id: must be a UUID',
+    ]);
+    const plain = screen.getByRole('group', { name: 'Variable 1 (base_url)' });
+    expect(within(plain).getByLabelText('Value')).toHaveAccessibleDescription(
+      'At most 10000 characters',
+    );
+    expect(
+      within(screen.getByRole('group', { name: 'API host 1' })).getByLabelText('URL'),
+    ).toHaveAccessibleDescription('An API host is an http(s) URL');
   });
 });
