@@ -3,7 +3,7 @@ import { DEFAULT_RETRY_POLICY } from '@forkflow/domain/backoff';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, visible } from './support/browser';
-import { demoUsers, fetchAccessToken, stackFromEnv, type StackEnv } from './support/stack';
+import { archiveWorkflowsKeyed, demoUsers, stackFromEnv, type StackEnv } from './support/stack';
 import { describePageOnFailure, openBrowserSession, type BrowserSession } from './support/session';
 import type { WebServer } from './support/web-server';
 
@@ -192,29 +192,3 @@ describe('workflows and jobs, as the demo owner in a real browser', () => {
     expect(pageErrors).toEqual([]);
   });
 });
-
-/** Archive workflows by key as a user, over plain HTTP (test clean-up, no client state). */
-async function archiveWorkflowsKeyed(
-  stack: StackEnv,
-  user: { email: string; password: string },
-  key: string,
-): Promise<void> {
-  const token = await fetchAccessToken(stack, user);
-  if (!token) return;
-  const auth = {
-    apikey: stack.anonKey,
-    'content-type': 'application/json',
-    authorization: `Bearer ${token}`,
-  };
-  const rows = await fetch(
-    `${stack.supabaseUrl}/rest/v1/workflows?select=id&key=eq.${encodeURIComponent(key)}`,
-    { headers: auth },
-  ).then((response) => (response.ok ? (response.json() as Promise<{ id: string }[]>) : []));
-  for (const row of rows) {
-    await fetch(`${stack.supabaseUrl}/rest/v1/rpc/set_workflow_status`, {
-      method: 'POST',
-      headers: auth,
-      body: JSON.stringify({ p_workflow_id: row.id, p_status: 'archived' }),
-    });
-  }
-}

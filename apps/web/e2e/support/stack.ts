@@ -65,3 +65,29 @@ export async function deleteRowsNamed(
     }),
   });
 }
+
+/** Archive workflows by key as a user, over plain HTTP (test clean-up, no client state). */
+export async function archiveWorkflowsKeyed(
+  stack: StackEnv,
+  user: { email: string; password: string },
+  key: string,
+): Promise<void> {
+  const token = await fetchAccessToken(stack, user);
+  if (!token) return;
+  const auth = {
+    apikey: stack.anonKey,
+    'content-type': 'application/json',
+    authorization: `Bearer ${token}`,
+  };
+  const rows = await fetch(
+    `${stack.supabaseUrl}/rest/v1/workflows?select=id&key=eq.${encodeURIComponent(key)}`,
+    { headers: auth },
+  ).then((response) => (response.ok ? (response.json() as Promise<{ id: string }[]>) : []));
+  for (const row of rows) {
+    await fetch(`${stack.supabaseUrl}/rest/v1/rpc/set_workflow_status`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ p_workflow_id: row.id, p_status: 'archived' }),
+    });
+  }
+}
