@@ -572,6 +572,12 @@ describe('masking', () => {
     expect(redactSecrets(value, secrets)).toEqual(expected);
   });
 
+  it('redactSecrets replaces a longer secret whole whatever the order it is given in', () => {
+    expect(redactSecrets('key=sk_live_abcdef', ['sk_live', 'sk_live_abcdef'])).toBe(
+      `key=${SECRET_MASK}`,
+    );
+  });
+
   it('redactSecrets replaces a longer secret whole before a shorter one inside it', () => {
     expect(
       redactSecrets(

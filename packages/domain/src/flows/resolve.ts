@@ -442,12 +442,12 @@ export function secretStrings(...maps: readonly Readonly<Record<string, Resolved
 
 /**
  * `value` with every occurrence of each secret replaced by SECRET_MASK, in every string at any
- * depth, object keys included; numbers, booleans and null are left as they are. Pass the
- * secrets longest first (secretStrings does). Returns `value` itself when there is nothing to
- * redact.
+ * depth, object keys included; numbers, booleans and null are left as they are. Longer
+ * secrets are replaced first, so one containing another is masked whole. Returns `value`
+ * itself when there is nothing to redact.
  */
 export function redactSecrets<T>(value: T, secrets: readonly string[]): T {
-  const usable = secrets.filter((secret) => secret.length > 0);
+  const usable = secrets.filter((secret) => secret.length > 0).sort((a, b) => b.length - a.length);
   if (usable.length === 0) return value;
   const text = (s: string): string => {
     let out = s;
