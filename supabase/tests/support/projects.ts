@@ -59,6 +59,7 @@ export type SequenceRow = {
   id: string;
   project_id: string;
   name: string;
+  description: string | null;
   position: number;
   flows: unknown[];
   parameters: unknown[];
