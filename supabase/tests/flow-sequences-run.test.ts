@@ -508,13 +508,10 @@ describe('flow sequence runs', needs(orchestrator, loopbackHttp), () => {
     expect(first).toMatchObject({ status: 'completed', environment_name: 'staging' });
 
     // One click in the UI: an owner's RPC.
-    const { error } = await p.owner.client.rpc(
-      'set_project_environment' as never,
-      {
-        p_project_id: projectId,
-        p_environment_id: p.production.id,
-      } as never,
-    );
+    const { error } = await p.owner.client.rpc('set_project_environment', {
+      p_project_id: projectId,
+      p_environment_id: p.production.id,
+    });
     expect(error).toBeNull();
 
     const seenBefore = crm.seen.length;

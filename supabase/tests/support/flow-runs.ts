@@ -17,8 +17,8 @@ import { callFunction } from './workflows.ts';
  * tests depend on the run path, not on the save functions' own validation.
  */
 
-// Untyped on purpose: the tables and RPCs of issue 11 reach packages/db's generated types only
-// when their migrations do; reads here are checked by the assertions instead.
+// Untyped on purpose: the run tables' jsonb columns are plain Json in packages/db's types, so
+// rows are read as the shapes below (RunRow, RunFlowRow), which the assertions check anyway.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Untyped = SupabaseClient<any, 'public', any>;
 
