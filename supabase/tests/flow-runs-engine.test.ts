@@ -1,4 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import type { Json } from '@forkflow/db';
@@ -839,6 +843,53 @@ describe('a real orchestrator run', () => {
     expect(recorded).not.toContain(SECRET);
     expect(recorded).toContain(MASK);
   });
+});
+
+describe("the orchestrator's REST queue", () => {
+  // The orchestrator reaches the database directly by default; without a DB URL it goes
+  // through PostgREST (queue.ts restQueue). Its flow-run calls, run under Deno as deployed.
+  it('reads the evaluations and applies a decision through PostgREST', async () => {
+    const setup = await setUp(pausedOrg, 1);
+    const started = await startRun(setup);
+    await endJob(started.job_id, 'completed', { input: { n: 1 } });
+    const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
+    const denoBin = join(
+      dirname(
+        createRequire(join(repoRoot, 'packages/local-stack/package.json')).resolve(
+          'deno/package.json',
+        ),
+      ),
+      'deno',
+    );
+    const queueUrl = pathToFileURL(
+      join(repoRoot, 'supabase/functions/workflow-orchestrator/queue.ts'),
+    ).href;
+    const code = `
+      import { restQueue } from ${JSON.stringify(queueUrl)};
+      const queue = restQueue(${JSON.stringify(env.url)}, ${JSON.stringify(env.serviceRoleKey)});
+      const due = await queue.flowRunEvaluations(1000);
+      const mine = due.find((e) => e.run_flow.id === ${JSON.stringify(started.run_flow_id)});
+      const answer = await queue.advanceFlowRun(${JSON.stringify(started.run_flow_id)}, {
+        flow_status: 'passed', assertions: [], error: null, next: { kind: 'complete' } });
+      console.log('REST ' + JSON.stringify({ found: mine?.run_flow ?? null, answer }));
+    `;
+    const out = spawnSync(denoBin, ['eval', '--no-lock', '--node-modules-dir=none', code], {
+      encoding: 'utf8',
+      env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' },
+      timeout: 120_000,
+    });
+    const line = out.stdout.split('\n').find((l) => l.startsWith('REST '));
+    if (!line) throw new Error(`no answer: ${out.stderr}`);
+    const result = JSON.parse(line.slice('REST '.length)) as {
+      found: { job_status: string } | null;
+      answer: { applied: boolean; run_status: string };
+    };
+    // Another orchestrator (the stack's cron) may have decided it first: then it is completed
+    // already and this decision was not applied.
+    if (result.found) expect(result.found.job_status).toBe('completed');
+    expect(result.answer.run_status).toBe('completed');
+    expect(await run(started.run_id)).toMatchObject({ status: 'completed' });
+  }, 120_000);
 });
 
 describe('row level security', () => {
