@@ -17,7 +17,8 @@ export function ResolvedValues({
   values: Record<string, ResolvedValue>;
   empty: string;
 }) {
-  const entries = Object.entries(values);
+  // By name: the stored jsonb object keeps no order of its own (Postgres sorts keys by length).
+  const entries = Object.entries(values).sort(([a], [b]) => a.localeCompare(b));
   if (entries.length === 0) return <p className="text-sm text-slate-500">{empty}</p>;
   return (
     <table className="w-full text-sm" aria-label={label}>

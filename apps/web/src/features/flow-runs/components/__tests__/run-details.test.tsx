@@ -152,7 +152,7 @@ describe('RunDetails', () => {
       .getAllByRole('row')
       .slice(1)
       .map((row) => row.textContent);
-    expect(rows).toEqual(['token••••sequence parameter token', 'leadL-1hardcoded']);
+    expect(rows).toEqual(['leadL-1hardcoded', 'token••••sequence parameter token']);
     expect(screen.getByRole('table', { name: 'Variables' })).toHaveTextContent(
       'crm_key••••environment staging · CRM_KEY',
     );
