@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@forkflow/db';
 import { echoStep, insertRawWorkflow } from './support/orchestrator.ts';
-import { adminDb, createTemplate, startSequence, steps } from './support/sequences.ts';
+import { adminDb, connectAs, createTemplate, startSequence, steps } from './support/sequences.ts';
 import { anonClient, createFixtures, type TestUser } from './support/users.ts';
 import { insertJob } from './support/workflows.ts';
 
@@ -423,6 +423,60 @@ describe('workflows in the trash', () => {
       await db.query(`delete from public.jobs where workflow_id = $1`, [wf.id]);
     },
   );
+
+  it('a start racing a move to the trash: either the move sees its job (409) or the start finds the workflow gone (404)', async () => {
+    const starter = await connectAs(owner.id);
+    const trasher = await connectAs(admin.id);
+    /** Resolves once `client`'s backend waits on a lock (the other transaction holds it). */
+    const blocked = async (client: pg.Client) => {
+      const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+      return async () => {
+        for (;;) {
+          const { rows: waiting } = await db.query(
+            `select 1 from pg_stat_activity where pid = $1 and wait_event_type = 'Lock'`,
+            [rows[0]!.pid],
+          );
+          if (waiting.length > 0) return;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      };
+    };
+    /** raise_http's error: sqlstate PGRST, its code and message as JSON. */
+    const httpCode = (err: unknown) =>
+      (JSON.parse((err as Error).message) as { code: string }).code;
+    try {
+      const trasherWaits = await blocked(trasher);
+      const starterWaits = await blocked(starter);
+
+      // The start holds its workflow first: the move waits for it, then sees its job.
+      const first = await workflowWithJob('completed');
+      await starter.query('begin');
+      await starter.query('select public.start_workflow_job($1)', [first.id]);
+      const move = trasher
+        .query(`select * from public.move_to_trash('workflow', $1)`, [[first.id]])
+        .then(() => 'moved', httpCode);
+      await trasherWaits();
+      await starter.query('commit');
+      expect(await move).toBe('workflow_busy');
+
+      // The move holds it first: the start waits, then finds it in the trash.
+      const second = await workflowWithJob('completed');
+      await trasher.query('begin');
+      await trasher.query(`select * from public.move_to_trash('workflow', $1)`, [[second.id]]);
+      const start = starter
+        .query('select public.start_workflow_job($1)', [second.id])
+        .then(() => 'started', httpCode);
+      await starterWaits();
+      await trasher.query('commit');
+      expect(await start).toBe('workflow_not_found');
+      await db.query(`delete from public.jobs where workflow_id = any($1)`, [
+        [first.id, second.id],
+      ]);
+    } finally {
+      await starter.end();
+      await trasher.end();
+    }
+  });
 
   it('outsider and anon cannot trash a workflow', async () => {
     const wf = await workflowWithJob('completed');
