@@ -22,6 +22,8 @@ import {
   type RunFlowRow,
 } from './support/flow-runs.ts';
 import { loopbackHttp, needs, orchestrator } from './support/needs.ts';
+import { env } from './support/env.ts';
+import { signed } from './support/jwt.ts';
 import { callFunction } from './support/workflows.ts';
 
 const MASK = '••••';
@@ -588,9 +590,50 @@ describe('flow sequence runs', needs(orchestrator, loopbackHttp), () => {
   describe('HTTP edge cases', () => {
     it('run-flow-sequence: 401 without a token, or with the anon key', async () => {
       expect((await runSequence(null, { sequence_id: mainSequence })).status).toBe(401);
-      const { env } = await import('./support/env.ts');
       expect((await runSequence(env.anonKey, { sequence_id: mainSequence })).status).toBe(401);
     });
+
+    // The functions verify the token themselves (claims.ts): the functions' own port does not
+    // sit behind the gateway. A forged member token (alg=none, or signed with another secret)
+    // naming a real member must not run their sequence or act on their run.
+    it.each([
+      ['through the gateway', () => `${env.url}/functions/v1`],
+      ['on the functions port', () => process.env.FUNCTIONS_DIRECT_URL ?? ''],
+    ])(
+      'forged member tokens are refused with 401 %s',
+      async (_where, baseOf) => {
+        const base = baseOf();
+        if (!base) return;
+        const claims = { sub: p.member.id, role: 'authenticated', exp: Date.now() / 1000 + 600 };
+        const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+        const tokens = [
+          `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`,
+          signed(claims, 'not-the-project-secret-but-32-chars-long'),
+        ];
+        const runId = await startRun(p.member, mainSequence, 'debug');
+        for (const token of tokens) {
+          for (const [fn, body] of [
+            ['run-flow-sequence', { sequence_id: mainSequence }],
+            ['flow-run-action', { run_id: runId, action: 'stop' }],
+          ] as const) {
+            const res = await fetch(`${base}/${fn}`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+              body: JSON.stringify(body),
+            });
+            expect(res.status, `${fn}`).toBe(401);
+          }
+        }
+        const { data: runs } = await p.service
+          .from('flow_sequence_runs')
+          .select('id, status')
+          .eq('sequence_id', mainSequence)
+          .eq('id', runId);
+        expect(runs?.[0]?.status).not.toBe('stopped');
+        expect((await runAction(p.member, { run_id: runId, action: 'stop' })).status).toBe(200);
+      },
+      60_000,
+    );
 
     it.each([
       ['no sequence_id', {}],
