@@ -181,10 +181,21 @@ async function timeQuietJobs(
 const POISON_JOBS = env('BENCH_POISON_JOBS', 10);
 /** Just under start-workflow's 4 MiB input cap. */
 const POISON_KIB = env('BENCH_POISON_KIB', 4000);
+/**
+ * The claim's byte budget during the section (private.queue_settings.claim_max_bytes, put back
+ * after); unset, the stack's (8 MiB: two default poison jobs fit one claim). Below the poison
+ * jobs' size each of them is larger than a claim's budget on its own, the case where a claim
+ * once took one alone and ended at the next job.
+ */
+const POISON_CLAIM_KIB = process.env.BENCH_POISON_CLAIM_KIB
+  ? Number(process.env.BENCH_POISON_CLAIM_KIB)
+  : undefined;
 
 export interface PoisonResult {
   poisonJobs: number;
   kib: number;
+  /** The claim's byte budget during the section, when the bench set one. */
+  claimKib?: number;
   quiet: Summary;
   /** Poison jobs completed when the quiet jobs were done. */
   completed: number;
@@ -203,6 +214,15 @@ export async function poisonBench(
   );
   const workflow = w[0];
   if (!workflow) throw new Error('poison: the tenant has no echo workflow');
+  const { rows: settings } = await db.query<{ claim_max_bytes: number }>(
+    'select claim_max_bytes from private.queue_settings',
+  );
+  const claimMaxBytes = settings[0]!.claim_max_bytes;
+  if (POISON_CLAIM_KIB !== undefined) {
+    await db.query('update private.queue_settings set claim_max_bytes = $1', [
+      POISON_CLAIM_KIB * 1024,
+    ]);
+  }
   const { rows } = await db.query<{ ids: string[] }>(
     `with j as (
        insert into public.jobs (organisation_id, workflow_id, workflow_version, user_id, input_data)
@@ -230,10 +250,12 @@ export async function poisonBench(
     return {
       poisonJobs: POISON_JOBS,
       kib: POISON_KIB,
+      ...(POISON_CLAIM_KIB !== undefined ? { claimKib: POISON_CLAIM_KIB } : {}),
       quiet: summarise(quietMs),
       completed: Number(done[0]!.n),
     };
   } finally {
     await db.query('delete from public.jobs where id = any($1)', [poisonIds]);
+    await db.query('update private.queue_settings set claim_max_bytes = $1', [claimMaxBytes]);
   }
 }

@@ -653,7 +653,10 @@ export async function workflowBench(t: WorkflowTarget): Promise<void> {
     }
     if (poison) {
       console.log(
-        `poison (issue 10 §1): ${poison.poisonJobs} jobs of ${poison.kib} KiB (the input cap is 4 MiB) due at once in one organisation, another starts 1-step jobs one after another`,
+        `poison (issue 10 §1): ${poison.poisonJobs} jobs of ${poison.kib} KiB (the input cap is 4 MiB) due at once in one organisation, another starts 1-step jobs one after another` +
+          (poison.claimKib !== undefined
+            ? `; a claim's byte budget ${poison.claimKib} KiB (BENCH_POISON_CLAIM_KIB)`
+            : ''),
       );
       console.log(row('quiet tenant, start-workflow call to completed seen', poison.quiet));
       console.log(row('  the same when the queue is quiet ((d) above)', lat.total));
