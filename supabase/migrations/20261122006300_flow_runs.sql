@@ -109,6 +109,11 @@ create table public.flow_sequence_run_flows (
   assertions jsonb not null default '[]'::jsonb,
   -- While evaluating: the job's own { code, message }; after: { code: RunFlowErrorCode, message }.
   error jsonb,
+  -- The job's steps as it ended (its step_succeeded / step_failed events, redacted like
+  -- them): [{ step_id, transformer_id, outcome, attempt, duration_ms, input, output, error,
+  -- at }]. Copied so every member reads the debug view: job_events are only the job
+  -- starter's and admins'.
+  steps jsonb not null default '[]'::jsonb,
   started_at timestamptz not null default now(),
   finished_at timestamptz,
   constraint flow_sequence_run_flows_run_id_fkey
@@ -121,6 +126,7 @@ create table public.flow_sequence_run_flows (
   constraint flow_sequence_run_flows_attempt_range check (attempt >= 1),
   constraint flow_sequence_run_flows_inputs_is_object check (jsonb_typeof(inputs) = 'object'),
   constraint flow_sequence_run_flows_assertions_is_array check (jsonb_typeof(assertions) = 'array'),
+  constraint flow_sequence_run_flows_steps_is_array check (jsonb_typeof(steps) = 'array'),
   constraint flow_sequence_run_flows_error_is_object check (error is null or jsonb_typeof(error) = 'object')
 );
 
@@ -190,8 +196,10 @@ create index jobs_flow_run_flow_id_idx on public.jobs (flow_run_flow_id)
 
 -- AFTER UPDATE OF status on jobs, only for a flow's job that just ended (the trigger's
 -- `when`: other jobs pay nothing): its run flow, if still running, becomes evaluating with
--- the job's result and error. In the same transaction as the job's end, so no end is lost
--- between the job and its run whatever crashes; the decision itself is the orchestrator's.
+-- the job's result, error and steps. In the same transaction as the job's end, so no end is
+-- lost between the job and its run whatever crashes; the decision itself is the
+-- orchestrator's. (An AFTER trigger sees the events finish_workflow_steps inserts in the
+-- same statement: it fires when the statement has run.)
 create function private.tg__flow_run_job_ended() returns trigger
 language plpgsql
 security definer
@@ -205,6 +213,16 @@ begin
       else jsonb_build_object(
         'code', coalesce(new.error_code, case when new.status = 'cancelled' then 'cancelled' else 'failed' end),
         'message', coalesce(new.error_message, format('the job was %s', new.status))) end,
+    steps = coalesce((
+      select jsonb_agg(jsonb_build_object(
+          'step_id', e.step_id, 'transformer_id', e.transformer_id,
+          'outcome', case when e.event_type = 'step_succeeded' then 'succeeded' else 'failed' end,
+          'attempt', e.attempt, 'duration_ms', e.duration_ms,
+          'input', e.data -> 'input', 'output', e.data -> 'output', 'error', e.data -> 'error',
+          'at', e.created_at)
+        order by e.id)
+      from public.job_events as e
+      where e.job_id = new.id and e.event_type in ('step_succeeded', 'step_failed')), '[]'::jsonb),
     finished_at = now()
   where f.id = new.flow_run_flow_id and f.status = 'running' and f.job_id = new.id;
   return null;

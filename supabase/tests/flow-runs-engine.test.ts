@@ -815,7 +815,7 @@ describe('a real orchestrator run', () => {
     expect(state).toMatchObject({ status: 'completed', error: null });
 
     const { rows: flows } = await db.query(
-      `select f.flow_id, f.status, f.inputs, f.output, j.input_data, j.step_data, j.final_result, j.id as job_id
+      `select f.flow_id, f.status, f.inputs, f.output, f.steps, j.input_data, j.step_data, j.final_result, j.id as job_id
        from public.flow_sequence_run_flows as f join public.jobs as j on j.id = f.job_id
        where f.run_id = $1 order by f.position`,
       [started.run_id],
@@ -829,6 +829,11 @@ describe('a real orchestrator run', () => {
       input: { token: MASK, n: 1 },
       vars: { plain: 'visible', api_key: MASK },
     });
+    // Every member reads the steps on the run flow (job_events are the starter's and admins').
+    expect(flows[0].steps).toMatchObject([
+      { step_id: 'a', outcome: 'succeeded', output: { echoed_data: { token: MASK, n: 1 } } },
+      { step_id: 'b', outcome: 'succeeded', input: { data: { plain: 'visible', api_key: MASK } } },
+    ]);
     // Flow 2's input n came from flow 1's output.
     expect(flows[1].input_data).toEqual({ n: 1 });
     expect(flows[1].inputs).toMatchObject({

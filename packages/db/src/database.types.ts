@@ -121,6 +121,7 @@ export type Database = {
           run_id: string;
           started_at: string;
           status: string;
+          steps: NonNullable<Json>;
           workflow_id: string;
         };
         ComputedFields: never;
@@ -139,6 +140,7 @@ export type Database = {
           run_id: string;
           started_at?: string;
           status?: string;
+          steps?: NonNullable<Json>;
           workflow_id: string;
         };
         Update: {
@@ -156,6 +158,7 @@ export type Database = {
           run_id?: string;
           started_at?: string;
           status?: string;
+          steps?: NonNullable<Json>;
           workflow_id?: string;
         };
         Relationships: [
