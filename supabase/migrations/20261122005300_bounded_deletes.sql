@@ -33,7 +33,11 @@ create policy sequence_instances_delete_own_or_admins on public.sequence_instanc
 
 -- At most 100 rows in one DELETE by an API role (the dashboard deletes one at a time; the
 -- trash RPCs take 100 ids). Not security definer, so current_user is the caller's role:
--- deletes made inside definer RPCs, purges and cascades from them are not counted.
+-- deletes made inside definer RPCs, purges and cascades from them are not counted. Only the
+-- request's own statement is (pg_trigger_depth() = 0): a cascade from a parent row the
+-- caller may delete (an owner deleting the organisation) runs as the caller's role inside
+-- the foreign key's trigger and would otherwise make an organisation with 101 tasks
+-- undeletable.
 create function private.tg__bound_api_delete() returns trigger
 language plpgsql
 set search_path = ''
@@ -57,9 +61,13 @@ revoke execute on function private.tg__bound_api_delete() from public, anon, aut
 create trigger _900_bound_api_delete
   after delete on public.tasks
   referencing old table as deleted_rows
-  for each statement execute function private.tg__bound_api_delete();
+  for each statement
+  when (pg_trigger_depth() = 0)
+  execute function private.tg__bound_api_delete();
 
 create trigger _900_bound_api_delete
   after delete on public.sequence_instances
   referencing old table as deleted_rows
-  for each statement execute function private.tg__bound_api_delete();
+  for each statement
+  when (pg_trigger_depth() = 0)
+  execute function private.tg__bound_api_delete();

@@ -712,6 +712,26 @@ describe('tasks', () => {
     expect(hundred).toBeNull();
   });
 
+  it('the bound counts the request’s own rows: an owner deletes an organisation with 101 tasks', async () => {
+    const doomed = await fx.organisation(outsider);
+    const { error: seedError } = await service.from('tasks').insert(
+      Array.from({ length: 101 }, (_, i) => ({
+        organisation_id: doomed,
+        name: `Doomed ${i}`,
+        assigned_to: outsider.id,
+      })) as never,
+    );
+    expect(seedError).toBeNull();
+    // The cascade to tasks runs as the caller's role inside the foreign key's trigger.
+    const { error } = await outsider.client.from('organisations').delete().eq('id', doomed);
+    expect(error).toBeNull();
+    const { count } = await service
+      .from('tasks')
+      .select('id', { count: 'exact', head: true })
+      .eq('organisation_id', doomed);
+    expect(count).toBe(0);
+  });
+
   it("outsider cannot delete another organisation's task; anon cannot delete tasks", async () => {
     const task = await seedTask();
     await outsider.client.from('tasks').delete().eq('id', task.id);
