@@ -570,7 +570,11 @@ begin
         using errcode = '22023';
     end if;
     begin
-      v_started := private.start_flow_job(v_run, v_run.created_by, v_next ->> 'flow_id', 1, v_next);
+      -- Started by whoever started the flow that passed (the run's creator, or the member who
+      -- continued a debug run): their jobs, as if they had clicked on.
+      v_started := private.start_flow_job(v_run,
+        coalesce((select j.user_id from public.jobs as j where j.id = v_flow.job_id), v_run.created_by),
+        v_next ->> 'flow_id', 1, v_next);
     exception when others then
       get stacked diagnostics v_sqlstate = returned_sqlstate, v_message = message_text;
       -- raise_http's message is { code, message } as JSON.
