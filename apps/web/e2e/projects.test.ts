@@ -89,7 +89,7 @@ describe('projects and flow sequences, as the demo owner in a real browser', () 
     await page.getByRole('heading', { level: 1, name: projectName }).waitFor();
 
     await page.getByLabel('Linked environment').selectOption({ label: environments.first.name });
-    await visible(page.getByText(`Runs use ${environments.first.name}`));
+    await linkSettled(page, environments.first.name);
 
     const settings = page.getByRole('form', { name: 'Project settings' });
     const addVariable = settings.getByRole('button', { name: 'Add variable' });
@@ -153,6 +153,33 @@ describe('projects and flow sequences, as the demo owner in a real browser', () 
     await map(page, 'flow3', 'threshold', 'Output of flow2 · Score a lead', 'threshold');
     // The secret goes into flow 3 as its channel, to be seen masked in the run.
     await map(page, 'flow3', 'channel', 'Sequence parameter', 'token');
+
+    // Dragged above flow2 with the keyboard, flow3 would read a later flow's output: the
+    // problem shows at once, at the row, and goes when it moves back down.
+    const handle = page.getByRole('button', { name: 'Drag to reorder flow3 (Notify the lead' });
+    await handle.focus();
+    await page.keyboard.press('Space');
+    await page.locator('[aria-pressed="true"][aria-label^="Drag to reorder flow3"]').waitFor();
+    await page.keyboard.press('ArrowUp');
+    await page
+      .getByText(/flow3 \(Notify the lead's owner\) is over position 2 of 3/)
+      .first()
+      .waitFor({
+        state: 'attached',
+      });
+    await page.keyboard.press('Space');
+    await expect.poll(() => flowOrder(page)).toEqual(['Flow flow1', 'Flow flow3', 'Flow flow2']);
+    await visible(
+      flowGroup(page, 'flow3')
+        .getByText(/reads the output of flow2, which runs later/)
+        .first(),
+    );
+    await page.getByRole('button', { name: "Move flow3 (Notify the lead's owner) down" }).click();
+    await expect.poll(() => flowOrder(page)).toEqual(['Flow flow1', 'Flow flow2', 'Flow flow3']);
+    await flowGroup(page, 'flow3')
+      .getByText(/which runs later/)
+      .first()
+      .waitFor({ state: 'detached' });
 
     await page.getByRole('button', { name: 'Save sequence' }).click();
     await visible(page.getByRole('status').filter({ hasText: 'Sequence saved' }));
@@ -220,7 +247,7 @@ describe('projects and flow sequences, as the demo owner in a real browser', () 
     await page.getByRole('link', { name: projectName }).click();
     await page.getByRole('heading', { level: 1, name: projectName }).waitFor();
     await page.getByRole('button', { name: `Switch to ${environments.second.name}` }).click();
-    await visible(page.getByText(`Runs use ${environments.second.name}`));
+    await linkSettled(page, environments.second.name);
 
     await page.getByRole('link', { name: sequenceName }).first().click();
     await page.getByRole('heading', { level: 1, name: sequenceName }).waitFor();
@@ -296,6 +323,21 @@ async function flowOrder(page: Page): Promise<(string | null)[]> {
     .getByRole('list', { name: 'Flows in order' })
     .locator('[role="group"]')
     .evaluateAll((groups) => groups.map((group) => group.getAttribute('aria-label')));
+}
+
+/**
+ * The environment link is optimistic: the page says "Runs use X" before the server stored it.
+ * A run started before that would resolve the old environment, so wait for the request to
+ * end too (the select is aria-busy while it is under way, from the click on).
+ */
+async function linkSettled(page: Page, environment: string) {
+  await visible(page.getByText(`Runs use ${environment}`));
+  await expect
+    .poll(() => page.getByLabel('Linked environment').getAttribute('aria-busy'))
+    .toBeNull();
+  await expect
+    .poll(() => page.getByLabel('Linked environment').locator('option:checked').textContent())
+    .toBe(environment);
 }
 
 async function pausedAfter(page: Page, flowId: string) {
