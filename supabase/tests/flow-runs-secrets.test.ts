@@ -101,8 +101,10 @@ describe('secrets in flow runs', needs(orchestrator, loopbackHttp), () => {
   }
 
   it('the secret did reach the HTTP request, as a header, on every attempt', () => {
+    // One call per attempt of flow 2 (three), more only if a call was retried.
     const keys = crm.seen.map((s) => s.headers.api_key);
-    expect(keys).toEqual([STAGING_SECRET, STAGING_SECRET, STAGING_SECRET]);
+    expect(keys.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(keys)).toEqual(new Set([STAGING_SECRET]));
   });
 
   it('the run records the secret as •••• where it was used', async () => {
