@@ -289,9 +289,11 @@ begin
     perform private.raise_http(400, 'invalid_input', 'inputs, input_data and input_data_masked must be JSON objects');
   end if;
 
+  -- A workflow in the trash is gone for runs as for start-workflow.
   select w.* into v_workflow
   from public.workflows as w
-  where w.id = (v_flow ->> 'workflow_id')::uuid and w.organisation_id = p_run.organisation_id;
+  where w.id = (v_flow ->> 'workflow_id')::uuid and w.organisation_id = p_run.organisation_id
+    and w.deleted_at is null;
   if not found then
     perform private.raise_http(404, 'workflow_not_found', format('the workflow of flow %s no longer exists', p_flow_id));
   end if;
@@ -373,7 +375,7 @@ as $$
         'inputs', v.definition -> 'inputs'))
       from public.workflows as w
       join public.workflow_versions as v on v.workflow_id = w.id and v.version = w.version
-      where w.organisation_id = p_run.organisation_id
+      where w.organisation_id = p_run.organisation_id and w.deleted_at is null
         and w.id in (select (f.value ->> 'workflow_id')::uuid from jsonb_array_elements(p_run.flows) as f)),
       '{}'::jsonb),
     'current', (

@@ -256,7 +256,7 @@ describe('start_flow_run', () => {
     expect(error?.code).toBe('sequence_not_found');
   });
 
-  it("refuses a flow whose workflow is another organisation's (404) and an archived one (409), creating nothing", async () => {
+  it("refuses a flow whose workflow is another organisation's or in the trash (404), or archived (409), creating nothing", async () => {
     const foreign = await saveWorkflow(db, {
       organisationId: outsiderOrg,
       userId: outsider.id,
@@ -295,6 +295,19 @@ describe('start_flow_run', () => {
     });
     expect(refused.status).toBe(409);
     expect(refused.error?.code).toBe('workflow_archived');
+
+    const trashed = await setUp(pausedOrg, 1);
+    await db.query(`update public.workflows set deleted_at = now() where id = $1`, [
+      trashed.workflowIds[0],
+    ]);
+    const gone = await service.rpc('start_flow_run', {
+      p_user_id: owner.id,
+      p_sequence_id: trashed.sequenceId,
+      p_mode: 'normal',
+      p_run: runPayload(trashed),
+    });
+    expect(gone.status).toBe(404);
+    expect(gone.error?.code).toBe('workflow_not_found');
     expect(await count()).toBe(before);
   });
 
