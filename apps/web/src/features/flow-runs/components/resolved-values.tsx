@@ -40,7 +40,7 @@ export function ResolvedValues({
               >
                 {name}
               </th>
-              <td className="py-1.5 pr-3 font-mono text-xs break-all text-slate-800">
+              <td className="min-w-[8rem] py-1.5 pr-3 font-mono text-xs break-all text-slate-800">
                 {resolved.secret ? (
                   <span className="inline-flex items-center gap-1">
                     <Lock className="size-3 text-slate-400" aria-label="secret" />
@@ -51,7 +51,9 @@ export function ResolvedValues({
                 )}
               </td>
               <td className="py-1.5 text-right">
-                <Badge tone={source.tone}>{source.label}</Badge>
+                <Badge tone={source.tone} className="whitespace-normal text-left">
+                  {source.label}
+                </Badge>
               </td>
             </tr>
           );

@@ -225,40 +225,38 @@ export function RunDetails({ runId, memberName }: Props) {
         </section>
       ) : null}
 
-      <div className="grid gap-6 lg:grid-cols-[22rem_minmax(0,1fr)]">
-        <div className="min-w-0 space-y-6">
-          <Card title="Sequence parameters" id="run-parameters">
-            <ResolvedValues
-              label="Sequence parameters"
-              values={run.parameters}
-              empty="This sequence has no parameters."
-            />
-          </Card>
-          <Card title="Variables" id="run-variables">
-            <ResolvedValues
-              label="Variables"
-              values={run.variables}
-              empty="No project variables or API hosts."
-            />
-          </Card>
-        </div>
-        <section aria-labelledby="run-flows" className="min-w-0 space-y-3">
-          <h2 id="run-flows" className="text-base font-semibold text-slate-900">
-            Flows
-          </h2>
-          <ol aria-label="Flows of the run" className="space-y-4">
-            {run.flows.map((flow) => (
-              <FlowTimelineItem
-                key={flow.id}
-                flow={flow}
-                attempts={attemptsOf(flow.id)}
-                events={events}
-                isCurrent={flow.id === run.current_flow_id && !isRunEnded(run.status)}
-              />
-            ))}
-          </ol>
-        </section>
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card title="Sequence parameters" id="run-parameters">
+          <ResolvedValues
+            label="Sequence parameters"
+            values={run.parameters}
+            empty="This sequence has no parameters."
+          />
+        </Card>
+        <Card title="Variables" id="run-variables">
+          <ResolvedValues
+            label="Variables"
+            values={run.variables}
+            empty="No project variables or API hosts."
+          />
+        </Card>
       </div>
+      <section aria-labelledby="run-flows" className="min-w-0 space-y-3">
+        <h2 id="run-flows" className="text-base font-semibold text-slate-900">
+          Flows
+        </h2>
+        <ol aria-label="Flows of the run" className="space-y-4">
+          {run.flows.map((flow) => (
+            <FlowTimelineItem
+              key={flow.id}
+              flow={flow}
+              attempts={attemptsOf(flow.id)}
+              events={events}
+              isCurrent={flow.id === run.current_flow_id && !isRunEnded(run.status)}
+            />
+          ))}
+        </ol>
+      </section>
 
       {current && run.current_flow_id ? (
         <RerunDialog
