@@ -716,6 +716,23 @@ describe('flow_run_action', () => {
     expect(await run(passed.run_id)).toMatchObject({ status: 'paused', current_flow_id: 'flow1' });
   });
 
+  it('continue after the last flow completes the run; before it, completing is refused (409)', async () => {
+    const early = await pausedRun();
+    const refused = await action(early.run_id, 'continue', 'flow1', { kind: 'complete' });
+    expect(refused.status).toBe(409);
+
+    const last = await setUp(pausedOrg, 1);
+    const started = await startRun(last, 'debug');
+    await endJob(started.job_id, 'completed', { input: { n: 1 } });
+    await service.rpc('advance_flow_run', {
+      p_run_flow_id: started.run_flow_id,
+      p_decision: { flow_status: 'passed', assertions: [], error: null, next: { kind: 'pause' } },
+    });
+    const { data, error } = await action(started.run_id, 'continue', 'flow1', { kind: 'complete' });
+    expect(error).toBeNull();
+    expect(data).toMatchObject({ status: 'completed', finished_at: expect.any(String) });
+  });
+
   it('rerun starts attempt 2 of the current flow and the run runs again', async () => {
     const started = await pausedRun('failed');
     const next = { ...startNext(setup, 'flow1', 5), workflow_id: setup.workflowIds[0] };
