@@ -179,4 +179,31 @@ describe('RunDetails', () => {
     );
     expect(await screen.findByText('The run changed in the meantime')).toBeVisible();
   });
+
+  it('re-runs the flow sending only the inputs changed, a secret kept', async () => {
+    const { user } = setup();
+    await user.click(await screen.findByRole('button', { name: 'Re-run this flow' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Re-run flow1' });
+    const lead = within(dialog).getByLabelText('lead');
+    expect(lead).toHaveValue('L-1');
+    // The secret is not shown, not even masked in the field: empty means "unchanged".
+    expect(within(dialog).getByLabelText('token')).toHaveValue('');
+    await user.clear(lead);
+    await user.type(lead, 'L-2');
+    await user.click(within(dialog).getByRole('button', { name: 'Re-run flow1' }));
+    await waitFor(() =>
+      expect(actionCalls).toEqual([
+        { run_id: runId, action: 'rerun', flow_id: 'flow1', inputs: { lead: 'L-2' } },
+      ]),
+    );
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+  });
+
+  it('stops the run after asking', async () => {
+    const { user } = setup();
+    await user.click(await screen.findByRole('button', { name: 'Stop' }));
+    const confirm = await screen.findByRole('alertdialog', { name: 'Stop this run?' });
+    await user.click(within(confirm).getByRole('button', { name: 'Stop the run' }));
+    await waitFor(() => expect(actionCalls).toEqual([{ run_id: runId, action: 'stop' }]));
+  });
 });
