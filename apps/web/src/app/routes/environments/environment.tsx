@@ -41,14 +41,7 @@ export function Component() {
       </DetailPlaceholder>
     );
   }
-  return (
-    <EnvironmentPage
-      // A save remounts the form with what the server stored (secrets masked again).
-      key={`${environment.data.id}@${environment.data.updated_at}`}
-      environment={environment.data}
-      back={back}
-    />
-  );
+  return <EnvironmentPage key={environment.data.id} environment={environment.data} back={back} />;
 }
 
 function EnvironmentPage({ environment, back }: { environment: Environment; back: ReactNode }) {
@@ -59,11 +52,19 @@ function EnvironmentPage({ environment, back }: { environment: Environment; back
   const [deleting, setDeleting] = useState(false);
   const [dirty, setDirty] = useState(false);
   const guard = useUnsavedChangesGuard(dirty);
-  const [defaultValues] = useState(() => toEnvironmentFormValues(environment));
+  // The form restarts from what the server stored after its own save (a replaced secret is
+  // •••• again), not when a background refetch brings a new row, which would wipe edits.
+  const [saved, setSaved] = useState({ version: 0, values: toEnvironmentFormValues(environment) });
   const save = useSaveEnvironment({
     organisationId: organisation.id,
     mutationConfig: {
-      onSuccess: (saved) => toast({ title: 'Environment saved', description: saved.name }),
+      onSuccess: (result) => {
+        toast({ title: 'Environment saved', description: result.name });
+        setSaved((current) => ({
+          version: current.version + 1,
+          values: toEnvironmentFormValues(result),
+        }));
+      },
     },
   });
   const submitted = save.variables?.data;
@@ -93,7 +94,8 @@ function EnvironmentPage({ environment, back }: { environment: Environment; back
         </div>
       </header>
       <EnvironmentForm
-        defaultValues={defaultValues}
+        key={saved.version}
+        defaultValues={saved.values}
         readOnly={!canManage}
         submitLabel="Save environment"
         isPending={save.isPending}

@@ -1,7 +1,7 @@
 import { SECRET_MASK } from '@forkflow/domain/flows/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { KeyRound, Plus, Trash2 } from 'lucide-react';
-import { useEffect, useRef } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import {
   useFieldArray,
   useForm,
@@ -257,7 +257,7 @@ function VariablesSection({ form, readOnly }: { form: Form; readOnly: boolean })
 }
 
 function SecretSwitch({ form, index, checked }: { form: Form; index: number; checked: boolean }) {
-  const id = `variable-${index}-secret`;
+  const id = useId();
   return (
     <div className="flex items-center gap-2 sm:mt-7 sm:h-10">
       <Switch
