@@ -927,6 +927,63 @@ describe("the orchestrator's REST queue", () => {
   }, 120_000);
 });
 
+describe("the orchestrator's redaction of a result", () => {
+  it('masks the secret in the data and the error message, never in the ids, outcome or code', () => {
+    const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
+    const denoBin = join(
+      dirname(
+        createRequire(join(repoRoot, 'packages/local-stack/package.json')).resolve(
+          'deno/package.json',
+        ),
+      ),
+      'deno',
+    );
+    const runStep = pathToFileURL(
+      join(repoRoot, 'supabase/functions/workflow-orchestrator/run-step.ts'),
+    ).href;
+    // A secret that also occurs in the step id and in "failed": those must reach the finish as
+    // they were claimed, or the result would not apply.
+    const code = `
+      import { redacted } from ${JSON.stringify(runStep)};
+      const secret = 'ail';
+      const claim = { redact: [secret, 'tok-123'] };
+      const failed = redacted({ claim, result: { job_id: 'j', attempt: 1, step_id: 'mail',
+        duration_ms: 1, input: { token: 'tok-123', note: 'email' }, outcome: 'failed',
+        error: { code: 'mail_failed', message: 'send tok-123 failed', retryable: false } } });
+      const ok = redacted({ claim, result: { job_id: 'j', attempt: 1, step_id: 'mail',
+        duration_ms: 1, input: {}, outcome: 'succeeded', output: { echoed: 'tok-123' },
+        final_result: { x: 'a tok-123 b' } } });
+      const untouched = redacted({ claim: { redact: [] }, result: { job_id: 'j', attempt: 1,
+        step_id: 's', duration_ms: 1, outcome: 'succeeded', output: 'tok-123' } });
+      console.log('REDACT ' + JSON.stringify({ failed: failed.result, ok: ok.result,
+        untouched: untouched.result }));
+    `;
+    const out = spawnSync(denoBin, ['eval', '--no-lock', '--node-modules-dir=none', code], {
+      encoding: 'utf8',
+      env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' },
+      timeout: 120_000,
+    });
+    const line = out.stdout.split('\n').find((l) => l.startsWith('REDACT '));
+    if (!line) throw new Error(`no answer: ${out.stderr}`);
+    const result = JSON.parse(line.slice('REDACT '.length));
+    expect(result.failed).toEqual({
+      job_id: 'j',
+      attempt: 1,
+      step_id: 'mail',
+      duration_ms: 1,
+      input: { token: MASK, note: `em${MASK}` },
+      outcome: 'failed',
+      error: { code: 'mail_failed', message: `send ${MASK} f${MASK}ed`, retryable: false },
+    });
+    expect(result.ok).toMatchObject({
+      outcome: 'succeeded',
+      output: { echoed: MASK },
+      final_result: { x: `a ${MASK} b` },
+    });
+    expect(result.untouched.output).toBe('tok-123');
+  }, 120_000);
+});
+
 describe('row level security', () => {
   let runId: string;
   beforeAll(async () => {
