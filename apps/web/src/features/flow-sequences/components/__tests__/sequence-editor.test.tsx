@@ -112,9 +112,10 @@ beforeEach(() => {
   vi.stubGlobal('fetch', fetchMock);
 });
 
-function setup() {
+function setup({ readOnly = false } = {}) {
   // No pause between simulated events: keeps each test well inside the default timeout.
   const user = userEvent.setup({ delay: null });
+  const onReloadLatest = vi.fn();
   renderWithProviders(
     <SequenceEditor
       sequence={sequence}
@@ -126,12 +127,12 @@ function setup() {
       }}
       workflows={workflows}
       lastOutputs={{ flow1: { lead_id: 'L-1', owner: { name: 'Ann', team: 'EU' } } }}
-      readOnly={false}
-      onReloadLatest={vi.fn()}
+      readOnly={readOnly}
+      onReloadLatest={onReloadLatest}
     />,
-    { organisation: { ...testOrganisation, role: 'owner' } },
+    { organisation: { ...testOrganisation, role: readOnly ? 'member' : 'owner' } },
   );
-  return { user };
+  return { user, onReloadLatest };
 }
 
 // Plain DOM look-ups where a role query would walk the whole editor computing accessible
@@ -307,5 +308,29 @@ describe('SequenceEditor saving', () => {
     expect(screen.getByRole('alert', { name: 'Problems to fix before saving' })).toHaveTextContent(
       'flow2 · lead_id: Server says no',
     );
+  });
+});
+
+describe('SequenceEditor conflicts and roles', () => {
+  it('tells the user to reload when someone saved in between (409 stale)', async () => {
+    fetchMock.mockImplementation(async () =>
+      Response.json(
+        { error: { code: 'stale', message: 'The sequence changed since you loaded it' } },
+        { status: 409 },
+      ),
+    );
+    const { user, onReloadLatest } = setup();
+    await user.type(screen.getByLabelText('Name'), '!');
+    await user.click(screen.getByText('Save sequence'));
+    await user.click(await screen.findByText('Reload the sequence'));
+    expect(onReloadLatest).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows a member the sequence read only', () => {
+    setup({ readOnly: true });
+    expect(screen.getByText('Only owners and admins edit sequences.')).toBeVisible();
+    expect(screen.queryByText('Add flow')).not.toBeInTheDocument();
+    expect(screen.queryByText('Save sequence')).not.toBeInTheDocument();
+    expect(within(flowGroup('flow1')).getByLabelText('Source of email')).toBeDisabled();
   });
 });
