@@ -882,7 +882,7 @@ describe('rate limits', () => {
     });
     // Retry-After: whole seconds until the bucket (1 token per 300 s) has a token again.
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(240);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(120);
     expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(300);
     // supabase-js sees it as an AuthApiError with the code.
     const { error } = await client(keys.anonKey, url).auth.signInWithPassword({
@@ -931,7 +931,7 @@ describe('rate limits', () => {
       url,
     });
     expect(limited.status).toBe(429);
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(240);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(120);
     expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(300);
     // An address without an account is limited the same way, so a 429 reveals nothing.
     const nobody = newEmail();
