@@ -19,9 +19,13 @@ export function describeServerProblem(
   error: unknown,
   title: string,
   fieldFor: (path: string) => string | null,
+  /** Error code → field, for refusals that name no path (409 `slug_taken` is the slug's). */
+  codeFields: Record<string, string> = {},
 ): ServerProblem {
   if (!(error instanceof FunctionError) || error.details.length === 0) {
-    return { title, messages: [getErrorMessage(error)], fields: {} };
+    const message = getErrorMessage(error);
+    const field = error instanceof FunctionError && error.code ? codeFields[error.code] : undefined;
+    return { title, messages: [message], fields: field ? { [field]: message } : {} };
   }
   const fields: Record<string, string> = {};
   const messages = error.details.map((detail) => {

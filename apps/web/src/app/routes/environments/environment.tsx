@@ -105,6 +105,7 @@ function EnvironmentPage({ environment, back }: { environment: Environment; back
                 save.error,
                 "The environment wasn't saved",
                 environmentFieldFor(submitted),
+                { name_taken: 'name' },
               )
             : null
         }

@@ -168,6 +168,7 @@ function ProjectSettings({
                 save.error,
                 "The project wasn't saved",
                 projectFieldFor(submitted),
+                { slug_taken: 'slug' },
               )
             : null
         }

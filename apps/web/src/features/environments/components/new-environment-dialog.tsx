@@ -54,8 +54,11 @@ function NewEnvironmentForm({
     mutationConfig: { onSuccess: onCreated },
   });
   const problem = save.error
-    ? describeServerProblem(save.error, "The environment wasn't created", (path) =>
-        path === 'name' ? 'name' : null,
+    ? describeServerProblem(
+        save.error,
+        "The environment wasn't created",
+        (path) => (path === 'name' ? 'name' : null),
+        { name_taken: 'name' },
       )
     : null;
   const { errors } = form.formState;

@@ -68,6 +68,7 @@ function NewProjectForm({
           save.error,
           "The project wasn't created",
           projectFieldFor(save.variables.data),
+          { slug_taken: 'slug' },
         )
       : null;
   const { errors } = form.formState;

@@ -61,8 +61,11 @@ function NewSequenceForm({
     },
   });
   const problem = create.error
-    ? describeServerProblem(create.error, "The sequence wasn't created", (path) =>
-        path === 'name' ? 'name' : null,
+    ? describeServerProblem(
+        create.error,
+        "The sequence wasn't created",
+        (path) => (path === 'name' ? 'name' : null),
+        { name_taken: 'name' },
       )
     : null;
   return (
