@@ -1,11 +1,14 @@
 import type { SequenceParameter } from '@forkflow/domain/flows/schemas';
+import { INPUT_NAME_PATTERN } from '@forkflow/domain/workflow-inputs';
 import type { WorkflowForSequence } from '@forkflow/domain/flows/validate-sequence';
 import { useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import { AlertCircle, ArrowDown, ArrowUp, GripVertical, Trash2 } from 'lucide-react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { Input } from '@/components/ui/form-field';
 import { paths } from '@/config/paths';
 import { cn } from '@/lib/utils';
 import type { DraftFlow, DraftMapping, Problem } from '../utils/draft';
@@ -78,6 +81,8 @@ export function FlowCard({
     else delete mappings[name];
     onChange({ ...flow, mappings });
   };
+  // A workflow that declares no inputs takes any object: its parameters are named here.
+  const undeclared = Boolean(workflow) && declared.length === 0;
   const flowProblems = problemsAt('').filter(
     (problem) => !/^flows\.\d+\.(mappings|assertions)\./.test(problem.key),
   );
@@ -168,7 +173,11 @@ export function FlowCard({
         <ProblemList problems={flowProblems} />
         {rows.length === 0 ? (
           <p className="text-sm text-slate-500">
-            {workflow ? 'Its workflow declares no inputs.' : 'Pick a workflow that exists.'}
+            {!workflow
+              ? 'Pick a workflow that exists.'
+              : undeclared
+                ? 'Its workflow declares no inputs: it takes any, named below.'
+                : 'Its workflow declares no inputs.'}
           </p>
         ) : (
           <table className="w-full text-sm">
@@ -191,7 +200,7 @@ export function FlowCard({
                     <th scope="row" className="w-48 py-2 pr-3 text-left font-normal">
                       <span className="font-mono text-slate-900">{name}</span>
                       <span className="block text-xs text-slate-500">
-                        {input ? input.type : 'not declared'}
+                        {input ? input.type : undeclared ? 'any type' : 'not declared'}
                         {input?.required ? ' · required' : ''}
                         {input && input.default !== undefined ? ' · has a default' : ''}
                       </span>
@@ -215,6 +224,13 @@ export function FlowCard({
             </tbody>
           </table>
         )}
+        {undeclared && !readOnly ? (
+          <NameInput
+            flowId={flow.id}
+            taken={Object.keys(flow.mappings)}
+            onAdd={(name) => setMapping(name, { source: 'sequence_parameter', parameter: '' })}
+          />
+        ) : null}
         <AssertionsEditor
           flowId={flow.id}
           assertions={flow.assertions}
@@ -224,5 +240,49 @@ export function FlowCard({
         />
       </div>
     </li>
+  );
+}
+
+/** Names a parameter of a workflow that declares none (its job reads `$.job_input.<name>`). */
+function NameInput({
+  flowId,
+  taken,
+  onAdd,
+}: {
+  flowId: string;
+  taken: readonly string[];
+  onAdd: (name: string) => void;
+}) {
+  const [name, setName] = useState('');
+  const valid = INPUT_NAME_PATTERN.test(name) && !taken.includes(name);
+  const add = () => {
+    if (!valid) return;
+    onAdd(name);
+    setName('');
+  };
+  return (
+    <div className="flex items-end gap-2">
+      <div className="space-y-1.5">
+        <label htmlFor={`${flowId}-new-input`} className="block text-xs font-medium text-slate-600">
+          New parameter of {flowId}
+        </label>
+        <Input
+          id={`${flowId}-new-input`}
+          value={name}
+          placeholder="lead_id"
+          className="h-8 w-48 font-mono"
+          onChange={(event) => setName(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') {
+              event.preventDefault();
+              add();
+            }
+          }}
+        />
+      </div>
+      <Button variant="secondary" size="sm" disabled={!valid} onClick={add}>
+        Add parameter to {flowId}
+      </Button>
+    </div>
   );
 }

@@ -12,6 +12,7 @@ const ids = {
   enrich: '40000000-0000-4000-8000-000000000002',
   notify: '40000000-0000-4000-8000-000000000003',
   enricher: '40000000-0000-4000-8000-000000000004',
+  echo: '40000000-0000-4000-8000-000000000005',
 };
 
 const workflows: SequenceWorkflow[] = [
@@ -52,6 +53,7 @@ const workflows: SequenceWorkflow[] = [
     status: 'archived',
     definition: {},
   },
+  { id: ids.echo, name: 'Echo anything', key: 'echo', status: 'active', definition: {} },
 ];
 
 const sequence: FlowSequence = {
@@ -267,6 +269,27 @@ describe('SequenceEditor flows', () => {
     await user.click(screen.getByText('Undo'));
     expect(flowOrder()).toEqual(['Flow flow1', 'Flow flow2']);
     expect(screen.getByText('All changes saved')).toBeVisible();
+  });
+});
+
+describe('SequenceEditor undeclared inputs', () => {
+  it('names the parameters of a workflow that declares none', async () => {
+    const { user } = setup();
+    await user.click(screen.getByText('Add flow'));
+    const dialog = await screen.findByRole('dialog', { name: 'Add a flow after flow2' });
+    await user.type(within(dialog).getByRole('combobox', { name: 'Search workflows' }), 'echo');
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    const flow3 = flowGroup('flow3');
+    expect(within(flow3).getByText(/declares no inputs: it takes any/)).toBeVisible();
+    await user.type(within(flow3).getByLabelText('New parameter of flow3'), 'note{Enter}');
+    expect(within(flow3).getByText('any type')).toBeVisible();
+    expect(within(flow3).getByLabelText('Source of note')).toHaveDisplayValue('Sequence parameter');
+    await user.selectOptions(
+      within(flow3).getByLabelText('Sequence parameter for note'),
+      'email (string)',
+    );
+    expect(screen.getByText('Unsaved changes')).toBeVisible();
   });
 });
 
