@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { CheckCircle2, Play, RotateCcw, Square, XCircle } from 'lucide-react';
 import { useState, type ReactNode } from 'react';
+import { Link } from 'react-router';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
@@ -431,7 +432,17 @@ function Attempt({
         </p>
       )}
       <div className="space-y-1">
-        <h4 className="text-xs font-medium text-slate-500">Steps</h4>
+        <div className="flex items-baseline justify-between gap-2">
+          <h4 className="text-xs font-medium text-slate-500">Steps</h4>
+          {attempt.job_id ? (
+            <Link
+              to={paths.app.job.getHref(attempt.job_id)}
+              className="text-xs font-medium text-brand-700 hover:underline"
+            >
+              Its job<span className="sr-only">{` (${label})`}</span>
+            </Link>
+          ) : null}
+        </div>
         {steps.length > 0 ? (
           <RunSteps flowId={flowId} steps={steps} />
         ) : (
