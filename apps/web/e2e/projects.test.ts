@@ -281,7 +281,7 @@ async function addParameter(
   name: string,
   value: { variable: string } | { number: string },
 ) {
-  await page.getByRole('button', { name: 'Add parameter' }).click();
+  await page.getByRole('button', { name: 'Add parameter', exact: true }).click();
   const row = page.getByRole('list', { name: 'Parameters' }).locator(':scope > li').nth(index);
   await row.getByLabel('Parameter name').fill(name);
   if ('variable' in value) {
