@@ -19,6 +19,7 @@ const baseJob: Job = {
   input_data: { payload: 'hello' },
   step_data: {},
   current_step_id: 'step1',
+  flow_run_flow_id: null,
   final_result: null,
   error_message: 'Upstream said no',
   error_code: 'upstream_error',
