@@ -25,7 +25,7 @@ import {
   type RunFlowSnapshot,
 } from '../api/queries';
 import { formatDuration, runDurationMs } from '../utils/run-format';
-import { stepsOfJob } from '../utils/steps';
+import { eventsFromRecordedSteps, stepsOfJob } from '../utils/steps';
 import { JsonBlock } from './json-block';
 import { RerunDialog } from './rerun-dialog';
 import { ResolvedValues } from './resolved-values';
@@ -375,7 +375,13 @@ function Attempt({
   attempt: RunFlow;
   events: RunDetail['events'];
 }) {
-  const steps = attempt.job_id ? stepsOfJob(events, attempt.job_id) : [];
+  // Live events while the job runs (for whoever may read them); once it ended, the copy
+  // recorded on the run flow, which every member of the organisation reads.
+  const liveSteps = attempt.job_id ? stepsOfJob(events, attempt.job_id) : [];
+  const recordedSteps = attempt.job_id
+    ? stepsOfJob(eventsFromRecordedSteps(attempt.job_id, attempt.steps), attempt.job_id)
+    : [];
+  const steps = liveSteps.length > 0 ? liveSteps : recordedSteps;
   const ended = attempt.status !== 'running' && attempt.status !== 'evaluating';
   const label = `${flowId} attempt ${attempt.attempt}`;
   return (
@@ -448,7 +454,7 @@ function Attempt({
         ) : (
           <p className="text-sm text-slate-500">
             {attempt.job_id
-              ? 'No step recorded yet (or you can’t see this job’s steps: only whoever ran it and owners/admins can).'
+              ? 'No step recorded yet: the steps show here as they run (to whoever ran it and owners/admins) and for everyone once the flow ends.'
               : 'No job was started for it.'}
           </p>
         )}

@@ -89,3 +89,33 @@ export function stepsOfJob(events: readonly RunJobEvent[], jobId: string): RunSt
   }
   return [...steps.values()];
 }
+
+/**
+ * A run flow's recorded steps (flow_sequence_run_flows.steps, written when its job ended) as
+ * the events stepsOfJob reads. job_events are visible only to the job's starter and admins;
+ * the run flow's copy is visible to every member, so a teammate sees the same debug session.
+ */
+export function eventsFromRecordedSteps(jobId: string, recorded: unknown): RunJobEvent[] {
+  if (!Array.isArray(recorded)) return [];
+  return recorded.filter(isRecord).map((step, index) => {
+    const ok = step.outcome === 'succeeded';
+    return {
+      id: -(index + 1),
+      job_id: jobId,
+      organisation_id: '',
+      user_id: null,
+      event_type: ok ? 'step_succeeded' : 'step_failed',
+      step_id: typeof step.step_id === 'string' ? step.step_id : null,
+      transformer_id: typeof step.transformer_id === 'string' ? step.transformer_id : null,
+      attempt: typeof step.attempt === 'number' ? step.attempt : null,
+      from_status: 'running',
+      to_status: 'running',
+      duration_ms: typeof step.duration_ms === 'number' ? step.duration_ms : null,
+      message: null,
+      data: ok
+        ? { input: step.input, output: step.output }
+        : { input: step.input, error: step.error },
+      created_at: typeof step.at === 'string' ? step.at : '',
+    } as unknown as RunJobEvent;
+  });
+}

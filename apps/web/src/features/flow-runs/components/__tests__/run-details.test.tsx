@@ -110,11 +110,16 @@ const events = [
 
 const fetchMock = vi.fn<typeof fetch>();
 let actionCalls: unknown[];
+let currentRunFlow: Record<string, unknown> = runFlow;
 let actionStatus: number;
+/** The job's events as the caller may read them: none for a member who did not run it. */
+let visibleEvents: unknown[];
 
 beforeEach(() => {
   actionCalls = [];
   actionStatus = 200;
+  visibleEvents = events;
+  currentRunFlow = runFlow;
   fetchMock.mockReset();
   fetchMock.mockImplementation(async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
@@ -128,8 +133,9 @@ beforeEach(() => {
           );
     }
     if (url.pathname === '/rest/v1/flow_sequence_runs') return postgrestResponse(run);
-    if (url.pathname === '/rest/v1/flow_sequence_run_flows') return postgrestResponse([runFlow]);
-    if (url.pathname === '/rest/v1/job_events') return postgrestResponse(events);
+    if (url.pathname === '/rest/v1/flow_sequence_run_flows')
+      return postgrestResponse([currentRunFlow]);
+    if (url.pathname === '/rest/v1/job_events') return postgrestResponse(visibleEvents);
     if (url.pathname === '/rest/v1/flow_sequences')
       return postgrestResponse({ name: 'Lead intake' });
     return postgrestResponse([]);
@@ -167,6 +173,30 @@ describe('RunDetails', () => {
     });
     expect(screen.getByText('$.company exists')).toBeVisible();
     expect(document.body.textContent).not.toMatch(/secret-value/);
+  });
+
+  it('shows a teammate who cannot read the job’s events the steps recorded on the run flow', async () => {
+    visibleEvents = [];
+    currentRunFlow = {
+      ...runFlow,
+      steps: [
+        {
+          step_id: 'call',
+          transformer_id: 'http-request',
+          outcome: 'succeeded',
+          attempt: 1,
+          duration_ms: 120,
+          input: events[1]!.data.input,
+          output: events[1]!.data.output,
+          at: '2026-12-01T10:00:01Z',
+        },
+      ],
+    };
+    setup();
+    expect(await screen.findByLabelText('Request of call of flow1')).toHaveTextContent(
+      'POST https://crm.test/leads',
+    );
+    expect(screen.getByLabelText('Response status of call of flow1')).toHaveTextContent('201');
   });
 
   it('continues the paused flow, and says so when the run changed meanwhile', async () => {
