@@ -566,6 +566,20 @@ describe('flow sequence runs', needs(orchestrator, loopbackHttp), () => {
       expect(await runsOf(sequenceId)).toEqual([]);
     });
 
+    it('a sequence of an archived project: 409 project_archived', async () => {
+      const projectId = (await p.newProject(null)).id;
+      const sequenceId = (await p.sequence(p.mainFlows(), projectId)).id;
+      const { error } = await p.service
+        .from('projects')
+        .update({ status: 'archived' })
+        .eq('id', projectId);
+      expect(error).toBeNull();
+      const res = await runSequence(p.member, { sequence_id: sequenceId });
+      expect(res.status).toBe(409);
+      expect(res.body).toMatchObject({ error: { code: 'project_archived' } });
+      expect(await runsOf(sequenceId)).toEqual([]);
+    });
+
     it('a sequence whose workflow was archived since it was saved: 400 invalid_sequence', async () => {
       const sequenceId = (
         await p.sequence([

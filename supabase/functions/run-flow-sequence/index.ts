@@ -59,6 +59,7 @@ type EnvironmentRow = {
 };
 type ProjectRow = {
   id: string;
+  status: string;
   environment_id: string | null;
   api_hosts: ApiHosts;
   variables: ProjectVariable[];
@@ -105,7 +106,7 @@ Deno.serve(
       .from('flow_sequences')
       .select(
         'id, organisation_id, project_id, parameters, flows, ' +
-          'project:projects!inner(id, environment_id, api_hosts, variables, ' +
+          'project:projects!inner(id, status, environment_id, api_hosts, variables, ' +
           'environment:environments(id, name, api_hosts, variables))',
       )
       .eq('id', body.sequence_id)
@@ -118,6 +119,14 @@ Deno.serve(
       throw new HttpError(400, 'empty_sequence', 'The sequence has no flows to run: add one first');
     }
     const { environment: environmentRow, ...project } = sequence.project;
+    // Archived is put away: its sequences stay readable, not runnable, until it is restored.
+    if (project.status === 'archived') {
+      throw new HttpError(
+        409,
+        'project_archived',
+        'The project is archived: restore it to run its sequences',
+      );
+    }
 
     const workflowIds = [...new Set(sequence.flows.map((flow) => flow.workflow_id))];
     const [workflowsRead, secretsRead] = await Promise.all([
