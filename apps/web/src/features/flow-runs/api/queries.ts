@@ -158,6 +158,11 @@ const notFound = (error: Error) => error instanceof AppError && error.code === '
 
 /** While a run is running its page and its sequence's list refresh at this pace. */
 export const RUN_REFRESH_MS = 1_000;
+/**
+ * A paused debug run changes only by someone's click: this page's own clicks refetch at once;
+ * a teammate's Continue or Stop on the same run shows within this long.
+ */
+export const PAUSED_RUN_REFRESH_MS = 5_000;
 
 export const flowRunQueries = {
   all: (organisationId: string) => ['orgs', organisationId, 'flow-runs'] as const,

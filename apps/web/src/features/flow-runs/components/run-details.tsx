@@ -19,6 +19,7 @@ import { useFlowRunAction } from '../api/flow-run-action';
 import {
   flowRunQueries,
   isRunEnded,
+  PAUSED_RUN_REFRESH_MS,
   RUN_REFRESH_MS,
   type RunDetail,
   type RunFlow,
@@ -49,7 +50,11 @@ export function RunDetails({ runId, memberName }: Props) {
   const query = useQuery({
     ...flowRunQueries.detail(organisation.id, runId),
     refetchInterval: (current) =>
-      current.state.data?.run.status === 'running' ? RUN_REFRESH_MS : false,
+      current.state.data?.run.status === 'running'
+        ? RUN_REFRESH_MS
+        : current.state.data?.run.status === 'paused'
+          ? PAUSED_RUN_REFRESH_MS
+          : false,
   });
   const action = useFlowRunAction({
     mutationConfig: {
