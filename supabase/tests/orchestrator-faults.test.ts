@@ -78,7 +78,25 @@ describe('orchestrator under database failures', () => {
     `);
     expect(out.thrown).toBeUndefined();
     expect(out.summary).toMatchObject({ claimed: 2, failed: 2, errors: 1, lost: 0 });
-    expect(out.claims).toBe(3);
+    // The failed claim, the one that brings j1 and j2, an empty one; and one more empty claim
+    // when their finish landed while that one ran (it may have seen them still running).
+    expect(out.claims).toBeGreaterThanOrEqual(3);
+    expect(out.claims).toBeLessThanOrEqual(4);
+  }, 120_000);
+
+  it('claims again when a finish landed during an empty claim (it may have freed the room the claim saw taken)', () => {
+    const out = drill(`
+      const claimFn = async () => {
+        seen.claims++;
+        if (seen.claims === 1) return [claim('j1')];
+        // Slower than the finish of j1: the database answered before that finish committed.
+        if (seen.claims === 2) return new Promise((resolve) => setTimeout(() => resolve([]), 300));
+        return seen.claims === 3 ? [claim('j2')] : [];
+      };
+      const finishFn = () => new Promise((resolve) => setTimeout(resolve, 50));
+    `);
+    expect(out.thrown).toBeUndefined();
+    expect(out.summary).toMatchObject({ claimed: 2, failed: 2, lost: 0 });
   }, 120_000);
 
   it('isolates a result the database refuses and records it as a failed step; the rest are applied', () => {

@@ -221,6 +221,11 @@ export async function runOrchestrator(
   let evaluating = false;
   let evaluateAgain = false;
   let moreWork = false;
+  // A finish that committed while a claim ran: that claim may have counted the finished
+  // steps as still running (the organisation's cap of running steps) and found no room, so
+  // an empty answer then proves nothing. Seen in `pnpm bench`: one orchestrator stopped with
+  // 100 of 2,000 jobs pending, the cap's worth, and nothing else working.
+  let finishedDuringClaim = false;
   const evaluate = (): void => {
     if (evaluating) {
       evaluateAgain = true;
@@ -262,6 +267,7 @@ export async function runOrchestrator(
         );
         db.finishes++;
         db.finish_ms += performance.now() - t0;
+        finishedDuringClaim = true;
         const lines: string[] = [];
         const applied = new Map(answers.map((a) => [a.job_id, a]));
         let flowJobEnded = false;
@@ -354,6 +360,7 @@ export async function runOrchestrator(
     }
     let claimed: ClaimedStep[];
     moreWork = false;
+    finishedDuringClaim = false;
     try {
       const t0 = performance.now();
       claimed = await queue.claim(worker, room, leaseSeconds, options.workflowIds);
@@ -377,6 +384,8 @@ export async function runOrchestrator(
     // wait for a step or finish: a finished step's next step is due at once.
     // An advance that started a flow's job since this claim began: claim again.
     if (moreWork) continue;
+    // Work finished meanwhile may have freed room the claim did not see: look once more.
+    if (claimed.length === 0 && finishedDuringClaim) continue;
     if (inFlight === 0 && pending.length === 0 && resend.length === 0 && !finishing && !evaluating)
       break;
     await changed();
