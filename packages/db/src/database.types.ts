@@ -1615,6 +1615,7 @@ export type Database = {
           name: string;
           organisation_id: string;
           retry_policy: NonNullable<Json>;
+          search: unknown;
           status: string;
           updated_at: string;
           updated_by: string | null;
@@ -1633,6 +1634,7 @@ export type Database = {
           name: string;
           organisation_id: string;
           retry_policy?: NonNullable<Json>;
+          search?: never;
           status?: string;
           updated_at?: string;
           updated_by?: string | null;
@@ -1650,6 +1652,7 @@ export type Database = {
           name?: string;
           organisation_id?: string;
           retry_policy?: NonNullable<Json>;
+          search?: never;
           status?: string;
           updated_at?: string;
           updated_by?: string | null;
@@ -1771,6 +1774,7 @@ export type Database = {
       };
       decline_organisation_invitation: { Args: { p_invitation_id: string }; Returns: undefined };
       delete_sequence_task: { Args: { p_task_id: string }; Returns: Json };
+      duplicate_workflow: { Args: { p_workflow_id: string }; Returns: Json };
       finish_workflow_steps: { Args: { p_results: Json; p_worker: string }; Returns: Json };
       flow_run_action: {
         Args: {
@@ -2090,6 +2094,7 @@ export type Database = {
           name: string;
           organisation_id: string;
           retry_policy: NonNullable<Json>;
+          search: unknown;
           status: string;
           updated_at: string;
           updated_by: string | null;
@@ -2171,6 +2176,31 @@ export type Database = {
         Returns: Json;
       };
       workflow_health: { Args: { p_organisation_id: string; p_since?: string }; Returns: Json };
+      workflow_list: {
+        Args: {
+          p_limit?: number;
+          p_offset?: number;
+          p_organisation_id: string;
+          p_query?: string;
+          p_sort?: string;
+          p_status?: string;
+        };
+        Returns: {
+          created_at: string;
+          description: string;
+          id: string;
+          key: string;
+          last_run_at: string;
+          last_run_job_id: string;
+          last_run_status: string;
+          name: string;
+          organisation_id: string;
+          status: string;
+          total_count: number;
+          updated_at: string;
+          version: number;
+        }[];
+      };
       workflow_metrics: { Args: { p_window?: string }; Returns: Json };
       workflow_stats: {
         Args: {
