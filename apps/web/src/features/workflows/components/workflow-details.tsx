@@ -1,5 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
-import { Archive, ArchiveRestore, History, ListChecks, Pencil, Play, Trash2 } from 'lucide-react';
+import {
+  Archive,
+  ArchiveRestore,
+  Copy,
+  Download,
+  History,
+  ListChecks,
+  Pencil,
+  Play,
+  Trash2,
+} from 'lucide-react';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { Badge } from '@/components/ui/badge';
@@ -13,11 +23,13 @@ import { paths } from '@/config/paths';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { formatDateTime } from '@/lib/utils';
+import { useDuplicateWorkflow } from '../api/duplicate-workflow';
 import { useMoveWorkflowToTrash } from '../api/move-workflow-to-trash';
 import { workflowQueries, type Workflow, type WorkflowVersion } from '../api/queries';
 import { useSetWorkflowStatus } from '../api/set-workflow-status';
 import { prettyJson } from '../utils/analyse-definition';
 import { policyRows } from '../utils/retry-policy';
+import { downloadWorkflowExport } from '../utils/workflow-file';
 import { WorkflowInputsTable } from './workflow-inputs-table';
 import { WorkflowMeta } from './workflow-meta';
 import { WorkflowVersionDialog } from './workflow-version-dialog';
@@ -103,6 +115,24 @@ export function WorkflowDetails({ id, canManage, memberNames, onRun }: Props) {
     },
   });
 
+  const duplicate = useDuplicateWorkflow({
+    organisationId: organisation.id,
+    mutationConfig: {
+      onSuccess: (copy) => {
+        toast({ title: 'Workflow duplicated', description: `${copy.name} (${copy.key})` });
+        void navigate(paths.app.workflow.getHref(copy.id));
+      },
+      onError: (error) => {
+        toast({
+          tone: 'error',
+          title: "Couldn't duplicate the workflow",
+          description: getErrorMessage(error),
+          duration: 8000,
+        });
+      },
+    },
+  });
+
   const back = <BackLink to={paths.app.workflows.getHref()}>Workflows</BackLink>;
 
   if (query.isPending || !query.data) {
@@ -158,12 +188,30 @@ export function WorkflowDetails({ id, canManage, memberNames, onRun }: Props) {
               <ListChecks className="size-4" aria-hidden />
               Jobs
             </ButtonLink>
+            <Button
+              variant="secondary"
+              onClick={() => downloadWorkflowExport(workflow)}
+              title={`Download ${workflow.key}.workflow.json, to import elsewhere`}
+            >
+              <Download className="size-4" aria-hidden />
+              Export
+            </Button>
             {canManage ? (
               <>
                 <ButtonLink to={paths.app.editWorkflow.getHref(workflow.id)}>
                   <Pencil className="size-4" aria-hidden />
                   Edit
                 </ButtonLink>
+                <Button
+                  variant="secondary"
+                  isLoading={duplicate.isPending}
+                  onClick={() =>
+                    duplicate.mutate({ organisationId: organisation.id, id: workflow.id })
+                  }
+                >
+                  {duplicate.isPending ? null : <Copy className="size-4" aria-hidden />}
+                  Duplicate
+                </Button>
                 <Button variant="secondary" onClick={() => setConfirmStatus(true)}>
                   {archived ? (
                     <ArchiveRestore className="size-4" aria-hidden />
