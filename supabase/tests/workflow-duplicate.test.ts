@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
+import { parseWorkflowExport, toWorkflowExport } from '@forkflow/domain/workflow-export';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminDb } from './support/sequences.ts';
 import { anonClient, type TestUser } from './support/users.ts';
 import {
+  type ApiError,
+  callFunction,
   createWorkflowOrganisation,
   saveWorkflow,
   TWO_STEP_DEFINITION,
@@ -203,5 +207,74 @@ describe('duplicate_workflow', () => {
     const res = await anonClient().rpc('duplicate_workflow', { p_workflow_id: source.id });
     expect(res.error).not.toBeNull();
     expect([401, 403, 404]).toContain(res.status);
+  });
+});
+
+// Export and import (issue 12 §2): a file exported from one organisation is created in
+// another through save-workflow, which checks it against the importing organisation's
+// transformers — one only the exporting organisation has is a 400 naming the step.
+describe('export → import across organisations', () => {
+  const importAs = (user: TestUser, organisationId: string, workflow: Workflow, key: string) => {
+    const parsed = parseWorkflowExport(JSON.stringify(toWorkflowExport(workflow)));
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const file = parsed.value;
+    return callFunction<Workflow & ApiError>('save-workflow', {
+      as: user,
+      body: {
+        organisation_id: organisationId,
+        key,
+        name: file.name,
+        description: file.description,
+        definition: file.definition,
+        retry_policy: file.retry_policy,
+        change_description: 'Imported',
+      },
+    });
+  };
+
+  it('creates the exported workflow in the other organisation, the same content at version 1', async () => {
+    const res = await importAs(t.outsider, t.otherOrganisationId, source, source.key);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      organisation_id: t.otherOrganisationId,
+      key: source.key,
+      name: source.name,
+      description: source.description,
+      definition: source.definition,
+      retry_policy: source.retry_policy,
+      version: 1,
+    });
+    // Imported again, the key is taken: 409 key_taken and nothing more is created.
+    const before = await workflowCount(t.otherOrganisationId);
+    const again = await importAs(t.outsider, t.otherOrganisationId, source, source.key);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('key_taken');
+    expect(await workflowCount(t.otherOrganisationId)).toBe(before);
+  });
+
+  it('refuses a definition using a transformer only the exporting organisation has (400, details)', async () => {
+    const transformer = `dup-own-${randomUUID().slice(0, 8)}`;
+    const inserted = await t.service.from('transformers').insert({
+      id: transformer,
+      organisation_id: t.organisationId,
+      type: 'echo',
+      target_function: 'execute-echo',
+    });
+    expect(inserted.error).toBeNull();
+    const own = await saveWorkflow(t.admin, {
+      organisation_id: t.organisationId,
+      definition: {
+        start_step: 'only',
+        steps: { only: { transformer_id: transformer, input_map: {}, next_step: null } },
+      },
+    });
+    const before = await workflowCount(t.otherOrganisationId);
+    const res = await importAs(t.outsider, t.otherOrganisationId, own, uniqueKey('imported'));
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_definition');
+    expect(res.body.error.details).toEqual([
+      expect.objectContaining({ path: ['steps', 'only', 'transformer_id'] }),
+    ]);
+    expect(await workflowCount(t.otherOrganisationId)).toBe(before);
   });
 });
