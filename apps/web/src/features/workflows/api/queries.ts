@@ -1,10 +1,11 @@
 import type { Tables } from '@forkflow/db';
-import { queryOptions } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { z } from 'zod';
 import { AppError, raise } from '@/lib/errors';
 import { supabase } from '@/lib/supabase';
 
-export type Workflow = Tables<'workflows'>;
+// `search` is the server's full-text vector (public.workflow_list reads it): never shown here.
+export type Workflow = Omit<Tables<'workflows'>, 'search'>;
 export type WorkflowVersion = Tables<'workflow_versions'>;
 export type Transformer = Pick<
   Tables<'transformers'>,
@@ -30,10 +31,23 @@ export type WorkflowListItem = Pick<
   | 'updated_at'
 >;
 
-// The list's filters live in the URL (?q=&status=); junk there is ignored.
+export const WORKFLOWS_PAGE_SIZE = 20;
+
+export const workflowSorts = ['updated', 'name', 'created', 'last_run'] as const;
+export type WorkflowSort = (typeof workflowSorts)[number];
+export const workflowSortLabels: Record<WorkflowSort, string> = {
+  updated: 'Last updated',
+  name: 'Name',
+  created: 'Newest',
+  last_run: 'Last run',
+};
+
+// The list's filters live in the URL (?q=&status=&sort=&page=); junk there is ignored.
 export const workflowFiltersSchema = z.object({
-  q: z.string().catch(''),
+  q: z.string().trim().max(200).catch(''),
   status: z.enum([...workflowStatuses, 'all']).catch('active'),
+  sort: z.enum(workflowSorts).catch('updated'),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
 export type WorkflowFilters = z.output<typeof workflowFiltersSchema>;
 
@@ -41,18 +55,57 @@ export function parseWorkflowFilters(params: URLSearchParams): WorkflowFilters {
   return workflowFiltersSchema.parse({
     q: params.get('q') ?? '',
     status: params.get('status') ?? undefined,
+    sort: params.get('sort') ?? undefined,
+    page: params.get('page') ?? undefined,
   });
 }
 
-/** Search by name or key, ignoring case; every word must match. */
-export function matchesWorkflow(
-  workflow: Pick<WorkflowListItem, 'name' | 'key' | 'status'>,
+/** A row of the workflows page: the workflow and the newest run the user may open. */
+export type WorkflowPageItem = WorkflowListItem & {
+  last_run: { job_id: string; status: string; at: string } | null;
+};
+export type WorkflowPage = {
+  rows: WorkflowPageItem[];
+  total: number;
+  page: number;
+  pageCount: number;
+};
+
+/**
+ * One page of the organisation's workflows from public.workflow_list: prefix full-text search
+ * over name, key and description, status, sort and each row's last run, all on the server.
+ */
+export async function getWorkflowPage(
+  organisationId: string,
   filters: WorkflowFilters,
-): boolean {
-  if (filters.status !== 'all' && workflow.status !== filters.status) return false;
-  const words = filters.q.toLowerCase().split(/\s+/).filter(Boolean);
-  const haystack = `${workflow.name} ${workflow.key}`.toLowerCase();
-  return words.every((word) => haystack.includes(word));
+): Promise<WorkflowPage> {
+  const { data, error } = await supabase.rpc('workflow_list', {
+    p_organisation_id: organisationId,
+    p_query: filters.q,
+    p_status: filters.status,
+    p_sort: filters.sort,
+    p_limit: WORKFLOWS_PAGE_SIZE,
+    p_offset: (filters.page - 1) * WORKFLOWS_PAGE_SIZE,
+  });
+  if (error) raise(error);
+  // Generated types call the last-run columns non-null; a workflow never run has nulls.
+  const rows = data.map(
+    ({ last_run_job_id, last_run_status, last_run_at, total_count: _, ...workflow }) => ({
+      ...workflow,
+      last_run:
+        (last_run_job_id as string | null) === null
+          ? null
+          : { job_id: last_run_job_id, status: last_run_status, at: last_run_at },
+    }),
+  );
+  // Past the last page there are no rows to carry the total: the list then goes back a page.
+  const total = data[0]?.total_count ?? 0;
+  return {
+    rows,
+    total,
+    page: filters.page,
+    pageCount: Math.max(1, Math.ceil(total / WORKFLOWS_PAGE_SIZE)),
+  };
 }
 
 /** Every workflow of the organisation (archived too: the list filters), newest change first. */
@@ -119,6 +172,15 @@ export const workflowQueries = {
     queryOptions({
       queryKey: workflowQueries.lists(organisationId),
       queryFn: () => getWorkflows(organisationId),
+    }),
+  page: (organisationId: string, filters: WorkflowFilters) =>
+    queryOptions({
+      queryKey: [...workflowQueries.lists(organisationId), filters] as const,
+      queryFn: () => getWorkflowPage(organisationId, filters),
+      // Paging and searching keep the old rows on screen until the new ones arrive, but
+      // never rows of another organisation.
+      placeholderData: (previous, previousQuery) =>
+        previousQuery?.queryKey[1] === organisationId ? keepPreviousData(previous) : undefined,
     }),
   details: (organisationId: string) => [...workflowQueries.all(organisationId), 'detail'] as const,
   detail: (organisationId: string, id: string) =>
