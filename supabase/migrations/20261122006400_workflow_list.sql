@@ -27,6 +27,7 @@ create index workflows_search_idx on public.workflows using gin (search);
 -- Any text becomes a safe prefix query: only runs of letters and digits are kept (the same
 -- word boundaries the default parser uses for the vector), each quoted and suffixed :*, all
 -- required. "a:*|!(" is the query 'a':*; text with no word at all is null (no filter).
+-- Not security definer: it reads no table, so it needs no privilege beyond the caller's.
 create function private.workflow_search_query(p_query text) returns tsquery
 language sql immutable set search_path = '' as $$
   select case when count(*) = 0 then null
