@@ -11,6 +11,7 @@ import {
   workflowSorts,
   type WorkflowFilters,
 } from '@/features/workflows/api/queries';
+import { ImportWorkflowButton } from '@/features/workflows/components/import-workflow-dialog';
 import { WorkflowsList } from '@/features/workflows/components/workflows-list';
 import { useDebouncedValue } from '@/hooks/use-debounced-value';
 import { useUrlFilters, type FilterDefaults } from '@/hooks/use-url-filters';
@@ -63,6 +64,7 @@ export function Component() {
             Steps that run one after another on the workflow engine: run one to start a job.
           </p>
         </div>
+        <ImportWorkflowButton canCreate={canCreate} className="ml-auto" />
         {canCreate ? (
           <ButtonLink to={paths.app.newWorkflow.getHref()} variant="primary">
             <Plus className="size-4" aria-hidden />
