@@ -46,8 +46,7 @@ import {
 } from '../_shared/domain/flows/resolve.ts';
 import {
   validateFlowSequence,
-  workflowInputsOf,
-  workflowOutputs,
+  toWorkflowForSequence,
   type WorkflowForSequence,
 } from '../_shared/domain/flows/validate-sequence.ts';
 
@@ -152,16 +151,7 @@ Deno.serve(
 
     // The saved sequence was valid when saved; a workflow may have changed since.
     const workflows = new Map<string, WorkflowForSequence>(
-      workflowRows.map((w) => [
-        w.id,
-        {
-          id: w.id,
-          name: w.name,
-          status: w.status,
-          inputs: workflowInputsOf(w.definition),
-          outputs: workflowOutputs(w.definition),
-        },
-      ]),
+      workflowRows.map((w) => [w.id, toWorkflowForSequence(w)]),
     );
     const sequenceProblems = validateFlowSequence(
       { parameters: sequence.parameters, flows: sequence.flows },

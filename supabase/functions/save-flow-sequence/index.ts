@@ -17,8 +17,7 @@ import {
 } from '../_shared/domain/flows/schemas.ts';
 import {
   validateFlowSequence,
-  workflowInputsOf,
-  workflowOutputs,
+  toWorkflowForSequence,
   type WorkflowForSequence,
 } from '../_shared/domain/flows/validate-sequence.ts';
 import { handle, HttpError, json } from '../_shared/http.ts';
@@ -69,13 +68,7 @@ Deno.serve(
         .in('id', workflowIds);
       if (error) throw new HttpError(500, 'query_failed', error.message);
       for (const w of data as { id: string; name: string; status: string; definition: unknown }[]) {
-        workflows.set(w.id, {
-          id: w.id,
-          name: w.name,
-          status: w.status,
-          inputs: workflowInputsOf(w.definition),
-          outputs: workflowOutputs(w.definition),
-        });
+        workflows.set(w.id, toWorkflowForSequence(w));
       }
     }
     const problems = validateFlowSequence(body, { workflows, projectVariables: variables });

@@ -80,6 +80,22 @@ export function workflowInputsOf(definition: unknown): WorkflowInput[] | undefin
   return inputs.length === 0 ? undefined : inputs;
 }
 
+/** A stored workflow row as validateFlowSequence reads it (the functions' and the editor's). */
+export function toWorkflowForSequence(workflow: {
+  id: string;
+  name: string;
+  status: string;
+  definition: unknown;
+}): WorkflowForSequence {
+  return {
+    id: workflow.id,
+    name: workflow.name,
+    status: workflow.status,
+    inputs: workflowInputsOf(workflow.definition),
+    outputs: workflowOutputs(workflow.definition),
+  };
+}
+
 /** Whether a value of `scalar` type can fill an input of type `input`. */
 export function typesFit(scalar: ScalarType, input: WorkflowInputType): boolean {
   return scalar === input;

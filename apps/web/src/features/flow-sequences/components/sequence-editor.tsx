@@ -1,5 +1,8 @@
 import { arrayMove } from '@dnd-kit/sortable';
-import type { WorkflowForSequence } from '@forkflow/domain/flows/validate-sequence';
+import {
+  toWorkflowForSequence,
+  type WorkflowForSequence,
+} from '@forkflow/domain/flows/validate-sequence';
 import { Save } from 'lucide-react';
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
@@ -21,7 +24,6 @@ import {
   newFlowId,
   toBody,
   toDraft,
-  toWorkflowForSequence,
   type DraftFlow,
   type Problem,
   type SequenceDraft,

@@ -11,11 +11,9 @@ import {
 } from '@forkflow/domain/flows/schemas';
 import {
   validateFlowSequence,
-  workflowInputsOf,
-  workflowOutputs,
   type WorkflowForSequence,
 } from '@forkflow/domain/flows/validate-sequence';
-import type { FlowSequence, SequenceWorkflow } from '../api/queries';
+import type { FlowSequence } from '../api/queries';
 
 // The editor's working copy of a sequence and the rules between it and the saved shape
 // (SaveFlowSequenceBody). Mappings are picked in two steps (the source, then the parameter or
@@ -151,17 +149,6 @@ export function toBody(
     parameters: draft.parameters,
     flows: toFlows(draft),
     expected_updated_at: ids.expectedUpdatedAt,
-  };
-}
-
-/** A workflow as validateFlowSequence reads it. */
-export function toWorkflowForSequence(workflow: SequenceWorkflow): WorkflowForSequence {
-  return {
-    id: workflow.id,
-    name: workflow.name,
-    status: workflow.status,
-    inputs: workflowInputsOf(workflow.definition),
-    outputs: workflowOutputs(workflow.definition),
   };
 }
 
