@@ -13,6 +13,11 @@ import type { MissingInput } from './domain/json-path/unmatched-path.ts';
 
 export interface ExecutorCall {
   job_id: string;
+  /**
+   * The job's organisation: whose files (Storage) and connections (allowed hosts) apply. The
+   * orchestrator always sends it; a direct call without it gets neither.
+   */
+  organisation_id?: string;
   step_id: string;
   attempt: number;
   /** The step's input, mapped by the orchestrator from the context document. */
@@ -98,15 +103,24 @@ export const isRecord = (value: unknown): value is Record<string, unknown> =>
 /** A call from a request body, or why it is not one. */
 export function parseCall(body: unknown): ExecutorCall | string {
   if (!isRecord(body)) return 'The body must be a JSON object';
-  const { job_id, step_id, attempt, input, config } = body;
+  const { job_id, organisation_id, step_id, attempt, input, config } = body;
   if (typeof job_id !== 'string' || !job_id) return 'job_id must be a non-empty string';
+  if (organisation_id !== undefined && (typeof organisation_id !== 'string' || !organisation_id))
+    return 'organisation_id must be a non-empty string';
   if (typeof step_id !== 'string' || !step_id) return 'step_id must be a non-empty string';
   if (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1)
     return 'attempt must be a positive integer';
   if (!('input' in body)) return 'input is required';
   if (config !== undefined && config !== null && !isRecord(config))
     return 'config must be an object';
-  return { job_id, step_id, attempt, input, config: isRecord(config) ? config : {} };
+  return {
+    job_id,
+    ...(organisation_id === undefined ? {} : { organisation_id }),
+    step_id,
+    attempt,
+    input,
+    config: isRecord(config) ? config : {},
+  };
 }
 
 /** One call's answer as the orchestrator reads it. */

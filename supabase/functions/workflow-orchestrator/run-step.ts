@@ -130,6 +130,7 @@ function prepare(claim: ClaimedStep, started: number): Prepared {
   const mapped = mapInputs(asPathMap(step.input_map, 'input_map'), context);
   const call: ExecutorCall = {
     job_id: claim.job_id,
+    organisation_id: claim.organisation_id,
     step_id: claim.step_id,
     attempt: claim.attempt,
     input: mapped.value,

@@ -39,6 +39,22 @@ export const stepIdSchema = z
 export const pathMapSchema = z.record(z.string().min(1).max(100), z.string().min(1).max(1000));
 export type PathMap = z.infer<typeof pathMapSchema>;
 
+/** Most branches on one step: a choice, not a lookup table. */
+export const MAX_BRANCHES = 20;
+
+/**
+ * One branch: `when` is an RFC 9535 filter expression about the step's output as `@`
+ * (`@.score > 50 && @.country == 'NL'`), evaluated as `$[?<when>]` over `[output]`: it
+ * matches when that selects the output. `step` null ends the workflow on that branch.
+ */
+export const workflowBranchSchema = z.strictObject({
+  when: z.string().min(1).max(1000),
+  step: stepIdSchema.nullable(),
+  /** Shown on the canvas edge and in the timeline; the condition itself when absent. */
+  label: z.string().max(100).optional(),
+});
+export type WorkflowBranch = z.infer<typeof workflowBranchSchema>;
+
 // Strict objects: a misspelt key ("next-step", "inputMap") would otherwise be ignored and
 // the workflow would silently end or get no input.
 export const workflowStepSchema = z.strictObject({
@@ -50,8 +66,15 @@ export const workflowStepSchema = z.strictObject({
    * step's raw output (`$.<this_step>.output`).
    */
   output_map: pathMapSchema.optional(),
-  /** The step to run next; null or absent ends the workflow. */
+  /** The step to run next; null or absent ends the workflow. (Or branches: `next` below.) */
   next_step: stepIdSchema.nullable().optional(),
+  /**
+   * Branches (issue 12 §5; docs/workflows-contract.md, "Branches"): the first whose `when`
+   * matches the step's output names the next step; none matches → `default` (null or absent
+   * ends the workflow). A step has `next_step` or `next`/`default`, not both.
+   */
+  next: z.array(workflowBranchSchema).min(1).max(MAX_BRANCHES).optional(),
+  default: stepIdSchema.nullable().optional(),
   /** Per-step settings handed to the transformer (also readable as `$.config`). */
   config: z.record(z.string(), z.unknown()).optional(),
   description: z.string().max(2000).optional(),
