@@ -261,6 +261,149 @@ describe('validateWorkflowDefinition rejects', () => {
   });
 });
 
+// Issue 12 §5: a step may choose its successor from its output (workflow-branches.ts).
+const scoring = (next: unknown[], extra: Record<string, unknown> = {}) => ({
+  transformer_id: 'echo-transformer',
+  next,
+  ...extra,
+});
+
+describe('branches', () => {
+  const diamond = {
+    start_step: 'score',
+    steps: {
+      score: scoring(
+        [
+          { when: '@.score > 50', step: 'call', label: 'high score' },
+          { when: '@.spam == true', step: null },
+        ],
+        { default: 'nurture' },
+      ),
+      call: echo('summarise', { lead: '$.score.output' }),
+      nurture: echo('summarise', { lead: '$.score.output' }),
+      summarise: echo(null, { score: '$.score.output.score' }),
+    },
+    output_map: { called: '$.call.output', nurtured: '$.nurture.output' },
+  };
+
+  it('accepts a diamond whose join reads the step before the fork', () => {
+    expect(validate(diamond)).toEqual({ ok: true, definition: diamond });
+  });
+
+  it.each<[string, unknown, Pick<WorkflowDefinitionError, 'path' | 'code'>[]]>([
+    [
+      'next_step beside branches',
+      {
+        start_step: 'a',
+        steps: { a: scoring([{ when: '@.x', step: 'b' }], { next_step: 'b' }), b: echo(null) },
+      },
+      [{ path: ['steps', 'a', 'next_step'], code: 'branch_and_next_step' }],
+    ],
+    [
+      'next_step: null beside a default',
+      { start_step: 'a', steps: { a: { ...echo(null), default: null } } },
+      [{ path: ['steps', 'a', 'next_step'], code: 'branch_and_next_step' }],
+    ],
+    [
+      'a branch or default to a step that does not exist',
+      {
+        start_step: 'a',
+        steps: {
+          a: scoring(
+            [
+              { when: '@.x', step: 'b' },
+              { when: '@.y', step: 'ghost' },
+            ],
+            { default: 'gone' },
+          ),
+          b: echo(null),
+        },
+      },
+      [
+        { path: ['steps', 'a', 'next', 1, 'step'], code: 'unknown_next_step' },
+        { path: ['steps', 'a', 'default'], code: 'unknown_next_step' },
+      ],
+    ],
+    [
+      'a when that does not parse, or is more than one filter',
+      {
+        start_step: 'a',
+        steps: {
+          a: scoring([
+            { when: '@.score >', step: null },
+            { when: '@.a][0', step: null },
+            { when: "match(@.name, '(a')", step: null },
+          ]),
+        },
+      },
+      [
+        { path: ['steps', 'a', 'next', 0, 'when'], code: 'invalid_json_path' },
+        { path: ['steps', 'a', 'next', 1, 'when'], code: 'invalid_json_path' },
+        { path: ['steps', 'a', 'next', 2, 'when'], code: 'invalid_json_path' },
+      ],
+    ],
+    [
+      'a branch back to an earlier step',
+      {
+        start_step: 'a',
+        steps: { a: echo('b'), b: scoring([{ when: '@.again', step: 'a' }]) },
+      },
+      [{ path: ['steps', 'b', 'next', 0, 'step'], code: 'cycle' }],
+    ],
+    [
+      'a default back to itself',
+      { start_step: 'a', steps: { a: scoring([{ when: '@.x', step: null }], { default: 'a' }) } },
+      [{ path: ['steps', 'a', 'default'], code: 'cycle' }],
+    ],
+    [
+      'a step no edge reaches',
+      {
+        start_step: 'a',
+        steps: { a: scoring([{ when: '@.x', step: 'b' }]), b: echo(null), c: echo(null) },
+      },
+      [{ path: ['steps', 'c'], code: 'unreachable_step' }],
+    ],
+    [
+      'a join reading a step on only one of its paths',
+      {
+        ...diamond,
+        steps: { ...diamond.steps, summarise: echo(null, { called: '$.call.output' }) },
+      },
+      [{ path: ['steps', 'summarise', 'input_map', 'called'], code: 'step_not_yet_run' }],
+    ],
+    [
+      'a shape error in a branch',
+      { start_step: 'a', steps: { a: scoring([{ when: '@.x', step: null, then: 'b' }]) } },
+      [{ path: ['steps', 'a', 'next', 0], code: 'schema' }],
+    ],
+  ])('rejects %s', (_name, definition, expected) => {
+    const errors = errorsOf(definition);
+    expect(errors.map(({ path, code }) => ({ path, code }))).toEqual(expected);
+    for (const error of errors) expect(error.message).not.toBe('');
+  });
+
+  it('reaches steps along every branch and the default', () => {
+    const result = validate({
+      start_step: 'a',
+      steps: {
+        a: scoring([{ when: '@.x', step: 'b' }], { default: 'c' }),
+        b: echo('d'),
+        c: echo(null),
+        d: echo(null, { fromA: '$.a.output', fromB: '$.b.output' }),
+      },
+    });
+    expect(result.ok).toBe(true);
+  });
+
+  it('names the loop a branch closes', () => {
+    const [error] = errorsOf({
+      start_step: 'a',
+      steps: { a: echo('b'), b: scoring([{ when: '@.x', step: null }], { default: 'a' }) },
+    });
+    expect(error?.message).toContain('a → b → a');
+  });
+});
+
 describe('declared inputs', () => {
   const withInputs = (inputs: unknown) => ({
     start_step: 'a',

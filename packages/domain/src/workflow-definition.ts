@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CONTEXT_ROOTS, tryParseJsonPath } from './json-path.ts';
 import { jsonTypeOf, typeMismatchMessage, workflowInputsSchema } from './workflow-inputs.ts';
+import { isBranching, parseBranchWhen } from './workflow-branches.ts';
 
 // Workflow definitions as seed 003 (iteration 4) spells them, stored in
 // `workflows.definition` jsonb:
@@ -12,7 +13,8 @@ import { jsonTypeOf, typeMismatchMessage, workflowInputsSchema } from './workflo
 //     "output_map": { "result": "$.step1.output.echoed_data" } }
 //
 // Steps are keyed by id, as in the seed's example, so an id is unique by construction.
-// Each step names its successor; null or absent ends the workflow, whose final_result is
+// Each step names its successor, or chooses it from its output with branches (`next`,
+// `default`: workflow-branches.ts); null or absent ends the workflow, whose final_result is
 // the top-level output_map evaluated over the context document (json-path.ts).
 // validateWorkflowDefinition is what the editor runs as you type and what saving enforces;
 // every error carries the path of the part it is about so the editor can point at it.
@@ -104,6 +106,7 @@ export const workflowDefinitionErrorCodes = [
   'schema',
   'unknown_start_step',
   'unknown_next_step',
+  'branch_and_next_step',
   'cycle',
   'unreachable_step',
   'unknown_transformer',
@@ -164,13 +167,33 @@ export function validateWorkflowDefinition(
   }
 
   for (const [id, step] of Object.entries(definition.steps)) {
-    if (step.next_step != null && !known.has(step.next_step)) {
+    if (step.next_step !== undefined && isBranching(step)) {
       errors.push({
         path: ['steps', id, 'next_step'],
-        code: 'unknown_next_step',
-        message: `next_step "${step.next_step}" is not one of the steps`,
+        code: 'branch_and_next_step',
+        message: `Step "${id}" has both next_step and branches (next/default): keep one`,
       });
     }
+    for (const edge of edgesOf(id, step)) {
+      if (edge.to != null && !known.has(edge.to)) {
+        errors.push({
+          path: edge.path,
+          code: 'unknown_next_step',
+          message: `${edge.name} "${edge.to}" is not one of the steps`,
+        });
+      }
+    }
+    (step.next ?? []).forEach((branch, index) => {
+      try {
+        parseBranchWhen(branch.when);
+      } catch (error) {
+        errors.push({
+          path: ['steps', id, 'next', index, 'when'],
+          code: 'invalid_json_path',
+          message: (error as Error).message,
+        });
+      }
+    });
     if (!transformers.has(step.transformer_id)) {
       errors.push({
         path: ['steps', id, 'transformer_id'],
@@ -183,8 +206,13 @@ export function validateWorkflowDefinition(
   errors.push(...cycleErrors(definition));
   errors.push(...unreachableErrors(definition));
 
-  // A step's input may read only steps that have already run when it starts: those from
-  // which it is reached along next_step. The final output_map runs after all of them.
+  // A step's input may read only steps that have already run when it starts. With branches
+  // a step can be reached along several paths, and a step on one of them (say the "hot"
+  // branch's call) has not run when the job came the other way: so only the steps that run
+  // on every path from start_step to it (its dominators) are readable. For a chain that is
+  // every step before it, as it always was. The final output_map may read any step: one the
+  // path taken skipped leaves its key out (recorded as an unmatched output), which is what
+  // an output_map reading both branches wants.
   const earlier = earlierSteps(definition);
   for (const [id, step] of Object.entries(definition.steps)) {
     const before = earlier.get(id) ?? new Set<string>();
@@ -218,44 +246,97 @@ function inputDefaultErrors(definition: WorkflowDefinition): WorkflowDefinitionE
   return errors;
 }
 
-// Each step has at most one successor, so following next_step from any step either ends
-// or comes back to a step already on the walk: that closing edge is the cycle reported.
+type Edge = {
+  from: string;
+  to: string | null;
+  /** Where the edge is written: steps.<id>.next_step, .next.<i>.step or .default. */
+  path: (string | number)[];
+  name: string;
+};
+
+/** A step's outgoing edges as written (a null target ends the workflow). */
+function edgesOf(id: string, step: WorkflowStep): Edge[] {
+  if (!isBranching(step)) {
+    return step.next_step === undefined
+      ? []
+      : [{ from: id, to: step.next_step, path: ['steps', id, 'next_step'], name: 'next_step' }];
+  }
+  const edges: Edge[] = (step.next ?? []).map((branch, index) => ({
+    from: id,
+    to: branch.step,
+    path: ['steps', id, 'next', index, 'step'],
+    name: `Branch ${index}'s step`,
+  }));
+  if (step.default !== undefined) {
+    edges.push({ from: id, to: step.default, path: ['steps', id, 'default'], name: 'default' });
+  }
+  return edges;
+}
+
+/** The steps each step may run next (existing steps only, each once). */
+function successorMap(definition: WorkflowDefinition): Map<string, string[]> {
+  const successors = new Map<string, string[]>();
+  for (const [id, step] of Object.entries(definition.steps)) {
+    const targets = edgesOf(id, step)
+      .map((edge) => edge.to)
+      .filter((to): to is string => to != null && Object.hasOwn(definition.steps, to));
+    successors.set(id, [...new Set(targets)]);
+  }
+  return successors;
+}
+
+// Depth-first over every edge (next_step, each branch, default), steps in key order: an
+// edge back to a step still on the walk closes a cycle, reported at that edge with the loop
+// it closes. A job would go round it for ever (or as long as its output keeps choosing it).
 function cycleErrors(definition: WorkflowDefinition): WorkflowDefinitionError[] {
   const errors: WorkflowDefinitionError[] = [];
-  const settled = new Set<string>();
-  for (const startId of Object.keys(definition.steps)) {
-    const onWalk: string[] = [];
-    let current: string | null | undefined = startId;
-    while (current != null && !settled.has(current) && Object.hasOwn(definition.steps, current)) {
-      if (onWalk.includes(current)) {
-        const loop = onWalk.slice(onWalk.indexOf(current));
-        const closing = loop[loop.length - 1] as string;
+  const done = new Set<string>();
+  const onWalk: string[] = [];
+  const visit = (id: string): void => {
+    onWalk.push(id);
+    const step = definition.steps[id] as WorkflowStep;
+    for (const edge of edgesOf(id, step)) {
+      const to = edge.to;
+      if (to == null || !Object.hasOwn(definition.steps, to) || done.has(to)) continue;
+      const at = onWalk.indexOf(to);
+      if (at >= 0) {
+        const loop = onWalk.slice(at);
         errors.push({
-          path: ['steps', closing, 'next_step'],
+          path: edge.path,
           code: 'cycle',
           message:
             loop.length === 1
-              ? `Step "${closing}" has itself as next_step, so it would never end`
-              : `Steps form a cycle that would never end: ${[...loop, current].join(' → ')}`,
+              ? `Step "${id}" has itself as ${edge.name}, so it would never end`
+              : `Steps form a cycle that would never end: ${[...loop, to].join(' → ')}`,
         });
-        break;
+        continue;
       }
-      onWalk.push(current);
-      current = definition.steps[current]?.next_step;
+      visit(to);
     }
-    for (const id of onWalk) settled.add(id);
-  }
+    onWalk.pop();
+    done.add(id);
+  };
+  for (const id of Object.keys(definition.steps)) if (!done.has(id)) visit(id);
   return errors;
+}
+
+/** Steps reached from start_step over every edge. */
+function reachedSteps(definition: WorkflowDefinition): Set<string> {
+  const successors = successorMap(definition);
+  const reached = new Set<string>();
+  const queue = [definition.start_step];
+  while (queue.length > 0) {
+    const id = queue.shift() as string;
+    if (reached.has(id) || !Object.hasOwn(definition.steps, id)) continue;
+    reached.add(id);
+    queue.push(...(successors.get(id) ?? []));
+  }
+  return reached;
 }
 
 function unreachableErrors(definition: WorkflowDefinition): WorkflowDefinitionError[] {
   if (!Object.hasOwn(definition.steps, definition.start_step)) return []; // already reported
-  const reached = new Set<string>();
-  let current: string | null | undefined = definition.start_step;
-  while (current != null && Object.hasOwn(definition.steps, current) && !reached.has(current)) {
-    reached.add(current);
-    current = definition.steps[current]?.next_step;
-  }
+  const reached = reachedSteps(definition);
   return Object.keys(definition.steps)
     .filter((id) => !reached.has(id))
     .map((id) => ({
@@ -265,20 +346,54 @@ function unreachableErrors(definition: WorkflowDefinition): WorkflowDefinitionEr
     }));
 }
 
-/** For each step, the steps from which it is reached by following next_step. */
+/**
+ * For each step, the steps that have run whenever it starts: its strict dominators, those
+ * on every path from start_step to it (the classic fixpoint: dom(start) = {start},
+ * dom(n) = {n} ∪ ⋂ dom(p) over its predecessors p; at most 200 steps). A step never
+ * reached (already an error) may read any other step, so its paths are not reported twice.
+ */
 function earlierSteps(definition: WorkflowDefinition): Map<string, Set<string>> {
-  const earlier = new Map<string, Set<string>>();
-  for (const id of Object.keys(definition.steps)) earlier.set(id, new Set());
-  for (const from of Object.keys(definition.steps)) {
-    const seen = new Set<string>([from]);
-    let current = definition.steps[from]?.next_step;
-    while (current != null && Object.hasOwn(definition.steps, current) && !seen.has(current)) {
-      seen.add(current);
-      earlier.get(current)?.add(from);
-      current = definition.steps[current]?.next_step;
+  const ids = Object.keys(definition.steps);
+  const reached = Object.hasOwn(definition.steps, definition.start_step)
+    ? reachedSteps(definition)
+    : new Set<string>();
+  const predecessors = new Map<string, string[]>(ids.map((id) => [id, []]));
+  for (const [from, targets] of successorMap(definition)) {
+    if (!reached.has(from)) continue;
+    for (const to of targets) predecessors.get(to)?.push(from);
+  }
+  const dominators = new Map<string, Set<string>>();
+  for (const id of ids) {
+    dominators.set(id, id === definition.start_step ? new Set([id]) : new Set(ids));
+  }
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const id of ids) {
+      if (id === definition.start_step || !reached.has(id)) continue;
+      let common: Set<string> | undefined;
+      for (const from of predecessors.get(id) ?? []) {
+        const theirs = dominators.get(from) as Set<string>;
+        common = common === undefined ? new Set(theirs) : intersect(common, theirs);
+      }
+      const next = new Set(common ?? []);
+      next.add(id);
+      if (next.size !== dominators.get(id)?.size) {
+        dominators.set(id, next);
+        changed = true;
+      }
     }
   }
+  const earlier = new Map<string, Set<string>>();
+  for (const id of ids) {
+    const before = new Set(dominators.get(id));
+    before.delete(id);
+    earlier.set(id, before);
+  }
   return earlier;
+}
+
+function intersect(a: Set<string>, b: Set<string>): Set<string> {
+  return new Set([...a].filter((id) => b.has(id)));
 }
 
 const contextRoots: ReadonlySet<string> = new Set(CONTEXT_ROOTS);
@@ -310,7 +425,7 @@ function pathMapErrors(
       errors.push({
         path: where,
         code: 'step_not_yet_run',
-        message: `"${path}" reads step "${root}", which has not run yet at this point`,
+        message: `"${path}" reads step "${root}", which has not run yet at this point (or not on every path to it)`,
       });
     } else {
       errors.push({
