@@ -13,6 +13,7 @@ import {
   waitForJob,
   type JobEvent,
 } from './support/workflows.ts';
+import { allowHosts } from './support/connections.ts';
 import { createFixtures, type TestUser } from './support/users.ts';
 import { fakeGemini, loopbackHttp, needs, orchestrator } from './support/needs.ts';
 
@@ -46,6 +47,7 @@ describe('executors in workflows', needs(orchestrator, fakeGemini), () => {
   beforeAll(async () => {
     admin = await fx.user('admin');
     organisationId = await fx.organisation(admin);
+    await allowHosts(fx.service, organisationId); // the webhook target listens on 127.0.0.1
     transcribe = (
       await saveWorkflow(admin, {
         organisation_id: organisationId,

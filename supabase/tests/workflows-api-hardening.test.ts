@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findUnstorable, jsonDepthExceeds, storableJson } from '../functions/_shared/jsonb-text.ts';
+import { allowHosts } from './support/connections.ts';
 import { env } from './support/env.ts';
 import { loopbackHttp, needs, orchestrator } from './support/needs.ts';
 import {
@@ -289,6 +290,7 @@ describe('a step output Postgres cannot store', needs(orchestrator, loopbackHttp
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await allowHosts(t.service, t.organisationId);
   });
 
   afterAll(async () => {

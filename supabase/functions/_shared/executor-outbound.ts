@@ -26,6 +26,12 @@ export interface HostPolicy {
   anyPublicHost: boolean;
   /** The environment variable the list comes from, named in refusals. */
   source: string;
+  /**
+   * The calling organisation's own list (Settings → Connections), when the call names one: a
+   * host must be on it as well as within this policy, the deployment's ceiling. Checked first,
+   * since it is the list an owner can fix.
+   */
+  organisation?: HostPolicy;
 }
 
 /** Resolves a host name to its IP addresses (Deno.resolveDns in the functions). */
@@ -163,6 +169,12 @@ export async function checkDestination(
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw refuse('url_not_allowed', `Only http and https URLs are allowed, not ${url.protocol}`);
   const host = normaliseHost(url.hostname);
+  if (policy.organisation && !matchHost(host, policy.organisation)) {
+    throw refuse(
+      'host_not_allowed',
+      `${host} is not one of this organisation's connections: add it in Settings → Connections`,
+    );
+  }
   const match = matchHost(host, policy);
   if (!match) {
     throw refuse(

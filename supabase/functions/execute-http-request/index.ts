@@ -3,6 +3,10 @@
 // transformer's config) → output { status, headers, body }, a JSON body parsed.
 // Only hosts in HTTP_REQUEST_ALLOWED_HOSTS (comma-separated; `*.example.com` wildcards; empty
 // = nothing) and, unless listed exactly, only public addresses: see _shared/executor-outbound.ts.
+// A call that names its organisation (every call the orchestrator makes, and test-step's) may
+// also only reach that organisation's connections (Settings → Connections, …007300): refused
+// non-retryable `host_not_allowed` otherwise. A call without one (direct executor tests) has
+// the ceiling alone.
 // Upstream answers: 2xx and other 3xx succeed; 408, 429 and 5xx fail retryable
 // (`upstream_error`); other 4xx fail non-retryable (`upstream_rejected`): the same request
 // would be refused again. Config: timeout_ms (default 10 000, at most 120 000),
@@ -14,13 +18,30 @@ import {
   isRecord,
   retryableStatus,
 } from '../_shared/executor.ts';
+import { createServiceClient } from '../_shared/clients.ts';
 import { dnsResolver, fetchOutbound, parseHostPolicy } from '../_shared/executor-outbound.ts';
+import { organisationPolicies } from '../_shared/organisation-connections.ts';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 const MAX_TIMEOUT_MS = 120_000;
 const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 const resolver = dnsResolver((host, type) => Deno.resolveDns(host, type));
+
+const connections = organisationPolicies(async (organisationId) => {
+  const { data, error } = await createServiceClient()
+    .from('organisation_connections')
+    .select('host')
+    .eq('organisation_id', organisationId)
+    .limit(100);
+  if (error)
+    throw new ExecutorError(
+      'connections_unavailable',
+      `Could not read the organisation's connections: ${error.message}`,
+      { retryable: true, status: 503 },
+    );
+  return (data as { host: string }[]).map((row) => row.host);
+});
 
 function boundedNumber(value: unknown, name: string, fallback: number, max: number): number {
   if (value === undefined || value === null) return fallback;
@@ -49,7 +70,7 @@ function decodeBody(bytes: Uint8Array, contentType: string | null): unknown {
 }
 
 Deno.serve(
-  executor('execute-http-request', async ({ input, config }) => {
+  executor('execute-http-request', async ({ input, config, organisation_id }) => {
     if (!isRecord(input)) throw invalidInput('input must be an object: { method, url, ... }');
     const rawUrl = input.url ?? config.url;
     if (typeof rawUrl !== 'string') throw invalidInput('url is required');
@@ -76,6 +97,14 @@ Deno.serve(
       }
     }
 
+    const ceiling = parseHostPolicy(
+      Deno.env.get('HTTP_REQUEST_ALLOWED_HOSTS'),
+      'HTTP_REQUEST_ALLOWED_HOSTS',
+      'none',
+    );
+    const policy = organisation_id
+      ? { ...ceiling, organisation: await connections(organisation_id, url.hostname) }
+      : ceiling;
     const response = await fetchOutbound(
       url,
       {
@@ -90,11 +119,7 @@ Deno.serve(
           MAX_RESPONSE_BYTES,
         ),
       },
-      parseHostPolicy(
-        Deno.env.get('HTTP_REQUEST_ALLOWED_HOSTS'),
-        'HTTP_REQUEST_ALLOWED_HOSTS',
-        'none',
-      ),
+      policy,
       resolver,
     );
     if (response.status >= 400) {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import ws from 'ws';
+import { allowHosts } from './connections.ts';
 import { env } from './env.ts';
 import { createFixtures, type TestUser } from './users.ts';
 import { callFunction } from './workflows.ts';
@@ -226,6 +227,7 @@ export async function createFlowProject(label: string, crmBase: string) {
   const organisationId = await fx.organisation(owner, { admins: [admin], members: [member] });
   const otherOrganisationId = await fx.organisation(outsider);
   const service = untypedService();
+  await allowHosts(fx.service, organisationId); // the CRM below listens on 127.0.0.1
 
   const workflows = {} as Record<WorkflowName, string>;
   for (const [name, definition] of Object.entries(DEFINITIONS)) {
