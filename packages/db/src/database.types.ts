@@ -1774,6 +1774,7 @@ export type Database = {
       };
       decline_organisation_invitation: { Args: { p_invitation_id: string }; Returns: undefined };
       delete_sequence_task: { Args: { p_task_id: string }; Returns: Json };
+      delete_workflow: { Args: { p_confirm_key: string; p_workflow_id: string }; Returns: Json };
       duplicate_workflow: { Args: { p_workflow_id: string }; Returns: Json };
       finish_workflow_steps: { Args: { p_results: Json; p_worker: string }; Returns: Json };
       flow_run_action: {
@@ -2159,6 +2160,15 @@ export type Database = {
         };
         Returns: Json;
       };
+      transformer_used_by: {
+        Args: { p_organisation_id: string; p_transformer_id: string };
+        Returns: {
+          key: string;
+          name: string;
+          status: string;
+          workflow_id: string;
+        }[];
+      };
       trash_items: {
         Args: { p_organisation_id: string };
         Returns: {
@@ -2175,6 +2185,7 @@ export type Database = {
         Args: { p_delay_unit: string; p_delay_value: number; p_task_id: string };
         Returns: Json;
       };
+      workflow_delete_preview: { Args: { p_workflow_id: string }; Returns: Json };
       workflow_health: { Args: { p_organisation_id: string; p_since?: string }; Returns: Json };
       workflow_list: {
         Args: {
@@ -2223,6 +2234,15 @@ export type Database = {
           queue_depth: number;
           retries: number;
           started: number;
+        }[];
+      };
+      workflow_used_by: {
+        Args: { p_workflow_id: string };
+        Returns: {
+          flow_sequence_id: string;
+          flow_sequence_name: string;
+          project_id: string;
+          project_name: string;
         }[];
       };
     };
