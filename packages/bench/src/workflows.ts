@@ -103,7 +103,7 @@ async function engineMissing(db: pg.Client): Promise<string | null> {
   const { rows } = await db.query<{ missing: string[] }>(
     `select array_remove(array[
        case when to_regclass('public.jobs') is null then 'public.jobs' end,
-       case when to_regprocedure('public.save_workflow(uuid, uuid, uuid, text, text, text, jsonb, jsonb, text, integer)') is null then 'public.save_workflow' end,
+       case when to_regprocedure('public.save_workflow(uuid, uuid, uuid, text, text, text, jsonb, jsonb, text, integer, integer)') is null then 'public.save_workflow' end,
        case when to_regprocedure('public.claim_workflow_steps(text, integer, integer)') is null then 'public.claim_workflow_steps' end,
        case when to_regprocedure('public.finish_workflow_steps(text, jsonb)') is null then 'public.finish_workflow_steps' end
      ], null) as missing`,

@@ -56,6 +56,9 @@ export const saveWorkflowBodySchema = z.object(
     change_description: z.string().max(500).nullish(),
     // At most Postgres' integer: a larger one would fail in the database as a 500.
     expected_version: z.int().min(1).max(2_147_483_647).nullish(),
+    // The version a restore brings back (recorded on the new version); save_workflow checks
+    // it is one of this workflow's versions (else 400 invalid_restored_from).
+    restored_from: z.int().min(1).max(2_147_483_647).nullish(),
   },
   { error: 'The body must be a JSON object' },
 );

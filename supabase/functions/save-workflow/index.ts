@@ -1,9 +1,11 @@
 // POST /functions/v1/save-workflow { organisation_id, workflow_id?, key, name, description?,
-//   definition, retry_policy?, change_description?, expected_version? } — creates a workflow
-// (201) or saves it (200), as an owner or admin of its organisation (seed 003 iteration 4;
-// docs/workflows-contract.md). The definition is validated here with the domain package
-// (graph, cycles, RFC 9535 JSONPath, transformers the organisation can use): every problem
-// comes back at once with its path, relative to the definition, as the editor shows them:
+//   definition, retry_policy?, change_description?, expected_version?, restored_from? } —
+// creates a workflow (201) or saves it (200), as an owner or admin of its organisation (seed
+// 003 iteration 4; docs/workflows-contract.md); restored_from names the version a restore
+// brings back (recorded on the new version). The definition is validated here with the
+// domain package (graph, cycles, RFC 9535 JSONPath, transformers the organisation can use):
+// every problem comes back at once with its path, relative to the definition, as the editor
+// shows them:
 //   400 { error: { code: 'invalid_definition', message, details: [{ path, code, message }] } }
 // (likewise 'invalid_retry_policy', paths relative to retry_policy). A saved workflow comes
 // back with `warnings: [{ path, code, message }]` about what saves but may not work as meant
@@ -88,6 +90,7 @@ Deno.serve(
       p_retry_policy: policy.data,
       p_change_description: body.change_description ?? null,
       p_expected_version: body.expected_version ?? null,
+      p_restored_from: body.restored_from ?? null,
     });
     if (error) throw httpErrorFromPostgrest(error, status);
     const warnings = workflowDefinitionWarnings(validation.definition);
