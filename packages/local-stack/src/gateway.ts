@@ -17,6 +17,8 @@ export interface GatewayOptions {
   restPort: number;
   functionsPort: number;
   auth: AuthHandler;
+  /** The Storage-compatible server (storage/server.ts), mounted at /storage/v1. */
+  storage?: AuthHandler;
   jwtSecret: string;
 }
 
@@ -24,7 +26,7 @@ const CORS_HEADERS: Record<string, string> = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD',
   'access-control-allow-headers':
-    'authorization, x-client-info, apikey, content-type, content-profile, accept-profile, prefer, range, x-supabase-api-version, idempotency-key',
+    'authorization, x-client-info, apikey, content-type, content-profile, accept-profile, prefer, range, x-supabase-api-version, idempotency-key, x-upsert, x-metadata, cache-control',
   'access-control-expose-headers':
     'content-range, content-location, x-total-count, x-supabase-api-version, link',
   'access-control-max-age': '3600',
@@ -89,7 +91,7 @@ function proxy(
   req.pipe(upstream);
 }
 
-/** One port for /rest/v1, /auth/v1 and /functions/v1, like Kong on 54321. */
+/** One port for /rest/v1, /auth/v1, /storage/v1 and /functions/v1, like Kong on 54321. */
 export function startGateway(options: GatewayOptions): Promise<Server> {
   const openFunctions = functionsWithoutJwtCheck();
 
@@ -115,6 +117,21 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
       return;
     }
 
+    if (prefix === '/storage/v1' && options.storage) {
+      for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
+      if (req.method === 'OPTIONS') {
+        res.writeHead(200);
+        res.end();
+        return;
+      }
+      options.storage(req, res, rest).catch((err: unknown) => {
+        if (!res.headersSent)
+          sendJson(res, 500, { statusCode: '500', error: 'internal', message: String(err) });
+        else res.destroy();
+      });
+      return;
+    }
+
     if (prefix === '/functions/v1') {
       const name = rest.split(/[/?]/)[1] ?? '';
       // Preflight goes to the function itself: on Supabase, functions answer CORS themselves.
@@ -135,7 +152,10 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
     }
 
     if (url === '/health' || url === '/') {
-      sendJson(res, 200, { status: 'ok', services: ['rest/v1', 'auth/v1', 'functions/v1'] });
+      sendJson(res, 200, {
+        status: 'ok',
+        services: ['rest/v1', 'auth/v1', 'storage/v1', 'functions/v1'],
+      });
       return;
     }
     sendJson(res, 404, { error: { code: 'not_found', message: `no route for ${url}` } });
@@ -148,7 +168,7 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
 }
 
 function splitPrefix(url: string): [string, string] {
-  const match = /^(\/(?:rest|auth|functions)\/v1)(\/.*|\?.*)?$/.exec(url);
+  const match = /^(\/(?:rest|auth|storage|functions)\/v1)(\/.*|\?.*)?$/.exec(url);
   if (!match) return ['', url];
   const rest = match[2] ?? '/';
   return [match[1] ?? '', rest.startsWith('?') ? `/${rest}` : rest];

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { stackAuthOptions } from './auth/config.ts';
 import { createAuthHandler } from './auth/server.ts';
+import { createStorageHandler } from './storage/server.ts';
 import { startCron, type FunctionJob, type SqlJob } from './cron.ts';
 import { applyBootstrap, applyMigrations, applySeed, runSql } from './database.ts';
 import { startFunctions } from './functions.ts';
@@ -255,6 +256,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       restPort: ports.rest,
       functionsPort: ports.functions,
       auth,
+      // Object bytes beside the database, so a reset (rm -rf the dir) clears both.
+      storage: createStorageHandler({
+        pool,
+        jwtSecret: secrets.jwtSecret,
+        dataDir: join(options.dir, 'storage'),
+      }),
       jwtSecret: secrets.jwtSecret,
     });
 
