@@ -705,6 +705,7 @@ export type Database = {
         Row: {
           created_at: string;
           id: string;
+          job_retention_days: number;
           name: string;
           updated_at: string;
         };
@@ -712,12 +713,14 @@ export type Database = {
         Insert: {
           created_at?: string;
           id?: string;
+          job_retention_days?: number;
           name: string;
           updated_at?: string;
         };
         Update: {
           created_at?: string;
           id?: string;
+          job_retention_days?: number;
           name?: string;
           updated_at?: string;
         };
@@ -1551,6 +1554,8 @@ export type Database = {
           definition: NonNullable<Json>;
           id: string;
           organisation_id: string;
+          parent_version: number | null;
+          restored_from: number | null;
           retry_policy: NonNullable<Json>;
           version: number;
           workflow_id: string;
@@ -1563,6 +1568,8 @@ export type Database = {
           definition: NonNullable<Json>;
           id?: string;
           organisation_id: string;
+          parent_version?: number | null;
+          restored_from?: number | null;
           retry_policy?: NonNullable<Json>;
           version: number;
           workflow_id: string;
@@ -1574,6 +1581,8 @@ export type Database = {
           definition?: NonNullable<Json>;
           id?: string;
           organisation_id?: string;
+          parent_version?: number | null;
+          restored_from?: number | null;
           retry_policy?: NonNullable<Json>;
           version?: number;
           workflow_id?: string;
@@ -1592,6 +1601,20 @@ export type Database = {
             isOneToOne: false;
             referencedRelation: 'organisations';
             referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'workflow_versions_parent_version_fkey';
+            columns: ['workflow_id', 'parent_version'];
+            isOneToOne: false;
+            referencedRelation: 'workflow_versions';
+            referencedColumns: ['workflow_id', 'version'];
+          },
+          {
+            foreignKeyName: 'workflow_versions_restored_from_fkey';
+            columns: ['workflow_id', 'restored_from'];
+            isOneToOne: false;
+            referencedRelation: 'workflow_versions';
+            referencedColumns: ['workflow_id', 'version'];
           },
           {
             foreignKeyName: 'workflow_versions_workflow_id_fkey';
@@ -1757,11 +1780,16 @@ export type Database = {
             Returns: Json;
           };
       complete_task: { Args: { p_task_id: string }; Returns: Json };
+      count_finished_jobs: {
+        Args: { p_filters: Json; p_organisation_id: string };
+        Returns: number;
+      };
       create_organisation: {
         Args: { p_name: string };
         Returns: {
           created_at: string;
           id: string;
+          job_retention_days: number;
           name: string;
           updated_at: string;
         };
@@ -1773,6 +1801,11 @@ export type Database = {
         };
       };
       decline_organisation_invitation: { Args: { p_invitation_id: string }; Returns: undefined };
+      delete_finished_jobs: {
+        Args: { p_filters: Json; p_organisation_id: string };
+        Returns: number;
+      };
+      delete_jobs: { Args: { p_job_ids: string[] }; Returns: number };
       delete_sequence_task: { Args: { p_task_id: string }; Returns: Json };
       delete_workflow: { Args: { p_confirm_key: string; p_workflow_id: string }; Returns: Json };
       duplicate_workflow: { Args: { p_workflow_id: string }; Returns: Json };
@@ -1882,6 +1915,7 @@ export type Database = {
         Args: { p_from: string; p_organisation_id: string; p_steps: Json };
         Returns: string[];
       };
+      purge_expired_jobs: { Args: { p_batch?: number }; Returns: number };
       purge_trash: { Args: Record<PropertyKey, never>; Returns: number };
       record_function_durations: { Args: { p_samples: Json }; Returns: undefined };
       remove_organisation_member: {
@@ -2045,6 +2079,7 @@ export type Database = {
           p_key: string;
           p_name: string;
           p_organisation_id: string;
+          p_restored_from?: number;
           p_retry_policy?: Json;
           p_user_id: string;
           p_workflow_id: string;
@@ -2052,6 +2087,7 @@ export type Database = {
         Returns: Json;
       };
       sequence_template_stats: { Args: { p_template_id: string }; Returns: Json };
+      set_job_retention: { Args: { p_days: number; p_organisation_id: string }; Returns: number };
       set_organisation_queue_limit: {
         Args: { p_max_running: number; p_organisation_id: string };
         Returns: undefined;
