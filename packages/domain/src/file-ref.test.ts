@@ -70,7 +70,8 @@ describe('sanitizeFileName', () => {
     ['...', 'file'],
     ['', 'file'],
     ['tab\there', 'tab_here'],
-    ['über café.wav', 'über café.wav'],
+    ['über café.wav', 'uber cafe.wav'],
+    ['日本.mp3', '__.mp3'],
     ['what?*<>|:"\'.txt', 'what________.txt'],
   ])('%j → %j', (input, expected) => {
     expect(sanitizeFileName(input)).toBe(expected);

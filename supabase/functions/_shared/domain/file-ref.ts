@@ -67,15 +67,17 @@ export function fileRefOrgId(ref: Pick<FileRef, 'path'>): string | null {
 }
 
 /**
- * A file name safe as the last segment of an object path: path separators, control characters
- * and anything outside letters, digits, space and `._-()+,` become `_`; leading dots are dropped
- * (no hidden or `..` names); at most FILE_NAME_MAX_LENGTH characters, keeping the extension;
- * `file` when nothing is left.
+ * A file name safe as the last segment of an object path. Hosted Storage accepts only S3-safe
+ * key characters (storage-api's isValidKey), so accents are dropped (`é` → `e`) and path
+ * separators, control characters and anything outside ASCII letters, digits, space and
+ * `._-()+,` become `_`; leading dots are dropped (no hidden or `..` names); at most
+ * FILE_NAME_MAX_LENGTH characters, keeping the extension; `file` when nothing is left.
  */
 export function sanitizeFileName(name: string): string {
   let clean = name
-    .normalize('NFC')
-    .replace(/[^\p{L}\p{N} ._\-()+,]/gu, '_')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9 ._\-()+,]/g, '_')
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/^\.+/, '');
