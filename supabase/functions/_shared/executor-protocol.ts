@@ -10,6 +10,7 @@
 //              → 200 { results: [{ output, usage? } | { error, usage? }, …] } in call order;
 //              a non-2xx answer or no answer is the failure of every call in it
 import type { MissingInput } from './domain/json-path/unmatched-path.ts';
+import type { BranchTaken } from './domain/workflow-branches.ts';
 
 export interface ExecutorCall {
   job_id: string;
@@ -161,12 +162,19 @@ export function readAnswer(status: number, body: unknown, functionName: string):
   };
 }
 
-/** The pinned definition's step as claim_workflow_steps hands it out (no next_step: SQL's). */
+/**
+ * The pinned definition's step as claim_workflow_steps hands it out, with what decides the
+ * next step (next_step, or branches: next/default) for the worker to choose; unknown until
+ * checked (run-step.ts), since a pinned version predates today's schema.
+ */
 export interface ClaimedStepDefinition {
   transformer_id?: unknown;
   input_map?: unknown;
   output_map?: unknown;
   config?: unknown;
+  next_step?: unknown;
+  next?: unknown;
+  default?: unknown;
 }
 
 /** One step as claim_workflow_steps returns it. */
@@ -179,9 +187,12 @@ export interface ClaimedStep {
   workflow_version: number;
   step_id: string | null;
   step: ClaimedStepDefinition | null;
-  /** The step ends the job (decided in SQL from the pinned definition): a final_result is due. */
+  /**
+   * The step may end the job (a linear last step, or a branch/default to null): if the
+   * chosen next step is null, a final_result is due.
+   */
   last_step: boolean;
-  /** The workflow's output_map; only on a last step, null when it has none. */
+  /** The workflow's output_map; only on a step that may end the job, null when it has none. */
   output_map?: unknown;
   /** The job's input (a flow run's job: its real input, from private.job_run_context). */
   input_data: unknown;
@@ -206,7 +217,12 @@ export interface ClaimedStep {
   } | null;
 }
 
-/** What finish_workflow_steps takes for one step. The next step is SQL's to decide. */
+/**
+ * What finish_workflow_steps takes for one step. A success names the next step the worker
+ * chose (chooseNext; null: the job ends, with final_result) and, for a branching step, the
+ * branch that chose it; SQL accepts it only if the pinned step allows it (else the job
+ * fails invalid_branch).
+ */
 export type StepResult = {
   job_id: string;
   attempt: number;
@@ -218,6 +234,12 @@ export type StepResult = {
   /** Keys of the step's or the workflow's output_map whose path matched nothing. */
   unmatched_outputs?: MissingInput[];
 } & (
-  | { outcome: 'succeeded'; output: unknown; final_result?: unknown }
+  | {
+      outcome: 'succeeded';
+      output: unknown;
+      final_result?: unknown;
+      next_step?: string | null;
+      branch?: Exclude<BranchTaken, 'next_step'>;
+    }
   | { outcome: 'failed'; error: StepError }
 );

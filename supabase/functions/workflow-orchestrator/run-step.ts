@@ -10,8 +10,11 @@
 //              { calls: [{ job_id, step_id, attempt, input, config }, …] }, each answered on
 //              its own; cut off at transformer.timeout_ms
 //   output   = the executor's output, reshaped by step.output_map when there is one
-//   last step (the claim says so): final_result = the workflow's output_map over the
-//              context including this output
+//   next     = chooseNext(step, output): next_step, or the first branch whose `when`
+//              matches the output, else the default (workflow-branches.ts); sent with the
+//              result, which finish_workflow_steps accepts only if the step allows it
+//   the end  (next is null; the claim's last_step says it may be): final_result = the
+//              workflow's output_map over the context including this output
 //   recorded = every result with the claim's `redact` strings (a flow run's secrets) replaced
 //              by ••••: the step runs with the real values, nothing written back holds them
 import {
@@ -32,6 +35,11 @@ import {
   type StepResult,
 } from '../_shared/executor-protocol.ts';
 import { redactSecrets } from '../_shared/domain/flows/resolve.ts';
+import {
+  chooseNext,
+  type NextStepChoice,
+  type StepSuccession,
+} from '../_shared/domain/workflow-branches.ts';
 
 export interface ExecutorTarget {
   /** `${SUPABASE_URL}/functions/v1` */
@@ -45,6 +53,56 @@ const asPathMap = (value: unknown, where: string): Record<string, string> => {
     throw new JsonPathError(`${where} must map names to JSONPath strings`);
   return value as Record<string, string>;
 };
+
+/**
+ * A step's config (its transformer's under the step's own) and its input mapped over the
+ * context, exactly as a claimed step gets them. Exported for test-step, which runs one step
+ * on a sample the same way. Throws JsonPathError on a malformed map.
+ */
+export function mapStepInput(
+  step: { input_map?: unknown; config?: unknown },
+  transformerConfig: unknown,
+  sample: { jobInput: unknown; stepOutputs: Record<string, unknown>; variables: unknown },
+): { config: Record<string, unknown>; input: unknown; missing: MissingInput[] } {
+  const config = {
+    ...(isRecord(transformerConfig) ? transformerConfig : {}),
+    ...(isRecord(step.config) ? step.config : {}),
+  };
+  const context = buildWorkflowContext({
+    jobInput: sample.jobInput,
+    stepOutputs: sample.stepOutputs,
+    config,
+    variables: sample.variables ?? {},
+  });
+  const mapped = mapInputs(asPathMap(step.input_map, 'input_map'), context);
+  return { config, input: mapped.value, missing: mapped.missing };
+}
+
+/**
+ * A step's executor output reshaped by its output_map (unchanged without one), as recorded.
+ * Exported for test-step.
+ */
+export function mapStepOutput(
+  step: { output_map?: unknown },
+  stepId: string,
+  output: unknown,
+  sample: {
+    jobInput: unknown;
+    stepOutputs: Record<string, unknown>;
+    config: unknown;
+    variables: unknown;
+  },
+): { output: unknown; unmatched: MissingInput[] } {
+  if (step.output_map === undefined || step.output_map === null) return { output, unmatched: [] };
+  const raw = buildWorkflowContext({
+    jobInput: sample.jobInput,
+    stepOutputs: { ...sample.stepOutputs, [stepId]: output },
+    config: sample.config,
+    variables: sample.variables ?? {},
+  });
+  const mapped = mapInputs(asPathMap(step.output_map, 'output_map'), raw);
+  return { output: mapped.value, unmatched: mapped.missing };
+}
 
 class StepFailure extends Error {
   constructor(
@@ -116,24 +174,18 @@ function prepare(claim: ClaimedStep, started: number): Prepared {
       `transformer "${String(step.transformer_id)}" does not exist or is not visible to the organisation`,
       false,
     );
-  const config = {
-    ...(isRecord(transformer.config) ? transformer.config : {}),
-    ...(isRecord(step.config) ? step.config : {}),
-  };
   const stepData = isRecord(claim.step_data) ? claim.step_data : {};
-  const context = buildWorkflowContext({
+  const { config, ...mapped } = mapStepInput(step, transformer.config, {
     jobInput: claim.input_data,
     stepOutputs: stepData,
-    config,
-    variables: claim.variables ?? {},
+    variables: claim.variables,
   });
-  const mapped = mapInputs(asPathMap(step.input_map, 'input_map'), context);
   const call: ExecutorCall = {
     job_id: claim.job_id,
     organisation_id: claim.organisation_id,
     step_id: claim.step_id,
     attempt: claim.attempt,
-    input: mapped.value,
+    input: mapped.input,
     config,
   };
   return {
@@ -148,7 +200,46 @@ function prepare(claim: ClaimedStep, started: number): Prepared {
   };
 }
 
-/** The step's result from its executor's answer: output_map, and final_result on a last step. */
+const isTarget = (value: unknown): value is string | null =>
+  value === null || typeof value === 'string';
+
+/**
+ * The step's next step from its output. The pinned step was validated when it was saved,
+ * but it is read here as unknown: a shape that cannot be followed fails the step, not the
+ * batch. Failures are invalid_branch and not retried (they would fail the same way).
+ */
+function choose(step: NonNullable<ClaimedStep['step']>, output: unknown): NextStepChoice {
+  const { next, next_step: nextStep, default: fallback } = step;
+  const branches =
+    next === undefined || next === null
+      ? []
+      : Array.isArray(next) &&
+          next.every((b) => isRecord(b) && typeof b.when === 'string' && isTarget(b.step))
+        ? (next as StepSuccession['next'])
+        : undefined;
+  if (
+    branches === undefined ||
+    !(fallback === undefined || isTarget(fallback)) ||
+    !(nextStep === undefined || isTarget(nextStep))
+  )
+    throw new StepFailure(
+      'invalid_branch',
+      "the step's next_step, next or default is not a step id, null or a list of { when, step }",
+      false,
+    );
+  const succession: StepSuccession = {
+    ...(nextStep !== undefined ? { next_step: nextStep } : {}),
+    ...(next !== undefined ? { next: branches } : {}),
+    ...(fallback !== undefined ? { default: fallback } : {}),
+  };
+  try {
+    return chooseNext(succession, output);
+  } catch (err) {
+    throw new StepFailure('invalid_branch', (err as Error).message, false);
+  }
+}
+
+/** The step's result from its executor's answer: output_map, next step, final_result at the end. */
 function complete(p: Prepared, answer: CallOutcome): StepResult {
   const { claim, call } = p;
   const extra = { input: call.input, usage: answer.usage, missing_inputs: p.missing };
@@ -158,18 +249,25 @@ function complete(p: Prepared, answer: CallOutcome): StepResult {
     let output = answer.output;
     const unmatched: MissingInput[] = [];
     if (step.output_map !== undefined && step.output_map !== null) {
-      const raw = buildWorkflowContext({
+      const mapped = mapStepOutput(step, claim.step_id, answer.output, {
         jobInput: claim.input_data,
-        stepOutputs: { ...p.stepData, [claim.step_id]: answer.output },
+        stepOutputs: p.stepData,
         config: call.config,
-        variables: claim.variables ?? {},
+        variables: claim.variables,
       });
-      const mapped = mapInputs(asPathMap(step.output_map, 'output_map'), raw);
-      output = mapped.value;
-      unmatched.push(...mapped.missing);
+      output = mapped.output;
+      unmatched.push(...mapped.unmatched);
     }
+    // Branches read the output as recorded: JSON, where a key an output_map left undefined
+    // (its path matched nothing) is absent, not a member with no value.
+    const recorded =
+      step.output_map != null && (step.next !== undefined || step.default !== undefined)
+        ? (JSON.parse(JSON.stringify(output ?? null)) as unknown)
+        : output;
+    const choice = choose(step, recorded ?? null);
+    const ends = choice.next === null;
     let finalResult: unknown;
-    if (claim.last_step) {
+    if (ends) {
       const outputMap = claim.output_map;
       if (outputMap === undefined || outputMap === null) {
         // No output_map: the last step's output is the job's result.
@@ -195,7 +293,9 @@ function complete(p: Prepared, answer: CallOutcome): StepResult {
       ...(unmatched.length > 0 ? { unmatched_outputs: unmatched } : {}),
       outcome: 'succeeded',
       output: output ?? null,
-      ...(claim.last_step ? { final_result: finalResult ?? null } : {}),
+      ...(ends ? { final_result: finalResult ?? null } : {}),
+      next_step: choice.next,
+      ...(choice.taken !== 'next_step' ? { branch: choice.taken } : {}),
     };
   } catch (err) {
     return failed(claim, p.started, errorOf(err), extra);
