@@ -27,6 +27,9 @@ export const BODY_LIMITS = {
   // { run_id, action, flow_id, inputs? }: edited inputs are a flow's input_data, which the
   // job input's cap bounds anyway; 1 MiB is plenty for what a person edits in a form.
   flowRunAction: 1024 * 1024,
+  // { organisation_id, step, sample }: a sample someone pastes in the step editor; a real
+  // job's input goes through start-workflow.
+  testStep: 1024 * 1024,
 } as const;
 
 /** How deep a body's arrays and objects may nest (the body itself is level 1). */

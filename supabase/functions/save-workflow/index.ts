@@ -19,6 +19,7 @@ import { httpErrorFromPostgrest } from '../_shared/postgrest-errors.ts';
 import { BODY_LIMITS, issueDetails, readBody } from '../_shared/request.ts';
 import { saveWorkflowBodySchema } from '../_shared/workflow-inputs.ts';
 import { retryPolicySchema } from '../_shared/domain/backoff.ts';
+import { retiredTransformerErrors, type TransformerRow } from '../_shared/retired-transformers.ts';
 import {
   validateWorkflowDefinition,
   workflowDefinitionWarnings,
@@ -45,7 +46,7 @@ Deno.serve(
         .maybeSingle(),
       client
         .from('transformers')
-        .select('id')
+        .select('id, retired_at')
         .or(`organisation_id.is.null,organisation_id.eq.${body.organisation_id}`),
     ]);
     if (membership.error) throw new HttpError(500, 'query_failed', membership.error.message);
@@ -65,6 +66,20 @@ Deno.serve(
         'invalid_definition',
         `The definition has ${count} problem${count === 1 ? '' : 's'}: ${validation.errors[0]?.message ?? ''}`,
         validation.errors,
+      );
+    }
+    const retired = await retiredTransformerErrors(
+      client,
+      body.organisation_id,
+      body.workflow_id,
+      validation.definition,
+      transformers.data as TransformerRow[],
+    );
+    if (retired.length > 0) {
+      return invalid(
+        'invalid_definition',
+        `The definition has ${retired.length} problem${retired.length === 1 ? '' : 's'}: ${retired[0]!.message}`,
+        retired,
       );
     }
     const policy = retryPolicySchema.safeParse(body.retry_policy ?? {});
