@@ -167,8 +167,9 @@ comment on function public.transformer_used_by(uuid, text) is
 
 
 -- What public.delete_workflow would remove and what stops it, for its confirmation dialog:
--- { job_count, version_count, active_job_count, used_by: [{ project_id, project_name,
--- flow_sequence_id, flow_sequence_name }] }. Owners and admins; members 403; others 404.
+-- { key, name, trashed, job_count, version_count, active_job_count, used_by: [{ project_id,
+-- project_name, flow_sequence_id, flow_sequence_name }] } (key and name so the Trash page,
+-- which lists names only, can ask for the key). Owners and admins; members 403; others 404.
 create function public.workflow_delete_preview(p_workflow_id uuid) returns jsonb
 language plpgsql
 stable
@@ -179,6 +180,9 @@ declare
   v_workflow public.workflows := private.deletable_workflow(p_workflow_id, false);
 begin
   return jsonb_build_object(
+    'key', v_workflow.key,
+    'name', v_workflow.name,
+    'trashed', v_workflow.deleted_at is not null,
     'job_count', (
       select count(*) from public.jobs as j
       where j.organisation_id = v_workflow.organisation_id and j.workflow_id = v_workflow.id),

@@ -33,6 +33,9 @@ afterAll(async () => {
 });
 
 type Preview = {
+  key: string;
+  name: string;
+  trashed: boolean;
   job_count: number;
   version_count: number;
   active_job_count: number;
@@ -124,6 +127,9 @@ describe('workflow_delete_preview', () => {
     expect(error).toBeNull();
     expect(status).toBe(200);
     expect(data as unknown as Preview).toEqual({
+      key: workflow.key,
+      name: workflow.name,
+      trashed: false,
       job_count: 4,
       version_count: 2,
       active_job_count: 1,
@@ -296,7 +302,13 @@ describe('delete_workflow', () => {
     expect((await preview(t.member, workflow.id)).status).toBe(404);
     expect((await remove(t.member, workflow.id, workflow.key)).status).toBe(404);
     const shown = await preview(t.admin, workflow.id);
-    expect(shown.data).toMatchObject({ job_count: 2, version_count: 2, active_job_count: 0 });
+    expect(shown.data).toMatchObject({
+      key: workflow.key,
+      trashed: true,
+      job_count: 2,
+      version_count: 2,
+      active_job_count: 0,
+    });
 
     const done = await remove(t.admin, workflow.id, workflow.key);
     expect(done.error).toBeNull();

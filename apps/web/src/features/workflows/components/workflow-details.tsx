@@ -9,6 +9,7 @@ import {
   Pencil,
   Play,
   Trash2,
+  XCircle,
 } from 'lucide-react';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -28,11 +29,13 @@ import { useMoveWorkflowToTrash } from '../api/move-workflow-to-trash';
 import { workflowQueries, type Workflow, type WorkflowVersion } from '../api/queries';
 import { useSetWorkflowStatus } from '../api/set-workflow-status';
 import { prettyJson } from '../utils/analyse-definition';
+import { DeleteWorkflowDialog } from './delete-workflow-dialog';
 import { policyRows } from '../utils/retry-policy';
 import { downloadWorkflowExport } from '../utils/workflow-file';
 import { WorkflowInputsTable } from './workflow-inputs-table';
 import { WorkflowMeta } from './workflow-meta';
 import { WorkflowVersionDialog } from './workflow-version-dialog';
+import { WorkflowUsedBy } from './workflow-used-by';
 import { WorkflowStatusBadge } from './workflows-list';
 
 type Props = {
@@ -71,6 +74,7 @@ export function WorkflowDetails({ id, canManage, memberNames, onRun }: Props) {
   const versions = useQuery(workflowQueries.versions(organisation.id, id));
   const [confirmStatus, setConfirmStatus] = useState(false);
   const [confirmTrash, setConfirmTrash] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
   const navigate = useNavigate();
   const [viewing, setViewing] = useState<WorkflowVersion | null>(null);
   const setStatus = useSetWorkflowStatus({
@@ -224,6 +228,10 @@ export function WorkflowDetails({ id, canManage, memberNames, onRun }: Props) {
                   <Trash2 className="size-4" aria-hidden />
                   Move to trash
                 </Button>
+                <Button variant="secondary-danger" onClick={() => setConfirmDelete(true)}>
+                  <XCircle className="size-4" aria-hidden />
+                  Delete permanently
+                </Button>
               </>
             ) : null}
           </div>
@@ -273,6 +281,8 @@ export function WorkflowDetails({ id, canManage, memberNames, onRun }: Props) {
         </section>
 
         <div className="min-w-0 space-y-6">
+          <WorkflowUsedBy organisationId={organisation.id} workflowId={workflow.id} />
+
           <section
             aria-labelledby="workflow-retries"
             className="rounded-xl bg-white px-4 py-4 shadow-xs ring-1 ring-slate-200 sm:px-5"
@@ -398,6 +408,20 @@ export function WorkflowDetails({ id, canManage, memberNames, onRun }: Props) {
           })
         }
       />
+
+      {canManage ? (
+        <DeleteWorkflowDialog
+          organisationId={organisation.id}
+          workflowId={workflow.id}
+          name={workflow.name}
+          open={confirmDelete}
+          onOpenChange={setConfirmDelete}
+          onDeleted={() => {
+            setConfirmDelete(false);
+            void navigate(paths.app.workflows.getHref());
+          }}
+        />
+      ) : null}
     </div>
   );
 }

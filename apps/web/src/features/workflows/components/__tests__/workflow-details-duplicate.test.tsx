@@ -51,6 +51,7 @@ function answer(duplicate: Response) {
     const url = String(input);
     if (url.includes('/rpc/duplicate_workflow')) return Promise.resolve(duplicate);
     if (url.includes('/workflow_versions')) return Promise.resolve(postgrestResponse([]));
+    if (url.includes('/rpc/workflow_used_by')) return Promise.resolve(postgrestResponse([]));
     return Promise.resolve(postgrestResponse(workflow));
   });
 }

@@ -36,6 +36,7 @@ function answer(trash: Response) {
     const url = String(input);
     if (url.includes('/rpc/move_to_trash')) return Promise.resolve(trash);
     if (url.includes('/workflow_versions')) return Promise.resolve(postgrestResponse([]));
+    if (url.includes('/rpc/workflow_used_by')) return Promise.resolve(postgrestResponse([]));
     return Promise.resolve(postgrestResponse(workflow));
   });
 }
