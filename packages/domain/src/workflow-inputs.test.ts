@@ -56,3 +56,38 @@ describe('workflowInputsSchema', () => {
     expect(workflowInputsSchema.safeParse(inputs).success).toBe(true);
   });
 });
+
+describe('validateWorkflowInput with typed fields (issue 12 §3)', () => {
+  const typed: WorkflowInput[] = [
+    { name: 'email', type: 'string', format: 'email', required: true },
+    { name: 'country', type: 'string', enum: ['NL', 'BE'] },
+    { name: 'limit', type: 'integer', minimum: 1, maximum: 100, default: 10 },
+    { name: 'audio', type: 'file', accept: 'audio/*' },
+  ];
+
+  it('names each bad field with its code', () => {
+    const result = validateWorkflowInput(typed, {
+      email: 'nope',
+      country: 'FR',
+      limit: 2.5,
+      audio: 'https://x.test/a.mp3',
+    });
+    expect(result.ok ? [] : result.errors.map((e) => [e.path[0], e.code])).toEqual([
+      ['email', 'format'],
+      ['country', 'enum'],
+      ['limit', 'type'],
+      ['audio', 'file'],
+    ]);
+  });
+
+  it('accepts good values and fills the default', () => {
+    expect(validateWorkflowInput(typed, { email: 'a@b.co', country: 'NL' })).toEqual({
+      ok: true,
+      input: { email: 'a@b.co', country: 'NL', limit: 10 },
+    });
+  });
+
+  it('keeps the original input shape valid', () => {
+    expect(workflowInputsSchema.safeParse(inputs).success).toBe(true);
+  });
+});

@@ -1,34 +1,38 @@
 import { z } from 'zod';
+import {
+  FIELD_NAME_PATTERN,
+  FIELD_TYPES,
+  MAX_FIELDS,
+  fieldSchemaSchema,
+  validateFields,
+  type FieldError,
+  type FieldSchema,
+  type FieldType,
+  type ValidateFieldsOptions,
+} from './field-schema.ts';
 
 // A workflow's declared inputs (issue 11, "Workflow inputs"): what `input_data` it expects.
 // They live in the definition (`definition.inputs`), so they are versioned with it. A flow
 // sequence maps its flows' parameters onto them; `start-workflow` checks `input_data`
 // against them; the Run dialog renders them as a typed form. A workflow that declares none
 // keeps accepting any object. docs/projects-contract.md, "Workflow inputs".
+//
+// Since issue 12 §3 an input is a typed field (field-schema.ts): the original
+// { name, type, required, description, default } is a subset, so stored definitions stay
+// valid, and the checks are validateFields' (format, pattern, enum, range, integer, file).
 
-export const WORKFLOW_INPUT_TYPES = ['string', 'number', 'boolean', 'object', 'array'] as const;
-export type WorkflowInputType = (typeof WORKFLOW_INPUT_TYPES)[number];
+export { jsonTypeOf, typeMismatchMessage } from './field-schema.ts';
+
+export const WORKFLOW_INPUT_TYPES = FIELD_TYPES;
+export type WorkflowInputType = FieldType;
 
 /** A name usable as a JSON member and in `$.job_input.<name>` shorthand. */
-export const INPUT_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const INPUT_NAME_PATTERN = FIELD_NAME_PATTERN;
 
-export const MAX_WORKFLOW_INPUTS = 50;
+export const MAX_WORKFLOW_INPUTS = MAX_FIELDS;
 
-export const workflowInputSchema = z.strictObject({
-  name: z
-    .string()
-    .max(100)
-    .regex(
-      INPUT_NAME_PATTERN,
-      'An input name starts with a letter or _ and has only letters, digits and _',
-    ),
-  type: z.enum(WORKFLOW_INPUT_TYPES),
-  required: z.boolean().optional(),
-  description: z.string().max(2000).optional(),
-  /** Used when the input is absent; must have the input's type. */
-  default: z.unknown().optional(),
-});
-export type WorkflowInput = z.infer<typeof workflowInputSchema>;
+export const workflowInputSchema = fieldSchemaSchema;
+export type WorkflowInput = FieldSchema;
 
 export const workflowInputsSchema = z
   .array(workflowInputSchema)
@@ -38,30 +42,7 @@ export const workflowInputsSchema = z
     'Input names must be unique',
   );
 
-/** The JSON type of a value as the input types name them (null is its own). */
-export function jsonTypeOf(value: unknown): WorkflowInputType | 'null' | 'unknown' {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  switch (typeof value) {
-    case 'string':
-      return 'string';
-    case 'number':
-      return Number.isFinite(value) ? 'number' : 'unknown';
-    case 'boolean':
-      return 'boolean';
-    case 'object':
-      return 'object';
-    default:
-      return 'unknown';
-  }
-}
-
-export type WorkflowInputError = {
-  /** `[name]`: the input the error is about. */
-  path: [string];
-  code: 'missing' | 'type';
-  message: string;
-};
+export type WorkflowInputError = FieldError;
 
 export type WorkflowInputValidation =
   { ok: true; input: Record<string, unknown> } | { ok: false; errors: WorkflowInputError[] };
@@ -74,36 +55,9 @@ export type WorkflowInputValidation =
 export function validateWorkflowInput(
   inputs: readonly WorkflowInput[] | undefined,
   input: Record<string, unknown>,
+  options: ValidateFieldsOptions = {},
 ): WorkflowInputValidation {
   if (!inputs || inputs.length === 0) return { ok: true, input };
-  const out: Record<string, unknown> = { ...input };
-  const errors: WorkflowInputError[] = [];
-  for (const declared of inputs) {
-    const present = Object.hasOwn(input, declared.name) && input[declared.name] !== null;
-    if (!present) {
-      if (declared.default !== undefined) out[declared.name] = declared.default;
-      else if (declared.required)
-        errors.push({
-          path: [declared.name],
-          code: 'missing',
-          message: `${declared.name} is required (${declared.type})`,
-        });
-      continue;
-    }
-    const actual = jsonTypeOf(input[declared.name]);
-    if (actual !== declared.type)
-      errors.push({
-        path: [declared.name],
-        code: 'type',
-        message: typeMismatchMessage(declared.name, declared.type, actual),
-      });
-  }
-  return errors.length === 0 ? { ok: true, input: out } : { ok: false, errors };
+  const checked = validateFields(inputs, input, [], options);
+  return checked.ok ? { ok: true, input: checked.value } : checked;
 }
-
-/** "x must be a string, not a number": the wording of every input type error. */
-export function typeMismatchMessage(subject: string, expected: string, actual: string): string {
-  return `${subject} must be ${article(expected)} ${expected}, not ${article(actual)} ${actual}`;
-}
-
-const article = (type: string) => (/^[aeiou]/.test(type) ? 'an' : 'a');

@@ -21,6 +21,7 @@ export const FUNCTIONS_DOMAIN_ENTRIES = [
   'ids.ts',
   'jobs.ts',
   'workflow-inputs.ts',
+  'field-schema.ts',
   'workflow-branches.ts',
   'file-ref.ts',
   'flows/schemas.ts',

@@ -98,7 +98,9 @@ export function toWorkflowForSequence(workflow: {
 
 /** Whether a value of `scalar` type can fill an input of type `input`. */
 export function typesFit(scalar: ScalarType, input: WorkflowInputType): boolean {
-  return scalar === input;
+  // An integer input takes a number parameter; whether it is whole is checked when the flow
+  // runs (validateWorkflowInput), where the value is known.
+  return scalar === input || (scalar === 'number' && input === 'integer');
 }
 
 export function validateFlowSequence(

@@ -2,7 +2,8 @@
 // Edit the original in packages/domain/src and regenerate.
 import { z } from 'npm:zod@^4.1.0';
 import { CONTEXT_ROOTS, tryParseJsonPath } from './json-path.ts';
-import { jsonTypeOf, typeMismatchMessage, workflowInputsSchema } from './workflow-inputs.ts';
+import { fieldDefaultProblem } from './field-schema.ts';
+import { workflowInputsSchema } from './workflow-inputs.ts';
 import { isBranching, parseBranchWhen } from './workflow-branches.ts';
 
 // Workflow definitions as seed 003 (iteration 4) spells them, stored in
@@ -235,13 +236,14 @@ export function validateWorkflowDefinition(
 function inputDefaultErrors(definition: WorkflowDefinition): WorkflowDefinitionError[] {
   const errors: WorkflowDefinitionError[] = [];
   (definition.inputs ?? []).forEach((input, index) => {
-    if (input.default === undefined) return;
-    const actual = jsonTypeOf(input.default);
-    if (actual !== input.type) {
+    // The field's own checks (type, enum, range, format, pattern): the default must be a
+    // value start-workflow would accept.
+    const problem = fieldDefaultProblem(input);
+    if (problem !== null) {
       errors.push({
         path: ['inputs', index, 'default'],
         code: 'invalid_input_default',
-        message: typeMismatchMessage(`The default of ${input.name}`, input.type, actual),
+        message: problem,
       });
     }
   });
