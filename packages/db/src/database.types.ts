@@ -615,6 +615,49 @@ export type Database = {
           },
         ];
       };
+      organisation_connections: {
+        Row: {
+          created_at: string;
+          created_by: string | null;
+          description: string | null;
+          host: string;
+          id: string;
+          organisation_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          created_by?: string | null;
+          description?: string | null;
+          host: string;
+          id?: string;
+          organisation_id: string;
+        };
+        Update: {
+          created_at?: string;
+          created_by?: string | null;
+          description?: string | null;
+          host?: string;
+          id?: string;
+          organisation_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'organisation_connections_created_by_fkey';
+            columns: ['created_by'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'organisation_connections_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
       organisation_invitations: {
         Row: {
           created_at: string;
@@ -1508,6 +1551,7 @@ export type Database = {
           description: string | null;
           id: string;
           organisation_id: string | null;
+          retired_at: string | null;
           target_function: string;
           timeout_ms: number;
           type: string;
@@ -1520,6 +1564,7 @@ export type Database = {
           description?: string | null;
           id: string;
           organisation_id?: string | null;
+          retired_at?: string | null;
           target_function: string;
           timeout_ms?: number;
           type: string;
@@ -1531,6 +1576,7 @@ export type Database = {
           description?: string | null;
           id?: string;
           organisation_id?: string | null;
+          retired_at?: string | null;
           target_function?: string;
           timeout_ms?: number;
           type?: string;
@@ -2070,6 +2116,34 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      save_transformer: {
+        Args: {
+          p_config: Json;
+          p_description: string;
+          p_id: string;
+          p_organisation_id: string;
+          p_timeout_ms: number;
+          p_type: string;
+        };
+        Returns: {
+          config: NonNullable<Json>;
+          created_at: string;
+          description: string | null;
+          id: string;
+          organisation_id: string | null;
+          retired_at: string | null;
+          target_function: string;
+          timeout_ms: number;
+          type: string;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'transformers';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       save_workflow: {
         Args: {
           p_change_description?: string;
@@ -2113,6 +2187,27 @@ export type Database = {
         SetofOptions: {
           from: '*';
           to: 'projects';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      set_transformer_retired: {
+        Args: { p_id: string; p_organisation_id: string; p_retired: boolean };
+        Returns: {
+          config: NonNullable<Json>;
+          created_at: string;
+          description: string | null;
+          id: string;
+          organisation_id: string | null;
+          retired_at: string | null;
+          target_function: string;
+          timeout_ms: number;
+          type: string;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'transformers';
           isOneToOne: true;
           isSetofReturn: false;
         };
@@ -2196,6 +2291,7 @@ export type Database = {
         };
         Returns: Json;
       };
+      take_test_step_token: { Args: { p_organisation_id: string }; Returns: undefined };
       transformer_used_by: {
         Args: { p_organisation_id: string; p_transformer_id: string };
         Returns: {
