@@ -446,6 +446,7 @@ export type Database = {
           max_retries: number;
           next_retry_at: string | null;
           organisation_id: string;
+          rerun_of: string | null;
           retry_count: number;
           started_at: string | null;
           status: string;
@@ -473,6 +474,7 @@ export type Database = {
           max_retries?: number;
           next_retry_at?: string | null;
           organisation_id: string;
+          rerun_of?: string | null;
           retry_count?: number;
           started_at?: string | null;
           status?: string;
@@ -499,6 +501,7 @@ export type Database = {
           max_retries?: number;
           next_retry_at?: string | null;
           organisation_id?: string;
+          rerun_of?: string | null;
           retry_count?: number;
           started_at?: string | null;
           status?: string;
@@ -520,6 +523,13 @@ export type Database = {
             columns: ['organisation_id'];
             isOneToOne: false;
             referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'jobs_rerun_of_fkey';
+            columns: ['rerun_of'];
+            isOneToOne: false;
+            referencedRelation: 'jobs';
             referencedColumns: ['id'];
           },
           {
@@ -1892,6 +1902,7 @@ export type Database = {
           token: string;
         }[];
       };
+      jobs_ahead: { Args: { p_job_id: string }; Returns: number };
       move_flow_sequence: { Args: { p_position: number; p_sequence_id: string }; Returns: Json };
       move_to_trash: {
         Args: { p_ids: string[]; p_kind: Database['public']['Enums']['trash_kind'] };
@@ -2287,6 +2298,7 @@ export type Database = {
           p_idempotency_key?: string;
           p_input?: Json;
           p_organisation_id?: string;
+          p_rerun_of?: string;
           p_workflow: string;
         };
         Returns: Json;
@@ -2345,6 +2357,16 @@ export type Database = {
         }[];
       };
       workflow_metrics: { Args: { p_window?: string }; Returns: Json };
+      workflow_queue_wait: {
+        Args: { p_organisation_id: string; p_since?: string; p_workflow_id?: string };
+        Returns: {
+          jobs: number;
+          p50_ms: number;
+          p95_ms: number;
+          workflow_id: string;
+        }[];
+      };
+      workflow_queue_wait_metrics: { Args: { p_window?: string }; Returns: Json };
       workflow_stats: {
         Args: {
           p_bucket?: string;

@@ -5,6 +5,7 @@
 // save-workflow against the importing organisation's transformers (a transformer of the
 // organisation it came from may not exist there), and its 400 details are shown as they are.
 import { z } from 'zod';
+import { orderDefinition } from './definition-order.ts';
 import { WORKFLOW_KEY_PATTERN } from './ids.ts';
 
 export const WORKFLOW_EXPORT_FORMAT = 'forkflow.workflow';
@@ -61,7 +62,8 @@ export function toWorkflowExport(workflow: ExportableWorkflow): WorkflowExport {
     key: workflow.key,
     name: workflow.name,
     description: workflow.description,
-    definition: workflow.definition as Record<string, unknown>,
+    // In the order it is written, not jsonb's (definition-order.ts).
+    definition: orderDefinition(workflow.definition) as Record<string, unknown>,
     retry_policy: (workflow.retry_policy ?? {}) as Record<string, unknown>,
   };
 }

@@ -25,6 +25,8 @@ export const startWorkflowBodySchema = z.object(
       .max(200),
     input_data: jsonObject,
     organisation_id: uuid.nullish(),
+    /** The job this one re-runs (a readable job of the same workflow; issue 12 §9). */
+    rerun_of: uuid.nullish(),
   },
   { error: 'The body must be a JSON object' },
 );

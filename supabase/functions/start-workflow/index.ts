@@ -1,4 +1,4 @@
-// POST /functions/v1/start-workflow { workflow_id, input_data, organisation_id? }
+// POST /functions/v1/start-workflow { workflow_id, input_data, organisation_id?, rerun_of? }
 // (header Idempotency-Key optional) — starts a job as the caller (seed 003 iteration 2;
 // docs/workflows-contract.md). The work is one RPC, public.start_workflow_job, run as the
 // user so membership decides what they can start. 201 for a new job; 200 with the same
@@ -42,6 +42,7 @@ type Started = {
   replayed: boolean;
   workflow_id: string;
   workflow_version: number;
+  rerun_of?: string | null;
 };
 
 type Input = Record<string, unknown>;
@@ -141,6 +142,8 @@ Deno.serve(
         p_input: input,
         p_idempotency_key: key,
         p_organisation_id: organisationId,
+        // Checked by the RPC: a job the caller may read (404) of the same workflow (400).
+        p_rerun_of: body.rerun_of ?? null,
       });
       return error
         ? { error: httpErrorFromPostgrest(error, status) }
@@ -178,6 +181,7 @@ Deno.serve(
         created_at: started.created_at,
         workflow_id: started.workflow_id,
         workflow_version: started.workflow_version,
+        rerun_of: started.rerun_of ?? null,
       },
       started.replayed ? { 'Idempotent-Replayed': 'true' } : {},
     );

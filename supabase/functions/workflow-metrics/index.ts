@@ -1,7 +1,8 @@
 // GET /functions/v1/workflow-metrics — the workflow engine's metrics across organisations in
 // Prometheus text format, for an operator's scraper (docs/workflows-contract.md,
 // "Monitoring"). Service role only (403 otherwise). `?window_seconds=` (10..86400, default
-// 300) sets the window of the duration summaries. Two RPCs: public.workflow_metrics, and
+// 300) sets the window of the duration summaries. Three RPCs: public.workflow_metrics,
+// public.workflow_queue_wait_metrics (created → first claim per workflow), and
 // public.function_latency_metrics for every function's response-time histogram.
 import { requireServiceRole } from '../_shared/claims.ts';
 import { createServiceClient } from '../_shared/clients.ts';
@@ -25,6 +26,8 @@ interface Metrics {
   queue: { due: number; oldest_due_age_seconds: number };
   finished_jobs: ({ organisation_id: string; workflow: string; status: string } & Summary)[];
   steps: ({ transformer: string; outcome: string } & Summary)[];
+  /** public.workflow_queue_wait_metrics (…007400): created → first claim. */
+  queue_wait?: ({ organisation_id: string; workflow: string } & Summary)[];
 }
 
 const QUANTILES = [
@@ -79,6 +82,19 @@ export function render(metrics: Metrics, latency: FunctionLatency): string {
     );
 
   out.family(
+    'forkflow_job_queue_wait_seconds',
+    'summary',
+    `Created to first claimed, per workflow, of jobs finished in the last ${window}.`,
+  );
+  for (const row of metrics.queue_wait ?? [])
+    summary(
+      out,
+      'forkflow_job_queue_wait_seconds',
+      { organisation: row.organisation_id, workflow: row.workflow, window },
+      row,
+    );
+
+  out.family(
     'forkflow_step_duration_seconds',
     'summary',
     `Executor call time per transformer and outcome, of steps run in the last ${window}.`,
@@ -110,14 +126,18 @@ Deno.serve(
 
     const started = performance.now();
     const client = createServiceClient();
-    const [metrics, latency] = await Promise.all([
+    const [metrics, latency, queueWait] = await Promise.all([
       client.rpc('workflow_metrics', { p_window: `${windowSeconds} seconds` }),
       client.rpc('function_latency_metrics'),
+      client.rpc('workflow_queue_wait_metrics', { p_window: `${windowSeconds} seconds` }),
     ]);
-    const error = metrics.error ?? latency.error;
+    const error = metrics.error ?? latency.error ?? queueWait.error;
     if (error) throw new HttpError(500, 'query_failed', error.message);
     const body = render(
-      metrics.data as unknown as Metrics,
+      {
+        ...(metrics.data as unknown as Metrics),
+        queue_wait: queueWait.data as unknown as Metrics['queue_wait'],
+      },
       latency.data as unknown as FunctionLatency,
     );
     log('info', 'metrics scraped', { duration_ms: Math.round(performance.now() - started) });
