@@ -1,6 +1,7 @@
 import { formatDateTime } from '@/lib/utils';
 import type { JobEvent } from '../api/queries';
 import { formatDuration } from '../utils/format';
+import { describeChoice, stepChoice } from '../utils/step-summary';
 import { unmatchedPaths, type UnmatchedPath } from '../utils/unmatched-paths';
 import { JsonBlock } from './json-block';
 
@@ -64,6 +65,9 @@ export function Timeline({ events }: { events: JobEvent[] }) {
         const label = eventLabels[event.event_type] ?? event.event_type;
         const of = `${label}${event.step_id ? ` ${event.step_id}` : ''}`;
         const misses = unmatchedPaths(event.data);
+        // Which branch a step took and why (issue 12 §5); nothing for a linear step going on.
+        const choice = event.event_type === 'step_succeeded' ? stepChoice(event.data) : null;
+        const chose = choice ? describeChoice(choice) : null;
         return (
           <li key={event.id} className="relative">
             <span
@@ -93,6 +97,12 @@ export function Timeline({ events }: { events: JobEvent[] }) {
             </div>
             {event.message ? (
               <p className="mt-0.5 text-sm text-slate-600">{event.message}</p>
+            ) : null}
+            {chose ? (
+              <p className="mt-0.5 text-sm text-slate-700">
+                <span className="sr-only">{`Next after ${event.step_id ?? 'the step'}: `}</span>
+                {chose}
+              </p>
             ) : null}
             {misses.length > 0 ? (
               <UnmatchedPaths misses={misses} label={`Paths that matched nothing in ${of}`} />

@@ -1,4 +1,15 @@
+import type { BranchTaken } from '@forkflow/domain/workflow-branches';
 import type { JobEvent } from '../api/queries';
+
+/**
+ * Where a step went next, as its step_succeeded event records it (finish_workflow_steps,
+ * docs/workflow-manager/branches.md): the branch that matched, the default when none did,
+ * or its next_step. `next` null: the workflow ended there.
+ */
+export type StepChoice = {
+  next: string | null;
+  taken: BranchTaken;
+};
 
 export type StepSummary = {
   stepId: string;
@@ -9,10 +20,52 @@ export type StepSummary = {
   output: unknown;
   error: unknown;
   durationMs: number | null;
+  /** Where the step's last success led; null before it succeeded or for an event without it. */
+  choice: StepChoice | null;
 };
 
 const field = (data: unknown, key: string): unknown =>
   typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[key] : undefined;
+
+const isBranchObject = (value: unknown): value is { index: number; when: string; label?: string } =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as Record<string, unknown>).index === 'number' &&
+  typeof (value as Record<string, unknown>).when === 'string';
+
+/**
+ * The choice a step_succeeded event records (its data's next_step and branch), or null
+ * for events from before branches (no next_step) and anything malformed.
+ */
+export function stepChoice(data: unknown): StepChoice | null {
+  const next = field(data, 'next_step');
+  if (next !== null && typeof next !== 'string') return null;
+  const branch = field(data, 'branch');
+  if (branch === undefined) return { next, taken: 'next_step' };
+  if (branch === 'default') return { next, taken: 'default' };
+  if (!isBranchObject(branch)) return null;
+  const label = typeof branch.label === 'string' ? branch.label : undefined;
+  return {
+    next,
+    taken: { index: branch.index, when: branch.when, ...(label !== undefined ? { label } : {}) },
+  };
+}
+
+/**
+ * The choice in words for the timeline: "took “high score” — @.score > 50 matched → call",
+ * "no branch matched → default summarise", "→ ended". Null for a linear step that went on
+ * to its next_step (nothing was chosen; the next event says where it went).
+ */
+export function describeChoice(choice: StepChoice): string | null {
+  const to = choice.next === null ? 'ended' : choice.next;
+  if (choice.taken === 'next_step') return choice.next === null ? 'ended' : null;
+  if (choice.taken === 'default')
+    return choice.next === null
+      ? 'no branch matched → ended (no default)'
+      : `no branch matched → default ${to}`;
+  const name = choice.taken.label ?? `branch ${choice.taken.index + 1}`;
+  return `took “${name}” — ${choice.taken.when} matched → ${to}`;
+}
 
 /**
  * One line per step, in the order the steps first ran, from the job's events: how many
@@ -33,6 +86,7 @@ export function summariseSteps(events: readonly JobEvent[], stepData: unknown): 
         output: field(stepData, event.step_id),
         error: undefined,
         durationMs: null,
+        choice: null,
       };
       steps.set(event.step_id, step);
     }
@@ -48,6 +102,7 @@ export function summariseSteps(events: readonly JobEvent[], stepData: unknown): 
         step.output = field(event.data, 'output');
         step.error = undefined;
         step.durationMs = event.duration_ms;
+        step.choice = stepChoice(event.data);
         break;
       case 'step_failed':
         step.status = 'failed';

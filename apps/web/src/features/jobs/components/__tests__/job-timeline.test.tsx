@@ -65,4 +65,57 @@ describe('Timeline', () => {
     expect(screen.queryByRole('list', { name: /matched nothing/ })).not.toBeInTheDocument();
     expect(screen.getByRole('list', { name: 'Timeline' })).toBeInTheDocument();
   });
+
+  it('says which branch a step took and why, the default, or that it ended', () => {
+    render(
+      <Timeline
+        events={[
+          event(1, {
+            event_type: 'step_succeeded',
+            step_id: 'score',
+            data: {
+              output: { score: 90 },
+              next_step: 'call',
+              branch: { index: 0, label: 'high score', when: '@.score > 50' },
+            },
+          }),
+          event(2, {
+            event_type: 'step_succeeded',
+            step_id: 'triage',
+            data: { output: {}, next_step: 'summarise', branch: 'default' },
+          }),
+          event(3, {
+            event_type: 'step_succeeded',
+            step_id: 'filter',
+            data: { output: {}, next_step: null, branch: { index: 1, when: '@.spam == true' } },
+          }),
+          event(4, {
+            event_type: 'step_succeeded',
+            step_id: 'check',
+            data: { output: {}, next_step: null, branch: 'default' },
+          }),
+          event(5, { event_type: 'step_succeeded', step_id: 'last', data: { next_step: null } }),
+        ]}
+      />,
+    );
+    const items = screen.getAllByRole('listitem').map((item) => item.textContent ?? '');
+    expect(items[0]).toContain('Next after score: took “high score” — @.score > 50 matched → call');
+    expect(items[1]).toContain('Next after triage: no branch matched → default summarise');
+    expect(items[2]).toContain('took “branch 2” — @.spam == true matched → ended');
+    expect(items[3]).toContain('no branch matched → ended (no default)');
+    expect(items[4]).toContain('Next after last: ended');
+  });
+
+  it('says nothing of the next step for a linear step going on, or events from before branches', () => {
+    render(
+      <Timeline
+        events={[
+          event(1, { event_type: 'step_succeeded', step_id: 'a', data: { next_step: 'b' } }),
+          event(2, { event_type: 'step_succeeded', step_id: 'b', data: { output: 1 } }),
+          event(3, { event_type: 'step_succeeded', step_id: 'c', data: { next_step: 7 } }),
+        ]}
+      />,
+    );
+    expect(screen.queryByText(/Next after/)).not.toBeInTheDocument();
+  });
 });
