@@ -1,9 +1,18 @@
+import { useState } from 'react';
+import type { TrashItem } from '@/features/trash/api/queries';
 import { TrashList } from '@/features/trash/components/trash-list';
+import { DeleteWorkflowDialog } from '@/features/workflows/components/delete-workflow-dialog';
 import { useCurrentOrganisation } from '@/lib/organisation';
+import { canManageWorkflows } from '@/lib/permissions';
 
 /** Deleted restaurants and templates, restorable for 30 days. */
 export function Component() {
   const organisation = useCurrentOrganisation();
+  // A trashed workflow can be deleted for good before its 30 days (owners and admins, who
+  // alone see workflows here), through the workflow page's own dialog.
+  const [deleting, setDeleting] = useState<TrashItem | null>(null);
+  // Kept mounted while closing, so focus goes back to the row's button.
+  const [open, setOpen] = useState(false);
   return (
     <div className="space-y-6">
       <title>{`Trash · ${organisation.name} · Forkflow`}</title>
@@ -16,8 +25,29 @@ export function Component() {
         </p>
       </header>
       <section className="rounded-xl border border-slate-200 bg-white">
-        <TrashList organisationId={organisation.id} />
+        <TrashList
+          organisationId={organisation.id}
+          onDeleteWorkflow={
+            canManageWorkflows(organisation.role)
+              ? (item) => {
+                  setDeleting(item);
+                  setOpen(true);
+                }
+              : undefined
+          }
+        />
       </section>
+      {deleting ? (
+        <DeleteWorkflowDialog
+          key={deleting.id}
+          organisationId={organisation.id}
+          workflowId={deleting.id}
+          name={deleting.name}
+          open={open}
+          onOpenChange={setOpen}
+          onDeleted={() => setOpen(false)}
+        />
+      ) : null}
     </div>
   );
 }

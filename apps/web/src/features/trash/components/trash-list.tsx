@@ -6,7 +6,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
 import { getErrorMessage } from '@/lib/errors';
-import { trashQueries, type TrashKind } from '../api/queries';
+import { trashQueries, type TrashItem, type TrashKind } from '../api/queries';
 import { useRestoreFromTrash } from '../api/restore-from-trash';
 
 export const kindLabels: Record<TrashKind, string> = {
@@ -19,8 +19,18 @@ export const kindLabels: Record<TrashKind, string> = {
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
 
-/** The organisation's trash as the user may restore it, each row with Restore. */
-export function TrashList({ organisationId }: { organisationId: string }) {
+/**
+ * The organisation's trash as the user may restore it, each row with Restore; workflows also
+ * with "Delete permanently" when the page passes onDeleteWorkflow (the workflows feature's
+ * dialog, composed by the route).
+ */
+export function TrashList({
+  organisationId,
+  onDeleteWorkflow,
+}: {
+  organisationId: string;
+  onDeleteWorkflow?: (item: TrashItem) => void;
+}) {
   const { toast } = useToast();
   const query = useQuery(trashQueries.list(organisationId));
   const restore = useRestoreFromTrash({
@@ -88,6 +98,11 @@ export function TrashList({ organisationId }: { organisationId: string }) {
             >
               Restore<span className="sr-only"> {item.name}</span>
             </Button>
+            {item.kind === 'workflow' && onDeleteWorkflow ? (
+              <Button variant="secondary-danger" size="sm" onClick={() => onDeleteWorkflow(item)}>
+                Delete permanently<span className="sr-only"> {item.name}</span>
+              </Button>
+            ) : null}
           </li>
         );
       })}

@@ -96,4 +96,33 @@ describe('TrashList', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent("Couldn't load the trash");
     expect(screen.getByRole('button', { name: 'Try again' })).toBeInTheDocument();
   });
+
+  it('offers Delete permanently on workflows only, and only when the page passes the action', async () => {
+    const workflow = {
+      ...restaurant,
+      kind: 'workflow',
+      id: '30000000-0000-4000-8000-000000000004',
+      name: 'Old flow',
+    };
+    fetchMock.mockImplementation(() => Promise.resolve(postgrestResponse([restaurant, workflow])));
+    const onDeleteWorkflow = vi.fn();
+    const user = userEvent.setup();
+    const { unmount } = renderWithProviders(
+      <TrashList organisationId={testOrganisation.id} onDeleteWorkflow={onDeleteWorkflow} />,
+    );
+    const row = (await screen.findByText('Old flow', { selector: 'p' })).closest('li')!;
+    const other = screen.getByText('Spice Route', { selector: 'p' }).closest('li')!;
+    expect(
+      within(other).queryByRole('button', { name: /Delete permanently/ }),
+    ).not.toBeInTheDocument();
+    await user.click(within(row).getByRole('button', { name: 'Delete permanently Old flow' }));
+    expect(onDeleteWorkflow).toHaveBeenCalledWith(
+      expect.objectContaining({ kind: 'workflow', id: workflow.id, name: 'Old flow' }),
+    );
+    unmount();
+
+    setup();
+    await screen.findByText('Old flow', { selector: 'p' });
+    expect(screen.queryByRole('button', { name: /Delete permanently/ })).not.toBeInTheDocument();
+  });
 });
