@@ -1,7 +1,7 @@
 // POST /functions/v1/execute-gemini-prompt — the gemini-timestamp-transcriber's executor (seed
 // 003, iteration 11), through Google's official SDK (@google/genai).
-// Input { audio_url? | audio_base64 + mime_type, prompt?, model? } (prompt and model default
-// from config, then to a transcription prompt and gemini-2.5-flash) →
+// Input { audio_url? | audio_file? | audio_base64 + mime_type, prompt?, model? } (prompt and
+// model default from config, then to a transcription prompt and gemini-2.5-flash) →
 // output { text, segments: [{ start, end, speaker?, text }], model }, start/end in seconds;
 // usage { prompt_tokens, output_tokens, total_tokens, latency_ms }.
 // Secrets: GEMINI_API_KEY (missing → non-retryable `not_configured`); GEMINI_BASE_URL points the
@@ -9,6 +9,10 @@
 // Audio URLs go through the outbound policy (_shared/executor-outbound.ts): any public host, or
 // only those in GEMINI_AUDIO_ALLOWED_HOSTS when it is set; at most config.max_audio_bytes
 // (default and ceiling 20 MiB, Gemini's inline-request limit).
+// audio_file is a file reference (packages/domain file-ref.ts) into the workflow-files bucket:
+// refused non-retryable `file_forbidden` unless its first folder is the call's organisation;
+// its bytes come through a 60-second signed URL the service role creates on this project's own
+// Storage (SUPABASE_URL, listed exactly for that fetch); a missing object is `audio_not_found`.
 // Failures: 429, 408, 5xx and network errors are retryable; other 4xx from Gemini, and a
 // prompt Gemini blocks, are not.
 // Output that is not the schema's JSON is asked for once more in the same call (sampling
@@ -23,7 +27,14 @@ import {
   isRecord,
   retryableStatus,
 } from '../_shared/executor.ts';
+import { createServiceClient } from '../_shared/clients.ts';
 import { dnsResolver, fetchOutbound, parseHostPolicy } from '../_shared/executor-outbound.ts';
+import {
+  fileRefOrgId,
+  isFileRef,
+  WORKFLOW_FILES_BUCKET,
+  type FileRef,
+} from '../_shared/domain/file-ref.ts';
 
 const DEFAULT_MODEL = 'gemini-2.5-flash';
 const DEFAULT_PROMPT =
@@ -89,15 +100,94 @@ function base64Of(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-/** The audio as base64 and its MIME type, from the input's URL or inline data. */
+/** How long the signed URL for an audio_file lives: one fetch, right away. */
+const SIGNED_URL_SECONDS = 60;
+
+/**
+ * The bytes of a workflow file, for the call's organisation only. The reference comes from a
+ * job's input, which its starter wrote: without the organisation check any member could name
+ * another organisation's path and have the service role read it for them.
+ */
+async function loadAudioFile(
+  ref: FileRef,
+  organisationId: string | undefined,
+  maxBytes: number,
+): Promise<{ data: string; mimeType: string }> {
+  if (
+    ref.bucket !== WORKFLOW_FILES_BUCKET ||
+    !organisationId ||
+    fileRefOrgId(ref) !== organisationId.toLowerCase()
+  ) {
+    throw new ExecutorError(
+      'file_forbidden',
+      `audio_file must be a file of this job's organisation in the ${WORKFLOW_FILES_BUCKET} bucket`,
+      { retryable: false, status: 403 },
+    );
+  }
+  if (ref.size > maxBytes) throw invalidInput(`The audio is larger than ${maxBytes} bytes`);
+  const { data, error } = await createServiceClient()
+    .storage.from(ref.bucket)
+    .createSignedUrl(ref.path, SIGNED_URL_SECONDS);
+  if (error || !data) {
+    const status = Number((error as { statusCode?: string } | null)?.statusCode ?? 0);
+    if (status === 404 || status === 400) {
+      throw new ExecutorError('audio_not_found', `The file ${ref.name} is no longer in Storage`, {
+        retryable: false,
+        status: 422,
+      });
+    }
+    throw new ExecutorError(
+      'audio_unavailable',
+      `Storage could not sign ${ref.name}: ${error?.message ?? 'no URL'}`,
+      { retryable: true, status: 502 },
+    );
+  }
+  // This project's own Storage, named by the deployment (never by the input), listed exactly:
+  // it may sit on a loopback or private address (the local stack, a self-hosted gateway).
+  const storageHost = new URL(Deno.env.get('SUPABASE_URL') ?? data.signedUrl).host;
+  const response = await fetchOutbound(
+    new URL(data.signedUrl),
+    { method: 'GET', headers: new Headers(), timeoutMs: 60_000, maxBytes },
+    parseHostPolicy(storageHost, 'SUPABASE_URL', 'none'),
+    resolver,
+  );
+  if (response.status !== 200) {
+    const retryable = retryableStatus(response.status);
+    throw new ExecutorError(
+      retryable ? 'audio_unavailable' : 'audio_not_found',
+      `Fetching ${ref.name} from Storage answered ${response.status}`,
+      { retryable, status: 502 },
+    );
+  }
+  const declared = AUDIO_MIME.test(ref.mime_type) ? ref.mime_type : undefined;
+  const mimeType = declared ?? response.headers.get('content-type')?.split(';')[0]?.trim();
+  if (!mimeType || !AUDIO_MIME.test(mimeType)) {
+    throw invalidInput(`audio_file ${ref.name} is ${mimeType ?? 'untyped'}, not audio/*`);
+  }
+  return { data: base64Of(response.body), mimeType };
+}
+
+/** The audio as base64 and its MIME type, from the input's URL, file or inline data. */
 async function loadAudio(
   input: Record<string, unknown>,
+  organisationId: string | undefined,
   maxBytes: number,
 ): Promise<{ data: string; mimeType: string }> {
   const url = optionalString(input.audio_url, 'audio_url');
   const inline = optionalString(input.audio_base64, 'audio_base64');
+  const file = input.audio_file ?? undefined;
+  if ([url, inline, file].filter((source) => source !== undefined).length > 1) {
+    throw invalidInput('Give one of audio_url, audio_file or audio_base64');
+  }
+  if (file !== undefined) {
+    if (!isFileRef(file)) {
+      throw invalidInput(
+        'audio_file must be a file reference { bucket, path, name, size, mime_type }',
+      );
+    }
+    return loadAudioFile(file, organisationId, maxBytes);
+  }
   let mimeType = optionalString(input.mime_type, 'mime_type');
-  if (url && inline) throw invalidInput('Give audio_url or audio_base64, not both');
   if (inline) {
     if (!mimeType) throw invalidInput('mime_type is required with audio_base64 (e.g. audio/mpeg)');
     if (!AUDIO_MIME.test(mimeType)) throw invalidInput(`mime_type ${mimeType} is not audio/*`);
@@ -108,7 +198,11 @@ async function loadAudio(
       throw invalidInput(`The audio is larger than ${maxBytes} bytes`);
     return { data, mimeType };
   }
-  if (!url) throw invalidInput('The input needs audio: audio_url, or audio_base64 and mime_type');
+  if (!url) {
+    throw invalidInput(
+      'The input needs audio: audio_url, audio_file, or audio_base64 and mime_type',
+    );
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -188,7 +282,7 @@ function parseTranscript(text: string | undefined): Transcript | string {
 }
 
 Deno.serve(
-  executor('execute-gemini-prompt', async ({ input, config }) => {
+  executor('execute-gemini-prompt', async ({ input, config, organisation_id }) => {
     const apiKey = Deno.env.get('GEMINI_API_KEY');
     if (!apiKey) {
       throw new ExecutorError('not_configured', 'GEMINI_API_KEY is not set for the functions', {
@@ -216,7 +310,7 @@ Deno.serve(
     const timeout =
       typeof config.timeout_ms === 'number' && config.timeout_ms > 0 ? config.timeout_ms : 120_000;
     const temperature = typeof config.temperature === 'number' ? config.temperature : undefined;
-    const audio = await loadAudio(input, maxBytes);
+    const audio = await loadAudio(input, organisation_id, maxBytes);
 
     const baseUrl = Deno.env.get('GEMINI_BASE_URL');
     const ai = new GoogleGenAI({ apiKey, ...(baseUrl ? { httpOptions: { baseUrl } } : {}) });

@@ -30,8 +30,10 @@ export type FileRef = {
  * reads start.
  */
 function isPlainPath(path: string): boolean {
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f\\]/.test(path)) return false;
+  for (let i = 0; i < path.length; i++) {
+    const code = path.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f || code === 0x5c) return false; // controls, backslash
+  }
   const segments = path.split('/');
   return segments.every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 }
