@@ -12,6 +12,7 @@ import {
   type WorkflowInput,
 } from '../api/save-workflow';
 import type { Transformer } from '../api/queries';
+import { DefinitionViews } from './canvas/definition-views';
 import { WorkflowDefinitionEditor } from './workflow-definition-editor';
 import { WorkflowInputsEditor } from './workflow-inputs-editor';
 
@@ -199,24 +200,33 @@ export function WorkflowForm({
               control={form.control}
               name="definition"
               render={({ field }) => (
-                <Field
-                  label="Definition (JSON)"
+                // Canvas | Form | JSON over this one field (issue 12 §5): each view edits the text.
+                <DefinitionViews
+                  text={field.value}
+                  onTextChange={field.onChange}
+                  transformers={transformers}
                   error={errors.definition?.message}
-                  required
-                  hint="Steps keyed by id, each with a transformer_id, an input_map of JSONPaths ($.job_input…, $.<step>.output…) and a next_step."
-                >
-                  {(control) => (
-                    <WorkflowDefinitionEditor
-                      control={control}
-                      value={field.value}
-                      onChange={field.onChange}
-                      onBlur={field.onBlur}
-                      name={field.name}
-                      inputRef={field.ref}
-                      knownTransformerIds={transformerIds}
-                    />
-                  )}
-                </Field>
+                  json={
+                    <Field
+                      label="Definition (JSON)"
+                      error={errors.definition?.message}
+                      required
+                      hint="Steps keyed by id, each with a transformer_id, an input_map of JSONPaths ($.job_input…, $.<step>.output…) and a next_step."
+                    >
+                      {(control) => (
+                        <WorkflowDefinitionEditor
+                          control={control}
+                          value={field.value}
+                          onChange={field.onChange}
+                          onBlur={field.onBlur}
+                          name={field.name}
+                          inputRef={field.ref}
+                          knownTransformerIds={transformerIds}
+                        />
+                      )}
+                    </Field>
+                  }
+                />
               )}
             />
           </section>

@@ -34,3 +34,15 @@ export function LazyJobCanvas(props: ComponentProps<typeof JobCanvasChunk>) {
     </Suspense>
   );
 }
+
+const StepFormsChunk = lazy(() =>
+  import('./step-forms').then((module) => ({ default: module.StepForms })),
+);
+
+export function LazyStepForms(props: ComponentProps<typeof StepFormsChunk>) {
+  return (
+    <Suspense fallback={<Loading />}>
+      <StepFormsChunk {...props} />
+    </Suspense>
+  );
+}

@@ -37,7 +37,8 @@ type Props = {
   onChange: (definition: WorkflowDefinition) => void;
   /** After a rename the selection follows the step. */
   onRenamed: (to: string) => void;
-  onClose: () => void;
+  /** Absent: no close button (the Form view shows every step). */
+  onClose?: () => void;
   onRemove: (stepId: string) => void;
   onAddStepOn: (ref: EdgeRef) => void;
 };
@@ -181,9 +182,11 @@ export function StepPanel({
         <h3 id={headingId} className="text-sm font-semibold text-slate-900">
           Step <span className="font-mono">{stepId}</span>
         </h3>
-        <Button variant="ghost" size="icon" aria-label="Close the step panel" onClick={onClose}>
-          <X className="size-4" aria-hidden />
-        </Button>
+        {onClose ? (
+          <Button variant="ghost" size="icon" aria-label="Close the step panel" onClick={onClose}>
+            <X className="size-4" aria-hidden />
+          </Button>
+        ) : null}
       </div>
 
       {(errors.nodes.get(stepId) ?? []).length > 0 ? (

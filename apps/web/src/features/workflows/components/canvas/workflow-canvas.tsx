@@ -252,7 +252,7 @@ function AddStepDialog({
   );
 }
 
-function AddStepForm({
+export function AddStepForm({
   definition,
   transformers,
   onAdd,
