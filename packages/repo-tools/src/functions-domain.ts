@@ -22,6 +22,7 @@ export const FUNCTIONS_DOMAIN_ENTRIES = [
   'jobs.ts',
   'workflow-inputs.ts',
   'field-schema.ts',
+  'step-config.ts',
   'workflow-branches.ts',
   'file-ref.ts',
   'flows/schemas.ts',

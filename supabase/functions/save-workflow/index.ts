@@ -24,6 +24,7 @@ import {
   validateWorkflowDefinition,
   workflowDefinitionWarnings,
 } from '../_shared/domain/workflow-definition.ts';
+import { stepConfigErrors, type TransformerForConfig } from '../_shared/domain/step-config.ts';
 
 const invalid = (code: string, message: string, details: unknown[]) =>
   json(400, { error: { code, message, details } });
@@ -46,7 +47,8 @@ Deno.serve(
         .maybeSingle(),
       client
         .from('transformers')
-        .select('id, retired_at')
+        // config and config_schema: each step's merged config is checked (issue 12 §3).
+        .select('id, retired_at, organisation_id, type, config, config_schema')
         .or(`organisation_id.is.null,organisation_id.eq.${body.organisation_id}`),
     ]);
     if (membership.error) throw new HttpError(500, 'query_failed', membership.error.message);
@@ -80,6 +82,19 @@ Deno.serve(
         'invalid_definition',
         `The definition has ${retired.length} problem${retired.length === 1 ? '' : 's'}: ${retired[0]!.message}`,
         retired,
+      );
+    }
+    // Typed config (issue 12 §3): the config each executor will receive, against its
+    // transformer's config_schema, errors at steps.<id>.config.<field>.
+    const configErrors = stepConfigErrors(
+      validation.definition,
+      transformers.data as TransformerForConfig[],
+    );
+    if (configErrors.length > 0) {
+      return invalid(
+        'invalid_definition',
+        `The definition has ${configErrors.length} problem${configErrors.length === 1 ? '' : 's'}: ${configErrors[0]!.message}`,
+        configErrors,
       );
     }
     const policy = retryPolicySchema.safeParse(body.retry_policy ?? {});

@@ -49,28 +49,33 @@ type Input = Record<string, unknown>;
 
 /**
  * The inputs the workflow the caller names declares, as the RPC will find it (by uuid or key,
- * in their organisations, or in `organisationId` only). Undefined when no single workflow
- * matches: the RPC then answers 404 or 400 ambiguous_workflow itself, as it always has.
+ * in their organisations, or in `organisationId` only), with its organisation. Inputs are
+ * undefined when no single workflow matches: the RPC then answers 404 or 400
+ * ambiguous_workflow itself, as it always has.
  */
 async function declaredInputs(
   client: SupabaseClient,
   workflow: string,
   organisationId: string | null,
-): Promise<WorkflowInput[] | undefined> {
+): Promise<{ inputs: WorkflowInput[] | undefined; organisationId?: string }> {
   let query = client
     .from('workflows')
-    .select('inputs:definition->inputs')
+    .select('organisation_id, inputs:definition->inputs')
     .eq(isUuid(workflow) ? 'id' : 'key', workflow);
   if (organisationId) query = query.eq('organisation_id', organisationId);
   const { data, error } = await query.limit(2);
   if (error) throw httpErrorFromPostgrest(error);
-  if (data.length !== 1) return undefined;
-  const inputs = (data[0] as { inputs: unknown }).inputs;
-  if (inputs === null || inputs === undefined) return undefined;
+  if (data.length !== 1) return { inputs: undefined };
+  const row = data[0] as { inputs: unknown; organisation_id: string };
+  const inputs = row.inputs;
+  if (inputs === null || inputs === undefined) return { inputs: undefined };
   // save-workflow stored it validated; a definition written around it (SQL by hand) that no
   // longer parses declares nothing rather than refusing every start.
   const parsed = workflowInputsSchema.safeParse(inputs);
-  return parsed.success ? parsed.data : undefined;
+  return {
+    inputs: parsed.success ? parsed.data : undefined,
+    organisationId: row.organisation_id,
+  };
 }
 
 function invalidInput(errors: WorkflowInputError[]): HttpError {
@@ -150,8 +155,12 @@ Deno.serve(
         : { started: data as Started };
     };
 
-    const inputs = await declaredInputs(client, body.workflow_id, organisationId);
-    const checked = validateWorkflowInput(inputs, body.input_data);
+    const declared = await declaredInputs(client, body.workflow_id, organisationId);
+    // A file input must be a file of the workflow's organisation (issue 12 §4): the executor
+    // would refuse another's with file_forbidden; saying so now creates no job.
+    const checked = validateWorkflowInput(declared.inputs, body.input_data, {
+      organisationId: declared.organisationId,
+    });
     let outcome: { started: Started } | { error: HttpError };
     if (checked.ok) {
       outcome = await start(checked.input);
