@@ -1557,6 +1557,7 @@ export type Database = {
       transformers: {
         Row: {
           config: NonNullable<Json>;
+          config_schema: NonNullable<Json>;
           created_at: string;
           description: string | null;
           id: string;
@@ -1570,6 +1571,7 @@ export type Database = {
         ComputedFields: never;
         Insert: {
           config?: NonNullable<Json>;
+          config_schema?: NonNullable<Json>;
           created_at?: string;
           description?: string | null;
           id: string;
@@ -1582,6 +1584,7 @@ export type Database = {
         };
         Update: {
           config?: NonNullable<Json>;
+          config_schema?: NonNullable<Json>;
           created_at?: string;
           description?: string | null;
           id?: string;
@@ -2138,6 +2141,7 @@ export type Database = {
         };
         Returns: {
           config: NonNullable<Json>;
+          config_schema: NonNullable<Json>;
           created_at: string;
           description: string | null;
           id: string;
@@ -2206,6 +2210,7 @@ export type Database = {
         Args: { p_id: string; p_organisation_id: string; p_retired: boolean };
         Returns: {
           config: NonNullable<Json>;
+          config_schema: NonNullable<Json>;
           created_at: string;
           description: string | null;
           id: string;
