@@ -257,6 +257,25 @@ const objectJson = (row: ObjectRow) => ({
   metadata: row.metadata,
 });
 
+/** GET /object/info's shape (storage-js FileObjectV2, which the client camel-cases). */
+const objectInfoJson = (row: ObjectRow) => {
+  const meta = row.metadata ?? {};
+  return {
+    id: row.id,
+    version: row.version,
+    name: row.name,
+    bucket_id: row.bucket_id,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    last_modified: row.updated_at,
+    size: meta.size,
+    cache_control: meta.cacheControl,
+    content_type: meta.mimetype,
+    etag: meta.eTag,
+    metadata: meta,
+  };
+};
+
 const BUCKET_COLUMNS =
   'id, name, owner, owner_id, public, file_size_limit, allowed_mime_types, created_at, updated_at';
 const OBJECT_COLUMNS =
@@ -428,6 +447,8 @@ export function createStorageHandler(opts: StorageServerOptions): StorageHandler
       'content-length': String(info.size),
       'cache-control': typeof meta.cacheControl === 'string' ? meta.cacheControl : 'no-cache',
       'last-modified': row.updated_at.toUTCString(),
+      // The uploader chose the type: a browser must not second-guess it into HTML.
+      'x-content-type-options': 'nosniff',
     };
     if (typeof meta.eTag === 'string') headers.etag = meta.eTag;
     if (download !== null) {
@@ -782,7 +803,7 @@ export function createStorageHandler(opts: StorageServerOptions): StorageHandler
           return;
         }
         if (method === 'GET' && kind === 'info') {
-          sendJson(res, 200, objectJson(await selectObject(claims, bucketId, key)));
+          sendJson(res, 200, objectInfoJson(await selectObject(claims, bucketId, key)));
           return;
         }
         if (kind === undefined && method === 'POST') {

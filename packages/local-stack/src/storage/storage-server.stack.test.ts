@@ -146,6 +146,11 @@ describe('objects through supabase-js', () => {
     const paged = await files.list(`${alice.id}/notes`, { limit: 1, offset: 1 });
     expect(paged.data!.map((f) => f.name)).toEqual(['b.txt']);
 
+    expect((await files.exists(path)).data).toBe(true);
+    expect((await files.exists(`${alice.id}/notes/missing.txt`)).data).toBe(false);
+    const info = await files.info(path);
+    expect(info.data).toMatchObject({ name: path, size: 5, contentType: 'text/plain' });
+
     const removed = await files.remove([path, `${alice.id}/notes/missing.txt`]);
     expect(removed.error).toBeNull();
     expect(removed.data!.map((f) => f.name)).toEqual([path]);
