@@ -12,6 +12,7 @@ function printStatus(info: StackInfo, output: string): void {
     API_URL: info.apiUrl,
     REST_URL: `${info.apiUrl}/rest/v1`,
     FUNCTIONS_URL: `${info.apiUrl}/functions/v1`,
+    STORAGE_URL: `${info.apiUrl}/storage/v1`,
     DB_URL: info.dbUrl,
     ANON_KEY: info.anonKey,
     SERVICE_ROLE_KEY: info.serviceRoleKey,
