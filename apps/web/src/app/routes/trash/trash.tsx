@@ -21,7 +21,8 @@ export function Component() {
         <p className="mt-1 max-w-2xl text-sm text-slate-600">
           Deleted restaurants (with their tasks and sequences) and templates stay here for 30 days,
           then are deleted for good. You see what you may restore: what you created (and the
-          restaurants you are the rep of), or everything if you are an owner or admin.
+          restaurants you are the rep of), or everything if you are an owner or admin. Owners and
+          admins can also delete a workflow permanently from here, before its 30 days are up.
         </p>
       </header>
       <section className="rounded-xl border border-slate-200 bg-white">
