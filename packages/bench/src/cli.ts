@@ -1,9 +1,10 @@
-// `pnpm bench [sequences|workflows|flows|bundle]`: every section by default, one stack and database.
+// `pnpm bench [sequences|workflows|flows|retention|bundle]`: every section by default, one stack and database.
 // Sequences: latency of the sequence transitions a rep waits on, each beside its floor:
 // (a) the same writes as plain SQL in one transaction over a direct connection, (b) a no-op
 // RPC through PostgREST (the HTTP floor), (c) the real RPC through PostgREST, (d) the
-// complete-task edge function. Workflows: see workflows.ts; flows: flows.ts. Prints figures; asserts nothing
-// on time, but exits 1 when something it runs does not complete.
+// complete-task edge function. Workflows: see workflows.ts; flows: flows.ts; retention:
+// retention.ts. Prints figures; asserts nothing on time, but exits 1 when something it runs
+// does not complete.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { createFixture, SHORT_STEPS, type Fixture } from './fixture.ts';
 import { fmt, measure, type Summary } from './stats.ts';
 import { bundleBench } from './bundle.ts';
 import { flowBench } from './flows.ts';
+import { retentionBench } from './retention.ts';
 import { BenchFailure, workflowBench } from './workflows.ts';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
@@ -24,7 +26,7 @@ const BULK_SIZE = 50;
  * orchestrator behind the workflow figures' back (the default 5 s would, mid-round).
  */
 const CRON_INTERVAL_SECONDS = Number(process.env.BENCH_CRON_INTERVAL_SECONDS ?? 3600);
-const SECTIONS = ['sequences', 'workflows', 'flows', 'bundle'] as const;
+const SECTIONS = ['sequences', 'workflows', 'flows', 'retention', 'bundle'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Target {
@@ -278,6 +280,7 @@ async function main(): Promise<void> {
     if (sections.includes('sequences')) await sequenceBench(t);
     if (sections.includes('workflows')) await workflowBench(t);
     if (sections.includes('flows')) await flowBench(t);
+    if (sections.includes('retention')) await retentionBench(t);
   } finally {
     await t.stop();
   }

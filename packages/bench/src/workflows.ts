@@ -84,7 +84,7 @@ export class BenchFailure extends Error {}
 
 const OPEN = `('pending', 'running', 'awaiting_retry')`;
 
-interface EngineFixture {
+export interface EngineFixture {
   organisationId: string;
   userId: string;
   accessToken: string;
@@ -132,7 +132,7 @@ export async function createEngineFixture(api: Api, db: pg.Client): Promise<Engi
 }
 
 /** N pending jobs (with their `created` events) in one statement, pinned to the version. */
-async function insertJobs(
+export async function insertJobs(
   db: pg.Client,
   f: EngineFixture,
   jobs: number,
@@ -163,7 +163,10 @@ interface OrchestratorAnswer {
   lost?: number;
 }
 
-async function invokeOrchestrator(t: WorkflowTarget, worker: string): Promise<OrchestratorAnswer> {
+export async function invokeOrchestrator(
+  t: WorkflowTarget,
+  worker: string,
+): Promise<OrchestratorAnswer> {
   const res = await fetch(`${t.apiUrl}/functions/v1/workflow-orchestrator`, {
     method: 'POST',
     headers: {

@@ -5,6 +5,7 @@ import { useToast } from '@/components/ui/toast';
 import { businessCalendarQueries } from '@/features/settings/api/queries';
 import { useSaveBusinessCalendar } from '@/features/settings/api/save-business-calendar';
 import { BusinessCalendarForm } from '@/features/settings/components/business-calendar-form';
+import { RetentionSection } from '@/features/settings/components/retention-section';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { isOrganisationAdmin } from '@/lib/permissions';
@@ -77,6 +78,9 @@ export function Component() {
           />
         </>
       )}
+
+      {/* How long finished jobs are kept (issue 12 §7): an organisation setting like the calendar. */}
+      <RetentionSection />
     </div>
   );
 }

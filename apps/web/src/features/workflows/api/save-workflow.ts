@@ -134,11 +134,14 @@ export async function saveWorkflow({
   organisationId,
   workflowId,
   expectedVersion,
+  restoredFrom,
   data,
 }: {
   organisationId: string;
   workflowId?: string | undefined;
   expectedVersion?: number | undefined;
+  /** The version a restore brings back: recorded on the new version (restored_from). */
+  restoredFrom?: number | undefined;
   data: WorkflowFormValues;
 }): Promise<SavedWorkflow> {
   const input = workflowInputSchema.parse(data);
@@ -155,6 +158,7 @@ export async function saveWorkflow({
         retry_policy: input.retry_policy,
         change_description: input.change_description,
         ...(expectedVersion !== undefined ? { expected_version: expectedVersion } : {}),
+        ...(restoredFrom !== undefined ? { restored_from: restoredFrom } : {}),
       },
     },
   );

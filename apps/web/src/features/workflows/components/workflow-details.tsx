@@ -32,6 +32,7 @@ import { prettyJson } from '../utils/analyse-definition';
 import { DeleteWorkflowDialog } from './delete-workflow-dialog';
 import { policyRows } from '../utils/retry-policy';
 import { downloadWorkflowExport } from '../utils/workflow-file';
+import { DefinitionCanvas } from './canvas/lazy-canvas';
 import { WorkflowInputsTable } from './workflow-inputs-table';
 import { WorkflowMeta } from './workflow-meta';
 import { WorkflowVersionDialog } from './workflow-version-dialog';
@@ -270,6 +271,9 @@ export function WorkflowDetails({ id, canManage, memberNames, onRun }: Props) {
                 ))}
               </ol>
             ) : null}
+          </div>
+          <div className="border-b border-slate-200 p-3 sm:p-4">
+            <DefinitionCanvas definition={workflow.definition} label="Workflow canvas" />
           </div>
           <pre
             tabIndex={0}

@@ -57,6 +57,7 @@ export function WorkflowVersionDialog({ workflow, version, onClose, canManage }:
       organisationId: organisation.id,
       workflowId: workflow.id,
       expectedVersion: workflow.version,
+      restoredFrom: version.version,
       data: {
         ...toWorkflowFormValues({
           ...workflow,

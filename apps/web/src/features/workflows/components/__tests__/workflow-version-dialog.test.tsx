@@ -45,6 +45,8 @@ const version = (n: number, overrides: Partial<WorkflowVersion> = {}): WorkflowV
   change_description: `Change ${n}`,
   created_at: '2026-11-21T09:00:00Z',
   created_by: null,
+  parent_version: n > 1 ? n - 1 : null,
+  restored_from: null,
   ...overrides,
 });
 
@@ -103,6 +105,7 @@ describe('WorkflowVersionDialog', () => {
     expect(body).toMatchObject({
       workflow_id: workflow.id,
       expected_version: 3,
+      restored_from: 1,
       key: 'echo-example',
       name: 'Echo example',
       description: 'Echoes its payload',

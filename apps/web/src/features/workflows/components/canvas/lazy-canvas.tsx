@@ -1,3 +1,4 @@
+import { workflowDefinitionSchema } from '@forkflow/domain/workflow-definition';
 import { lazy, Suspense, type ComponentProps } from 'react';
 import { Skeleton } from '@/components/ui/skeleton';
 
@@ -45,4 +46,11 @@ export function LazyStepForms(props: ComponentProps<typeof StepFormsChunk>) {
       <StepFormsChunk {...props} />
     </Suspense>
   );
+}
+
+/** A stored definition drawn read-only (the workflow page); nothing when it is not one. */
+export function DefinitionCanvas({ definition, label }: { definition: unknown; label: string }) {
+  const parsed = workflowDefinitionSchema.safeParse(definition);
+  if (!parsed.success) return null;
+  return <LazyWorkflowCanvas definition={parsed.data} label={label} />;
 }
