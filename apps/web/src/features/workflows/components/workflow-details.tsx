@@ -4,6 +4,7 @@ import {
   ArchiveRestore,
   Copy,
   Download,
+  GitCompare,
   History,
   ListChecks,
   Pencil,
@@ -35,6 +36,7 @@ import { downloadWorkflowExport } from '../utils/workflow-file';
 import { DefinitionCanvas } from './canvas/lazy-canvas';
 import { WorkflowInputsTable } from './workflow-inputs-table';
 import { WorkflowMeta } from './workflow-meta';
+import { VersionCompareDialog } from './version-compare';
 import { WorkflowVersionDialog } from './workflow-version-dialog';
 import { WorkflowUsedBy } from './workflow-used-by';
 import { WorkflowStatusBadge } from './workflows-list';
@@ -78,6 +80,7 @@ export function WorkflowDetails({ id, canManage, memberNames, onRun }: Props) {
   const [confirmDelete, setConfirmDelete] = useState(false);
   const navigate = useNavigate();
   const [viewing, setViewing] = useState<WorkflowVersion | null>(null);
+  const [comparing, setComparing] = useState(false);
   const setStatus = useSetWorkflowStatus({
     organisationId: organisation.id,
     mutationConfig: {
@@ -308,13 +311,21 @@ export function WorkflowDetails({ id, canManage, memberNames, onRun }: Props) {
             aria-labelledby="workflow-versions"
             className="rounded-xl bg-white shadow-xs ring-1 ring-slate-200"
           >
-            <h2
-              id="workflow-versions"
-              className="flex items-center gap-2 border-b border-slate-200 px-4 py-3 text-sm font-semibold text-slate-900 sm:px-5"
-            >
-              <History className="size-4 text-slate-400" aria-hidden />
-              Version history
-            </h2>
+            <div className="flex items-center gap-2 border-b border-slate-200 px-4 py-2 sm:px-5">
+              <h2
+                id="workflow-versions"
+                className="flex flex-1 items-center gap-2 py-1 text-sm font-semibold text-slate-900"
+              >
+                <History className="size-4 text-slate-400" aria-hidden />
+                Version history
+              </h2>
+              {versions.data && versions.data.length > 1 ? (
+                <Button variant="ghost" size="sm" onClick={() => setComparing(true)}>
+                  <GitCompare className="size-4" aria-hidden />
+                  Compare
+                </Button>
+              ) : null}
+            </div>
             {versions.isPending ? (
               <div role="status" aria-label="Loading versions" className="space-y-2 p-4">
                 <Skeleton className="h-4 w-40" />
@@ -341,6 +352,19 @@ export function WorkflowDetails({ id, canManage, memberNames, onRun }: Props) {
                       </p>
                       {version.change_description ? (
                         <p className="text-slate-600">{version.change_description}</p>
+                      ) : null}
+                      {version.parent_version !== null || version.restored_from !== null ? (
+                        <p className="text-xs text-slate-500">
+                          {version.parent_version !== null
+                            ? `Saved over v${version.parent_version}`
+                            : null}
+                          {version.parent_version !== null && version.restored_from !== null
+                            ? ' · '
+                            : null}
+                          {version.restored_from !== null
+                            ? `Restored from v${version.restored_from}`
+                            : null}
+                        </p>
                       ) : null}
                       <p className="text-xs text-slate-500">
                         {version.created_by
@@ -373,6 +397,12 @@ export function WorkflowDetails({ id, canManage, memberNames, onRun }: Props) {
         version={viewing}
         onClose={() => setViewing(null)}
         canManage={canManage}
+      />
+      <VersionCompareDialog
+        workflowName={workflow.name}
+        versions={versions.data ?? []}
+        open={comparing}
+        onClose={() => setComparing(false)}
       />
 
       <ConfirmDialog
