@@ -6,8 +6,8 @@ import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
-import { Field, FormErrorSummary, Input, Textarea } from '@/components/ui/form-field';
-import { Switch } from '@/components/ui/switch';
+import { TypedFields } from '@/components/typed-fields';
+import { Field, FormErrorSummary, Textarea } from '@/components/ui/form-field';
 import { FunctionError } from '@/lib/edge-functions';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
@@ -17,7 +17,6 @@ import {
   declaredInputsOf,
   initialTypedValues,
   readTypedInputs,
-  type TypedInputValue,
   type TypedInputValues,
 } from '../utils/typed-inputs';
 
@@ -197,10 +196,10 @@ function TypedRunForm({
       onError: (error) => setServerErrors(serverFieldErrors(error, inputs)),
     },
   });
-  const reading = readTypedInputs(inputs, values);
+  const reading = readTypedInputs(inputs, values, organisation.id);
 
-  const change = (name: string, value: TypedInputValue) => {
-    setValues((current) => ({ ...current, [name]: value }));
+  const change = (next: TypedInputValues, name: string) => {
+    setValues(next);
     setTouched((current) => (current.has(name) ? current : new Set(current).add(name)));
     setServerErrors(({ [name]: _cleared, ...rest }) => rest);
   };
@@ -231,97 +230,16 @@ function TypedRunForm({
         The inputs this workflow declares, read by its steps as $.job_input.&lt;name&gt;. Blank
         fields are left out, so their defaults apply.
       </p>
-      {inputs.map((input, index) => (
-        <TypedInputField
-          key={input.name}
-          input={input}
-          value={values[input.name] ?? ''}
-          error={errorOf(input.name)}
-          autoFocus={index === 0}
-          onChange={(value) => change(input.name, value)}
-        />
-      ))}
+      <TypedFields
+        fields={inputs}
+        value={values}
+        onChange={change}
+        errors={Object.fromEntries(inputs.map((input) => [input.name, errorOf(input.name)]))}
+        organisationId={organisation.id}
+        autoFocusFirst
+        onSubmitShortcut={submitOnCtrlEnter}
+      />
       <FormActions isPending={start.isPending} onCancel={onCancel} />
     </form>
-  );
-}
-
-function TypedInputField({
-  input,
-  value,
-  error,
-  autoFocus,
-  onChange,
-}: {
-  input: WorkflowInput;
-  value: TypedInputValue;
-  error: string | undefined;
-  autoFocus: boolean;
-  onChange: (value: TypedInputValue) => void;
-}) {
-  const hint = [
-    input.type === 'object'
-      ? 'A JSON object'
-      : input.type === 'array'
-        ? 'A JSON array'
-        : input.type,
-    input.description,
-  ]
-    .filter(Boolean)
-    .join(' · ');
-  const text = typeof value === 'string' ? value : '';
-  return (
-    <Field label={input.name} required={input.required ?? false} hint={hint} error={error}>
-      {(control) => {
-        switch (input.type) {
-          case 'boolean':
-            return (
-              <Switch
-                {...control}
-                checked={value === true}
-                onCheckedChange={onChange}
-                autoFocus={autoFocus}
-              />
-            );
-          case 'number':
-            return (
-              <Input
-                {...control}
-                type="number"
-                step="any"
-                inputMode="decimal"
-                value={text}
-                onChange={(event) => onChange(event.target.value)}
-                autoFocus={autoFocus}
-              />
-            );
-          case 'string':
-            return (
-              <Input
-                {...control}
-                value={text}
-                onChange={(event) => onChange(event.target.value)}
-                autoFocus={autoFocus}
-              />
-            );
-          default:
-            return (
-              <Textarea
-                {...control}
-                value={text}
-                rows={4}
-                spellCheck={false}
-                autoCapitalize="off"
-                autoCorrect="off"
-                placeholder={input.type === 'array' ? '[]' : '{}'}
-                onChange={(event) => onChange(event.target.value)}
-                onKeyDown={submitOnCtrlEnter}
-                autoFocus={autoFocus}
-                className="font-mono text-[13px] leading-5"
-              />
-            );
-        }
-      }}
-    </Field>
   );
 }

@@ -159,7 +159,7 @@ describe('RunWorkflowDialog with declared inputs', () => {
     expect(within(dialog).queryByRole('textbox', { name: /^Input/ })).toBeNull();
     expect(fields.payload).toHaveValue('');
     expect(fields.payload).toHaveAttribute('aria-required', 'true');
-    expect(fields.payload).toHaveAccessibleDescription('string · What to echo');
+    expect(fields.payload).toHaveAccessibleDescription('Text · What to echo');
     expect(fields.count).toHaveValue(3);
     expect(fields.count).not.toHaveAttribute('aria-required');
     expect(fields.loud).toHaveAttribute('aria-checked', 'true');
@@ -231,6 +231,6 @@ describe('RunWorkflowDialog with declared inputs', () => {
     expect(fields.payload).toHaveAccessibleDescription('payload must be a string, not a number');
     // Editing the field clears what the server said about it.
     await user.type(fields.payload, 'y');
-    expect(fields.payload).toHaveAccessibleDescription('string · What to echo');
+    expect(fields.payload).toHaveAccessibleDescription('Text · What to echo');
   });
 });
