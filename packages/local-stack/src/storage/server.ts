@@ -820,9 +820,9 @@ export function createStorageHandler(opts: StorageServerOptions): StorageHandler
     } catch (err) {
       if (!(err instanceof StorageHttpError))
         console.error(`storage: ${method} ${rawPath} failed:`, err);
-      // The rest of an over-long body is not read: answer and close the connection.
-      if (err instanceof StorageHttpError && err.status === 413)
-        res.setHeader('connection', 'close');
+      // A body left unread (over the limit, or refused before reading: a bad JWT, an unknown
+      // bucket) is not drained, which Node would otherwise do byte by byte: answer and close.
+      if (!req.complete) res.setHeader('connection', 'close');
       if (!res.headersSent) {
         sendStorageError(
           res,

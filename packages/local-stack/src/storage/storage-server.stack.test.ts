@@ -99,6 +99,47 @@ function user(): { id: string; storage: SupabaseClient['storage'] } {
 
 const service = () => client(keys.serviceRoleKey).storage;
 
+/**
+ * POSTs a chunked body of up to 10 GB in 64 KiB chunks, produced only as fast as the server
+ * reads them: a server that read it all would time the test out. Answers the status and how
+ * much was sent by the time the answer came.
+ */
+async function hugeUpload(url: string, token: string): Promise<{ status: number; sent: number }> {
+  let sent = 0;
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'text/plain',
+          'transfer-encoding': 'chunked',
+        },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    const pump = (): void => {
+      while (sent < 10 * 1024 ** 3) {
+        sent += chunk.length;
+        if (!req.write(chunk)) {
+          req.once('drain', pump);
+          return;
+        }
+      }
+      req.end();
+    };
+    req.on('response', () => req.destroy());
+    pump();
+  });
+  return { status, sent };
+}
+
 describe('objects through supabase-js', () => {
   it('uploads, downloads, upserts, lists and removes a file in the caller’s folder', async () => {
     const alice = user();
@@ -284,43 +325,24 @@ describe('bucket limits', () => {
     const alice = user();
     const token = signJwt({ sub: alice.id, role: 'authenticated' }, JWT_SECRET, 3600);
     const before = readdirSync(join(dataDir, 'objects')).length;
-    // 64 KiB chunks, up to 10 GB, produced only as fast as the server reads them: if the server
-    // read it all the test would time out; it must answer 413 after about 1 KiB.
-    let sent = 0;
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = request(
-        `${apiUrl}/storage/v1/object/${BUCKET}/${alice.id}/huge.txt`,
-        {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${token}`,
-            'content-type': 'text/plain',
-            'transfer-encoding': 'chunked',
-          },
-        },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        },
-      );
-      req.on('error', reject);
-      const chunk = Buffer.alloc(64 * 1024, 'a');
-      const pump = (): void => {
-        while (sent < 10 * 1024 ** 3) {
-          sent += chunk.length;
-          if (!req.write(chunk)) {
-            req.once('drain', pump);
-            return;
-          }
-        }
-        req.end();
-      };
-      req.on('response', () => req.destroy());
-      pump();
-    });
+    const { status, sent } = await hugeUpload(
+      `${apiUrl}/storage/v1/object/${BUCKET}/${alice.id}/huge.txt`,
+      token,
+    );
     expect(status).toBe(413);
     expect(sent).toBeLessThan(256 * 1024 * 1024);
     expect(readdirSync(join(dataDir, 'objects')).length).toBe(before);
+
+    // Refused before reading (an unknown bucket, a bad JWT): the body is not drained either.
+    const unknown = await hugeUpload(`${apiUrl}/storage/v1/object/nope/${alice.id}/x.txt`, token);
+    expect(unknown.status).toBe(404);
+    expect(unknown.sent).toBeLessThan(256 * 1024 * 1024);
+    const forged = await hugeUpload(
+      `${apiUrl}/storage/v1/object/${BUCKET}/${alice.id}/x.txt`,
+      signJwt({ sub: alice.id, role: 'authenticated' }, 'another-secret-of-at-least-32-chars'),
+    );
+    expect(forged.status).toBe(400);
+    expect(forged.sent).toBeLessThan(256 * 1024 * 1024);
 
     // A declared length over the limit is refused before the body is read.
     const declared = await fetch(`${apiUrl}/storage/v1/object/${BUCKET}/${alice.id}/declared.txt`, {
