@@ -46,8 +46,10 @@ create policy objects_insert_workflow_files_member on storage.objects
     and owner_id = (select auth.uid())::text
   );
 
--- Overwrite (upsert): the uploader while still a member, or the organisation's owners/admins;
--- the new version is recorded as the caller's and stays in the same organisation.
+-- Overwrite (upsert): the uploader while still a member, or the organisation's owners/admins.
+-- The new row stays in the same shape and in an organisation the caller belongs to, and is
+-- the caller's or (an admin's overwrite, whether or not Storage re-records the owner) the
+-- admin's organisation's.
 create policy objects_update_workflow_files_uploader_or_admin on storage.objects
   for update to authenticated
   using (
@@ -70,7 +72,12 @@ create policy objects_update_workflow_files_uploader_or_admin on storage.objects
     and (storage.foldername(name))[1] in (
       select m.organisation_id::text from private.user_organisation_ids() as m (organisation_id)
     )
-    and owner_id = (select auth.uid())::text
+    and (
+      owner_id = (select auth.uid())::text
+      or (storage.foldername(name))[1] in (
+        select a.organisation_id::text from private.user_admin_organisation_ids() as a (organisation_id)
+      )
+    )
   );
 
 -- Delete: the uploader while still a member, or the organisation's owners/admins.
