@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminDb } from './support/sequences.ts';
 import { anonClient, type TestUser } from './support/users.ts';
 import {
-  completed,
   createWorkflowOrganisation,
   EXAMPLE_DEFINITION,
   insertJob,
