@@ -24,13 +24,28 @@ import { Timeline } from './job-timeline';
 import { ACTIVE_REFRESH_MS } from './jobs-list';
 import { JobStatusBadge } from './job-status-badge';
 
+// What the canvas reads of a job and its events (a Job and JobEvent rows fit).
+type CanvasJob = {
+  workflow_id: string;
+  workflow_version: number;
+  status: string;
+  current_step_id: string | null;
+};
+type CanvasEvent = { event_type: string; step_id: string | null; data: unknown };
+
 type Props = {
   id: string;
   workflowName: (id: string) => string | undefined;
   memberName: (id: string) => string | undefined;
+  /**
+   * The workflow's canvas coloured by this job's steps (issue 12 §5): the route renders the
+   * workflows feature's JobCanvas (features don't import each other). Absent: no canvas.
+   */
+  renderCanvas?:
+    ((args: { job: CanvasJob; events: readonly CanvasEvent[] }) => ReactNode) | undefined;
 };
 
-export function JobDetails({ id, workflowName, memberName }: Props) {
+export function JobDetails({ id, workflowName, memberName, renderCanvas }: Props) {
   const organisation = useCurrentOrganisation();
   const { toast } = useToast();
   const [confirmCancel, setConfirmCancel] = useState(false);
@@ -223,6 +238,11 @@ export function JobDetails({ id, workflowName, memberName }: Props) {
           {job.status === 'completed' ? (
             <Section title="Final result" id="job-result">
               <JsonBlock label="Final result JSON" value={job.final_result} />
+            </Section>
+          ) : null}
+          {renderCanvas ? (
+            <Section title="Path" id="job-path">
+              {renderCanvas({ job, events })}
             </Section>
           ) : null}
           <Section title="Steps" id="job-steps">
