@@ -35,16 +35,15 @@ const echo = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+const branches = [
+  { when: '@.echoed_data.score > 50', step: 'call', label: 'high score' },
+  { when: '@.echoed_data.spam == true', step: null },
+];
+
 const valid = {
   start_step: 'score',
   steps: {
-    score: echo({
-      next: [
-        { when: '@.echoed_data.score > 50', step: 'call', label: 'high score' },
-        { when: '@.echoed_data.spam == true', step: null },
-      ],
-      default: 'nurture',
-    }),
+    score: echo({ next: branches, default: 'nurture' }),
     call: echo({ input_map: { lead: '$.score.output' }, next_step: 'done' }),
     nurture: echo({ input_map: { lead: '$.score.output' }, next_step: 'done' }),
     done: echo({ input_map: { lead: '$.score.output.echoed_data' }, next_step: null }),
@@ -93,7 +92,7 @@ describe('save-workflow with branches', () => {
           ...valid.steps,
           score: {
             ...valid.steps.score,
-            next: [{ when: '@.score >>', step: 'call' }, valid.steps.score.next[1]],
+            next: [{ when: '@.score >>', step: 'call' }, branches[1]],
           },
         },
       },

@@ -1,5 +1,8 @@
 import { JsonPathError, parseJsonPath, queryJsonPath, type ParsedJsonPath } from './json-path.ts';
+import type { NextStepChoice } from './workflow-branches/branch-taken.ts';
 import type { WorkflowBranch } from './workflow-definition.ts';
+
+export type { BranchTaken, NextStepChoice } from './workflow-branches/branch-taken.ts';
 
 // Branches (issue 12 §5; docs/workflow-manager/branches.md): a step either names its
 // successor (`next_step`) or chooses it from its output:
@@ -20,15 +23,6 @@ export type StepSuccession = {
   next?: readonly WorkflowBranch[];
   default?: string | null;
 };
-
-/** Why a step's successor was chosen. */
-export type BranchTaken =
-  | { index: number; label?: string; when: string }
-  | 'default'
-  /** A linear step: its `next_step`. */
-  | 'next_step';
-
-export type NextStepChoice = { next: string | null; taken: BranchTaken };
 
 /** A step chooses among branches when it has `next` or `default` (never with next_step). */
 export const isBranching = (step: StepSuccession): boolean =>

@@ -10,7 +10,7 @@
 //              → 200 { results: [{ output, usage? } | { error, usage? }, …] } in call order;
 //              a non-2xx answer or no answer is the failure of every call in it
 import type { MissingInput } from './domain/json-path/unmatched-path.ts';
-import type { BranchTaken } from './domain/workflow-branches.ts';
+import type { BranchTaken } from './domain/workflow-branches/branch-taken.ts';
 
 export interface ExecutorCall {
   job_id: string;
