@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminDb } from './support/sequences.ts';
+import { adminDb, connectAs } from './support/sequences.ts';
 import { anonClient, type TestUser } from './support/users.ts';
 import {
   createWorkflowOrganisation,
@@ -247,11 +247,15 @@ describe('delete_workflow', () => {
     const workflow = await saveWorkflow(t.admin, { organisation_id: t.organisationId });
     // Not a sequence anyone could save (save_flow_sequence checks the organisation), but
     // the in-use check must still only look at the workflow's own organisation.
-    await db.query(`alter table public.flow_sequences disable trigger _150_lock_flow_workflows`);
+    // Its triggers (the flows lock would refuse it) are skipped for this transaction only.
+    await db.query('begin');
     try {
+      await db.query(`set local session_replication_role = replica`);
       await sequenceUsing(workflow, t.otherOrganisationId);
-    } finally {
-      await db.query(`alter table public.flow_sequences enable trigger _150_lock_flow_workflows`);
+      await db.query('commit');
+    } catch (error) {
+      await db.query('rollback');
+      throw error;
     }
     const res = await remove(t.admin, workflow.id, workflow.key);
     expect(res.error).toBeNull();
@@ -322,6 +326,130 @@ describe('delete_workflow', () => {
     expect(done.error).toBeNull();
     // As save_flow_sequence would write it had it checked the flows just before the delete.
     await expect(sequenceUsing(workflow)).rejects.toThrow(/deleted meanwhile/);
+  });
+});
+
+describe('delete_workflow racing a job start or a sequence save', () => {
+  /** Resolves once `client`'s backend waits on a lock (the other transaction holds it). */
+  async function blocked(client: pg.Client) {
+    const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+    return async () => {
+      for (;;) {
+        const { rows: waiting } = await db.query(
+          `select 1 from pg_stat_activity where pid = $1 and wait_event_type = 'Lock'`,
+          [rows[0]!.pid],
+        );
+        if (waiting.length > 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+  }
+  /** raise_http's error: sqlstate PGRST, its code and message as JSON. */
+  const httpCode = (error: unknown) =>
+    (JSON.parse((error as Error).message) as { code: string }).code;
+
+  let deleter: pg.Client;
+  let other: pg.Client;
+  beforeAll(async () => {
+    deleter = await connectAs(t.admin.id);
+    other = await connectAs(t.owner.id);
+  });
+  afterAll(async () => {
+    await deleter?.end();
+    await other?.end();
+  });
+
+  const deleteIt = (workflow: Workflow) =>
+    deleter
+      .query('select public.delete_workflow($1, $2)', [workflow.id, workflow.key])
+      .then(() => 'deleted', httpCode);
+
+  it('a start holding the workflow first: the delete waits, then sees its job (409)', async () => {
+    const workflow = await saveWorkflow(t.admin, { organisation_id: t.organisationId });
+    const deleterWaits = await blocked(deleter);
+    await other.query('begin');
+    await other.query('select public.start_workflow_job($1)', [workflow.id]);
+    const result = deleteIt(workflow);
+    await deleterWaits();
+    await other.query('commit');
+    expect(await result).toBe('workflow_busy');
+    expect((await holdings(workflow.id)).workflows).toBe(1);
+  });
+
+  it('the delete holding it first: the start waits, then finds it gone (404)', async () => {
+    const workflow = await saveWorkflow(t.admin, { organisation_id: t.organisationId });
+    const starterWaits = await blocked(other);
+    await deleter.query('begin');
+    await deleter.query('select public.delete_workflow($1, $2)', [workflow.id, workflow.key]);
+    const start = other
+      .query('select public.start_workflow_job($1)', [workflow.id])
+      .then(() => 'started', httpCode);
+    await starterWaits();
+    await deleter.query('commit');
+    expect(await start).toBe('workflow_not_found');
+    expect(await holdings(workflow.id)).toEqual({ workflows: 0, versions: 0, jobs: 0, events: 0 });
+  });
+
+  it('a sequence saved first: the delete waits, then sees it in use (409)', async () => {
+    const workflow = await saveWorkflow(t.admin, { organisation_id: t.organisationId });
+    const saver = await adminDb();
+    try {
+      const deleterWaits = await blocked(deleter);
+      await saver.query('begin');
+      const project = await saver.query<{ id: string }>(
+        `insert into public.projects (organisation_id, slug, name) values ($1, $2, 'Race')
+         returning id`,
+        [t.organisationId, `race-${randomUUID().slice(0, 8)}`],
+      );
+      await saver.query(
+        `insert into public.flow_sequences (organisation_id, project_id, name, position, flows)
+         values ($1, $2, 'Racing', 0, $3)`,
+        [
+          t.organisationId,
+          project.rows[0]!.id,
+          JSON.stringify([{ id: 'flow1', workflow_id: workflow.id, mappings: {}, assertions: [] }]),
+        ],
+      );
+      const result = deleteIt(workflow);
+      await deleterWaits();
+      await saver.query('commit');
+      expect(await result).toBe('workflow_in_use');
+    } finally {
+      await saver.end();
+    }
+  });
+
+  it('the delete first: a sequence save naming it waits, then is refused (409)', async () => {
+    const workflow = await saveWorkflow(t.admin, { organisation_id: t.organisationId });
+    const saver = await adminDb();
+    try {
+      const project = await saver.query<{ id: string }>(
+        `insert into public.projects (organisation_id, slug, name) values ($1, $2, 'Race')
+         returning id`,
+        [t.organisationId, `race-${randomUUID().slice(0, 8)}`],
+      );
+      const saverWaits = await blocked(saver);
+      await deleter.query('begin');
+      await deleter.query('select public.delete_workflow($1, $2)', [workflow.id, workflow.key]);
+      const save = saver
+        .query(
+          `insert into public.flow_sequences (organisation_id, project_id, name, position, flows)
+           values ($1, $2, 'Racing', 0, $3)`,
+          [
+            t.organisationId,
+            project.rows[0]!.id,
+            JSON.stringify([
+              { id: 'flow1', workflow_id: workflow.id, mappings: {}, assertions: [] },
+            ]),
+          ],
+        )
+        .then(() => 'saved', httpCode);
+      await saverWaits();
+      await deleter.query('commit');
+      expect(await save).toBe('workflow_not_found');
+    } finally {
+      await saver.end();
+    }
   });
 });
 
