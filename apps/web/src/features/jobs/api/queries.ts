@@ -194,7 +194,27 @@ export async function getJobsForExport(
   }
 }
 
-export type JobDetail = { job: Job; events: JobEvent[] };
+export type JobDetail = {
+  job: Job;
+  events: JobEvent[];
+  /**
+   * The inputs the job's workflow version declares (definition.inputs), to show its input in
+   * their order (definition-order.ts); undefined when it declares none or cannot be read.
+   */
+  inputs?: unknown;
+};
+
+/** The declared inputs of the version a job ran; undefined on any failure (order only). */
+async function declaredInputsOf(job: Pick<Job, 'workflow_id' | 'workflow_version'>) {
+  const { data, error } = await supabase
+    .from('workflow_versions')
+    .select('inputs:definition->inputs')
+    .eq('workflow_id', job.workflow_id)
+    .eq('version', job.workflow_version)
+    .limit(1);
+  if (error || !Array.isArray(data)) return undefined;
+  return (data[0] as { inputs?: unknown } | undefined)?.inputs ?? undefined;
+}
 
 export async function getJob(organisationId: string, id: string): Promise<JobDetail> {
   if (!uuidSchema.safeParse(id).success) {
@@ -217,7 +237,7 @@ export async function getJob(organisationId: string, id: string): Promise<JobDet
       { code: 'not_found' },
     );
   }
-  return { job: job.data, events: events.data };
+  return { job: job.data, events: events.data, inputs: await declaredInputsOf(job.data) };
 }
 
 const notFound = (error: Error) => error instanceof AppError && error.code === 'not_found';

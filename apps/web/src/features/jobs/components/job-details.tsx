@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Ban, RotateCcw } from 'lucide-react';
+import { Ban, Pencil, RotateCcw } from 'lucide-react';
 import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { Button } from '@/components/ui/button';
@@ -13,16 +13,19 @@ import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { formatDateTime } from '@/lib/utils';
 import { useCancelJob } from '../api/cancel-job';
+import { orderInput } from '@forkflow/domain/definition-order';
 import { isActiveJobStatus, type JobStatus } from '@forkflow/domain/jobs';
-import { canCancelJob, canRetryJob, jobQueries, jobStatusLabels } from '../api/queries';
+import { canCancelJob, canRetryJob, jobQueries, jobStatusLabels, type Job } from '../api/queries';
 import { useRetryJob } from '../api/retry-job';
-import { formatDuration, jobDurationMs, shortId } from '../utils/format';
+import { formatDuration, jobDurationMs, lastAttempt, shortId } from '../utils/format';
 import { summariseSteps } from '../utils/step-summary';
 import { JsonBlock, Section } from './json-block';
 import { StepCard } from './job-step-card';
 import { Timeline } from './job-timeline';
 import { ACTIVE_REFRESH_MS } from './jobs-list';
 import { JobStatusBadge } from './job-status-badge';
+import { QueueWaitNote } from './job-queue-wait';
+import { HostNotAllowedHint, isNonRetryableFailure } from './job-rerun';
 
 // What the canvas reads of a job and its events (a Job and JobEvent rows fit).
 type CanvasJob = {
@@ -43,12 +46,18 @@ type Props = {
    */
   renderCanvas?:
     ((args: { job: CanvasJob; events: readonly CanvasEvent[] }) => ReactNode) | undefined;
+  /**
+   * "Re-run with edited input": the route renders the workflows feature's Run dialog,
+   * prefilled with the job's input (features don't import each other). Absent: no re-run.
+   */
+  renderRerun?: ((args: { job: Job; onClose: () => void }) => ReactNode) | undefined;
 };
 
-export function JobDetails({ id, workflowName, memberName, renderCanvas }: Props) {
+export function JobDetails({ id, workflowName, memberName, renderRerun, renderCanvas }: Props) {
   const organisation = useCurrentOrganisation();
   const { toast } = useToast();
   const [confirmCancel, setConfirmCancel] = useState(false);
+  const [rerunning, setRerunning] = useState(false);
   const query = useQuery({
     ...jobQueries.detail(organisation.id, id),
     refetchInterval: (current) =>
@@ -114,6 +123,15 @@ export function JobDetails({ id, workflowName, memberName, renderCanvas }: Props
   const steps = summariseSteps(events, job.step_data);
   const name = workflowName(job.workflow_id) ?? 'Workflow';
   const statusLabel = jobStatusLabels[job.status as JobStatus] ?? job.status;
+  // A failure a retry would only repeat: re-running with edited input is the way on.
+  const nonRetryable = isNonRetryableFailure(job, events);
+  const canRerun = renderRerun !== undefined && !active;
+  const total = jobDurationMs(job);
+  const last = lastAttempt(job, events);
+  const duration =
+    last && last.attempts > 1 && total !== null
+      ? `${formatDuration(last.ms)} (last attempt) · ${formatDuration(total)} total`
+      : formatDuration(total);
 
   const overview: [string, ReactNode][] = [
     ['Status', <JobStatusBadge key="status" status={job.status} />],
@@ -133,7 +151,21 @@ export function JobDetails({ id, workflowName, memberName, renderCanvas }: Props
     ['Created', formatDateTime(job.created_at)],
     ['Started', job.started_at ? formatDateTime(job.started_at) : 'Not yet'],
     ['Finished', job.completed_at ? formatDateTime(job.completed_at) : '—'],
-    ['Duration', formatDuration(jobDurationMs(job))],
+    ['Duration', duration],
+    ...(job.rerun_of
+      ? ([
+          [
+            'Re-run of',
+            <Link
+              key="rerun"
+              to={paths.app.job.getHref(job.rerun_of)}
+              className="font-mono text-xs font-medium text-brand-700 hover:underline"
+            >
+              {shortId(job.rerun_of)}
+            </Link>,
+          ],
+        ] as [string, ReactNode][])
+      : []),
     ['Retries', `${job.retry_count} of ${job.max_retries}`],
     ...(job.status === 'awaiting_retry' && job.next_retry_at
       ? ([['Next retry', formatDateTime(job.next_retry_at)]] as [string, ReactNode][])
@@ -178,8 +210,15 @@ export function JobDetails({ id, workflowName, memberName, renderCanvas }: Props
             </p>
           </div>
           <div className="flex w-full flex-wrap gap-2 sm:w-auto">
+            {canRerun && nonRetryable ? (
+              <Button onClick={() => setRerunning(true)}>
+                <Pencil className="size-4" aria-hidden />
+                Re-run with edited input
+              </Button>
+            ) : null}
             {canRetryJob(job) ? (
               <Button
+                variant={nonRetryable ? 'secondary' : 'primary'}
                 onClick={() => retry.mutate({ organisationId: organisation.id, id: job.id })}
                 isLoading={retry.isPending}
               >
@@ -188,6 +227,12 @@ export function JobDetails({ id, workflowName, memberName, renderCanvas }: Props
                 {job.status === 'cancelled'
                   ? 'Resume from where it stopped'
                   : 'Retry from failed step'}
+              </Button>
+            ) : null}
+            {canRerun && !nonRetryable ? (
+              <Button variant="secondary" onClick={() => setRerunning(true)}>
+                <Pencil className="size-4" aria-hidden />
+                Re-run with edited input
               </Button>
             ) : null}
             {canCancelJob(job) ? (
@@ -214,7 +259,14 @@ export function JobDetails({ id, workflowName, memberName, renderCanvas }: Props
             ) : null}
           </p>
           {job.error_message ? <p className="mt-1 break-words">{job.error_message}</p> : null}
+          {job.error_code === 'host_not_allowed' ? (
+            <HostNotAllowedHint message={job.error_message} />
+          ) : null}
         </section>
+      ) : null}
+
+      {job.status === 'pending' ? (
+        <QueueWaitNote organisationId={organisation.id} job={job} />
       ) : null}
 
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[20rem_minmax(0,1fr)]">
@@ -230,7 +282,10 @@ export function JobDetails({ id, workflowName, memberName, renderCanvas }: Props
             </dl>
           </Section>
           <Section title="Input" id="job-input">
-            <JsonBlock label="Job input JSON" value={job.input_data} />
+            <JsonBlock
+              label="Job input JSON"
+              value={orderInput(query.data.inputs, job.input_data)}
+            />
           </Section>
         </div>
 
@@ -276,6 +331,7 @@ export function JobDetails({ id, workflowName, memberName, renderCanvas }: Props
         isPending={cancel.isPending}
         onConfirm={() => cancel.mutate({ organisationId: organisation.id, id: job.id })}
       />
+      {rerunning && renderRerun ? renderRerun({ job, onClose: () => setRerunning(false) }) : null}
     </div>
   );
 }

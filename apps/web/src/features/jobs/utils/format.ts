@@ -24,3 +24,47 @@ export function jobDurationMs(
 }
 
 export const shortId = (id: string) => id.slice(0, 8);
+
+type AttemptEvent = {
+  event_type: string;
+  from_status: string | null;
+  created_at: string;
+};
+
+/**
+ * The last attempt's duration and how many attempts there were (issue 12 §9: "a retry ran
+ * 9 s and failed the same way" should read 9 s, not the minutes of backoff before it). An
+ * attempt starts at a claim from pending or awaiting_retry, or at the first claim after a
+ * retry by hand (`retried`, whose claim may be from running); the claims after that are its
+ * next steps. It ends when the job finishes, when it is put back to await a retry, or now.
+ * Null until the job has been claimed (or when its events cannot be read).
+ */
+export function lastAttempt(
+  job: { status: string; completed_at: string | null },
+  events: readonly AttemptEvent[],
+  now: number = Date.now(),
+): { ms: number; attempts: number } | null {
+  let start: string | null = null;
+  let retryEnd: string | null = null;
+  let attempts = 0;
+  let retriedByHand = false;
+  for (const event of events) {
+    if (event.event_type === 'retried') {
+      attempts += 1;
+      retriedByHand = true;
+    } else if (event.event_type === 'claimed') {
+      const fresh = event.from_status === 'pending' || event.from_status === 'awaiting_retry';
+      if (retriedByHand || fresh) {
+        if (!retriedByHand) attempts += 1;
+        retriedByHand = false;
+        start = event.created_at;
+        retryEnd = null;
+      }
+    } else if (event.event_type === 'retry_scheduled') {
+      retryEnd = event.created_at;
+    }
+  }
+  if (start === null) return null;
+  const stop = job.completed_at ?? (job.status === 'awaiting_retry' ? retryEnd : null);
+  return { ms: (stop ? Date.parse(stop) : now) - Date.parse(start), attempts };
+}

@@ -16,6 +16,8 @@ export const startWorkflowInputSchema = z.object({
   input: z.union([jobInputSchema, z.record(z.string(), z.unknown())]),
   /** One per dialog opening: a double submit or a retried request starts one job. */
   idempotencyKey: z.string().min(1).max(200),
+  /** A re-run: the job it re-runs (start-workflow records it as jobs.rerun_of). */
+  rerunOf: z.string().optional(),
 });
 
 export type StartedJob = { job_id: string; status: string; created_at: string };
@@ -27,10 +29,15 @@ export async function startWorkflow({
 }: {
   organisationId: string;
 } & z.input<typeof startWorkflowInputSchema>): Promise<StartedJob> {
-  const { workflowId, input, idempotencyKey } = startWorkflowInputSchema.parse(data);
+  const { workflowId, input, idempotencyKey, rerunOf } = startWorkflowInputSchema.parse(data);
   try {
     return await invokeFunction<StartedJob>('start-workflow', {
-      body: { workflow_id: workflowId, input_data: input, organisation_id: organisationId },
+      body: {
+        workflow_id: workflowId,
+        input_data: input,
+        organisation_id: organisationId,
+        ...(rerunOf ? { rerun_of: rerunOf } : {}),
+      },
       headers: { 'Idempotency-Key': idempotencyKey },
     });
   } catch (error) {

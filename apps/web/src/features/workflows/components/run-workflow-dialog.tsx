@@ -1,5 +1,6 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { Play } from 'lucide-react';
+import { orderInput } from '@forkflow/domain/definition-order';
 import type { WorkflowInput } from '@forkflow/domain/workflow-inputs';
 import { useMemo, useState, type KeyboardEvent } from 'react';
 import { useForm } from 'react-hook-form';
@@ -24,7 +25,18 @@ type Props = {
   workflow: Pick<Workflow, 'id' | 'name' | 'definition'> | null;
   onOpenChange: (open: boolean) => void;
   onStarted: (job: StartedJob) => void;
+  /** Prefills the form (a re-run: the job's input), in the declared inputs' order. */
+  initialInput?: Record<string, unknown> | undefined;
+  /** The dialog's title instead of "Run <workflow>". */
+  title?: string | undefined;
+  /** The job this run re-runs: start-workflow records it (jobs.rerun_of). */
+  rerunOf?: string | undefined;
 };
+
+const inputsOf = (definition: unknown): unknown =>
+  typeof definition === 'object' && definition !== null
+    ? (definition as { inputs?: unknown }).inputs
+    : undefined;
 
 /** The job_input fields the definition reads ($.job_input.payload → payload), as a starting point. */
 export function suggestedInput(definition: unknown): string {
@@ -37,12 +49,19 @@ export function suggestedInput(definition: unknown): string {
   return JSON.stringify(Object.fromEntries([...names].map((name) => [name, ''])), null, 2);
 }
 
-export function RunWorkflowDialog({ workflow, onOpenChange, onStarted }: Props) {
+export function RunWorkflowDialog({
+  workflow,
+  onOpenChange,
+  onStarted,
+  initialInput,
+  title,
+  rerunOf,
+}: Props) {
   return (
     <Dialog
       open={workflow !== null}
       onOpenChange={onOpenChange}
-      title={workflow ? `Run ${workflow.name}` : 'Run workflow'}
+      title={title ?? (workflow ? `Run ${workflow.name}` : 'Run workflow')}
       description="The job starts at once; you'll follow it on its page."
       size="lg"
     >
@@ -51,6 +70,8 @@ export function RunWorkflowDialog({ workflow, onOpenChange, onStarted }: Props) 
           workflow={workflow}
           onCancel={() => onOpenChange(false)}
           onStarted={onStarted}
+          initialInput={initialInput}
+          rerunOf={rerunOf}
         />
       ) : null}
     </Dialog>
@@ -61,6 +82,8 @@ type FormProps = {
   workflow: Pick<Workflow, 'id' | 'name' | 'definition'>;
   onCancel: () => void;
   onStarted: (job: StartedJob) => void;
+  initialInput?: Record<string, unknown> | undefined;
+  rerunOf?: string | undefined;
 };
 
 /** Declared inputs get a typed form; a workflow that declares none keeps the JSON editor. */
@@ -97,13 +120,17 @@ function FormActions({ isPending, onCancel }: { isPending: boolean; onCancel: ()
 
 const runSchema = z.object({ input: jobInputSchema });
 
-function JsonRunForm({ workflow, onCancel, onStarted }: FormProps) {
+function JsonRunForm({ workflow, onCancel, onStarted, initialInput, rerunOf }: FormProps) {
   const organisation = useCurrentOrganisation();
   // One key per opening: a double click or a retried request starts one job, not two.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   const form = useForm<z.input<typeof runSchema>, unknown, z.output<typeof runSchema>>({
     resolver: zodResolver(runSchema),
-    defaultValues: { input: suggestedInput(workflow.definition) },
+    defaultValues: {
+      input: initialInput
+        ? JSON.stringify(orderInput(inputsOf(workflow.definition), initialInput), null, 2)
+        : suggestedInput(workflow.definition),
+    },
     mode: 'onChange',
   });
   const start = useStartWorkflow({ mutationConfig: { onSuccess: onStarted } });
@@ -119,6 +146,7 @@ function JsonRunForm({ workflow, onCancel, onStarted }: FormProps) {
           workflowId: workflow.id,
           input: form.getValues('input'),
           idempotencyKey,
+          rerunOf,
         }),
       )}
     >
@@ -179,11 +207,24 @@ function TypedRunForm({
   inputs,
   onCancel,
   onStarted,
+  initialInput,
+  rerunOf,
 }: FormProps & { inputs: WorkflowInput[] }) {
   const organisation = useCurrentOrganisation();
   // One key per opening: a double click or a retried request starts one job, not two.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
-  const [values, setValues] = useState<TypedInputValues>(() => initialTypedValues(inputs));
+  // A re-run starts from the job's input: its values stand in for the defaults.
+  const [values, setValues] = useState<TypedInputValues>(() =>
+    initialTypedValues(
+      initialInput
+        ? inputs.map((input) =>
+            Object.hasOwn(initialInput, input.name)
+              ? { ...input, default: initialInput[input.name] }
+              : input,
+          )
+        : inputs,
+    ),
+  );
   // Errors show once a field was changed, and on every field after a submit (not on blur:
   // the dialog's focus handling blurs the first field on opening, which would flag it).
   const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
@@ -220,6 +261,7 @@ function TypedRunForm({
           workflowId: workflow.id,
           input: reading.input,
           idempotencyKey,
+          rerunOf,
         });
       }}
     >

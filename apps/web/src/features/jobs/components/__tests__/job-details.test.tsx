@@ -34,6 +34,7 @@ const baseJob: Job = {
   available_at: '2026-11-22T09:00:00.000Z',
   locked_by: null,
   attempt: 2,
+  rerun_of: null,
 };
 
 const event = (id: number, overrides: Partial<JobEvent>): JobEvent => ({
@@ -106,6 +107,9 @@ beforeEach(() => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     if (url.pathname.startsWith('/rest/v1/rpc/')) {
       const name = url.pathname.slice('/rest/v1/rpc/'.length);
+      // The pending job's queue note (job-queue-wait.tsx): not an action on the job.
+      if (name === 'workflow_queue_wait') return postgrestResponse([]);
+      if (name === 'jobs_ahead') return postgrestResponse(0);
       rpcCalls.push({ name, body: JSON.parse(String(init?.body)) });
       if (name === 'retry_job') job = { ...job, status: 'pending', completed_at: null };
       if (name === 'cancel_job' && !cancelRefused) {
