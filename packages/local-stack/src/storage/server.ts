@@ -495,9 +495,13 @@ export function createStorageHandler(opts: StorageServerOptions): StorageHandler
     await findBucket(bucketId);
     let prefix = typeof body.prefix === 'string' ? body.prefix : '';
     if (prefix !== '' && !prefix.endsWith('/')) prefix += '/';
-    const limit =
-      typeof body.limit === 'number' && body.limit > 0 ? Math.min(body.limit, 1000) : 100;
-    const offset = typeof body.offset === 'number' && body.offset > 0 ? Math.floor(body.offset) : 0;
+    // Whole numbers within what Postgres takes, whatever the body says (a 1e20 offset is 0 rows).
+    const whole = (value: unknown, fallback: number, max: number): number =>
+      typeof value === 'number' && Number.isFinite(value) && value > 0
+        ? Math.min(Math.floor(value), max)
+        : fallback;
+    const limit = whole(body.limit, 100, 1000);
+    const offset = whole(body.offset, 0, 2 ** 31 - 1);
     const search = typeof body.search === 'string' ? body.search : '';
     const sortBy = (body.sortBy ?? {}) as { column?: unknown; order?: unknown };
     const columns = ['name', 'updated_at', 'created_at', 'last_accessed_at'];

@@ -186,6 +186,8 @@ describe('objects through supabase-js', () => {
     expect(searched.data!.map((f) => f.name)).toEqual(['a b.txt']);
     const paged = await files.list(`${alice.id}/notes`, { limit: 1, offset: 1 });
     expect(paged.data!.map((f) => f.name)).toEqual(['b.txt']);
+    const far = await files.list(`${alice.id}/notes`, { limit: 1.5, offset: 1e20 });
+    expect(far).toMatchObject({ data: [], error: null });
 
     expect((await files.exists(path)).data).toBe(true);
     expect((await files.exists(`${alice.id}/notes/missing.txt`)).data).toBe(false);
