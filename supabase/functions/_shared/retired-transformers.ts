@@ -27,7 +27,7 @@ const stepsOf = (definition: unknown): Steps => {
 export async function retiredTransformerErrors(
   client: SupabaseClient,
   organisationId: string,
-  workflowId: string | undefined,
+  workflowId: string | null | undefined,
   definition: unknown,
   transformers: TransformerRow[],
 ): Promise<DefinitionError[]> {

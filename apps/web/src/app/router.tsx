@@ -124,6 +124,14 @@ export function createAppRouter(queryClient: QueryClient) {
               path: paths.app.businessCalendar.path,
               lazy: () => import('./routes/settings/business-calendar'),
             },
+            {
+              path: paths.app.connections.path,
+              lazy: () => import('./routes/settings/connections'),
+            },
+            {
+              path: paths.app.transformers.path,
+              lazy: () => import('./routes/settings/transformers'),
+            },
             { path: paths.app.projects.path, lazy: () => import('./routes/projects/projects') },
             { path: paths.app.project.path, lazy: () => import('./routes/projects/project') },
             {

@@ -129,6 +129,15 @@ export const paths = {
       path: '/settings/business-calendar',
       getHref: () => '/settings/business-calendar',
     },
+    /** The organisation's allowed hosts; a host_not_allowed job error links here. */
+    connections: {
+      path: '/settings/connections',
+      getHref: () => '/settings/connections',
+    },
+    transformers: {
+      path: '/settings/transformers',
+      getHref: () => '/settings/transformers',
+    },
     members: {
       path: '/members',
       getHref: () => '/members',

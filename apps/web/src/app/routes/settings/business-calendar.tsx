@@ -5,6 +5,7 @@ import { useToast } from '@/components/ui/toast';
 import { businessCalendarQueries } from '@/features/settings/api/queries';
 import { useSaveBusinessCalendar } from '@/features/settings/api/save-business-calendar';
 import { BusinessCalendarForm } from '@/features/settings/components/business-calendar-form';
+import { SettingsNav } from '@/features/settings/components/settings-nav';
 import { RetentionSection } from '@/features/settings/components/retention-section';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
@@ -36,6 +37,9 @@ export function Component() {
           When {organisation.name} works. Sequence steps count their delays in working time, so
           tasks never fall due at night, on closed days or in the middle of service.
         </p>
+        <div className="mt-4">
+          <SettingsNav />
+        </div>
       </header>
 
       {canEdit ? null : (

@@ -10,7 +10,10 @@ export type WorkflowVersion = Tables<'workflow_versions'>;
 export type Transformer = Pick<
   Tables<'transformers'>,
   'id' | 'organisation_id' | 'type' | 'description'
->;
+> & {
+  /** Set when the organisation retired it: kept by steps using it, offered to no new one. */
+  retired_at?: string | null;
+};
 
 export const workflowStatuses = ['active', 'archived'] as const;
 export type WorkflowStatus = (typeof workflowStatuses)[number];
@@ -156,7 +159,7 @@ export async function getWorkflowVersions(
 export async function getTransformers(organisationId: string): Promise<Transformer[]> {
   const { data, error } = await supabase
     .from('transformers')
-    .select('id, organisation_id, type, description')
+    .select('id, organisation_id, type, description, retired_at')
     .or(`organisation_id.is.null,organisation_id.eq.${organisationId}`)
     .order('id');
   if (error) raise(error);

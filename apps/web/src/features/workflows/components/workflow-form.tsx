@@ -323,14 +323,16 @@ export function WorkflowForm({
             </h2>
             {transformers ? (
               <ul className="mt-2 space-y-2 text-sm">
-                {transformers.map((transformer) => (
-                  <li key={transformer.id}>
-                    <code className="font-mono text-xs text-slate-900">{transformer.id}</code>
-                    {transformer.description ? (
-                      <p className="text-xs text-slate-500">{transformer.description}</p>
-                    ) : null}
-                  </li>
-                ))}
+                {transformers
+                  .filter((transformer) => !transformer.retired_at)
+                  .map((transformer) => (
+                    <li key={transformer.id}>
+                      <code className="font-mono text-xs text-slate-900">{transformer.id}</code>
+                      {transformer.description ? (
+                        <p className="text-xs text-slate-500">{transformer.description}</p>
+                      ) : null}
+                    </li>
+                  ))}
               </ul>
             ) : (
               <p className="mt-2 text-sm text-slate-500">Loading transformers…</p>

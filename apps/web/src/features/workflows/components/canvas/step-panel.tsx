@@ -248,11 +248,14 @@ export function StepPanel({
             {!transformerKnown ? (
               <option value={step.transformer_id}>{step.transformer_id}</option>
             ) : null}
-            {(transformers ?? []).map((transformer) => (
-              <option key={transformer.id} value={transformer.id}>
-                {transformer.id}
-              </option>
-            ))}
+            {(transformers ?? [])
+              // A retired transformer stays on the step that has it, and is offered to no other.
+              .filter((t) => !t.retired_at || t.id === step.transformer_id)
+              .map((transformer) => (
+                <option key={transformer.id} value={transformer.id}>
+                  {transformer.id}
+                </option>
+              ))}
           </Select>
         )}
       </Field>
