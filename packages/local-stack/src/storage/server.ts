@@ -190,6 +190,9 @@ async function asCaller<T>(
       const code = (err as { code?: string }).code;
       if (code === '42501') throw rlsRefused();
       if (code === '23505') throw duplicate();
+      // Class 22, data exceptions: text Postgres cannot store (a NUL in a path), a value out
+      // of range. The caller's input, not a fault of ours.
+      if (code?.startsWith('22')) throw invalidRequest('invalid value in the request');
       throw err;
     }
   } finally {
@@ -350,6 +353,7 @@ export function createStorageHandler(opts: StorageServerOptions): StorageHandler
 
   /** Read as the superuser: limits and existence, which Storage itself reads the same way. */
   async function findBucket(id: string): Promise<BucketRow> {
+    if (!isValidBucketId(id)) throw bucketNotFound();
     const { rows } = await pool.query<BucketRow>(
       `select ${BUCKET_COLUMNS} from storage.buckets where id = $1`,
       [id],
@@ -552,6 +556,7 @@ export function createStorageHandler(opts: StorageServerOptions): StorageHandler
         const key = decodePath(match[2]!);
         const token = query.get('token');
         if (!token) throw invalidRequest('querystring must have required property token');
+        if (!isValidBucketId(bucketId) || !isValidKey(key)) throw objectNotFound();
         const payload = await verify(token, jwtSecret);
         if (payload.url !== `${bucketId}/${key}`) throw invalidJwt('Invalid signature');
         const { rows } = await pool.query<ObjectRow>(
@@ -570,6 +575,7 @@ export function createStorageHandler(opts: StorageServerOptions): StorageHandler
         const bucket = await findBucket(decodePath(match[1]!));
         const key = decodePath(match[2]!);
         if (!bucket.public) throw bucketNotFound();
+        if (!isValidKey(key)) throw objectNotFound();
         const { rows } = await pool.query<ObjectRow>(
           `select ${OBJECT_COLUMNS} from storage.objects where bucket_id = $1 and name = $2`,
           [bucket.id, key],
@@ -630,6 +636,7 @@ export function createStorageHandler(opts: StorageServerOptions): StorageHandler
       }
       if ((match = /^\/bucket\/([^/]+)(\/empty)?\/?$/.exec(rawPath))) {
         const id = decodePath(match[1]!);
+        if (!isValidBucketId(id)) throw bucketNotFound();
         const empty = match[2] !== undefined;
         if (method === 'GET' && !empty) {
           const row = await asCaller(

@@ -188,6 +188,8 @@ describe('objects through supabase-js', () => {
     expect(paged.data!.map((f) => f.name)).toEqual(['b.txt']);
     const far = await files.list(`${alice.id}/notes`, { limit: 1.5, offset: 1e20 });
     expect(far).toMatchObject({ data: [], error: null });
+    expect((await files.list(`${alice.id}/\u0000`)).error).toMatchObject({ statusCode: '400' });
+    expect((await files.remove([`${alice.id}/\u0000`])).error).toMatchObject({ statusCode: '400' });
 
     expect((await files.exists(path)).data).toBe(true);
     expect((await files.exists(`${alice.id}/notes/missing.txt`)).data).toBe(false);
@@ -295,6 +297,14 @@ describe('objects through supabase-js', () => {
       expect(status, key).toBe(400);
     }
     expect((await files.download(`${alice.id}/..`)).error).not.toBeNull();
+    // Text Postgres cannot hold, in a bucket or a signed URL, is a 4xx, not a server fault.
+    for (const url of [
+      `${apiUrl}/storage/v1/object/sign/%00/x?token=t`,
+      `${apiUrl}/storage/v1/bucket/%00`,
+    ]) {
+      const res = await fetch(url, { headers: { authorization: `Bearer ${keys.serviceRoleKey}` } });
+      expect(res.status, url).toBe(404);
+    }
   });
 });
 
