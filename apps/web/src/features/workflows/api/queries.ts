@@ -10,10 +10,12 @@ export type WorkflowVersion = Tables<'workflow_versions'>;
 export type Transformer = Pick<
   Tables<'transformers'>,
   'id' | 'organisation_id' | 'type' | 'description'
-> & {
-  /** Set when the organisation retired it: kept by steps using it, offered to no new one. */
-  retired_at?: string | null;
-};
+> &
+  // What a step's config is checked and edited against (issue 12 §3, StepConfigEditor).
+  Partial<Pick<Tables<'transformers'>, 'config' | 'config_schema'>> & {
+    /** Set when the organisation retired it: kept by steps using it, offered to no new one. */
+    retired_at?: string | null;
+  };
 
 export const workflowStatuses = ['active', 'archived'] as const;
 export type WorkflowStatus = (typeof workflowStatuses)[number];
@@ -159,7 +161,7 @@ export async function getWorkflowVersions(
 export async function getTransformers(organisationId: string): Promise<Transformer[]> {
   const { data, error } = await supabase
     .from('transformers')
-    .select('id, organisation_id, type, description, retired_at')
+    .select('id, organisation_id, type, description, config, config_schema, retired_at')
     .or(`organisation_id.is.null,organisation_id.eq.${organisationId}`)
     .order('id');
   if (error) raise(error);

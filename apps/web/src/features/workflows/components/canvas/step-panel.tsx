@@ -8,7 +8,9 @@ import { GitBranch, Plus, Trash2, X } from 'lucide-react';
 import { useId, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Field, Input, Select, Textarea } from '@/components/ui/form-field';
+import { useCurrentOrganisation } from '@/lib/organisation';
 import type { Transformer } from '../../api/queries';
+import { StepConfigEditor } from '../step-config-editor';
 import {
   addBranch,
   DefinitionEditError,
@@ -94,6 +96,7 @@ export function StepPanel({
   const step = definition.steps[stepId] as WorkflowStep;
   const stepIds = Object.keys(definition.steps);
   const headingId = useId();
+  const organisation = useCurrentOrganisation();
   const [idText, setIdText] = useState(stepId);
   const [idError, setIdError] = useState<string | null>(null);
   const [configText, setConfigText] = useState(() => JSON.stringify(step.config ?? {}, null, 2));
@@ -487,6 +490,20 @@ export function StepPanel({
           </Button>
         </div>
       </fieldset>
+
+      <StepConfigEditor
+        transformer={transformers?.find((transformer) => transformer.id === step.transformer_id)}
+        transformers={transformers}
+        config={step.config}
+        organisationId={organisation.id}
+        onChange={(config) =>
+          onChange(
+            updateStep(definition, stepId, {
+              config: Object.keys(config).length > 0 ? config : undefined,
+            }),
+          )
+        }
+      />
 
       <Field
         label="Config (JSON)"
