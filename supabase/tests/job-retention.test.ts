@@ -284,6 +284,35 @@ describe('job_retention_days and set_job_retention', () => {
 });
 
 describe('purge_expired_jobs', () => {
+  // Under `pnpm test` the stack's cron ticker runs purge_expired_jobs too, every tick. So jobs
+  // are inserted while this organisation keeps 3650 days (nothing of ours is due), and the
+  // shorter setting and the purge happen in one transaction the ticker cannot see into.
+  beforeAll(() =>
+    db.query('update public.organisations set job_retention_days = 3650 where id = $1', [
+      t.organisationId,
+    ]),
+  );
+
+  async function withRetention<T>(days: number, run: () => Promise<T>): Promise<T> {
+    await db.query('begin');
+    try {
+      await db.query('update public.organisations set job_retention_days = $2 where id = $1', [
+        t.organisationId,
+        days,
+      ]);
+      const result = await run();
+      await db.query('commit');
+      return result;
+    } catch (error) {
+      await db.query('rollback');
+      throw error;
+    } finally {
+      await db.query('update public.organisations set job_retention_days = 3650 where id = $1', [
+        t.organisationId,
+      ]);
+    }
+  }
+
   /** Runs the purge as the scheduler does, batch after batch until one comes back short. */
   async function purgeAll(batch = 1000): Promise<number> {
     let total = 0;
@@ -297,10 +326,6 @@ describe('purge_expired_jobs', () => {
   }
 
   it("deletes finished jobs older than their organisation's setting, and only those", async () => {
-    // This organisation keeps 10 days; the other keeps the default 90.
-    await db.query('update public.organisations set job_retention_days = 10 where id = $1', [
-      t.organisationId,
-    ]);
     const w = await freshWorkflow();
     const expired = [
       await job(t.member, w, { ...completed(), completed_at: daysAgo(11) }),
@@ -317,6 +342,7 @@ describe('purge_expired_jobs', () => {
         next_retry_at: daysAgo(20),
         created_at: daysAgo(60),
       }),
+      // The other organisation keeps the default 90 days.
       await job(t.outsider, t.otherWorkflow, { ...completed(), completed_at: daysAgo(30) }),
     ];
     const theirsExpired = await job(t.outsider, t.otherWorkflow, {
@@ -324,9 +350,16 @@ describe('purge_expired_jobs', () => {
       completed_at: daysAgo(91),
     });
     const all = [...expired, ...kept, theirsExpired].map((j) => j.id);
-    expect(await eventCount(all)).toBe(all.length);
+    expect(await eventCount(expired.map((j) => j.id))).toBe(expired.length);
 
-    expect(await purgeAll()).toBeGreaterThanOrEqual(4);
+    // This organisation keeps 10 days.
+    const purged = await withRetention(10, async () => {
+      const n = await purgeAll();
+      // Checked inside the transaction: the ticker cannot have deleted ours meanwhile.
+      expect(await existing(expired.map((j) => j.id))).toEqual([]);
+      return n;
+    });
+    expect(purged).toBeGreaterThanOrEqual(expired.length);
     expect(await existing(all)).toEqual(kept.map((j) => j.id).sort());
     expect(await eventCount(expired.map((j) => j.id))).toBe(0);
     expect(await eventCount([theirsExpired.id])).toBe(0);
@@ -336,12 +369,15 @@ describe('purge_expired_jobs', () => {
   it('works in batches of the size asked', async () => {
     const w = await freshWorkflow();
     for (let i = 0; i < 3; i++)
-      await job(t.member, w, { ...completed(), completed_at: daysAgo(4000) });
-    const { rows } = await db.query<{ n: number }>('select public.purge_expired_jobs(2) as n');
-    expect(rows[0]!.n).toBe(2);
-    await purgeAll();
-    const left = await db.query('select 1 from public.jobs where workflow_id = $1', [w.id]);
-    expect(left.rows).toHaveLength(0);
+      await job(t.member, w, { ...completed(), completed_at: daysAgo(20) });
+    const ours = () => db.query('select 1 from public.jobs where workflow_id = $1', [w.id]);
+    await withRetention(7, async () => {
+      const { rows } = await db.query<{ n: number }>('select public.purge_expired_jobs(2) as n');
+      expect(rows[0]!.n).toBe(2);
+      expect((await ours()).rows).toHaveLength(1);
+      await purgeAll();
+      expect((await ours()).rows).toHaveLength(0);
+    });
     await expect(db.query('select public.purge_expired_jobs(0)')).rejects.toThrow(/batch/);
   });
 
@@ -377,21 +413,23 @@ describe('job_events stays append-only', () => {
 
 describe('a purge beside the orchestrator', () => {
   it('does not block a claim, and skips a finished job another transaction holds', async () => {
-    await db.query('update public.organisations set job_retention_days = 7 where id = $1', [
+    // As above: nothing of ours is due until the purging transaction shortens the setting.
+    await db.query('update public.organisations set job_retention_days = 3650 where id = $1', [
       t.organisationId,
     ]);
     const w = await freshWorkflow();
     const doomed = [];
     for (let i = 0; i < 20; i++)
       doomed.push(await job(t.member, w, { ...completed(), completed_at: daysAgo(20) }));
-    // A pending job due now, for the claim.
-    const pending = await job(t.member, w, { available_at: new Date().toISOString() });
 
     const purger = await adminDb();
     const claimer = await adminDb();
     try {
       // The purge deletes (and so locks) its batch and stays open.
       await purger.query('begin');
+      await purger.query('update public.organisations set job_retention_days = 7 where id = $1', [
+        t.organisationId,
+      ]);
       const purged = await purger.query<{ n: number }>(
         'select public.purge_expired_jobs(1000) as n',
       );
@@ -400,20 +438,33 @@ describe('a purge beside the orchestrator', () => {
       // Meanwhile a claim runs: with a lock timeout, a wait would fail it rather than hang.
       await claimer.query('begin');
       await claimer.query(`set local lock_timeout = '2s'`);
+      // A pending job due now, inserted in the claim's own transaction so the stack's
+      // orchestrator (cron) cannot take it first.
+      const pending = await claimer.query<{ id: string }>(
+        `insert into public.jobs (organisation_id, workflow_id, workflow_version, user_id, input_data)
+         values ($1, $2, $3, $4, '{"payload": "claim me"}') returning id`,
+        [t.organisationId, w.id, w.version, t.member.id],
+      );
       const claim = await claimer.query<{ claimed: unknown }>(
         `select public.claim_workflow_steps('retention-test', 10, 30, array[$1::uuid]) as claimed`,
         [w.id],
       );
-      expect(JSON.stringify(claim.rows[0]!.claimed)).toContain(pending.id);
+      expect(JSON.stringify(claim.rows[0]!.claimed)).toContain(pending.rows[0]!.id);
       await claimer.query('rollback');
       await purger.query('rollback');
+      expect(await existing(doomed.map((j) => j.id))).toHaveLength(20);
 
       // The other way round: a transaction holds a finished job (as retry_job would); the
       // purge skips it rather than waiting, and deletes the rest.
       await claimer.query('begin');
       await claimer.query('select 1 from public.jobs where id = $1 for update', [doomed[0]!.id]);
-      await purger.query(`set lock_timeout = '2s'`);
+      await purger.query('begin');
+      await purger.query(`set local lock_timeout = '2s'`);
+      await purger.query('update public.organisations set job_retention_days = 7 where id = $1', [
+        t.organisationId,
+      ]);
       await purger.query('select public.purge_expired_jobs(1000)');
+      await purger.query('commit');
       expect(await existing(doomed.map((j) => j.id))).toEqual([doomed[0]!.id]);
       await claimer.query('rollback');
     } finally {
