@@ -6,13 +6,14 @@ import {
   Position,
   ReactFlow,
   ReactFlowProvider,
+  useReactFlow,
   type Connection,
   type Edge,
   type Node,
   type NodeProps,
 } from '@xyflow/react';
 import { CircleAlert, Flag, Plus } from 'lucide-react';
-import { useMemo, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, type KeyboardEvent } from 'react';
 import { cn } from '@/lib/utils';
 import {
   definitionGraph,
@@ -230,6 +231,13 @@ function FlowCanvasInner({
   onNodeKey,
 }: FlowCanvasProps) {
   const layout = useMemo(() => layoutGraph(definitionGraph(definition)), [definition]);
+  // A step added or removed moves the others: fit the whole graph again (not on every
+  // keystroke in a panel field, which leaves the same steps).
+  const { fitView } = useReactFlow();
+  const stepKey = layout.nodes.map((node) => node.id).join('\n');
+  useEffect(() => {
+    void fitView({ padding: 0.15, maxZoom: 1 });
+  }, [stepKey, fitView]);
 
   const nodes: FlowNode[] = useMemo(
     () =>

@@ -9,6 +9,8 @@ import { mockReactFlow } from './mock-react-flow';
 
 beforeAll(mockReactFlow);
 
+// Generous: the first lazy import of the canvas chunk (React Flow) is slow on a busy machine.
+
 const transformers: Transformer[] = [
   { id: 'echo-transformer', organisation_id: null, type: 'echo', description: 'Echoes data' },
   { id: 'http-request', organisation_id: null, type: 'http', description: 'Calls a URL' },
@@ -48,7 +50,7 @@ function setup(definition: string) {
 
 const jsonText = () => (screen.getByLabelText(/Definition \(JSON\)/) as HTMLTextAreaElement).value;
 
-describe('Canvas | Form | JSON', () => {
+describe('Canvas | Form | JSON', { timeout: 20_000 }, () => {
   it('edits on the canvas show in the JSON, and JSON edits on the canvas', async () => {
     const user = setup(DEFINITION);
     await user.click(screen.getByRole('tab', { name: 'Canvas' }));

@@ -11,6 +11,8 @@ import { mockReactFlow } from './mock-react-flow';
 
 beforeAll(mockReactFlow);
 
+// Generous timeouts: React Flow renders slowly in jsdom on a busy machine.
+
 const transformers: Transformer[] = [
   { id: 'echo-transformer', organisation_id: null, type: 'echo', description: 'Echoes data' },
   { id: 'http-request', organisation_id: null, type: 'http', description: 'Calls a URL' },
@@ -60,7 +62,7 @@ function Editor({
 const definitionShown = () =>
   JSON.parse(screen.getByLabelText('Definition').textContent ?? '{}') as WorkflowDefinition;
 
-describe('WorkflowCanvas', () => {
+describe('WorkflowCanvas', { timeout: 20_000 }, () => {
   it('draws each step with its transformer and inputs, and labelled edges', async () => {
     renderWithProviders(<WorkflowCanvas definition={branching} transformers={transformers} />);
     const canvas = screen.getByRole('region', { name: 'Workflow canvas' });
@@ -169,7 +171,7 @@ describe('WorkflowCanvas', () => {
   });
 });
 
-describe('FlowCanvas with a job', () => {
+describe('FlowCanvas with a job', { timeout: 20_000 }, () => {
   it('says each step’s state in words and marks the edges taken', async () => {
     renderWithProviders(
       <FlowCanvas
