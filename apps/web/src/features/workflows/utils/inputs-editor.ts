@@ -14,9 +14,63 @@ export type InputRow = {
   /** The default as typed: text for a string input, JSON for the others; '' = none. */
   default: string;
   description: string;
+  // Typed-field options (issue 12 §3), as typed; '' = none. Written only for the types they
+  // apply to, so changing a row's type drops the others.
+  /** string: '' | email | url | date. */
+  format: string;
+  /** string: an I-Regexp the whole value must match. */
+  pattern: string;
+  /** string, number, integer: the allowed values, comma-separated. */
+  enum: string;
+  /** number, integer. */
+  minimum: string;
+  maximum: string;
+  /** file: e.g. audio/*,.pdf */
+  accept: string;
+  /** file: bytes. */
+  max_bytes: string;
+  /** Kept as it is in the JSON (no column): the label the Run dialog shows. */
+  title?: string | undefined;
 };
 
-const ROW_KEYS = new Set(['name', 'type', 'required', 'default', 'description']);
+const ROW_KEYS = new Set([
+  'name',
+  'type',
+  'required',
+  'default',
+  'description',
+  'title',
+  'format',
+  'pattern',
+  'enum',
+  'minimum',
+  'maximum',
+  'accept',
+  'max_bytes',
+]);
+
+const OPTION_TYPES: Record<
+  'format' | 'pattern' | 'enum' | 'minimum' | 'maximum' | 'accept' | 'max_bytes',
+  readonly WorkflowInputType[]
+> = {
+  format: ['string'],
+  pattern: ['string'],
+  enum: ['string', 'number', 'integer'],
+  minimum: ['number', 'integer'],
+  maximum: ['number', 'integer'],
+  accept: ['file'],
+  max_bytes: ['file'],
+};
+
+/** Whether a typed-field option applies to a type (the inputs editor shows only those). */
+export const optionApplies = (option: keyof typeof OPTION_TYPES, type: WorkflowInputType) =>
+  OPTION_TYPES[option].includes(type);
+
+/** A number option's text as JSON: the number when it reads as one, else the text (flagged). */
+function numberOption(text: string): unknown {
+  const number = Number(text);
+  return text.trim() !== '' && Number.isFinite(number) ? number : text;
+}
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -50,6 +104,36 @@ export function rowsFromDefinition(text: string): InputRow[] | null {
       return null;
     if (required !== undefined && typeof required !== 'boolean') return null;
     if (description !== undefined && typeof description !== 'string') return null;
+    const text = (key: string): string | null => {
+      const option = input[key];
+      if (option === undefined) return '';
+      if (typeof option === 'string') return option;
+      if (typeof option === 'number') return String(option);
+      return null;
+    };
+    const options = {
+      format: text('format'),
+      pattern: text('pattern'),
+      minimum: text('minimum'),
+      maximum: text('maximum'),
+      accept: text('accept'),
+      max_bytes: text('max_bytes'),
+      title: text('title'),
+    };
+    if (Object.values(options).some((option) => option === null)) return null;
+    let enumText = '';
+    if (input.enum !== undefined) {
+      // Comma-separated in the table: an option holding a comma stays in the JSON.
+      if (
+        !Array.isArray(input.enum) ||
+        input.enum.some(
+          (option) =>
+            !(typeof option === 'number' || (typeof option === 'string' && !option.includes(','))),
+        )
+      )
+        return null;
+      enumText = input.enum.join(', ');
+    }
     const value = input.default;
     // '' in the Default column means "no default", so an empty-string default stays in JSON.
     if (value === '') return null;
@@ -64,6 +148,14 @@ export function rowsFromDefinition(text: string): InputRow[] | null {
             ? value
             : JSON.stringify(value),
       description: description ?? '',
+      format: options.format ?? '',
+      pattern: options.pattern ?? '',
+      enum: enumText,
+      minimum: options.minimum ?? '',
+      maximum: options.maximum ?? '',
+      accept: options.accept ?? '',
+      max_bytes: options.max_bytes ?? '',
+      ...(input.title !== undefined ? { title: options.title ?? '' } : {}),
     });
   }
   return rows;
@@ -90,9 +182,11 @@ export function definitionWithRows(text: string, rows: readonly InputRow[]): str
     inputs: rows.map((row) => ({
       name: row.name,
       type: row.type,
+      ...(row.title !== undefined ? { title: row.title } : {}),
       ...(row.required ? { required: true } : {}),
       ...(row.description ? { description: row.description } : {}),
       ...(row.default !== '' ? { default: defaultValue(row) } : {}),
+      ...rowOptions(row),
     })),
   });
 }
@@ -103,4 +197,32 @@ export const emptyInputRow = (): InputRow => ({
   required: false,
   default: '',
   description: '',
+  format: '',
+  pattern: '',
+  enum: '',
+  minimum: '',
+  maximum: '',
+  accept: '',
+  max_bytes: '',
 });
+
+/** A row's typed-field options as the definition writes them, those of its type only. */
+function rowOptions(row: InputRow): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const has = (option: keyof typeof OPTION_TYPES) =>
+    row[option].trim() !== '' && optionApplies(option, row.type);
+  if (has('format')) out.format = row.format;
+  if (has('pattern')) out.pattern = row.pattern;
+  if (has('enum')) {
+    const values = row.enum
+      .split(',')
+      .map((value) => value.trim())
+      .filter((value) => value !== '');
+    out.enum = row.type === 'string' ? values : values.map(numberOption);
+  }
+  if (has('minimum')) out.minimum = numberOption(row.minimum);
+  if (has('maximum')) out.maximum = numberOption(row.maximum);
+  if (has('accept')) out.accept = row.accept.trim();
+  if (has('max_bytes')) out.max_bytes = numberOption(row.max_bytes);
+  return out;
+}

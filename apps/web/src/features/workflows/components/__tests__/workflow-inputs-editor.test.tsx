@@ -67,6 +67,22 @@ describe('WorkflowForm inputs table', () => {
     expect(definitionJson()).toEqual(STEPS);
   });
 
+  it("declares a type's options: range for an integer, accepted types for a file", async () => {
+    const { user, section } = setup({ ...STEPS, inputs: [{ name: 'n', type: 'integer' }] });
+    expect(within(section).queryByRole('combobox', { name: 'Input 1 format' })).toBeNull();
+    await user.type(within(section).getByRole('textbox', { name: 'Input 1 min' }), '1');
+    await user.type(within(section).getByRole('textbox', { name: 'Input 1 max' }), '9');
+    expect(definitionJson().inputs).toEqual([
+      { name: 'n', type: 'integer', minimum: 1, maximum: 9 },
+    ]);
+    await user.selectOptions(
+      within(section).getByRole('combobox', { name: 'Input 1 type' }),
+      'file',
+    );
+    await user.type(within(section).getByRole('textbox', { name: 'Input 1 accept' }), 'audio/*');
+    expect(definitionJson().inputs).toEqual([{ name: 'n', type: 'file', accept: 'audio/*' }]);
+  });
+
   it('refills from the JSON when the definition is edited there', () => {
     const { section } = setup();
     fireEvent.change(definitionBox(), {

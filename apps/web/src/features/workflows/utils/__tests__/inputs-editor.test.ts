@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { definitionWithRows, rowsFromDefinition } from '../inputs-editor';
+import { definitionWithRows, emptyInputRow, rowsFromDefinition } from '../inputs-editor';
+
+const NO_OPTIONS = {
+  format: '',
+  pattern: '',
+  enum: '',
+  minimum: '',
+  maximum: '',
+  accept: '',
+  max_bytes: '',
+};
 
 const steps = { start_step: 'a', steps: { a: { transformer_id: 'echo-transformer' } } };
 const text = (inputs: unknown) => JSON.stringify({ ...steps, inputs });
@@ -14,8 +24,15 @@ describe('rowsFromDefinition', () => {
         ]),
       ),
     ).toEqual([
-      { name: 'a', type: 'string', required: true, default: 'x', description: '' },
-      { name: 'b', type: 'object', required: false, default: '{"k":1}', description: 'B' },
+      { name: 'a', type: 'string', required: true, default: 'x', description: '', ...NO_OPTIONS },
+      {
+        name: 'b',
+        type: 'object',
+        required: false,
+        default: '{"k":1}',
+        description: 'B',
+        ...NO_OPTIONS,
+      },
     ]);
     expect(rowsFromDefinition(JSON.stringify(steps))).toEqual([]);
     expect(rowsFromDefinition('')).toEqual([]);
@@ -38,8 +55,15 @@ describe('rowsFromDefinition', () => {
 describe('definitionWithRows', () => {
   it('writes rows back as inputs, defaults typed, and drops inputs when there are none', () => {
     const written = definitionWithRows(JSON.stringify(steps), [
-      { name: 'n', type: 'number', required: false, default: '2', description: '' },
-      { name: 'bad', type: 'array', required: true, default: '[1', description: 'D' },
+      { ...emptyInputRow(), name: 'n', type: 'number', default: '2' },
+      {
+        ...emptyInputRow(),
+        name: 'bad',
+        type: 'array',
+        required: true,
+        default: '[1',
+        description: 'D',
+      },
     ]);
     expect(JSON.parse(written ?? 'null')).toEqual({
       ...steps,
@@ -50,5 +74,46 @@ describe('definitionWithRows', () => {
     });
     expect(JSON.parse(definitionWithRows(written ?? '', []) ?? 'null')).toEqual(steps);
     expect(definitionWithRows('[1]', [])).toBeNull();
+  });
+});
+
+describe('typed-field options (issue 12 §3)', () => {
+  it("reads and writes each type's options, numbers as numbers", () => {
+    const inputs = [
+      { name: 's', type: 'string', format: 'email', pattern: '.+@x\\.nl', enum: ['a@x.nl'] },
+      { name: 'i', type: 'integer', minimum: 1, maximum: 9, enum: [1, 2], title: 'Count' },
+      { name: 'f', type: 'file', accept: 'audio/*', max_bytes: 1000 },
+    ];
+    const rows = rowsFromDefinition(text(inputs));
+    expect(
+      rows?.map((row) => [row.format, row.pattern, row.enum, row.minimum, row.accept]),
+    ).toEqual([
+      ['email', '.+@x\\.nl', 'a@x.nl', '', ''],
+      ['', '', '1, 2', '1', ''],
+      ['', '', '', '', 'audio/*'],
+    ]);
+    expect(JSON.parse(definitionWithRows(text(inputs), rows ?? []) ?? 'null').inputs).toEqual(
+      inputs,
+    );
+  });
+
+  it("drops options that do not apply to a row's new type; keeps bad numbers as text", () => {
+    const written = definitionWithRows(JSON.stringify(steps), [
+      {
+        ...emptyInputRow(),
+        name: 'n',
+        type: 'number',
+        format: 'email',
+        minimum: 'x',
+        maximum: '5',
+      },
+    ]);
+    expect(JSON.parse(written ?? 'null').inputs).toEqual([
+      { name: 'n', type: 'number', minimum: 'x', maximum: 5 },
+    ]);
+  });
+
+  it('leaves an option with a comma to the JSON', () => {
+    expect(rowsFromDefinition(text([{ name: 's', type: 'string', enum: ['a,b'] }]))).toBeNull();
   });
 });
