@@ -10,8 +10,9 @@
 -- job_events stays append-only. Nobody has UPDATE, DELETE or TRUNCATE on it (the service
 -- role's were revoked in …004200, API roles never had them) and a BEFORE UPDATE trigger
 -- refuses rewrites even by its owner. A job's events go with the job through the foreign
--- key's ON DELETE CASCADE, which runs as the table owner: so deleting a job is the one way an
--- event row disappears, and the functions below are the only way to delete a job. We chose
+-- key's ON DELETE CASCADE, which runs as the table owner: so deleting a job (through the
+-- functions below, or with its workflow or organisation) is the one way an event row
+-- disappears; no API role can delete a job directly. We chose
 -- this over a transaction-local "deleting allowed" setting checked by a DELETE trigger: the
 -- cascade already exists (deleting an organisation or purging a trashed workflow relies on
 -- it), adds no per-row trigger cost to a 300,000-job cleanup, and a setting any session can
