@@ -13,10 +13,13 @@ export type TransformerRow = Pick<
   | 'target_function'
   | 'timeout_ms'
   | 'retired_at'
->;
+> & {
+  /** The fields its config may set (issue 12 §3); the built-ins declare theirs. */
+  config_schema?: Tables<'transformers'>['config_schema'];
+};
 
 export const TRANSFORMER_COLUMNS =
-  'id, organisation_id, type, description, config, target_function, timeout_ms, retired_at';
+  'id, organisation_id, type, description, config, config_schema, target_function, timeout_ms, retired_at';
 
 /** The built-ins (no organisation) and the organisation's own, built-ins first, by id. */
 export async function getTransformers(organisationId: string): Promise<TransformerRow[]> {

@@ -1,3 +1,4 @@
+import { parseConfigSchema } from '@forkflow/domain/step-config';
 import { useQuery } from '@tanstack/react-query';
 import { Blocks, Plus } from 'lucide-react';
 import { useState, type FormEvent, type ReactNode } from 'react';
@@ -193,7 +194,7 @@ export function TransformersSettings({ organisationId, canEdit, renderUsedBy }: 
       {editing !== null ? (
         <TransformerFormDialog
           organisationId={organisationId}
-          types={[...new Set(builtIns.map((t) => t.type))]}
+          builtIns={builtIns}
           editing={editing === 'new' ? null : editing}
           onClose={() => setEditing(null)}
         />
@@ -230,15 +231,16 @@ export function TransformersSettings({ organisationId, canEdit, renderUsedBy }: 
 
 function TransformerFormDialog({
   organisationId,
-  types,
+  builtIns,
   editing,
   onClose,
 }: {
   organisationId: string;
-  types: string[];
+  builtIns: TransformerRow[];
   editing: TransformerRow | null;
   onClose: () => void;
 }) {
+  const types = [...new Set(builtIns.map((t) => t.type))];
   const { toast } = useToast();
   const [preset, setPreset] = useState('blank');
   const [values, setValues] = useState<SaveTransformerInput>(() =>
@@ -263,6 +265,10 @@ function TransformerFormDialog({
     },
   });
   const parsed = saveTransformerInputSchema.safeParse(values);
+  // What the type's executor reads: the fields a preset may set (checked on save).
+  const fields = parseConfigSchema(
+    builtIns.find((t) => t.type === values.type)?.config_schema,
+  ).fields;
   const errorOf = (field: keyof SaveTransformerInput) =>
     parsed.success ? undefined : parsed.error.issues.find((i) => i.path[0] === field)?.message;
   // The config is checked as it is typed; the other fields once the form is submitted.
@@ -360,7 +366,24 @@ function TransformerFormDialog({
         <Field
           label="Config (JSON)"
           error={shown('config')}
-          hint="Defaults every step using it gets; a step's own config wins."
+          hint={
+            <>
+              Defaults every step using it gets; a step&apos;s own config wins.
+              {fields.length > 0 ? (
+                <>
+                  {' '}
+                  Type {values.type} reads:{' '}
+                  {fields
+                    .map(
+                      (field) =>
+                        `${field.name} (${field.type}${field.enum ? `: ${field.enum.join(', ')}` : ''})`,
+                    )
+                    .join('; ')}
+                  .
+                </>
+              ) : null}
+            </>
+          }
         >
           {(control) => (
             <Textarea

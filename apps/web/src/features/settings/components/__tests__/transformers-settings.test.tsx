@@ -34,7 +34,15 @@ const bodyOf = (call: Parameters<typeof fetch>) => JSON.parse(String(call[1]?.bo
 beforeEach(() => {
   rows = [
     builtin('echo-transformer', 'echo', 'execute-echo'),
-    builtin('http-request', 'http', 'execute-http-request'),
+    {
+      ...builtin('http-request', 'http', 'execute-http-request'),
+      config_schema: {
+        fields: [
+          { name: 'method', type: 'string', enum: ['GET', 'POST'] },
+          { name: 'headers', type: 'object' },
+        ],
+      },
+    },
     own,
   ];
   fetchMock.mockReset();
@@ -74,6 +82,9 @@ describe('TransformersSettings', () => {
     const dialog = screen.getByRole('dialog', { name: 'New transformer' });
     await user.selectOptions(within(dialog).getByLabelText('Start from'), 'crm-webhook');
     expect(within(dialog).getByLabelText(/^Type/)).toHaveValue('http');
+    expect(dialog).toHaveTextContent(
+      'Type http reads: method (string: GET, POST); headers (object).',
+    );
     await user.clear(within(dialog).getByLabelText(/^Id/));
     await user.type(within(dialog).getByLabelText(/^Id/), 'crm-hook');
     await user.click(within(dialog).getByRole('button', { name: 'Create transformer' }));
