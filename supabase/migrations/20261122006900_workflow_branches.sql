@@ -14,8 +14,9 @@
 -- branches need it: claim_workflow_steps hands out the whole step (next_step or next/default)
 -- and says "last_step" whenever the step may end the job; finish_workflow_steps checks the
 -- choice, records it in the step_succeeded event (next_step, branch), and stays one set-based
--- statement (the check is an expression per result, a cheap comparison for a linear step). private.workflow_definition_problem (…004300), save_workflow's last line of
--- defence, checks branch targets and that a step does not have both.
+-- statement (the check is an expression per result, a cheap comparison for a linear step).
+-- private.workflow_definition_problem (…004300), save_workflow's last line of defence, checks
+-- branch targets and that a step does not have both.
 
 
 -- Whether a step's successors include null (the end): a linear step without next_step, or
