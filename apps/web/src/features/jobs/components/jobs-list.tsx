@@ -1,6 +1,6 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { ListChecks, SearchX } from 'lucide-react';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { Button } from '@/components/ui/button';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -14,6 +14,7 @@ import { isActiveJobStatus } from '@forkflow/domain/jobs';
 import { jobQueries, jobStatusLabels, type JobQuery } from '../api/queries';
 import { formatDuration, jobDurationMs, shortId } from '../utils/format';
 import { JobStatusBadge } from './job-status-badge';
+import { JobsBulkBar } from './jobs-bulk-bar';
 
 type Props = {
   query: JobQuery;
@@ -39,6 +40,9 @@ export function JobsList({
   const organisation = useCurrentOrganisation();
   const now = useNow(30_000).getTime();
   const listRef = useRef<HTMLUListElement>(null);
+  // Selected job ids for the bulk actions; rows no longer listed (filters changed, deleted)
+  // simply stop counting.
+  const [selection, setSelection] = useState<ReadonlySet<string>>(() => new Set());
   const jobs = useInfiniteQuery({
     ...jobQueries.list(organisation.id, query),
     refetchInterval: (current) =>
@@ -78,6 +82,16 @@ export function JobsList({
   }
 
   const rows = jobs.data.pages.flat();
+  const selected = rows.filter((job) => selection.has(job.id));
+  const allSelected = rows.length > 0 && selected.length === rows.length;
+  const toggle = (id: string) =>
+    setSelection((current) => {
+      const next = new Set(current);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+  const toggleAll = () =>
+    setSelection(allSelected ? new Set() : new Set(rows.map((job) => job.id)));
   if (rows.length === 0) {
     return hasFilters ? (
       <EmptyState
@@ -108,6 +122,22 @@ export function JobsList({
 
   return (
     <div aria-busy={jobs.isFetching || undefined}>
+      <div className="flex items-center gap-3 border-b border-slate-100 px-4 py-2 sm:px-5">
+        <input
+          // "Some selected" is a property, not an attribute: set on the element itself.
+          ref={(element) => {
+            if (element) element.indeterminate = selected.length > 0 && !allSelected;
+          }}
+          type="checkbox"
+          id="jobs-select-all"
+          className="size-4 rounded border-slate-300 text-brand-600 focus-visible:ring-2 focus-visible:ring-brand-600"
+          checked={allSelected}
+          onChange={toggleAll}
+        />
+        <label htmlFor="jobs-select-all" className="text-xs font-medium text-slate-600">
+          {`Select all ${rows.length} shown`}
+        </label>
+      </div>
       <ul ref={listRef} aria-label="Jobs" className="divide-y divide-slate-100">
         {rows.map((job) => {
           const name = workflowName(job.workflow_id) ?? 'Workflow';
@@ -118,6 +148,14 @@ export function JobsList({
               key={job.id}
               className="relative flex flex-col gap-1.5 px-4 py-3 hover:bg-slate-50/60 sm:flex-row sm:items-center sm:gap-4 sm:px-5"
             >
+              {/* Above the row link's overlay (z-10), so a click selects rather than opens. */}
+              <input
+                type="checkbox"
+                aria-label={`Select ${name} job ${shortId(job.id)}`}
+                className="relative z-10 size-4 shrink-0 rounded border-slate-300 text-brand-600 focus-visible:ring-2 focus-visible:ring-brand-600"
+                checked={selection.has(job.id)}
+                onChange={() => toggle(job.id)}
+              />
               <div className="min-w-0 flex-1">
                 <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
                   <Link
@@ -187,6 +225,12 @@ export function JobsList({
           </Button>
         </div>
       ) : null}
+      <JobsBulkBar
+        organisationId={organisation.id}
+        selected={selected}
+        query={query}
+        onClear={() => setSelection(new Set())}
+      />
     </div>
   );
 }
