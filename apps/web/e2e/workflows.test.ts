@@ -178,7 +178,15 @@ describe('workflows and jobs, as the demo owner in a real browser', () => {
     await visible(page.getByRole('status').filter({ hasText: 'Version 1 restored' }));
     await visible(versions.first().getByText('Version 3'));
     await visible(versions.first().getByText('Restored version 1'));
+    // The version records both parents (issue 12 §6).
+    await visible(versions.first().getByText('Saved over v2 · Restored from v1'));
     expect(await versions.count()).toBe(3);
+    // Compare: version 2 (max retries 5) against the restored version 3 (the default).
+    await page.getByRole('button', { name: 'Compare' }).click();
+    const compare = page.getByRole('dialog', { name: `Compare versions · ${name}` });
+    await visible(compare.getByRole('row', { name: /Max retries 5 \d+ ?changed/ }));
+    await page.keyboard.press('Escape');
+    await compare.waitFor({ state: 'hidden' });
     // Version 1's retry policy is back (the defaults it was created with), not version 2's 5.
     await page.reload();
     const maxRetries = page
