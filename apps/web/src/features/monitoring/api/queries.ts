@@ -173,6 +173,9 @@ export const workflowHealthSchema = z.object({
         avg_duration_ms: rate,
         p95_duration_ms: rate,
         in_queue: count,
+        // From public.workflow_queue_wait (…007400), merged in by getWorkflowHealth.
+        queue_wait_p50_ms: rate.default(null),
+        queue_wait_p95_ms: rate.default(null),
       }),
     )
     .catch([]),
@@ -198,15 +201,28 @@ export async function getWorkflowHealth(
   now: number = Date.now(),
 ): Promise<WorkflowHealth | null> {
   const { from } = rangeWindow(range, now);
-  const { data, error } = await supabase.rpc('workflow_health', {
-    p_organisation_id: organisationId,
-    p_since: new Date(from).toISOString(),
-  });
+  const since = new Date(from).toISOString();
+  const [{ data, error }, waits] = await Promise.all([
+    supabase.rpc('workflow_health', { p_organisation_id: organisationId, p_since: since }),
+    // Queue wait (created → first claim) per workflow over the same jobs; a database
+    // without it leaves the columns blank rather than the page.
+    supabase.rpc('workflow_queue_wait', { p_organisation_id: organisationId, p_since: since }),
+  ]);
   if (error?.code === 'PGRST202' || error?.code === '42883') return null;
   if (error) raise(error);
   const parsed = workflowHealthSchema.safeParse(data);
   if (!parsed.success) throw new AppError('The health figures came back in a shape we don’t know.');
-  return parsed.data;
+  const byWorkflow = new Map(
+    (waits.error ? [] : (waits.data ?? [])).map((w) => [w.workflow_id, w]),
+  );
+  return {
+    ...parsed.data,
+    workflows: parsed.data.workflows.map((workflow) => ({
+      ...workflow,
+      queue_wait_p50_ms: byWorkflow.get(workflow.workflow_id)?.p50_ms ?? null,
+      queue_wait_p95_ms: byWorkflow.get(workflow.workflow_id)?.p95_ms ?? null,
+    })),
+  };
 }
 
 // public.function_latency_stats: p50/p95 response time per edge function over the range,

@@ -9,7 +9,17 @@ export function HealthTables({ health }: { health: WorkflowHealth }) {
       {health.workflows.length > 0 ? (
         <FiguresTable
           title="By workflow"
-          columns={['Workflow', 'Finished', 'Failed', 'Failure rate', 'Avg', 'p95', 'In queue']}
+          columns={[
+            'Workflow',
+            'Finished',
+            'Failed',
+            'Failure rate',
+            'Avg',
+            'p95',
+            'Queue wait p50',
+            'Queue wait p95',
+            'In queue',
+          ]}
           rows={health.workflows.map((workflow) => ({
             key: workflow.workflow_id,
             cells: [
@@ -19,6 +29,8 @@ export function HealthTables({ health }: { health: WorkflowHealth }) {
               orDash(workflow.failure_rate, percent),
               orDash(workflow.avg_duration_ms, formatMs),
               orDash(workflow.p95_duration_ms, formatMs),
+              orDash(workflow.queue_wait_p50_ms, formatMs),
+              orDash(workflow.queue_wait_p95_ms, formatMs),
               count(workflow.in_queue),
             ],
           }))}

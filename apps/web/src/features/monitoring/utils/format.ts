@@ -1,6 +1,15 @@
 // How the Monitoring page writes its figures.
 
-export const percent = (value: number) => `${Math.round(value * 100)}%`;
+/**
+ * Whole percents, but one decimal between 0 and 1 % (issue 12 §10): 2 failures in 500 jobs
+ * read "0.4%", not "0%" — which would say nothing fails.
+ */
+export const percent = (value: number) => {
+  const pct = value * 100;
+  if (pct <= 0 || pct >= 0.95) return `${Math.round(pct)}%`;
+  // Above zero but under 0.05 %: still not "none".
+  return pct < 0.05 ? '<0.1%' : `${pct.toFixed(1)}%`;
+};
 
 export const count = (value: number) =>
   Number.isInteger(value) ? value.toLocaleString() : value.toFixed(1);

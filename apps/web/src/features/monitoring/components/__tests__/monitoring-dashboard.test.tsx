@@ -82,6 +82,8 @@ beforeEach(() => {
       return statsResponse();
     }
     if (url.pathname === '/rest/v1/rpc/workflow_health') return postgrestResponse(health);
+    if (url.pathname === '/rest/v1/rpc/workflow_queue_wait')
+      return postgrestResponse([{ workflow_id: 'w1', jobs: 4, p50_ms: 800, p95_ms: 2500 }]);
     if (url.pathname === '/rest/v1/rpc/function_latency_stats')
       return postgrestResponse([{ function_name: 'start-workflow', p50_ms: 12, p95_ms: 90 }]);
     if (url.pathname === '/rest/v1/jobs') return postgrestResponse([]);
@@ -119,7 +121,8 @@ describe('MonitoringDashboard', () => {
     ).toBeInTheDocument();
     const byWorkflow = screen.getByRole('table', { name: 'By workflow' });
     expect(within(byWorkflow).getByRole('row', { name: /Echo example/ })).toHaveTextContent(
-      'Echo example4125%20 ms40 ms3',
+      // … p95 duration, then queue wait p50 / p95 (workflow_queue_wait), then in queue.
+      'Echo example4125%20 ms40 ms800 ms2.5 s3',
     );
     // Scrolls sideways on a phone: a named, focusable region so the keyboard can scroll it.
     expect(screen.getByRole('region', { name: 'By workflow' })).toHaveAttribute('tabindex', '0');
