@@ -7,6 +7,7 @@ import { FunctionError, invokeFunction } from '@/lib/edge-functions';
 import { getErrorMessage } from '@/lib/errors';
 import { jsonObjectFromText } from '@/lib/json-object';
 import type { MutationConfig } from '@/lib/react-query';
+import { prettyDefinition } from '../utils/analyse-definition';
 import { formatJsonPath } from '../utils/json-locations';
 import { workflowQueries, type Workflow } from './queries';
 
@@ -113,7 +114,8 @@ export function toWorkflowFormValues(workflow: Workflow): WorkflowFormValues {
     key: workflow.key,
     name: workflow.name,
     description: workflow.description ?? '',
-    definition: JSON.stringify(workflow.definition, null, 2),
+    // As written, not in jsonb's key order (definition-order.ts).
+    definition: prettyDefinition(workflow.definition),
     max_retries: number('max_retries', DEFAULT_RETRY_POLICY.max_retries),
     base_ms: number('base_ms', DEFAULT_RETRY_POLICY.base_ms),
     factor: number('factor', DEFAULT_RETRY_POLICY.factor),

@@ -5,7 +5,7 @@ import { FilterSelect } from '@/components/ui/filter-select';
 import { EmptyState } from '@/components/ui/states';
 import { cn } from '@/lib/utils';
 import type { WorkflowVersion } from '../api/queries';
-import { prettyJson } from '../utils/analyse-definition';
+import { prettyDefinition } from '../utils/analyse-definition';
 import { collapseUnchanged, diffLines, type DiffLine } from '../utils/line-diff';
 import { policyRows } from '../utils/retry-policy';
 
@@ -165,7 +165,7 @@ function DiffRow({ line }: { line: DiffLine }) {
 
 function DefinitionDiff({ older, newer }: { older: WorkflowVersion; newer: WorkflowVersion }) {
   const diff = useMemo(
-    () => diffLines(prettyJson(older.definition), prettyJson(newer.definition)),
+    () => diffLines(prettyDefinition(older.definition), prettyDefinition(newer.definition)),
     [older.definition, newer.definition],
   );
   const chunks = useMemo(() => collapseUnchanged(diff.lines), [diff.lines]);

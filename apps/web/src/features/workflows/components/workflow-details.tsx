@@ -29,7 +29,7 @@ import { useDuplicateWorkflow } from '../api/duplicate-workflow';
 import { useMoveWorkflowToTrash } from '../api/move-workflow-to-trash';
 import { workflowQueries, type Workflow, type WorkflowVersion } from '../api/queries';
 import { useSetWorkflowStatus } from '../api/set-workflow-status';
-import { prettyJson } from '../utils/analyse-definition';
+import { prettyDefinition } from '../utils/analyse-definition';
 import { DeleteWorkflowDialog } from './delete-workflow-dialog';
 import { policyRows } from '../utils/retry-policy';
 import { downloadWorkflowExport } from '../utils/workflow-file';
@@ -283,7 +283,7 @@ export function WorkflowDetails({ id, canManage, memberNames, onRun }: Props) {
             aria-label="Definition JSON"
             className="max-h-[32rem] overflow-auto px-4 py-3 font-mono text-[13px] leading-5 text-slate-800 sm:px-5"
           >
-            {prettyJson(workflow.definition)}
+            {prettyDefinition(workflow.definition)}
           </pre>
         </section>
 

@@ -9,7 +9,7 @@ import {
   toWorkflowFormValues,
   useSaveWorkflow,
 } from '../api/save-workflow';
-import { prettyJson } from '../utils/analyse-definition';
+import { prettyDefinition } from '../utils/analyse-definition';
 import { policyRows } from '../utils/retry-policy';
 
 type Props = {
@@ -97,7 +97,7 @@ export function WorkflowVersionDialog({ workflow, version, onClose, canManage }:
             aria-label={`Definition of version ${version.version}`}
             className="max-h-[50dvh] overflow-auto rounded-lg bg-slate-50 p-3 font-mono text-[13px] leading-5 text-slate-800 ring-1 ring-slate-200"
           >
-            {prettyJson(version.definition)}
+            {prettyDefinition(version.definition)}
           </pre>
           <p className="text-xs text-slate-500">
             Retry policy:{' '}

@@ -1,3 +1,4 @@
+import { orderDefinition } from '@forkflow/domain/definition-order';
 import {
   validateWorkflowDefinition,
   workflowDefinitionWarnings,
@@ -107,3 +108,9 @@ export const EXAMPLE_DEFINITION = {
 };
 
 export const prettyJson = (value: unknown) => JSON.stringify(value, null, 2);
+
+/**
+ * A stored definition as text, in the order it is written (description, inputs, start_step,
+ * steps in run order, output_map) rather than jsonb's: definition-order.ts.
+ */
+export const prettyDefinition = (definition: unknown) => prettyJson(orderDefinition(definition));
