@@ -92,7 +92,7 @@ export function stepRunOrder(definition: unknown): string[] {
  */
 export function orderDefinition<T>(definition: T): T {
   if (!isObject(definition)) return definition;
-  const ordered = orderKeys(definition, DEFINITION_KEY_ORDER);
+  const ordered: Json = orderKeys<Json>(definition, DEFINITION_KEY_ORDER);
   if (isObject(ordered.steps)) {
     const steps = ordered.steps;
     const out: Json = {};
