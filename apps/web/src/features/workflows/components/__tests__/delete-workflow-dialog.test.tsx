@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { postgrestResponse, renderWithProviders, testOrganisation } from '@/testing/test-utils';
 import type { WorkflowDeletePreview } from '../../api/delete-workflow';
 import type { Workflow } from '../../api/queries';
+import { mockReactFlow } from '../canvas/__tests__/mock-react-flow';
 import { DeleteWorkflowDialog, deletionSummary } from '../delete-workflow-dialog';
 import { WorkflowDetails } from '../workflow-details';
 
@@ -30,6 +31,9 @@ const deleted = {
   job_count: 1234,
   event_count: 5000,
 };
+
+// The workflow page draws its definition's canvas (React Flow), which jsdom cannot lay out.
+mockReactFlow();
 
 const fetchMock = vi.fn<typeof fetch>();
 
@@ -229,7 +233,11 @@ describe('DeleteWorkflowDialog', () => {
   });
 });
 
-describe('WorkflowDetails: delete permanently', () => {
+describe('WorkflowDetails: delete permanently', { timeout: 20_000 }, () => {
+  // The whole page (canvas included) renders before its Used by section loads: under a
+  // loaded test run that can take longer than findBy's default second.
+  const SLOW_PAGE = { timeout: 5_000 };
+
   const workflow = {
     id: workflowId,
     organisation_id: testOrganisation.id,
@@ -282,7 +290,7 @@ describe('WorkflowDetails: delete permanently', () => {
     answerPage();
     const user = userEvent.setup();
     render(true);
-    const del = await screen.findByRole('button', { name: 'Delete permanently' });
+    const del = await screen.findByRole('button', { name: 'Delete permanently' }, SLOW_PAGE);
     const buttons = screen.getAllByRole('button').map((button) => button.textContent);
     expect(buttons.indexOf('Archive')).toBeLessThan(buttons.indexOf('Delete permanently'));
     expect(buttons.indexOf('Move to trash')).toBeLessThan(buttons.indexOf('Delete permanently'));
@@ -309,7 +317,7 @@ describe('WorkflowDetails: delete permanently', () => {
       },
     ]);
     render(false);
-    const list = await screen.findByRole('list', { name: 'Project sequences using it' });
+    const list = await screen.findByRole('list', { name: 'Project sequences using it' }, SLOW_PAGE);
     expect(within(list).getByRole('link', { name: 'New restaurant' })).toHaveAttribute(
       'href',
       '/projects/p1/sequences/s1',
@@ -321,6 +329,8 @@ describe('WorkflowDetails: delete permanently', () => {
   it('says when no project sequence runs it', async () => {
     answerPage([]);
     render(true);
-    expect(await screen.findByText('No project sequence runs it.')).toBeInTheDocument();
+    expect(
+      await screen.findByText('No project sequence runs it.', {}, SLOW_PAGE),
+    ).toBeInTheDocument();
   });
 });

@@ -5,6 +5,7 @@ import { useLocation } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { postgrestResponse, renderWithProviders, testOrganisation } from '@/testing/test-utils';
 import type { Workflow } from '../../api/queries';
+import { mockReactFlow } from '../canvas/__tests__/mock-react-flow';
 import { WorkflowDetails } from '../workflow-details';
 
 // Duplicate and Export on the workflow page (issue 12 §2).
@@ -34,6 +35,9 @@ const copy = {
   name: 'Copy of Transcribe call',
   version: 1,
 } as Workflow;
+
+// The workflow page draws its definition's canvas (React Flow), which jsdom cannot lay out.
+mockReactFlow();
 
 const fetchMock = vi.fn<typeof fetch>();
 

@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { postgrestResponse, renderWithProviders, testOrganisation } from '@/testing/test-utils';
 import type { Workflow } from '../../api/queries';
+import { mockReactFlow } from '../canvas/__tests__/mock-react-flow';
 import { WorkflowDetails } from '../workflow-details';
 
 const workflow: Workflow = {
@@ -22,6 +23,9 @@ const workflow: Workflow = {
   deleted_at: null,
   deleted_by: null,
 };
+
+// The workflow page draws its definition's canvas (React Flow), which jsdom cannot lay out.
+mockReactFlow();
 
 const fetchMock = vi.fn<typeof fetch>();
 
