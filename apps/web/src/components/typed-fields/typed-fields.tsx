@@ -1,17 +1,22 @@
-import type { FieldSchema } from '@forkflow/domain/field-schema';
+import type { FieldRule, FieldSchema } from '@forkflow/domain/field-schema';
 import type { FileRef } from '@forkflow/domain/file-ref';
 import type { KeyboardEvent } from 'react';
 import { Field, Input, Select, Textarea } from '@/components/ui/form-field';
 import { Switch } from '@/components/ui/switch';
 import { FileField, type FileUploader } from './file-field';
-import type { FieldDraft, FieldDrafts } from './read-fields';
+import { readFields, type FieldDraft, type FieldDrafts } from './read-fields';
 
 type Props = {
   fields: readonly FieldSchema[];
   /** Each field's draft (draftsFromValue); readFields turns them into the value. */
   value: FieldDrafts;
   onChange: (value: FieldDrafts, changed: string) => void;
-  /** Field name → message, shown at the field (the caller decides when: touched, submitted). */
+  /** Cross-field rules: used for the errors shown when the caller passes none. */
+  rules?: readonly FieldRule[];
+  /**
+   * Field name → message, shown at the field (the caller decides when: touched, submitted).
+   * Absent: every problem readFields finds, shown as you type.
+   */
   errors?: Readonly<Record<string, string | undefined>>;
   /** Where file fields upload (the path's first folder). */
   organisationId: string;
@@ -34,13 +39,16 @@ export function TypedFields({
   fields,
   value,
   onChange,
-  errors = {},
+  rules,
+  errors,
   organisationId,
   placeholders = {},
   autoFocusFirst = false,
   upload,
   onSubmitShortcut,
 }: Props) {
+  const shownErrors =
+    errors ?? readFields(fields, value, { rules: rules ?? [], organisationId }).errors;
   return (
     <div className="space-y-4">
       {fields.map((field, index) => (
@@ -48,7 +56,7 @@ export function TypedFields({
           key={field.name}
           field={field}
           draft={value[field.name] ?? null}
-          error={errors[field.name]}
+          error={shownErrors[field.name]}
           placeholder={placeholders[field.name]}
           autoFocus={autoFocusFirst && index === 0}
           organisationId={organisationId}
