@@ -63,7 +63,7 @@ type StepData = StepNodeData & {
   selected: boolean;
   onAddAfter?: (stepId: string) => void;
 };
-type EndData = { reached?: boolean };
+type EndData = { reached?: boolean; editable?: boolean };
 type StepFlowNode = Node<StepData, 'step'>;
 type EndFlowNode = Node<EndData, 'end'>;
 type FlowNode = StepFlowNode | EndFlowNode;
@@ -81,10 +81,12 @@ function StepNode({ data }: NodeProps<StepFlowNode>) {
         data.selected && 'ring-2 ring-brand-500 ring-offset-2',
       )}
     >
+      {/* A line can end here (a drag or a reconnect) while editing, never start here. */}
       <Handle
         type="target"
         position={Position.Top}
-        isConnectable={false}
+        isConnectable={Boolean(data.onAddAfter)}
+        isConnectableStart={false}
         className="!bg-slate-400"
       />
       <div className="flex items-center gap-1.5">
@@ -165,7 +167,8 @@ function EndNode({ data }: NodeProps<EndFlowNode>) {
       <Handle
         type="target"
         position={Position.Top}
-        isConnectable={false}
+        isConnectable={Boolean(data.editable)}
+        isConnectableStart={false}
         className="!bg-slate-400"
       />
       End
@@ -253,7 +256,7 @@ function FlowCanvasInner({
           return {
             ...base,
             type: 'end',
-            data: { reached: endReached },
+            data: { reached: endReached, editable: Boolean(onReconnect) },
             selectable: false,
             focusable: false,
             ariaLabel: 'End of the workflow',
@@ -285,7 +288,7 @@ function FlowCanvasInner({
           },
         };
       }),
-    [layout, statuses, errors, selectedStepId, endReached, onAddAfter],
+    [layout, statuses, errors, selectedStepId, endReached, onAddAfter, onReconnect],
   );
 
   const edges: FlowEdge[] = useMemo(
