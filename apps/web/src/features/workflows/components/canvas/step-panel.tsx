@@ -4,13 +4,15 @@ import {
   type WorkflowStep,
 } from '@forkflow/domain/workflow-definition';
 import { isBranching } from '@forkflow/domain/workflow-branches';
-import { GitBranch, Plus, Trash2, X } from 'lucide-react';
+import { ChevronDown, ChevronRight, GitBranch, Plus, Trash2, X } from 'lucide-react';
 import { useId, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Field, Input, Select, Textarea } from '@/components/ui/form-field';
 import { useCurrentOrganisation } from '@/lib/organisation';
+import { canManageWorkflows } from '@/lib/permissions';
 import type { Transformer } from '../../api/queries';
 import { StepConfigEditor } from '../step-config-editor';
+import { TestStepPanel } from '../test-step-panel';
 import {
   addBranch,
   DefinitionEditError,
@@ -105,6 +107,8 @@ export function StepPanel({
   const [newLabel, setNewLabel] = useState('');
   const [newTarget, setNewTarget] = useState<string>(END);
   const [branchError, setBranchError] = useState<string | null>(null);
+  const [testOpen, setTestOpen] = useState(false);
+  const testId = useId();
 
   // The config text follows the definition when it changes elsewhere (JSON view, undo);
   // the panel is keyed by step id, so selecting another step starts it over.
@@ -522,6 +526,36 @@ export function StepPanel({
           />
         )}
       </Field>
+
+      {/* test-step refuses members, so only owners and admins see it (the editor is theirs
+          anyway); closed, the panel is not mounted, so it costs nothing until opened. */}
+      {canManageWorkflows(organisation.role) ? (
+        <div className="border-t border-slate-100 pt-3">
+          <button
+            type="button"
+            aria-expanded={testOpen}
+            aria-controls={testId}
+            onClick={() => setTestOpen((open) => !open)}
+            className="inline-flex items-center gap-1 rounded text-sm font-medium text-slate-700 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-brand-600"
+          >
+            {testOpen ? (
+              <ChevronDown className="size-4" aria-hidden />
+            ) : (
+              <ChevronRight className="size-4" aria-hidden />
+            )}
+            Test this step
+          </button>
+          {testOpen ? (
+            <div id={testId} className="mt-3">
+              <TestStepPanel
+                organisationId={organisation.id}
+                step={step as Record<string, unknown>}
+                stepId={stepId}
+              />
+            </div>
+          ) : null}
+        </div>
+      ) : null}
 
       <div className="flex flex-wrap gap-2 border-t border-slate-100 pt-3">
         <Button

@@ -2,8 +2,8 @@ import type { WorkflowDefinition } from '@forkflow/domain/workflow-definition';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { renderWithProviders } from '@/testing/test-utils';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { renderWithProviders, testOrganisation } from '@/testing/test-utils';
 import type { Transformer } from '../../../api/queries';
 import { FlowCanvas } from '../flow-canvas';
 import { WorkflowCanvas } from '../workflow-canvas';
@@ -168,6 +168,69 @@ describe('WorkflowCanvas', { timeout: 20_000 }, () => {
       next: [{ when: '@.status == 200', step: 'nurture' }],
       default: null,
     });
+  });
+});
+
+describe("the step panel's Test this step", { timeout: 20_000 }, () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  const owner = { ...testOrganisation, role: 'owner' as const };
+
+  async function openPanel(organisation = owner) {
+    renderWithProviders(<Editor initial={branching} />, { organisation });
+    fireEvent.click(await screen.findByRole('group', { name: /^Step score,/ }));
+    return screen.findByRole('region', { name: 'Step score' });
+  }
+
+  it('is closed until opened, then tests the selected step through test-step', async () => {
+    const fetchMock = vi.fn<typeof fetch>(
+      async () =>
+        new Response(JSON.stringify({ input: { data: { score: 80 } }, output: { ok: 1 } }), {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        }),
+    );
+    vi.stubGlobal('fetch', fetchMock);
+    const user = userEvent.setup();
+    const panel = await openPanel();
+    const toggle = within(panel).getByRole('button', { name: 'Test this step' });
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    // Closed: the test form is not even mounted.
+    expect(within(panel).queryByLabelText('Sample input (JSON)')).not.toBeInTheDocument();
+
+    await user.click(toggle);
+    expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    const sample = within(panel).getByLabelText('Sample input (JSON)');
+    await user.clear(sample);
+    await user.click(sample);
+    await user.paste('{"job_input": {"lead": {"score": 80}}}');
+    await user.click(within(panel).getByRole('button', { name: 'Run test' }));
+    expect(await within(panel).findByRole('figure', { name: 'Output' })).toBeInTheDocument();
+
+    const call = fetchMock.mock.calls.find(([input]) =>
+      String(input instanceof Request ? input.url : input).includes('/functions/v1/test-step'),
+    );
+    expect(call).toBeDefined();
+    const sent = (
+      call![0] instanceof Request
+        ? await call![0].clone().json()
+        : JSON.parse(String(call![1]?.body))
+    ) as Record<string, unknown>;
+    expect(sent).toMatchObject({
+      organisation_id: owner.id,
+      step_id: 'score',
+      step: { transformer_id: 'echo-transformer', input_map: { data: '$.job_input.lead' } },
+      sample: { job_input: { lead: { score: 80 } } },
+    });
+
+    await user.click(toggle);
+    expect(within(panel).queryByLabelText('Sample input (JSON)')).not.toBeInTheDocument();
+  });
+
+  it('is not offered to a member (test-step refuses them)', async () => {
+    const panel = await openPanel({ ...testOrganisation, role: 'member' });
+    expect(within(panel).getByLabelText('Step id')).toBeInTheDocument();
+    expect(within(panel).queryByRole('button', { name: 'Test this step' })).not.toBeInTheDocument();
   });
 });
 
