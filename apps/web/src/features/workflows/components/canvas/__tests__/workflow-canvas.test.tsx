@@ -3,6 +3,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { CurrentOrganisation } from '@/lib/organisation';
 import { renderWithProviders, testOrganisation } from '@/testing/test-utils';
 import type { Transformer } from '../../../api/queries';
 import { FlowCanvas } from '../flow-canvas';
@@ -176,7 +177,7 @@ describe("the step panel's Test this step", { timeout: 20_000 }, () => {
 
   const owner = { ...testOrganisation, role: 'owner' as const };
 
-  async function openPanel(organisation = owner) {
+  async function openPanel(organisation: CurrentOrganisation = owner) {
     renderWithProviders(<Editor initial={branching} />, { organisation });
     fireEvent.click(await screen.findByRole('group', { name: /^Step score,/ }));
     return screen.findByRole('region', { name: 'Step score' });
