@@ -146,6 +146,33 @@ create trigger _400_from_builtin
   before insert or update of type, target_function, config on public.transformers
   for each row execute function private.tg__transformers_from_builtin();
 
+-- The role check of this migration's RPCs: 404 (nothing learnt) unless the caller is a member
+-- of the organisation, 403 unless an owner or admin; 42501 without a user. The messages are
+-- the caller's: what was not found, and what only owners and admins may do.
+create function private.require_organisation_admin(
+  p_organisation_id uuid, p_not_found text, p_forbidden text
+) returns void
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_user_id uuid := private.require_user();
+begin
+  if p_organisation_id is null
+     or not private.is_organisation_member(p_organisation_id, v_user_id) then
+    perform private.raise_http(404, 'not_found', p_not_found);
+  end if;
+  if not private.is_organisation_member(p_organisation_id, v_user_id, array['owner', 'admin']) then
+    perform private.raise_http(403, 'forbidden', p_forbidden);
+  end if;
+end;
+$$;
+
+comment on function private.require_organisation_admin(uuid, text, text) is
+  'Raises 404 not_found (p_not_found) unless the caller is a member of the organisation, 403 forbidden (p_forbidden) unless an owner or admin.';
+revoke execute on function private.require_organisation_admin(uuid, text, text) from public, anon, authenticated;
+
 -- Creates or edits (by id) an organisation's transformer. Security definer (it raises through
 -- the private helpers), so its own checks are the policies: outsiders 404, members 403.
 create function public.save_transformer(
@@ -163,14 +190,8 @@ as $$
 declare
   v_row public.transformers;
 begin
-  perform private.require_user();
-  if p_organisation_id is null
-     or p_organisation_id not in (select private.user_organisation_ids()) then
-    perform private.raise_http(404, 'not_found', 'organisation not found');
-  end if;
-  if p_organisation_id not in (select private.user_admin_organisation_ids()) then
-    perform private.raise_http(403, 'forbidden', 'only owners and admins can edit transformers');
-  end if;
+  perform private.require_organisation_admin(p_organisation_id, 'organisation not found',
+    'only owners and admins can edit transformers');
   if p_id is null or p_id !~ '^[a-z0-9][a-z0-9_.-]{0,99}$' then
     perform private.raise_http(400, 'invalid_input',
       'an id is 1 to 100 lower-case letters, digits, _ . or -, starting with a letter or digit');
@@ -222,14 +243,8 @@ as $$
 declare
   v_row public.transformers;
 begin
-  perform private.require_user();
-  if p_organisation_id is null
-     or p_organisation_id not in (select private.user_organisation_ids()) then
-    perform private.raise_http(404, 'not_found', 'transformer not found');
-  end if;
-  if p_organisation_id not in (select private.user_admin_organisation_ids()) then
-    perform private.raise_http(403, 'forbidden', 'only owners and admins can retire transformers');
-  end if;
+  perform private.require_organisation_admin(p_organisation_id, 'transformer not found',
+    'only owners and admins can retire transformers');
   if p_retired is null then
     perform private.raise_http(400, 'invalid_input', 'p_retired must be true or false');
   end if;
@@ -261,13 +276,8 @@ as $$
 declare
   v_user_id uuid := private.require_user();
 begin
-  if p_organisation_id is null
-     or p_organisation_id not in (select private.user_organisation_ids()) then
-    perform private.raise_http(404, 'not_found', 'organisation not found');
-  end if;
-  if p_organisation_id not in (select private.user_admin_organisation_ids()) then
-    perform private.raise_http(403, 'forbidden', 'only owners and admins can test steps');
-  end if;
+  perform private.require_organisation_admin(p_organisation_id, 'organisation not found',
+    'only owners and admins can test steps');
   perform private.limit_job_start(v_user_id, p_organisation_id);
 end;
 $$;
