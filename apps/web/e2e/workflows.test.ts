@@ -137,7 +137,7 @@ describe('workflows and jobs, as the demo owner in a real browser', () => {
     const workflowId = new URL(workflowUrl).pathname.split('/').pop() ?? '';
     await page.goto(`${web.url}/jobs?workflow=${workflowId}`);
     await page.getByRole('heading', { level: 1, name: 'Jobs' }).waitFor();
-    expect(await page.getByLabel('Workflow').inputValue()).toBe(workflowId);
+    expect(await page.getByLabel('Workflow', { exact: true }).inputValue()).toBe(workflowId);
     await page.getByRole('button', { name: 'Export jobs' }).click();
     const [download] = await Promise.all([
       page.waitForEvent('download'),
