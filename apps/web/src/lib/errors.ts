@@ -44,6 +44,15 @@ export function getErrorMessage(error: unknown): string {
 /** Throw a PostgREST/Supabase error as an AppError with a readable message. */
 export function raise(error: unknown): never {
   const { code } = asErrorLike(error);
+  // 22P02 (invalid_text_representation) on a read is an id that cannot exist — a malformed
+  // link like /restaurants/not-a-uuid. Said as not found, the page shows its "not found"
+  // state at once instead of retrying and then offering a "Try again" that cannot work.
+  if (code === '22P02') {
+    throw new AppError('This link’s id is not valid, so there is nothing to show.', {
+      code: 'not_found',
+      cause: error,
+    });
+  }
   throw new AppError(getErrorMessage(error), {
     code: typeof code === 'string' ? code : undefined,
     cause: error,
@@ -56,6 +65,8 @@ export function isRetryable(error: unknown): boolean {
   if (typeof code !== 'string') return true;
   if (code === 'PGRST002') return true; // schema cache still loading
   return !(
+    code === 'not_found' ||
+    code.startsWith('22') || // data exceptions: the same request fails the same way
     code.startsWith('PGRST') ||
     code.startsWith('42') ||
     code.startsWith('23') ||
