@@ -222,6 +222,7 @@ export function SequenceInstancesPanel({
           </>
         }
         confirmLabel="Cancel sequence"
+        cancelLabel="Keep sequence"
         onConfirm={() => {
           if (!cancelling) return;
           cancel.mutate({ instanceId: cancelling.id });

@@ -182,7 +182,7 @@ describe('SequenceInstancesPanel', () => {
 
     await user.click(within(demo).getByRole('button', { name: 'Cancel sequence' }));
     const confirm = screen.getByRole('alertdialog', { name: 'Cancel this sequence?' });
-    expect(within(confirm).getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    expect(within(confirm).getByRole('button', { name: 'Keep sequence' })).toHaveFocus();
     await user.click(within(confirm).getByRole('button', { name: 'Cancel sequence' }));
 
     await waitFor(() =>
