@@ -97,6 +97,11 @@ beforeAll(async () => {
   organisationId = await fx.organisation(owner, { members: [member] });
   await fx.organisation(outsider);
   db = await ownerDb();
+  // The fixtures finished in January 2026: keep them from the scheduled retention purge
+  // (default 90 days, every cron tick), which otherwise deletes them mid-test.
+  await db.query('update public.organisations set job_retention_days = 3650 where id = $1', [
+    organisationId,
+  ]);
   const definition = {
     start_step: 'step1',
     steps: { step1: { transformer_id: 'echo-transformer', input_map: {}, next_step: null } },
