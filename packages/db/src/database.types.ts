@@ -1838,27 +1838,45 @@ export type Database = {
             };
             Returns: Json;
           };
-      complete_task: { Args: { p_task_id: string }; Returns: Json };
+      complete_task: { Args: { p_outcome?: string; p_task_id: string }; Returns: Json };
+      copy_starter_templates: { Args: { p_organisation_id: string }; Returns: Json };
       count_finished_jobs: {
         Args: { p_filters: Json; p_organisation_id: string };
         Returns: number;
       };
-      create_organisation: {
-        Args: { p_name: string };
-        Returns: {
-          created_at: string;
-          id: string;
-          job_retention_days: number;
-          name: string;
-          updated_at: string;
-        };
-        SetofOptions: {
-          from: '*';
-          to: 'organisations';
-          isOneToOne: true;
-          isSetofReturn: false;
-        };
-      };
+      create_organisation:
+        | {
+            Args: { p_name: string };
+            Returns: {
+              created_at: string;
+              id: string;
+              job_retention_days: number;
+              name: string;
+              updated_at: string;
+            };
+            SetofOptions: {
+              from: '*';
+              to: 'organisations';
+              isOneToOne: true;
+              isSetofReturn: false;
+            };
+          }
+        | {
+            Args: { p_name: string; p_time_zone: string };
+            Returns: {
+              created_at: string;
+              id: string;
+              job_retention_days: number;
+              name: string;
+              updated_at: string;
+            };
+            SetofOptions: {
+              from: '*';
+              to: 'organisations';
+              isOneToOne: true;
+              isSetofReturn: false;
+            };
+          };
       decline_organisation_invitation: { Args: { p_invitation_id: string }; Returns: undefined };
       delete_finished_jobs: {
         Args: { p_filters: Json; p_organisation_id: string };
@@ -1925,6 +1943,74 @@ export type Database = {
           role: string;
         }[];
       };
+      my_task_counts: {
+        Args: {
+          p_assignee?: string;
+          p_instance_id?: string;
+          p_now?: string;
+          p_organisation_id: string;
+          p_restaurant_id?: string;
+          p_status: string;
+          p_time_zone?: string;
+          p_type?: string;
+        };
+        Returns: Json;
+      };
+      my_tasks_page: {
+        Args: {
+          p_after_at?: string;
+          p_after_id?: string;
+          p_assignee?: string;
+          p_instance_id?: string;
+          p_limit?: number;
+          p_now?: string;
+          p_organisation_id: string;
+          p_restaurant_id?: string;
+          p_section: string;
+          p_status: string;
+          p_through_at?: string;
+          p_through_id?: string;
+          p_time_zone?: string;
+          p_type?: string;
+        };
+        Returns: {
+          activated_at: string | null;
+          assigned_to: string | null;
+          cancelled_at: string | null;
+          completed_at: string | null;
+          completed_by: string | null;
+          created_at: string;
+          created_by: string | null;
+          deleted_at: string | null;
+          description: string | null;
+          due_date: string | null;
+          id: string;
+          message: string | null;
+          message_template_id: string | null;
+          metadata: NonNullable<Json>;
+          name: string;
+          organisation_id: string;
+          priority: string;
+          restaurant_id: string | null;
+          sequence_delay_unit: string | null;
+          sequence_delay_value: number | null;
+          sequence_instance_id: string | null;
+          sequence_step_id: string | null;
+          sequence_step_order: number | null;
+          skipped_at: string | null;
+          status: string;
+          subject: string | null;
+          task_template_id: string | null;
+          type: string;
+          updated_at: string;
+        }[];
+        SetofOptions: {
+          from: '*';
+          to: 'tasks';
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
       organisation_invitation_by_token: {
         Args: { p_token: string };
         Returns: {
@@ -1986,6 +2072,7 @@ export type Database = {
         Args: { p_restaurant_id: string; p_template: string };
         Returns: Json;
       };
+      reopen_task: { Args: { p_task_id: string }; Returns: Json };
       restart_sequence: {
         Args: { p_instance_id: string };
         Returns: {
@@ -2175,6 +2262,21 @@ export type Database = {
         };
         Returns: Json;
       };
+      search_task_filter_instances: {
+        Args: { p_limit?: number; p_organisation_id: string; p_search?: string };
+        Returns: {
+          id: string;
+          name: string;
+          status: string;
+        }[];
+      };
+      search_task_filter_restaurants: {
+        Args: { p_limit?: number; p_organisation_id: string; p_search?: string };
+        Returns: {
+          id: string;
+          name: string;
+        }[];
+      };
       sequence_template_stats: { Args: { p_template_id: string }; Returns: Json };
       set_job_retention: { Args: { p_days: number; p_organisation_id: string }; Returns: number };
       set_organisation_queue_limit: {
@@ -2255,7 +2357,47 @@ export type Database = {
           isSetofReturn: false;
         };
       };
-      skip_task: { Args: { p_task_id: string }; Returns: Json };
+      skip_task: { Args: { p_reason?: string; p_task_id: string }; Returns: Json };
+      snooze_task: {
+        Args: { p_due_date: string; p_task_id: string };
+        Returns: {
+          activated_at: string | null;
+          assigned_to: string | null;
+          cancelled_at: string | null;
+          completed_at: string | null;
+          completed_by: string | null;
+          created_at: string;
+          created_by: string | null;
+          deleted_at: string | null;
+          description: string | null;
+          due_date: string | null;
+          id: string;
+          message: string | null;
+          message_template_id: string | null;
+          metadata: NonNullable<Json>;
+          name: string;
+          organisation_id: string;
+          priority: string;
+          restaurant_id: string | null;
+          sequence_delay_unit: string | null;
+          sequence_delay_value: number | null;
+          sequence_instance_id: string | null;
+          sequence_step_id: string | null;
+          sequence_step_order: number | null;
+          skipped_at: string | null;
+          status: string;
+          subject: string | null;
+          task_template_id: string | null;
+          type: string;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'tasks';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       start_flow_run: {
         Args: { p_mode: string; p_run: Json; p_sequence_id: string; p_user_id: string };
         Returns: Json;
