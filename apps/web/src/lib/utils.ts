@@ -1,3 +1,5 @@
+import { APP_LOCALE, formatDateInZone, formatDateTimeInZone } from './format-in-zone';
+
 /** Join class names, skipping falsy ones. */
 export function cn(...classes: Array<string | false | null | undefined>): string {
   return classes.filter(Boolean).join(' ');
@@ -13,22 +15,11 @@ export function initials(name: string): string {
   return letters.map((word) => word?.[0]?.toUpperCase() ?? '').join('') || '?';
 }
 
-const dateFormat = new Intl.DateTimeFormat(undefined, {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-});
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-const relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const relativeFormat = new Intl.RelativeTimeFormat(APP_LOCALE, { numeric: 'auto' });
 
-export const formatDate = (iso: string) => dateFormat.format(new Date(iso));
-export const formatDateTime = (iso: string) => dateTimeFormat.format(new Date(iso));
+// One format everywhere (lib/format-in-zone.ts): the organisation's zone, British English.
+export const formatDate = (iso: string) => formatDateInZone(new Date(iso));
+export const formatDateTime = (iso: string) => formatDateTimeInZone(new Date(iso));
 
 /** "3 days ago", "yesterday", falling back to a date after a month. */
 export function formatRelative(iso: string, now: number = Date.now()): string {

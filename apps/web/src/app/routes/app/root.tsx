@@ -6,7 +6,7 @@ import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { AppLayout } from '@/components/layouts/app-layout';
 import { AuthLayout } from '@/components/layouts/auth-layout';
 import { Button } from '@/components/ui/button';
-import { FullPageSpinner } from '@/components/ui/spinner';
+import { FullPageSpinner, Spinner } from '@/components/ui/spinner';
 import { ErrorState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
 import { MyInvitations } from '@/features/members/components/my-invitations';
@@ -18,6 +18,7 @@ import { signOut, useAuth } from '@/lib/auth';
 import { getErrorMessage } from '@/lib/errors';
 import { OrganisationContext } from '@/lib/organisation';
 import { navigation } from '../../navigation';
+import { useDisplayTimeZone } from './use-display-time-zone';
 import { UserMenu } from './user-menu';
 
 /** Everything under "/" needs a session and an organisation. */
@@ -103,10 +104,22 @@ function SignedInShell({ user }: { user: User }) {
           <MyInvitations userId={user.id} onAccepted={(id) => void joined(id)} />
         </div>
         {/* Keyed by organisation: nothing from the previous tenant survives a switch. */}
-        <Outlet key={current.id} />
+        <OrganisationPages key={current.id} organisationId={current.id} />
       </AppLayout>
     </OrganisationContext>
   );
+}
+
+/** The pages, once the zone their dates are shown in is known. */
+function OrganisationPages({ organisationId }: { organisationId: string }) {
+  const { ready } = useDisplayTimeZone(organisationId);
+  if (!ready)
+    return (
+      <div className="flex justify-center py-16 text-brand-600" role="status">
+        <Spinner className="size-6" label="Loading" />
+      </div>
+    );
+  return <Outlet />;
 }
 
 function CreateFirstOrganisation({

@@ -1,9 +1,8 @@
 import { OPEN_AROUND_THE_CLOCK, type BusinessCalendar } from '@forkflow/domain/business-calendar';
 import { useQuery } from '@tanstack/react-query';
 import { businessCalendarQueries } from '@/features/settings/api/queries';
+import { browserTimeZone } from '@/lib/format-in-zone';
 import { useCurrentOrganisation } from '@/lib/organisation';
-
-const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 export type OrganisationTime = {
   /** For due-date maths: the organisation's row, or open around the clock (UTC) without one. */
@@ -26,7 +25,7 @@ export function useOrganisationCalendar(): OrganisationTime {
     return {
       calendar: data?.calendar ?? { ...OPEN_AROUND_THE_CLOCK },
       calendarIsDefault: true,
-      timeZone: browserTimeZone(),
+      timeZone: browserTimeZone() ?? 'UTC',
     };
   }
   return { calendar: data.calendar, calendarIsDefault: false, timeZone: data.calendar.time_zone };

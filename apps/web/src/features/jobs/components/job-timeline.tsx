@@ -1,3 +1,4 @@
+import { APP_LOCALE, getDisplayTimeZone } from '@/lib/format-in-zone';
 import { formatDateTime } from '@/lib/utils';
 import type { JobEvent } from '../api/queries';
 import { formatDuration } from '../utils/format';
@@ -28,12 +29,16 @@ const eventTone = (type: string) =>
           ? 'bg-slate-400'
           : 'bg-brand-500';
 
-const timeFormat = new Intl.DateTimeFormat(undefined, {
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  fractionalSecondDigits: 3,
-});
+// To the millisecond (steps run milliseconds apart), in the app's locale and display zone.
+const preciseTime = (iso: string) =>
+  new Intl.DateTimeFormat(APP_LOCALE, {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    fractionalSecondDigits: 3,
+    hourCycle: 'h23',
+    timeZone: getDisplayTimeZone(),
+  }).format(new Date(iso));
 
 const hasData = (data: unknown) =>
   typeof data === 'object' && data !== null && Object.keys(data).length > 0;
@@ -92,7 +97,7 @@ export function Timeline({ events }: { events: JobEvent[] }) {
                 title={formatDateTime(event.created_at)}
                 className="ml-auto text-xs text-slate-500 tabular-nums"
               >
-                {timeFormat.format(new Date(event.created_at))}
+                {preciseTime(event.created_at)}
               </time>
             </div>
             {event.message ? (

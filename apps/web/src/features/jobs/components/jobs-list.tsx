@@ -8,6 +8,7 @@ import { EmptyState, ErrorState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
 import { useNow } from '@/hooks/use-now';
 import { getErrorMessage } from '@/lib/errors';
+import { formatTimeInZone } from '@/lib/format-in-zone';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { formatDateTime, formatRelative } from '@/lib/utils';
 import { isActiveJobStatus } from '@forkflow/domain/jobs';
@@ -203,7 +204,7 @@ export function JobsList({
                   <p className="mt-0.5 text-xs text-amber-800">
                     Retry {job.retry_count} of {job.max_retries} at{' '}
                     <time dateTime={job.next_retry_at}>
-                      {new Date(job.next_retry_at).toLocaleTimeString()}
+                      {formatTimeInZone(new Date(job.next_retry_at))}
                     </time>
                   </p>
                 ) : null}

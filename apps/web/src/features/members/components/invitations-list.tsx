@@ -7,11 +7,10 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { ErrorState } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
 import { getErrorMessage } from '@/lib/errors';
+import { formatDayMonthInZone } from '@/lib/format-in-zone';
 import { memberQueries, type OrganisationInvitation } from '../api/queries';
 import { useRevokeInvitation } from '../api/revoke-invitation';
 import { roleLabels } from './member-rules';
-
-const dateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
 
 /** The organisation's open invitations, each revocable; expired ones say so. */
 export function InvitationsList({
@@ -71,7 +70,7 @@ export function InvitationsList({
                 <p className="text-sm text-slate-500">
                   {expired
                     ? 'Expired: invite them again for a new link'
-                    : `Expires ${dateFormat.format(new Date(invitation.expiresAt))}`}
+                    : `Expires ${formatDayMonthInZone(new Date(invitation.expiresAt))}`}
                 </p>
               </div>
               <Badge tone={expired ? 'amber' : 'slate'}>{roleLabels[invitation.role]}</Badge>

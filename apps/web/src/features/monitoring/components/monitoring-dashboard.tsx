@@ -5,6 +5,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { Select } from '@/components/ui/form-field';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { getErrorMessage } from '@/lib/errors';
+import { APP_LOCALE, getDisplayTimeZone } from '@/lib/format-in-zone';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { monitoringQueries } from '../api/queries';
 import { count, formatMs, percent } from '../utils/format';
@@ -52,15 +53,18 @@ export function MonitoringDashboard({
   const queue = workflowId === null ? health.data?.queue : undefined;
   const { ms } = rangeSettings[range];
   const dayLong = ms > 86_400_000;
-  const timeFormat = new Intl.DateTimeFormat(undefined, {
+  // The chart's own compact spellings, in the app's one locale, clock and zone.
+  const zone = { hourCycle: 'h23', timeZone: getDisplayTimeZone() } as const;
+  const timeFormat = new Intl.DateTimeFormat(APP_LOCALE, {
     ...(dayLong ? { weekday: 'short', day: 'numeric' } : {}),
     hour: '2-digit',
     minute: '2-digit',
+    ...zone,
   });
-  const tickFormat = new Intl.DateTimeFormat(
-    undefined,
-    dayLong ? { weekday: 'short', hour: '2-digit' } : { hour: '2-digit', minute: '2-digit' },
-  );
+  const tickFormat = new Intl.DateTimeFormat(APP_LOCALE, {
+    ...(dayLong ? { weekday: 'short', hour: '2-digit' } : { hour: '2-digit', minute: '2-digit' }),
+    ...zone,
+  });
   const axis = {
     formatTime: (t: number) => timeFormat.format(new Date(t)),
     formatTick: (t: number) => tickFormat.format(new Date(t)),

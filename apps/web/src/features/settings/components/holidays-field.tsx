@@ -4,7 +4,7 @@ import { useId, useState } from 'react';
 import { useWatch, type UseFormReturn } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/form-field';
-import { formatDate } from '@/lib/utils';
+import { formatDateInZone } from '@/lib/format-in-zone';
 
 type CalendarForm = UseFormReturn<BusinessCalendarInput, unknown, BusinessCalendar>;
 
@@ -23,7 +23,7 @@ export function HolidaysField({ form, readOnly }: { form: CalendarForm; readOnly
               key={date}
               className="inline-flex items-center gap-1 rounded-full bg-slate-100 py-1 pr-1 pl-3 text-sm text-slate-800"
             >
-              <time dateTime={date}>{formatDate(`${date}T12:00:00Z`)}</time>
+              <time dateTime={date}>{formatDateInZone(new Date(`${date}T12:00:00Z`), 'UTC')}</time>
               {readOnly ? null : (
                 <button
                   type="button"

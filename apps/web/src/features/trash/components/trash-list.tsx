@@ -6,6 +6,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
 import { getErrorMessage } from '@/lib/errors';
+import { formatDayMonthInZone } from '@/lib/format-in-zone';
 import { trashQueries, type TrashItem, type TrashKind } from '../api/queries';
 import { useRestoreFromTrash } from '../api/restore-from-trash';
 
@@ -16,8 +17,6 @@ export const kindLabels: Record<TrashKind, string> = {
   sequence_template: 'Sequence',
   workflow: 'Workflow',
 };
-
-const dateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
 
 /**
  * The organisation's trash as the user may restore it, each row with Restore; workflows also
@@ -84,9 +83,9 @@ export function TrashList({
             <div className="min-w-0 flex-1">
               <p className="truncate text-sm font-medium text-slate-900">{item.name}</p>
               <p className="text-sm text-slate-500">
-                Deleted {dateFormat.format(new Date(item.deletedAt))}
+                Deleted {formatDayMonthInZone(new Date(item.deletedAt))}
                 {item.deletedByName ? ` by ${item.deletedByName}` : ''} · purged after{' '}
-                {dateFormat.format(new Date(item.purgeAfter))}
+                {formatDayMonthInZone(new Date(item.purgeAfter))}
               </p>
             </div>
             <Badge>{kindLabels[item.kind]}</Badge>
