@@ -1,9 +1,11 @@
 import type { z } from 'zod';
 import { zodResolver } from '@hookform/resolvers/zod';
+import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
 import { Field, FormErrorSummary, Input } from '@/components/ui/form-field';
 import { getErrorMessage } from '@/lib/errors';
+import { browserTimeZone } from '@/lib/format-in-zone';
 import {
   createOrganisationInputSchema,
   useCreateOrganisation,
@@ -36,6 +38,7 @@ export function CreateOrganisationForm({
     mutationConfig: { onSuccess: (organisation) => onCreated(organisation) },
   });
   const { errors } = form.formState;
+  const [timeZone] = useState(browserTimeZone);
 
   return (
     <form
@@ -63,6 +66,13 @@ export function CreateOrganisationForm({
           />
         )}
       </Field>
+      {timeZone ? (
+        <p className="text-sm text-slate-600">
+          Dates and due times will be in{' '}
+          <span className="font-medium text-slate-900">{timeZone.replaceAll('_', ' ')}</span>, this
+          device’s time zone. Owners can change it in Settings → Calendar.
+        </p>
+      ) : null}
       <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
         {onCancel ? (
           <Button variant="secondary" onClick={onCancel}>
