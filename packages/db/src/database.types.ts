@@ -888,6 +888,78 @@ export type Database = {
           },
         ];
       };
+      restaurant_activity: {
+        Row: {
+          actor_id: string | null;
+          created_at: string;
+          details: NonNullable<Json>;
+          from_value: string | null;
+          id: number;
+          kind: string;
+          organisation_id: string;
+          restaurant_id: string;
+          sequence_instance_id: string | null;
+          task_id: string | null;
+          to_value: string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          actor_id?: string | null;
+          created_at?: string;
+          details?: NonNullable<Json>;
+          from_value?: string | null;
+          id?: never;
+          kind: string;
+          organisation_id: string;
+          restaurant_id: string;
+          sequence_instance_id?: string | null;
+          task_id?: string | null;
+          to_value?: string | null;
+        };
+        Update: {
+          actor_id?: string | null;
+          created_at?: string;
+          details?: NonNullable<Json>;
+          from_value?: string | null;
+          id?: never;
+          kind?: string;
+          organisation_id?: string;
+          restaurant_id?: string;
+          sequence_instance_id?: string | null;
+          task_id?: string | null;
+          to_value?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'restaurant_activity_actor_id_fkey';
+            columns: ['actor_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'restaurant_activity_restaurant_fkey';
+            columns: ['organisation_id', 'restaurant_id'];
+            isOneToOne: false;
+            referencedRelation: 'restaurants';
+            referencedColumns: ['organisation_id', 'id'];
+          },
+          {
+            foreignKeyName: 'restaurant_activity_sequence_instance_id_fkey';
+            columns: ['sequence_instance_id'];
+            isOneToOne: false;
+            referencedRelation: 'sequence_instances';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'restaurant_activity_task_id_fkey';
+            columns: ['task_id'];
+            isOneToOne: false;
+            referencedRelation: 'tasks';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
       restaurants: {
         Row: {
           address: string | null;
@@ -1946,6 +2018,7 @@ export type Database = {
       my_task_counts: {
         Args: {
           p_assignee?: string;
+          p_cap?: number;
           p_instance_id?: string;
           p_now?: string;
           p_organisation_id: string;
@@ -2106,6 +2179,33 @@ export type Database = {
           isOneToOne: true;
           isSetofReturn: false;
         };
+      };
+      restaurant_stage_counts: {
+        Args: { p_organisation_id: string; p_rep?: string; p_search?: string };
+        Returns: {
+          lead_stage: string;
+          total: number;
+        }[];
+      };
+      restaurant_timeline: {
+        Args: {
+          p_before?: string;
+          p_before_id?: number;
+          p_limit?: number;
+          p_restaurant_id: string;
+        };
+        Returns: {
+          actor_id: string;
+          actor_name: string;
+          created_at: string;
+          details: Json;
+          from_value: string;
+          id: number;
+          kind: string;
+          sequence_instance_id: string;
+          task_id: string;
+          to_value: string;
+        }[];
       };
       restore_from_trash: {
         Args: { p_ids: string[]; p_kind: Database['public']['Enums']['trash_kind'] };
@@ -2278,6 +2378,13 @@ export type Database = {
         }[];
       };
       sequence_template_stats: { Args: { p_template_id: string }; Returns: Json };
+      sequences_ending_at_stage: {
+        Args: { p_restaurant_id: string; p_stage: string };
+        Returns: {
+          id: string;
+          name: string;
+        }[];
+      };
       set_job_retention: { Args: { p_days: number; p_organisation_id: string }; Returns: number };
       set_organisation_queue_limit: {
         Args: { p_max_running: number; p_organisation_id: string };
