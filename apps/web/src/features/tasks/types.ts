@@ -45,3 +45,29 @@ export function getRenderWarnings(metadata: unknown): RenderWarning[] {
   const parsed = metadataWarningsSchema.safeParse(metadata);
   return parsed.success ? parsed.data.render_warnings : [];
 }
+
+// What a rep records when finishing a task (complete_task's p_outcome, skip_task's p_reason);
+// the database checks the same list and keeps them in tasks.metadata.
+export const callOutcomes = ['connected', 'voicemail', 'no_answer'] as const;
+export const callOutcomeSchema = z.enum(callOutcomes);
+export type CallOutcome = (typeof callOutcomes)[number];
+export const callOutcomeLabels: Record<CallOutcome, string> = {
+  connected: 'Connected',
+  voicemail: 'Voicemail',
+  no_answer: 'No answer',
+};
+
+const finishDetailsSchema = z.object({
+  call_outcome: callOutcomeSchema.optional().catch(undefined),
+  skip_reason: z.string().optional().catch(undefined),
+});
+
+/** `metadata.call_outcome` and `metadata.skip_reason`, when present and well formed. */
+export function getFinishDetails(metadata: unknown): {
+  callOutcome?: CallOutcome | undefined;
+  skipReason?: string | undefined;
+} {
+  const parsed = finishDetailsSchema.safeParse(metadata);
+  if (!parsed.success) return {};
+  return { callOutcome: parsed.data.call_outcome, skipReason: parsed.data.skip_reason };
+}

@@ -19,6 +19,8 @@ const progressTaskSchema = z.looseObject({
   sequence_step_order: z.number().nullable().optional(),
   completed_at: z.string().nullable().optional(),
   skipped_at: z.string().nullable().optional(),
+  type: z.string().optional(),
+  metadata: z.unknown().optional(),
 });
 
 const progressInstanceSchema = z.looseObject({
@@ -46,26 +48,32 @@ export type ProgressTask = z.output<typeof progressTaskSchema>;
 export const taskActionInputSchema = z.object({ taskId: z.uuid() });
 export type TaskActionInput = z.input<typeof taskActionInputSchema>;
 
-/** Calls complete_task or skip_task and checks the answer's shape. */
-export async function callTaskProgressRpc(
-  fn: 'complete_task' | 'skip_task',
-  input: TaskActionInput,
-): Promise<TaskProgressResult> {
-  const { taskId } = taskActionInputSchema.parse(input);
-  const { data, error } = await supabase.rpc(fn, { p_task_id: taskId });
-  if (error) {
-    if (error.code === 'P0002') {
-      throw new AppError('This task no longer exists, or it belongs to another organisation.', {
-        code: error.code,
-        cause: error,
-      });
-    }
-    // The RPC's own words for refusals it explains (e.g. 22023: already completed).
-    if (error.code === '22023' && error.message) {
-      throw new AppError(error.message, { code: error.code, cause: error });
-    }
-    raise(error);
+type ProgressRpc = 'complete_task' | 'skip_task' | 'reopen_task';
+
+// Refusals the task RPCs explain in words a rep can act on: show those words.
+const explainedCodes = new Set(['22023', 'invalid_input', 'cannot_reopen', 'task_not_open']);
+
+/** An RPC error as an AppError: its own words when it explains itself. */
+export function taskRpcError(error: { code?: string; message?: string }): never {
+  if (error.code === 'P0002') {
+    throw new AppError('This task no longer exists, or it belongs to another organisation.', {
+      code: error.code,
+      cause: error,
+    });
   }
+  if (error.code && explainedCodes.has(error.code) && error.message) {
+    throw new AppError(error.message, { code: error.code, cause: error });
+  }
+  raise(error);
+}
+
+/** Calls complete_task, skip_task or reopen_task and checks the answer's shape. */
+export async function callTaskProgressRpc(
+  fn: ProgressRpc,
+  args: { p_task_id: string; p_outcome?: string; p_reason?: string },
+): Promise<TaskProgressResult> {
+  const { data, error } = await supabase.rpc(fn, args);
+  if (error) taskRpcError(error);
   const parsed = taskProgressResultSchema.safeParse(data);
   if (!parsed.success) {
     throw new AppError('The server answered in a way this page doesn’t understand. Reload.', {
@@ -76,16 +84,33 @@ export async function callTaskProgressRpc(
   return parsed.data;
 }
 
+/** What the server says a task now is, over what the cache held (only fields it sent). */
+export function serverTaskPatch(task: ProgressTask): Partial<TaskListItem> {
+  const patch: Partial<TaskListItem> = { status: task.status };
+  if (task.completed_at !== undefined) patch.completed_at = task.completed_at;
+  if (task.skipped_at !== undefined) patch.skipped_at = task.skipped_at;
+  if (task.due_date !== undefined) patch.due_date = task.due_date;
+  if (task.metadata !== undefined) patch.metadata = task.metadata as TaskListItem['metadata'];
+  return patch;
+}
+
+const optimisticPatches = {
+  completed: () => ({ status: 'completed', completed_at: new Date().toISOString() }),
+  skipped: () => ({ status: 'skipped', skipped_at: new Date().toISOString() }),
+  // A reopened sequence step may be pending (finished ahead of its turn): the server says.
+  active: () => ({ status: 'active', completed_at: null, skipped_at: null }),
+} satisfies Record<string, () => Partial<TaskListItem>>;
+
 /**
- * The shared hook of complete and skip: the task changes in every cached list at once, goes
- * back as it was if the server says no, keeps what the server says it now is, and the lists
- * refetch afterwards because the next step of its sequence is now active with its due date.
+ * The shared hook of complete, skip and reopen: the task changes in every cached list at
+ * once, goes back as it was if the server says no, keeps what the server says it now is,
+ * and the lists refetch afterwards because the next step of its sequence changed too.
  */
 export function useTaskProgressMutation<
   Fn extends (input: TaskActionInput) => Promise<TaskProgressResult>,
 >(
   mutationFn: Fn,
-  optimisticStatus: 'completed' | 'skipped',
+  optimisticStatus: keyof typeof optimisticPatches,
   {
     organisationId,
     mutationConfig,
@@ -96,23 +121,16 @@ export function useTaskProgressMutation<
     mutationFn,
     apply: async (queryClient, { taskId }) => {
       const snapshot = await snapshotQueries(queryClient, [listsKey]);
-      const now = new Date().toISOString();
       patchListRows<TaskListItem>(
         queryClient,
         listsKey,
         taskId,
-        optimisticStatus === 'completed'
-          ? { status: optimisticStatus, completed_at: now }
-          : { status: optimisticStatus, skipped_at: now },
+        optimisticPatches[optimisticStatus](),
       );
       return snapshot;
     },
     onServerResult: (queryClient, { task }) =>
-      patchListRows<TaskListItem>(queryClient, listsKey, task.id, (row) => ({
-        status: task.status,
-        completed_at: task.completed_at ?? row.completed_at,
-        skipped_at: task.skipped_at ?? row.skipped_at,
-      })),
+      patchListRows<TaskListItem>(queryClient, listsKey, task.id, serverTaskPatch(task)),
     invalidate: () => [taskQueries.all(organisationId)],
     mutationConfig,
   });

@@ -7,6 +7,7 @@ import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { taskQueries } from '../api/queries';
 import { useNow } from '@/hooks/use-now';
+import { TaskChangedContext } from '../hooks/task-changed-context';
 import { useTaskActions } from '../hooks/use-task-actions';
 import { closedTaskStatuses } from '../types';
 import { TaskListSkeleton } from './my-tasks';
@@ -41,89 +42,91 @@ export function RestaurantTasks({ restaurantId, timeZone, onAddTask, onTasksChan
   }, [query.data]);
 
   return (
-    <section aria-labelledby={`${doneId}-title`} className="space-y-4">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <h3 id={`${doneId}-title`} className="text-sm font-semibold text-slate-900">
-          Tasks
-        </h3>
-        <Button variant="secondary" size="sm" onClick={onAddTask}>
-          <Plus className="size-4" aria-hidden />
-          Add task
-        </Button>
-      </div>
+    <TaskChangedContext value={onTasksChanged}>
+      <section aria-labelledby={`${doneId}-title`} className="space-y-4">
+        <div className="flex flex-wrap items-center justify-between gap-3">
+          <h3 id={`${doneId}-title`} className="text-sm font-semibold text-slate-900">
+            Tasks
+          </h3>
+          <Button variant="secondary" size="sm" onClick={onAddTask}>
+            <Plus className="size-4" aria-hidden />
+            Add task
+          </Button>
+        </div>
 
-      {query.isPending ? (
-        <TaskListSkeleton count={2} />
-      ) : query.isError ? (
-        <ErrorState
-          title="Couldn't load tasks"
-          message={getErrorMessage(query.error)}
-          onRetry={() => void query.refetch()}
-          isRetrying={query.isFetching}
-          className="py-8"
-        />
-      ) : open.length === 0 && done.length === 0 && upcoming === 0 ? (
-        <EmptyState
-          icon={<ListTodo className="size-6" aria-hidden />}
-          title="No tasks yet"
-          description="Start a sequence, or add a one-off task."
-          className="py-8"
-        />
-      ) : (
-        <>
-          {open.length > 0 ? (
-            <TaskSections
-              tasks={open}
-              timeZone={timeZone}
-              now={now}
-              onComplete={onComplete}
-              onSkip={onSkip}
-              grouping="due-date"
-              showRestaurant={false}
-            />
-          ) : (
-            <p className="text-sm text-slate-600">Nothing to do for this restaurant right now.</p>
-          )}
-          {upcoming > 0 ? (
-            <p className="text-sm text-slate-500">
-              {upcoming} later sequence {upcoming === 1 ? 'step' : 'steps'} will come due as the
-              steps before them are done.
-            </p>
-          ) : null}
-          {done.length > 0 ? (
-            <div>
-              <button
-                type="button"
-                aria-expanded={showDone}
-                aria-controls={doneId}
-                onClick={() => setShowDone((value) => !value)}
-                className="inline-flex items-center gap-1 rounded text-sm font-medium text-slate-600 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-brand-600"
-              >
+        {query.isPending ? (
+          <TaskListSkeleton count={2} />
+        ) : query.isError ? (
+          <ErrorState
+            title="Couldn't load tasks"
+            message={getErrorMessage(query.error)}
+            onRetry={() => void query.refetch()}
+            isRetrying={query.isFetching}
+            className="py-8"
+          />
+        ) : open.length === 0 && done.length === 0 && upcoming === 0 ? (
+          <EmptyState
+            icon={<ListTodo className="size-6" aria-hidden />}
+            title="No tasks yet"
+            description="Start a sequence, or add a one-off task."
+            className="py-8"
+          />
+        ) : (
+          <>
+            {open.length > 0 ? (
+              <TaskSections
+                tasks={open}
+                timeZone={timeZone}
+                now={now}
+                onComplete={onComplete}
+                onSkip={onSkip}
+                grouping="due-date"
+                showRestaurant={false}
+              />
+            ) : (
+              <p className="text-sm text-slate-600">Nothing to do for this restaurant right now.</p>
+            )}
+            {upcoming > 0 ? (
+              <p className="text-sm text-slate-500">
+                {upcoming} later sequence {upcoming === 1 ? 'step' : 'steps'} will come due as the
+                steps before them are done.
+              </p>
+            ) : null}
+            {done.length > 0 ? (
+              <div>
+                <button
+                  type="button"
+                  aria-expanded={showDone}
+                  aria-controls={doneId}
+                  onClick={() => setShowDone((value) => !value)}
+                  className="inline-flex items-center gap-1 rounded text-sm font-medium text-slate-600 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-brand-600"
+                >
+                  {showDone ? (
+                    <ChevronDown className="size-4" aria-hidden />
+                  ) : (
+                    <ChevronRight className="size-4" aria-hidden />
+                  )}
+                  Done ({done.length})
+                </button>
                 {showDone ? (
-                  <ChevronDown className="size-4" aria-hidden />
-                ) : (
-                  <ChevronRight className="size-4" aria-hidden />
-                )}
-                Done ({done.length})
-              </button>
-              {showDone ? (
-                <div id={doneId} className="mt-3">
-                  <TaskSections
-                    tasks={done}
-                    timeZone={timeZone}
-                    now={now}
-                    onComplete={onComplete}
-                    onSkip={onSkip}
-                    grouping="none"
-                    title="Done"
-                    showRestaurant={false}
-                  />
-                </div>
-              ) : null}
-            </div>
-          ) : null}
-        </>
-      )}
-    </section>
+                  <div id={doneId} className="mt-3">
+                    <TaskSections
+                      tasks={done}
+                      timeZone={timeZone}
+                      now={now}
+                      onComplete={onComplete}
+                      onSkip={onSkip}
+                      grouping="none"
+                      title="Done"
+                      showRestaurant={false}
+                    />
+                  </div>
+                ) : null}
+              </div>
+            ) : null}
+          </>
+        )}
+      </section>
+    </TaskChangedContext>
   );
 }

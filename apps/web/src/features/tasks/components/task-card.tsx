@@ -1,14 +1,32 @@
-import { AlertTriangle, CalendarClock, Check, PauseCircle, SkipForward } from 'lucide-react';
-import { useId, useState, type Ref } from 'react';
+import {
+  AlertTriangle,
+  AlarmClock,
+  CalendarClock,
+  Check,
+  PauseCircle,
+  RotateCcw,
+  SkipForward,
+} from 'lucide-react';
+import { use, useId, useState, type Ref } from 'react';
 import { Link } from 'react-router';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { paths } from '@/config/paths';
 import { cn } from '@/lib/utils';
 import type { TaskListItem } from '../api/queries';
-import { closedTaskStatuses, getRenderWarnings, type RenderWarning } from '../types';
+import { askTaskPrompt } from '../hooks/task-prompts';
+import { TaskChangedContext } from '../hooks/task-changed-context';
+import { useReopenTaskAction } from '../hooks/use-reopen-task-action';
+import {
+  callOutcomeLabels,
+  closedTaskStatuses,
+  getFinishDetails,
+  getRenderWarnings,
+  type RenderWarning,
+} from '../types';
 import { dayKey, formatDue, formatTime } from '../utils/dates';
 import { CopyMessageButton } from './copy-message-button';
+import { TaskPromptHost } from './task-prompt-dialogs';
 import {
   PriorityBadge,
   StepBadge,
@@ -96,6 +114,11 @@ export function TaskCard({
   const isLong = message.length > LONG_MESSAGE || message.split('\n').length > 6;
   const copyText = task.subject ? `${task.subject}\n\n${message}` : message;
   const instance = task.sequence_instance;
+  const { callOutcome, skipReason } = getFinishDetails(task.metadata);
+  const reopen = useReopenTaskAction({ onChanged: use(TaskChangedContext) });
+  // Only a due task can move: a pending step has no due date yet, a paused sequence none.
+  const canSnooze = task.status === 'active' && instance?.status !== 'paused';
+  const canReopen = task.status === 'completed' || task.status === 'skipped';
 
   return (
     <article
@@ -104,10 +127,13 @@ export function TaskCard({
       tabIndex={-1}
       data-task-id={task.id}
       data-current={isCurrent || undefined}
+      data-open={closed ? undefined : 'true'}
       onFocus={onFocus}
       className={cn(
         // Phone: actions in a row at the bottom. Wider: actions top right, beside the title.
         'grid grid-cols-[auto_minmax(0,1fr)] gap-x-3 rounded-xl bg-white p-4 shadow-xs ring-1 ring-slate-200 transition-shadow outline-none sm:grid-cols-[auto_minmax(0,1fr)_auto] sm:p-5',
+        // Focus moved here by the keyboard (after c, the next task) shows like the j/k cursor.
+        'focus-visible:ring-2 focus-visible:ring-brand-500',
         isCurrent && 'ring-2 ring-brand-500',
         closed && 'bg-slate-50/80',
       )}
@@ -163,6 +189,14 @@ export function TaskCard({
         {task.description ? (
           <p className="mt-2 text-sm whitespace-pre-line text-slate-700">{task.description}</p>
         ) : null}
+        {task.status === 'completed' && callOutcome ? (
+          <p className="mt-1 text-sm text-slate-600">
+            Call outcome: {callOutcomeLabels[callOutcome]}
+          </p>
+        ) : null}
+        {task.status === 'skipped' && skipReason ? (
+          <p className="mt-1 text-sm break-words text-slate-600">Skipped because: {skipReason}</p>
+        ) : null}
       </div>
 
       {message ? (
@@ -206,8 +240,39 @@ export function TaskCard({
         </div>
       ) : null}
 
+      {canReopen ? (
+        <div className="col-span-2 mt-4 self-start sm:col-span-1 sm:col-start-3 sm:row-start-1 sm:mt-0">
+          <Button
+            variant="secondary"
+            size="sm"
+            onClick={() => reopen(task.id)}
+            aria-label={`Reopen ${task.name}`}
+          >
+            <RotateCcw className="size-4" aria-hidden />
+            Reopen
+          </Button>
+        </div>
+      ) : null}
+
       {closed ? null : (
-        <div className="col-span-2 mt-4 grid grid-cols-2 gap-2 self-start sm:col-span-1 sm:col-start-3 sm:row-start-1 sm:mt-0 sm:flex">
+        <div
+          className={cn(
+            'col-span-2 mt-4 grid gap-2 self-start sm:col-span-1 sm:col-start-3 sm:row-start-1 sm:mt-0 sm:flex',
+            canSnooze ? 'grid-cols-3' : 'grid-cols-2',
+          )}
+        >
+          {canSnooze ? (
+            <Button
+              variant="ghost"
+              size="sm"
+              onClick={() => askTaskPrompt({ kind: 'snooze', taskId: task.id })}
+              aria-label={`Snooze ${task.name}`}
+              aria-keyshortcuts="z"
+            >
+              <AlarmClock className="size-4" aria-hidden />
+              Snooze
+            </Button>
+          ) : null}
           <Button
             variant="secondary"
             size="sm"
@@ -223,6 +288,7 @@ export function TaskCard({
           </Button>
         </div>
       )}
+      <TaskPromptHost task={task} timeZone={timeZone} />
     </article>
   );
 }

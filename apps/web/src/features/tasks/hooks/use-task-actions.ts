@@ -6,7 +6,11 @@ import { useCompleteTask } from '../api/complete-task';
 import type { TaskListItem } from '../api/queries';
 import { useSkipTask } from '../api/skip-task';
 import type { TaskProgressResult } from '../api/task-progress';
+import type { CallOutcome } from '../types';
 import { formatDue } from '../utils/dates';
+import { focusTaskCardLater, nextOpenTaskId } from '../utils/focus-next-task';
+import { askTaskPrompt } from './task-prompts';
+import { useReopenTaskAction } from './use-reopen-task-action';
 
 /** The RPC's warnings are lower-case clauses: "step 3 was completed ahead of step 2". */
 const asSentence = (text: string) => {
@@ -32,21 +36,28 @@ export function describeProgress(result: TaskProgressResult, timeZone: string): 
   return undefined;
 }
 
+/** A finish the server did nothing for ("this task was already completed"): no Undo. */
+const wasNoOp = (result: TaskProgressResult) =>
+  result.warnings.some((warning) => /^this task was already /.test(warning));
+
 /**
- * Complete and skip with their feedback: the card changes at once (optimistic), a toast
- * says what comes next, the RPC's warnings (e.g. completed out of order) are shown, and a
- * refusal puts the card back and says why.
+ * Complete and skip with their feedback: a call asks its outcome and a skip its optional
+ * reason first (on the card, see task-prompts), the card changes at once (optimistic), a
+ * toast says what comes next with an Undo, the RPC's warnings (e.g. completed out of
+ * order) are shown, a refusal puts the card back and says why, and focus moves on to the
+ * next open task.
  */
 export function useTaskActions({
   timeZone,
   onChanged,
 }: {
   timeZone: string;
-  /** After any complete/skip settles (the app refreshes what depends on tasks). */
+  /** After any complete/skip/reopen settles (the app refreshes what depends on tasks). */
   onChanged?: () => void;
 }) {
   const organisation = useCurrentOrganisation();
   const { toast } = useToast();
+  const reopen = useReopenTaskAction({ onChanged });
 
   const report = useCallback(
     (verb: 'completed' | 'skipped', result: TaskProgressResult) => {
@@ -61,10 +72,13 @@ export function useTaskActions({
       toast({
         title: verb === 'completed' ? 'Task completed' : 'Task skipped',
         description: describeProgress(result, timeZone) ?? result.task.name,
-        duration: 6000,
+        duration: 8000,
+        ...(wasNoOp(result)
+          ? {}
+          : { action: { label: 'Undo', onClick: () => reopen(result.task.id, 'undo') } }),
       });
     },
-    [toast, timeZone],
+    [toast, timeZone, reopen],
   );
 
   const fail = useCallback(
@@ -99,10 +113,41 @@ export function useTaskActions({
   const { mutate: completeMutate } = complete;
   const { mutate: skipMutate } = skip;
   const onComplete = useCallback(
-    (task: TaskListItem) => completeMutate({ taskId: task.id }),
+    (task: TaskListItem) => {
+      // Chosen now, while the card is still where the rep left it in the list.
+      const next = nextOpenTaskId(task.id);
+      const run = (outcome?: CallOutcome) => {
+        completeMutate({ taskId: task.id, ...(outcome ? { outcome } : {}) });
+        focusTaskCardLater(next, task.id);
+      };
+      if (task.type !== 'call') return run();
+      askTaskPrompt({
+        kind: 'outcome',
+        taskId: task.id,
+        answer: (outcome) => run(outcome ?? undefined),
+      });
+    },
     [completeMutate],
   );
-  const onSkip = useCallback((task: TaskListItem) => skipMutate({ taskId: task.id }), [skipMutate]);
+  const onSkip = useCallback(
+    (task: TaskListItem) => {
+      const next = nextOpenTaskId(task.id);
+      askTaskPrompt({
+        kind: 'skip',
+        taskId: task.id,
+        answer: (reason) => {
+          skipMutate({ taskId: task.id, ...(reason ? { reason } : {}) });
+          focusTaskCardLater(next, task.id);
+        },
+      });
+    },
+    [skipMutate],
+  );
+  const onSnooze = useCallback(
+    (task: TaskListItem) => askTaskPrompt({ kind: 'snooze', taskId: task.id }),
+    [],
+  );
+  const onReopen = useCallback((task: TaskListItem) => reopen(task.id), [reopen]);
 
-  return { onComplete, onSkip };
+  return { onComplete, onSkip, onSnooze, onReopen };
 }

@@ -147,6 +147,8 @@ describe('MyTasks', () => {
     await screen.findByRole('heading', { name: 'Call Mei back' });
 
     await user.click(screen.getByRole('button', { name: 'Complete Call Mei back' }));
+    // A call asks how it went; Escape completes it without an outcome.
+    await user.keyboard('{Escape}');
 
     const card = screen.getByRole('article', { name: 'Call Mei back' });
     expect(within(card).getByText('Completed')).toBeInTheDocument();
@@ -246,6 +248,7 @@ describe('MyTasks', () => {
       'true',
     );
     await user.keyboard('c');
+    await user.keyboard('{Escape}'); // the call's outcome: none
     await waitFor(() => expect(bodies).toEqual([{ p_task_id: overdue.id }]));
   });
 

@@ -1,0 +1,55 @@
+import { useSyncExternalStore } from 'react';
+import type { CallOutcome } from '../types';
+
+// The one question a task action may ask before it runs: the call's outcome, the skip's
+// reason, or when to snooze to. Asked from a button or a shortcut anywhere in a list (the
+// shortcuts live with the list, the actions with the page), and answered in a dialog the
+// task's own card shows — so any list of TaskCards can ask without mounting a host.
+// One at a time: the dialogs are modal.
+
+export type TaskPrompt =
+  | { kind: 'outcome'; taskId: string; answer: (outcome: CallOutcome | null) => void }
+  | { kind: 'skip'; taskId: string; answer: (reason: string | undefined) => void }
+  | { kind: 'snooze'; taskId: string };
+
+let current: TaskPrompt | null = null;
+const listeners = new Set<() => void>();
+
+const emit = () => {
+  for (const listener of listeners) listener();
+};
+
+const subscribe = (listener: () => void) => {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+};
+
+/** The task's card element, if it is on the page. */
+export const taskCardElement = (taskId: string): HTMLElement | null =>
+  document.querySelector<HTMLElement>(`article[data-task-id="${taskId}"]`);
+
+/**
+ * Ask on the task's card. With no card on the page to ask on, the question is answered as
+ * a rep who gives no detail would (no outcome, no reason); a snooze needs the card.
+ */
+export function askTaskPrompt(prompt: TaskPrompt) {
+  if (!taskCardElement(prompt.taskId)) {
+    if (prompt.kind === 'outcome') prompt.answer(null);
+    if (prompt.kind === 'skip') prompt.answer(undefined);
+    return;
+  }
+  current = prompt;
+  emit();
+}
+
+/** Close the open question (only if it is about `taskId`, when given). */
+export function closeTaskPrompt(taskId?: string) {
+  if (!current || (taskId !== undefined && current.taskId !== taskId)) return;
+  current = null;
+  emit();
+}
+
+/** The open question for this task, if any. */
+export function useTaskPrompt(taskId: string): TaskPrompt | null {
+  return useSyncExternalStore(subscribe, () => (current?.taskId === taskId ? current : null));
+}
