@@ -32,6 +32,13 @@ type ToastApi = { toast: (options: ToastOptions) => number; dismiss: (id: number
 
 const ToastContext = createContext<ToastApi | null>(null);
 
+/** Action bars pinned to the bottom of the screen say how tall they are (by a key of theirs). */
+type Reserve = (key: symbol, height: number | null) => void;
+const ToastClearanceContext = createContext<Reserve | null>(null);
+
+/** Room between a toast and the top of an action bar under it. */
+const CLEARANCE_GAP_PX = 8;
+
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const live = useRef<Toast[]>([]);
@@ -68,11 +75,27 @@ export function ToastProvider({ children }: { children: ReactNode }) {
 
   const api = useMemo(() => ({ toast, dismiss }), [toast, dismiss]);
 
+  // Toasts sit bottom-right (bottom on phones), where they are noticed after an action and
+  // where page headers keep no buttons; a sticky action bar (bulk actions) also lives there,
+  // so the stack rises above the tallest bar on screen instead of covering its buttons.
+  const [bars, setBars] = useState<ReadonlyMap<symbol, number>>(() => new Map());
+  const reserve = useCallback<Reserve>((key, height) => {
+    setBars((current) => {
+      if (height === null ? !current.has(key) : current.get(key) === height) return current;
+      const next = new Map(current);
+      if (height === null) next.delete(key);
+      else next.set(key, height);
+      return next;
+    });
+  }, []);
+  const clearance = Math.max(0, ...bars.values());
+
   return (
     <ToastContext value={api}>
-      {children}
+      <ToastClearanceContext value={reserve}>{children}</ToastClearanceContext>
       <section
         aria-label="Notifications"
+        style={clearance > 0 ? { bottom: clearance + CLEARANCE_GAP_PX } : undefined}
         className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex flex-col items-center gap-2 p-4 sm:items-end sm:p-6"
       >
         {toasts.map((item) => (
@@ -193,4 +216,27 @@ export function useToast(): ToastApi {
   const api = use(ToastContext);
   if (!api) throw new Error('useToast must be used inside <ToastProvider>');
   return api;
+}
+
+/**
+ * A callback ref for an action bar pinned to the bottom of the screen: while it is mounted,
+ * toasts appear above it, never over its buttons. Tracks the bar's height as it wraps.
+ */
+export function useToastClearance(): (element: HTMLElement | null) => (() => void) | undefined {
+  const reserve = use(ToastClearanceContext);
+  return useCallback(
+    (element: HTMLElement | null) => {
+      if (!element || !reserve) return undefined;
+      const key = Symbol('action bar');
+      const measure = () => reserve(key, Math.ceil(element.getBoundingClientRect().height));
+      measure();
+      const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(measure);
+      observer?.observe(element);
+      return () => {
+        observer?.disconnect();
+        reserve(key, null);
+      };
+    },
+    [reserve],
+  );
 }

@@ -37,7 +37,7 @@ export function Component() {
         <ExportJobsMenu query={query} workflowName={workflowName} />
       </header>
 
-      <div className="overflow-hidden rounded-xl bg-white shadow-xs ring-1 ring-slate-200">
+      <div className="overflow-clip rounded-xl bg-white shadow-xs ring-1 ring-slate-200">
         <div className="border-b border-slate-200 p-3 sm:p-4">
           <JobsFiltersBar
             filters={effective}

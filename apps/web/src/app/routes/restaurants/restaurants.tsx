@@ -1,6 +1,7 @@
 import { Play, Plus, X } from 'lucide-react';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
+import { useToastClearance } from '@/components/ui/toast';
 import { paths } from '@/config/paths';
 import type { RestaurantListItem } from '@/features/restaurants/api/queries';
 import { DeleteRestaurantDialog } from '@/features/restaurants/components/delete-restaurant-dialog';
@@ -28,6 +29,8 @@ export function Component() {
   const [editingId, setEditingId] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<RestaurantListItem | null>(null);
   const selected = useRestaurantSelection();
+  // The selection bar sticks to the bottom of the screen; toasts rise above it.
+  const toastClearance = useToastClearance();
   const [bulkStarting, setBulkStarting] = useState(false);
   const [startedAny, setStartedAny] = useState(false);
   const { calendar, calendarIsDefault } = useOrganisationCalendar();
@@ -49,7 +52,7 @@ export function Component() {
         </Button>
       </header>
 
-      <div className="overflow-hidden rounded-xl bg-white shadow-xs ring-1 ring-slate-200">
+      <div className="overflow-clip rounded-xl bg-white shadow-xs ring-1 ring-slate-200">
         <div className="border-b border-slate-200 p-3 sm:p-4">
           <RestaurantFiltersBar
             filters={filters}
@@ -60,11 +63,23 @@ export function Component() {
             currentUserId={user.id}
           />
         </div>
+        <RestaurantsList
+          selection={selected.selection}
+          filters={filters}
+          setFilters={setFilters}
+          hasFilters={hasFilters}
+          clearFilters={clearFilters}
+          reps={reps}
+          onAdd={() => setCreating(true)}
+          onEdit={(restaurant) => setEditingId(restaurant.id)}
+          onDelete={setDeleting}
+        />
         {selected.count > 0 ? (
           <div
+            ref={toastClearance}
             role="region"
             aria-label="Selected restaurants"
-            className="flex flex-wrap items-center justify-between gap-2 border-b border-brand-100 bg-brand-50 px-4 py-2 sm:px-5"
+            className="sticky bottom-0 z-20 flex flex-wrap items-center justify-between gap-2 border-t border-brand-200 bg-brand-50/95 px-4 py-3 shadow-[0_-4px_12px_-8px_rgba(15,23,42,0.25)] backdrop-blur sm:px-5"
           >
             <p className="text-sm font-medium text-brand-900">{selected.count} selected</p>
             <div className="flex flex-wrap gap-2">
@@ -80,17 +95,6 @@ export function Component() {
             </div>
           </div>
         ) : null}
-        <RestaurantsList
-          selection={selected.selection}
-          filters={filters}
-          setFilters={setFilters}
-          hasFilters={hasFilters}
-          clearFilters={clearFilters}
-          reps={reps}
-          onAdd={() => setCreating(true)}
-          onEdit={(restaurant) => setEditingId(restaurant.id)}
-          onDelete={setDeleting}
-        />
       </div>
 
       <CreateRestaurantDialog open={creating} onOpenChange={setCreating} reps={reps} />

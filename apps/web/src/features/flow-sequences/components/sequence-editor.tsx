@@ -7,7 +7,7 @@ import { Save } from 'lucide-react';
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
 import { Input, Textarea } from '@/components/ui/form-field';
-import { useToast } from '@/components/ui/toast';
+import { useToast, useToastClearance } from '@/components/ui/toast';
 import { FunctionError } from '@/lib/edge-functions';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
@@ -85,6 +85,7 @@ export function SequenceEditor({
 }: Props) {
   const organisation = useCurrentOrganisation();
   const { toast } = useToast();
+  const toastClearance = useToastClearance();
   const [draft, setDraft] = useState<SequenceDraft>(() => toDraft(sequence));
   const [serverProblems, setServerProblems] = useState<Problem[]>([]);
   const [stale, setStale] = useState(false);
@@ -280,7 +281,10 @@ export function SequenceEditor({
         onRemove={removeFlow}
       />
 
-      <div className="sticky bottom-0 z-10 -mx-4 space-y-3 border-t border-slate-200 bg-slate-50/95 px-4 py-3 backdrop-blur sm:mx-0 sm:rounded-xl sm:border sm:px-5">
+      <div
+        ref={toastClearance}
+        className="sticky bottom-0 z-10 -mx-4 space-y-3 border-t border-slate-200 bg-slate-50/95 px-4 py-3 backdrop-blur sm:mx-0 sm:rounded-xl sm:border sm:px-5"
+      >
         {stale ? (
           <div role="alert" className="flex flex-wrap items-center gap-3 text-sm text-amber-900">
             <p className="min-w-0 flex-1">

@@ -3,7 +3,7 @@ import { RotateCcw, Trash2, X } from 'lucide-react';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import { useToast } from '@/components/ui/toast';
+import { useToast, useToastClearance } from '@/components/ui/toast';
 import { getErrorMessage } from '@/lib/errors';
 import {
   countFinishedJobs,
@@ -47,6 +47,7 @@ type Props = {
 export function JobsBulkBar({ organisationId, selected, query, onClear }: Props) {
   const queryClient = useQueryClient();
   const { toast } = useToast();
+  const toastClearance = useToastClearance();
   const [confirm, setConfirm] = useState<'selected' | 'matching' | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: jobQueries.all(organisationId) });
 
@@ -117,6 +118,7 @@ export function JobsBulkBar({ organisationId, selected, query, onClear }: Props)
   return (
     <>
       <div
+        ref={toastClearance}
         role="toolbar"
         aria-label="Bulk actions"
         className="sticky bottom-0 z-20 flex flex-wrap items-center gap-2 border-t border-slate-200 bg-white/95 px-4 py-3 shadow-[0_-4px_12px_-8px_rgba(15,23,42,0.25)] backdrop-blur sm:px-5"

@@ -12,6 +12,7 @@ import { Controller, FormProvider, useForm, useWatch } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
 import { Field, FormErrorSummary, Input, Select, Textarea } from '@/components/ui/form-field';
 import { Switch } from '@/components/ui/switch';
+import { useToastClearance } from '@/components/ui/toast';
 import { cn } from '@/lib/utils';
 import { SequenceSteps } from './sequence-steps';
 import type { StepOptions } from './step-editor';
@@ -74,6 +75,7 @@ export function SequenceBuilder({
   });
   const { errors, isDirty } = form.formState;
   const summaryRef = useRef<HTMLDivElement>(null);
+  const toastClearance = useToastClearance();
 
   useEffect(() => {
     if (serverError) summaryRef.current?.focus();
@@ -298,7 +300,10 @@ export function SequenceBuilder({
           </aside>
         </div>
 
-        <div className="sticky bottom-0 z-20 -mx-4 border-t border-slate-200 bg-white/95 backdrop-blur sm:-mx-6 lg:-mx-8">
+        <div
+          ref={toastClearance}
+          className="sticky bottom-0 z-20 -mx-4 border-t border-slate-200 bg-white/95 backdrop-blur sm:-mx-6 lg:-mx-8"
+        >
           <div className="flex flex-wrap items-center justify-end gap-3 px-4 py-3 sm:px-6 lg:px-8">
             <p className="mr-auto text-sm text-slate-600" aria-live="polite">
               {problemCount > 0 && form.formState.submitCount > 0 ? (

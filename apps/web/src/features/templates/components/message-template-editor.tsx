@@ -8,6 +8,7 @@ import { Button } from '@/components/ui/button';
 import { EnumSelect } from '@/components/ui/enum-select';
 import { Field, FormErrorSummary, Input, Textarea } from '@/components/ui/form-field';
 import { Switch } from '@/components/ui/switch';
+import { useToastClearance } from '@/components/ui/toast';
 import {
   messageTemplateInputSchema,
   type MessageTemplateFormValues,
@@ -51,6 +52,7 @@ export function MessageTemplateEditor({
     defaultValues,
   });
   const { errors, isDirty } = form.formState;
+  const toastClearance = useToastClearance();
   const contentRef = useRef<HTMLTextAreaElement | null>(null);
   const summaryRef = useRef<HTMLDivElement>(null);
   const warningRef = useRef<HTMLDivElement>(null);
@@ -259,7 +261,10 @@ export function MessageTemplateEditor({
       ) : null}
 
       {readOnly ? null : (
-        <div className="sticky bottom-0 z-20 -mx-4 border-t border-slate-200 bg-white/95 backdrop-blur sm:-mx-6 lg:-mx-8">
+        <div
+          ref={toastClearance}
+          className="sticky bottom-0 z-20 -mx-4 border-t border-slate-200 bg-white/95 backdrop-blur sm:-mx-6 lg:-mx-8"
+        >
           <div className="flex flex-wrap items-center justify-end gap-3 px-4 py-3 sm:px-6 lg:px-8">
             <p className="mr-auto text-sm text-slate-600 max-sm:hidden" aria-live="polite">
               {isDirty ? 'Unsaved changes' : 'No changes yet'}
