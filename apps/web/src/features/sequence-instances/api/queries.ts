@@ -17,6 +17,8 @@ export type InstanceTask = Pick<
   | 'skipped_at'
   | 'cancelled_at'
   | 'assigned_to'
+  | 'sequence_delay_value'
+  | 'sequence_delay_unit'
 >;
 
 export type SequenceInstance = Pick<
@@ -45,7 +47,8 @@ const INSTANCE_COLUMNS =
   'id, organisation_id, restaurant_id, sequence_template_id, name, status, current_step_order, ' +
   'total_steps, assigned_to, started_at, paused_at, resume_at, resumed_at, completed_at, ' +
   'cancelled_at, exit_reason, is_modified, updated_at, ' +
-  'tasks(id, name, type, status, due_date, sequence_step_order, completed_at, skipped_at, cancelled_at, assigned_to)';
+  'tasks(id, name, type, status, due_date, sequence_step_order, completed_at, skipped_at, cancelled_at, assigned_to, ' +
+  'sequence_delay_value, sequence_delay_unit)';
 
 /** A restaurant's sequence instances, newest first, each with its tasks in step order. */
 export async function getRestaurantInstances(
@@ -131,6 +134,58 @@ export async function getStartableTemplates(organisationId: string): Promise<Sta
     }));
 }
 
+/** What a bulk start needs to know ahead about each restaurant (sequenceStartSkip). */
+export type StartCandidateRow = {
+  id: string;
+  lead_stage: string;
+  lead_status: string;
+  running_template_ids: string[];
+};
+
+// 100 ids (3.7 kB) per request keeps each URL well under proxies' limits; a bulk start
+// takes at most 500 (SEQUENCE_BULK_MAX_RESTAURANTS), so at most 5 requests.
+const CANDIDATE_CHUNK = 100;
+
+/**
+ * The restaurants' stage, status and running templates. A restaurant missing from the answer
+ * is not visible any more: in the trash (or deleted) since it was selected.
+ */
+export async function getStartCandidates(
+  organisationId: string,
+  restaurantIds: string[],
+): Promise<StartCandidateRow[]> {
+  const chunks: string[][] = [];
+  for (let i = 0; i < restaurantIds.length; i += CANDIDATE_CHUNK) {
+    chunks.push(restaurantIds.slice(i, i + CANDIDATE_CHUNK));
+  }
+  const answers = await Promise.all(
+    chunks.map(async (ids) => {
+      const { data, error } = await supabase
+        .from('restaurants')
+        .select('id, lead_stage, lead_status, sequence_instances(sequence_template_id, status)')
+        .eq('organisation_id', organisationId)
+        .in('id', ids)
+        .in('sequence_instances.status', ['active', 'paused'])
+        .overrideTypes<
+          Array<
+            Pick<Tables<'restaurants'>, 'id' | 'lead_stage' | 'lead_status'> & {
+              sequence_instances: Array<{ sequence_template_id: string | null; status: string }>;
+            }
+          >,
+          { merge: false }
+        >();
+      if (error) raise(error);
+      return data;
+    }),
+  );
+  return answers.flat().map(({ sequence_instances, ...restaurant }) => ({
+    ...restaurant,
+    running_template_ids: sequence_instances
+      .map((instance) => instance.sequence_template_id)
+      .filter((id): id is string => id !== null),
+  }));
+}
+
 export const sequenceInstanceQueries = {
   all: (organisationId: string) => ['orgs', organisationId, 'sequence-instances'] as const,
   forRestaurants: (organisationId: string) =>
@@ -145,6 +200,17 @@ export const sequenceInstanceQueries = {
       queryKey: [...sequenceInstanceQueries.all(organisationId), 'startable-templates'] as const,
       queryFn: () => getStartableTemplates(organisationId),
       // Templates are edited on another page: look again whenever a dialog opens.
+      staleTime: 0,
+    }),
+  startCandidates: (organisationId: string, restaurantIds: string[]) =>
+    queryOptions({
+      queryKey: [
+        ...sequenceInstanceQueries.all(organisationId),
+        'start-candidates',
+        restaurantIds,
+      ] as const,
+      queryFn: () => getStartCandidates(organisationId, restaurantIds),
+      // Asked when the dialog opens: stages and running sequences change on other pages.
       staleTime: 0,
     }),
 };

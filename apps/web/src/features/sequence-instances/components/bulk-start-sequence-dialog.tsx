@@ -1,8 +1,9 @@
 import type { BusinessCalendar } from '@forkflow/domain/business-calendar';
+import { sequenceStartSkip } from '@forkflow/domain/sequence-running';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery } from '@tanstack/react-query';
 import { CheckCircle2, ListPlus, MinusCircle, XCircle } from 'lucide-react';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { Link } from 'react-router';
 import type { z } from 'zod';
@@ -73,15 +74,45 @@ function BulkStartBody({
   });
   const templateId = useWatch({ control: form.control, name: 'templateId' });
   const selected = templates.data?.find((template) => template.id === templateId);
+  const candidates = useQuery(
+    sequenceInstanceQueries.startCandidates(
+      organisation.id,
+      restaurants.map((restaurant) => restaurant.id),
+    ),
+  );
+  // Who this template would leave out, and why, before anything is sent (domain rule).
+  const skips = useMemo(() => {
+    if (!selected || !candidates.data) return [];
+    const byId = new Map(candidates.data.map((candidate) => [candidate.id, candidate]));
+    return restaurants.flatMap((restaurant) => {
+      const candidate = byId.get(restaurant.id);
+      const skip = sequenceStartSkip(
+        candidate ?? {
+          // Not visible any more: moved to the trash since it was selected.
+          lead_stage: '',
+          lead_status: '',
+          deleted_at: 'unknown',
+          running_template_ids: [],
+        },
+        selected,
+      );
+      return skip ? [{ restaurant, reason: skip.reason }] : [];
+    });
+  }, [selected, candidates.data, restaurants]);
+  const skippedIds = new Set(skips.map(({ restaurant }) => restaurant.id));
+  const toStart = restaurants.filter((restaurant) => !skippedIds.has(restaurant.id));
+
   const start = useStartSequenceBulk({
     organisationId: organisation.id,
     mutationConfig: { onSuccess: (results) => onFinished?.(results) },
   });
+  // The ones left out before sending are reported with the server's results, as skipped.
+  const [leftOut, setLeftOut] = useState<BulkStartResult[]>([]);
 
   if (start.data) {
     return (
       <BulkResults
-        results={start.data}
+        results={[...start.data, ...leftOut]}
         restaurants={restaurants}
         restaurantHref={restaurantHref}
         onDone={onDone}
@@ -130,9 +161,16 @@ function BulkStartBody({
       noValidate
       aria-label="Start a sequence for the selected restaurants"
       className="flex min-h-0 flex-1 flex-col"
-      onSubmit={form.handleSubmit(({ templateId: id }) =>
-        start.mutate({ templateId: id, restaurantIds: restaurants.map((r) => r.id) }),
-      )}
+      onSubmit={form.handleSubmit(({ templateId: id }) => {
+        setLeftOut(
+          skips.map(({ restaurant, reason }) => ({
+            restaurant_id: restaurant.id,
+            status: 'skipped',
+            reason,
+          })),
+        );
+        start.mutate({ templateId: id, restaurantIds: toStart.map((r) => r.id) });
+      })}
     >
       <div className="min-h-0 flex-1 space-y-5 overflow-y-auto px-5 py-5 sm:px-6">
         {start.error ? (
@@ -179,6 +217,14 @@ function BulkStartBody({
           </ul>
         </div>
         {selected ? (
+          <SkipPreview
+            checking={candidates.isPending}
+            failed={candidates.isError}
+            skips={skips}
+            starting={toStart.length}
+          />
+        ) : null}
+        {selected ? (
           <SequenceTimelinePreview
             template={selected}
             calendar={calendar}
@@ -191,11 +237,69 @@ function BulkStartBody({
         <Button variant="secondary" onClick={onDone}>
           Cancel
         </Button>
-        <Button type="submit" isLoading={start.isPending} disabled={tooMany}>
-          Start for {restaurants.length} {restaurants.length === 1 ? 'restaurant' : 'restaurants'}
+        <Button
+          type="submit"
+          isLoading={start.isPending}
+          disabled={tooMany || (selected !== undefined && toStart.length === 0)}
+        >
+          Start for {selected ? toStart.length : restaurants.length}{' '}
+          {(selected ? toStart.length : restaurants.length) === 1 ? 'restaurant' : 'restaurants'}
         </Button>
       </div>
     </form>
+  );
+}
+
+/** Before submitting: which restaurants the chosen sequence will leave out, and why. */
+function SkipPreview({
+  checking,
+  failed,
+  skips,
+  starting,
+}: {
+  checking: boolean;
+  failed: boolean;
+  skips: Array<{ restaurant: RestaurantRef; reason: string }>;
+  starting: number;
+}) {
+  if (checking) {
+    return (
+      <p role="status" className="text-sm text-slate-600">
+        Checking which restaurants can start it…
+      </p>
+    );
+  }
+  if (failed) {
+    return (
+      <p role="note" className="text-sm text-slate-600">
+        Couldn’t check ahead which restaurants would be skipped; the results will say.
+      </p>
+    );
+  }
+  if (skips.length === 0) {
+    return (
+      <p role="status" className="text-sm text-slate-700">
+        All {starting} can start it.
+      </p>
+    );
+  }
+  return (
+    <section
+      aria-label="Will be skipped"
+      className="rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900"
+    >
+      <p className="font-medium">
+        {skips.length} will be skipped
+        {starting > 0 ? `; ${starting} will start it` : '; none can start it'}:
+      </p>
+      <ul className="mt-1 max-h-36 space-y-0.5 overflow-y-auto">
+        {skips.map(({ restaurant, reason }) => (
+          <li key={restaurant.id}>
+            <span className="font-medium">{restaurant.name}</span> — {reason}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

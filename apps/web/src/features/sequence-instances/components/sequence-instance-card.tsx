@@ -4,11 +4,14 @@ import {
   ChevronRight,
   Circle,
   CircleDot,
+  Clock,
+  ListPlus,
   MinusCircle,
   Pause,
   Play,
   RotateCcw,
   SkipForward,
+  Trash2,
   XCircle,
 } from 'lucide-react';
 import { useId, useState } from 'react';
@@ -17,14 +20,18 @@ import { Button } from '@/components/ui/button';
 import { formatInZone } from '@/lib/format-in-zone';
 import { cn } from '@/lib/utils';
 import type { InstanceTask, SequenceInstance } from '../api/queries';
+import { isOpenStep, stepDelayText } from '../utils/step-editing';
 
-export type InstanceAction = 'pause' | 'resume' | 'cancel' | 'restart';
+export type InstanceAction = 'pause' | 'resume' | 'cancel' | 'restart' | 'add-step' | 'delete';
+export type StepAction = 'change-delay' | 'delete-step';
 
 type Props = {
   instance: SequenceInstance;
   timeZone: string;
   highlighted?: boolean;
   onAction: (action: InstanceAction, instance: SequenceInstance) => void;
+  /** Editing a running sequence's steps (seed 001, NFR-3); absent = read-only steps. */
+  onStepAction?: (action: StepAction, instance: SequenceInstance, task: InstanceTask) => void;
 };
 
 const statusTone: Record<string, BadgeTone> = {
@@ -64,10 +71,17 @@ export function describeStep(instance: SequenceInstance): string {
   return `Step ${Math.max(1, instance.current_step_order)} of ${total}`;
 }
 
-export function SequenceInstanceCard({ instance, timeZone, highlighted, onAction }: Props) {
+export function SequenceInstanceCard({
+  instance,
+  timeZone,
+  highlighted,
+  onAction,
+  onStepAction,
+}: Props) {
   const titleId = useId();
   const stepsId = useId();
-  const [showSteps, setShowSteps] = useState(false);
+  // Arriving from a task's step badge: the steps are what the rep came to see or edit.
+  const [showSteps, setShowSteps] = useState(highlighted ?? false);
   const done = countDone(instance.tasks);
   const total = Math.max(instance.total_steps, instance.tasks.length);
   const percent = total > 0 ? Math.round((done / total) * 100) : 0;
@@ -91,6 +105,7 @@ export function SequenceInstanceCard({ instance, timeZone, highlighted, onAction
           </h4>
           <p className="mt-0.5 text-xs text-slate-500">
             Started {formatInZone(new Date(instance.started_at), timeZone)}
+            {instance.is_modified ? ' · modified' : ''}
             {instance.status === 'paused' && instance.resume_at
               ? ` · resumes ${formatInZone(new Date(instance.resume_at), timeZone)}`
               : ''}
@@ -174,6 +189,9 @@ export function SequenceInstanceCard({ instance, timeZone, highlighted, onAction
                   label: task.status,
                 };
                 const Icon = style.icon;
+                const editable = running && isOpenStep(task) && onStepAction;
+                const step = `step ${task.sequence_step_order}: ${task.name}`;
+                const delay = task.status === 'pending' ? stepDelayText(task) : null;
                 return (
                   <li key={task.id} className="flex items-start gap-2 text-sm">
                     <Icon className={cn('mt-0.5 size-4 shrink-0', style.className)} aria-hidden />
@@ -194,8 +212,35 @@ export function SequenceInstanceCard({ instance, timeZone, highlighted, onAction
                         {task.due_date && task.status === 'active'
                           ? `, due ${formatInZone(new Date(task.due_date), timeZone)}`
                           : ''}
+                        {delay
+                          ? `, ${delay === 'no delay' ? 'no delay' : `${delay} after the step before`}`
+                          : ''}
                       </span>
                     </span>
+                    {editable ? (
+                      <span className="-my-1 flex shrink-0 gap-0.5">
+                        {task.status === 'pending' ? (
+                          <button
+                            type="button"
+                            onClick={() => onStepAction('change-delay', instance, task)}
+                            aria-label={`Change the delay of ${step}`}
+                            title="Change delay"
+                            className="grid size-8 place-items-center rounded-md text-slate-500 hover:bg-slate-100 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-brand-600"
+                          >
+                            <Clock className="size-4" aria-hidden />
+                          </button>
+                        ) : null}
+                        <button
+                          type="button"
+                          onClick={() => onStepAction('delete-step', instance, task)}
+                          aria-label={`Delete ${step}`}
+                          title="Delete step"
+                          className="grid size-8 place-items-center rounded-md text-slate-500 hover:bg-red-50 hover:text-red-700 focus-visible:outline-2 focus-visible:outline-brand-600"
+                        >
+                          <Trash2 className="size-4" aria-hidden />
+                        </button>
+                      </span>
+                    ) : null}
                   </li>
                 );
               })}
@@ -205,6 +250,12 @@ export function SequenceInstanceCard({ instance, timeZone, highlighted, onAction
       ) : null}
 
       <div className="mt-4 flex flex-wrap justify-end gap-2">
+        {running && onStepAction ? (
+          <Button variant="secondary" size="sm" onClick={() => onAction('add-step', instance)}>
+            <ListPlus className="size-4" aria-hidden />
+            Add step
+          </Button>
+        ) : null}
         {instance.status === 'active' ? (
           <Button variant="secondary" size="sm" onClick={() => onAction('pause', instance)}>
             <Pause className="size-4" aria-hidden />
@@ -227,6 +278,17 @@ export function SequenceInstanceCard({ instance, timeZone, highlighted, onAction
           <Button variant="secondary" size="sm" onClick={() => onAction('restart', instance)}>
             <RotateCcw className="size-4" aria-hidden />
             Restart
+          </Button>
+        ) : null}
+        {ended ? (
+          <Button
+            variant="secondary-danger"
+            size="sm"
+            onClick={() => onAction('delete', instance)}
+            aria-label={`Delete ${instance.name}`}
+          >
+            <Trash2 className="size-4" aria-hidden />
+            Delete
           </Button>
         ) : null}
       </div>

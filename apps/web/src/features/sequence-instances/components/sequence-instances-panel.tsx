@@ -12,12 +12,20 @@ import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { useCancelSequence } from '../api/cancel-sequence';
 import { usePauseSequence } from '../api/pause-sequence';
-import { sequenceInstanceQueries, type SequenceInstance } from '../api/queries';
+import { sequenceInstanceQueries, type InstanceTask, type SequenceInstance } from '../api/queries';
 import { useRestartSequence } from '../api/restart-sequence';
 import { useResumeSequence } from '../api/resume-sequence';
 import type { Member } from '../types';
+import { AddStepDialog } from './add-step-dialog';
+import { DeleteInstanceDialog } from './delete-instance-dialog';
+import { DeleteStepDialog } from './delete-step-dialog';
 import { PauseSequenceDialog } from './pause-sequence-dialog';
-import { SequenceInstanceCard, type InstanceAction } from './sequence-instance-card';
+import {
+  SequenceInstanceCard,
+  type InstanceAction,
+  type StepAction,
+} from './sequence-instance-card';
+import { StepDelayDialog } from './step-delay-dialog';
 import { StartSequenceDialog } from './start-sequence-dialog';
 
 type Props = {
@@ -28,13 +36,16 @@ type Props = {
   /** The organisation's time zone for dates (the browser's when it has no calendar). */
   timeZone: string;
   templatesHref?: string;
-  /** After anything here changed tasks (start, pause, resume, cancel, restart). */
+  /** After anything here changed tasks (start, pause, resume, cancel, restart, step edits). */
   onChanged?: () => void;
 };
 
 const ENDED_SHOWN = 3;
 
-/** A restaurant's sequences: progress, pause/resume/cancel/restart, and starting one. */
+/**
+ * A restaurant's sequences: progress, pause/resume/cancel/restart, editing a running one's
+ * steps (add, change a delay, delete), deleting an ended one, and starting one.
+ */
 export function SequenceInstancesPanel({
   restaurant,
   members,
@@ -54,6 +65,13 @@ export function SequenceInstancesPanel({
   const [cancelling, setCancelling] = useState<SequenceInstance | null>(null);
   const [restarting, setRestarting] = useState<SequenceInstance | null>(null);
   const [showAllEnded, setShowAllEnded] = useState(false);
+  const [addingTo, setAddingTo] = useState<SequenceInstance | null>(null);
+  const [deleting, setDeleting] = useState<SequenceInstance | null>(null);
+  const [delaying, setDelaying] = useState<InstanceTask | null>(null);
+  const [deletingStep, setDeletingStep] = useState<{
+    instance: SequenceInstance;
+    task: InstanceTask;
+  } | null>(null);
 
   const failed = (what: string) => (error: Error) =>
     toast({ tone: 'error', title: `Couldn’t ${what}`, description: getErrorMessage(error) });
@@ -122,7 +140,14 @@ export function SequenceInstancesPanel({
       setPausing(instance);
     } else if (action === 'resume') resume.mutate({ instanceId: instance.id });
     else if (action === 'cancel') setCancelling(instance);
+    else if (action === 'add-step') setAddingTo(instance);
+    else if (action === 'delete') setDeleting(instance);
     else setRestarting(instance);
+  };
+
+  const onStepAction = (action: StepAction, instance: SequenceInstance, task: InstanceTask) => {
+    if (action === 'change-delay') setDelaying(task);
+    else setDeletingStep({ instance, task });
   };
 
   const endedShown = showAllEnded ? ended : ended.slice(0, ENDED_SHOWN);
@@ -133,6 +158,7 @@ export function SequenceInstancesPanel({
         timeZone={timeZone}
         highlighted={target === `sequence-${instance.id}`}
         onAction={onAction}
+        onStepAction={onStepAction}
       />
     </li>
   );
@@ -200,6 +226,27 @@ export function SequenceInstancesPanel({
         calendarIsDefault={calendarIsDefault}
         templatesHref={templatesHref}
         onStarted={onChanged}
+        instances={query.data ?? []}
+      />
+      <AddStepDialog
+        instance={addingTo}
+        onOpenChange={(open) => (open ? undefined : setAddingTo(null))}
+        onChanged={settled}
+      />
+      <StepDelayDialog
+        task={delaying}
+        onOpenChange={(open) => (open ? undefined : setDelaying(null))}
+        onChanged={settled}
+      />
+      <DeleteStepDialog
+        target={deletingStep}
+        onOpenChange={(open) => (open ? undefined : setDeletingStep(null))}
+        onChanged={settled}
+      />
+      <DeleteInstanceDialog
+        instance={deleting}
+        onOpenChange={(open) => (open ? undefined : setDeleting(null))}
+        onChanged={settled}
       />
       <PauseSequenceDialog
         open={pausing !== null}

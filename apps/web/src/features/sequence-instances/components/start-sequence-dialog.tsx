@@ -1,7 +1,7 @@
 import type { BusinessCalendar } from '@forkflow/domain/business-calendar';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery } from '@tanstack/react-query';
-import { ListPlus } from 'lucide-react';
+import { AlertTriangle, ListPlus } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import type { z } from 'zod';
@@ -13,13 +13,14 @@ import { EmptyState, ErrorState } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
-import { sequenceInstanceQueries } from '../api/queries';
+import { sequenceInstanceQueries, type SequenceInstance } from '../api/queries';
 import {
   startSequenceInputSchema,
   useStartSequence,
   type StartSequenceFormValues,
 } from '../api/start-sequence';
 import type { Member } from '../types';
+import { isRunning } from '../utils/step-editing';
 import { SequenceTimelinePreview } from './sequence-timeline-preview';
 
 type Props = {
@@ -32,6 +33,8 @@ type Props = {
   /** Where to create or activate sequence templates (shown when there are none). */
   templatesHref?: string;
   onStarted?: () => void;
+  /** The restaurant's sequences, to say before submitting that one is already running. */
+  instances?: SequenceInstance[];
 };
 
 export function StartSequenceDialog({ open, onOpenChange, ...props }: Props) {
@@ -56,10 +59,12 @@ function StartSequenceBody({
   calendarIsDefault,
   templatesHref,
   onStarted,
+  instances = [],
   onDone,
 }: Omit<Props, 'open' | 'onOpenChange'> & { onDone: () => void }) {
   const organisation = useCurrentOrganisation();
   const { toast } = useToast();
+  const running = instances.filter(isRunning);
   const templates = useQuery(sequenceInstanceQueries.startableTemplates(organisation.id));
   // The preview counts from when the dialog opened.
   const [now] = useState(() => new Date());
@@ -129,6 +134,8 @@ function StartSequenceBody({
   }
 
   const defaultRep = members.find((member) => member.id === restaurant.assignedRepId);
+  // start_sequence refuses a second run of one template (23505): said before, not after.
+  const sameRunning = running.find((instance) => instance.sequence_template_id === templateId);
 
   return (
     <form
@@ -177,6 +184,43 @@ function StartSequenceBody({
             )}
           </Field>
         </div>
+        {sameRunning ? (
+          <p
+            role="alert"
+            className="flex gap-2 rounded-lg border border-red-200 bg-red-50 p-3 text-sm text-red-900"
+          >
+            <AlertTriangle className="mt-0.5 size-4 shrink-0 text-red-600" aria-hidden />
+            <span>
+              {restaurant.name} is already in this sequence ({sameRunning.name}). A sequence runs
+              once at a time for a restaurant: cancel that run first, or choose another sequence.
+            </span>
+          </p>
+        ) : running.length > 0 ? (
+          <div
+            role="note"
+            className="flex gap-2 rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900"
+          >
+            <AlertTriangle className="mt-0.5 size-4 shrink-0 text-amber-600" aria-hidden />
+            <div>
+              <p>
+                {restaurant.name} is already in{' '}
+                {running.length === 1
+                  ? 'a running sequence'
+                  : `${running.length} running sequences`}
+                {'; starting this one runs '}
+                {running.length === 1 ? 'both' : 'them all'} at the same time:
+              </p>
+              <ul className="mt-1 list-disc pl-5">
+                {running.map((instance) => (
+                  <li key={instance.id}>
+                    {instance.name} ({instance.status === 'paused' ? 'paused, ' : ''}step{' '}
+                    {Math.max(1, instance.current_step_order)} of {instance.total_steps})
+                  </li>
+                ))}
+              </ul>
+            </div>
+          </div>
+        ) : null}
         {selected?.description ? (
           <p className="text-sm text-slate-600">{selected.description}</p>
         ) : null}
@@ -197,7 +241,7 @@ function StartSequenceBody({
         <Button variant="secondary" onClick={onDone}>
           Cancel
         </Button>
-        <Button type="submit" isLoading={start.isPending}>
+        <Button type="submit" isLoading={start.isPending} disabled={Boolean(sameRunning)}>
           Start sequence
         </Button>
       </div>

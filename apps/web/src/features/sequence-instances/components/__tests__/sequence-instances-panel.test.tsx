@@ -23,6 +23,8 @@ const task = (order: number, status: string, due: string | null = null) => ({
   skipped_at: null,
   cancelled_at: null,
   assigned_to: null,
+  sequence_delay_value: order === 1 ? 0 : 1,
+  sequence_delay_unit: 'days',
 });
 
 const running: SequenceInstance = {
