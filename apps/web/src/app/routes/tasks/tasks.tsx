@@ -5,6 +5,7 @@ import { CreateTaskDialog } from '@/features/tasks/components/create-task-dialog
 import { MyTasks } from '@/features/tasks/components/my-tasks';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { useReps } from '../restaurants/use-reps';
+import { HomeFirstRun } from './first-run';
 import { useOrganisationCalendar } from './use-organisation-calendar';
 import { useRefreshSequenceWork } from './use-refresh-sequence-work';
 import { useTaskTemplateOptions } from './use-task-template-options';
@@ -32,6 +33,7 @@ export function Component() {
           Add task
         </Button>
       </header>
+      <HomeFirstRun />
       <MyTasks
         timeZone={timeZone}
         assignees={reps}
