@@ -3,6 +3,7 @@ import {
   type BusinessCalendar,
   type BusinessCalendarInput,
 } from '@forkflow/domain/business-calendar';
+import { Check } from 'lucide-react';
 import { Controller, type UseFormReturn } from 'react-hook-form';
 import { cn } from '@/lib/utils';
 
@@ -11,7 +12,7 @@ type CalendarForm = UseFormReturn<BusinessCalendarInput, unknown, BusinessCalend
 // ISO weekday numbers in display order (Monday first).
 const weekdays = [1, 2, 3, 4, 5, 6, 7] as const;
 
-/** A toggle per weekday, Monday first. */
+/** A toggle button per weekday (aria-pressed), Monday first. */
 export function WorkingDaysField({ form }: { form: CalendarForm }) {
   const { errors } = form.formState;
   return (
@@ -24,31 +25,31 @@ export function WorkingDaysField({ form }: { form: CalendarForm }) {
             {weekdays.map((day) => {
               const checked = field.value.includes(day);
               return (
-                <label
+                <button
                   key={day}
+                  type="button"
+                  aria-pressed={checked}
+                  aria-label={isoWeekdayLabels[day]}
+                  onClick={() =>
+                    field.onChange(
+                      checked
+                        ? field.value.filter((item) => item !== day)
+                        : [...field.value, day].sort((a, b) => a - b),
+                    )
+                  }
+                  onBlur={field.onBlur}
                   className={cn(
-                    'inline-flex min-w-16 cursor-pointer items-center justify-center rounded-lg px-3 py-2 text-sm font-medium ring-1 ring-inset has-focus-visible:outline-2 has-focus-visible:outline-brand-600 has-disabled:cursor-not-allowed',
+                    'inline-flex min-w-16 cursor-pointer items-center justify-center gap-1.5 rounded-lg px-3 py-2 text-sm font-medium ring-1 ring-inset focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 disabled:cursor-not-allowed disabled:opacity-60',
+                    // Selected is filled, bold and ticked, not a pale tint of unselected:
+                    // the difference must read at a glance and without colour.
                     checked
-                      ? 'bg-brand-50 text-brand-800 ring-brand-600/30'
-                      : 'bg-white text-slate-600 ring-slate-300 hover:bg-slate-50',
+                      ? 'bg-brand-600 font-semibold text-white ring-brand-600 hover:bg-brand-700'
+                      : 'bg-white text-slate-700 ring-slate-300 hover:bg-slate-50',
                   )}
                 >
-                  <input
-                    type="checkbox"
-                    className="sr-only"
-                    checked={checked}
-                    aria-label={isoWeekdayLabels[day]}
-                    onChange={(event) =>
-                      field.onChange(
-                        event.target.checked
-                          ? [...field.value, day].sort((a, b) => a - b)
-                          : field.value.filter((item) => item !== day),
-                      )
-                    }
-                    onBlur={field.onBlur}
-                  />
+                  {checked ? <Check className="size-4" aria-hidden /> : null}
                   <span aria-hidden>{isoWeekdayLabels[day]?.slice(0, 3)}</span>
-                </label>
+                </button>
               );
             })}
           </div>

@@ -12,6 +12,17 @@ const RESTAURANT_WINDOWS = [
   { start: '14:30', end: '17:30' },
 ];
 
+// What each field accepts, said under it and again in its error: "Enter a time as HH:MM" alone
+// left people guessing whether 9:00, 9am or 24:00 would do.
+const START_RANGE = '00:00 to 23:59';
+const END_RANGE = '00:01 to 24:00';
+
+/** The schema's format errors with the range the field accepts; other errors as they are. */
+const withRange = (message: string | undefined, range: string) =>
+  message?.startsWith('Enter a time as HH:MM')
+    ? `Enter a 24-hour time as HH:MM, from ${range}`
+    : message;
+
 /** The day's working windows: a start and an end each, added, removed or preset. */
 export function WorkingHoursField({ form, readOnly }: { form: CalendarForm; readOnly: boolean }) {
   const { errors } = form.formState;
@@ -27,8 +38,9 @@ export function WorkingHoursField({ form, readOnly }: { form: CalendarForm; read
             <li key={field.id} className="flex flex-wrap items-start gap-2">
               <Field
                 label={`Window ${index + 1} starts`}
-                error={rowErrors?.start?.message}
-                className="w-32 [&>label]:sr-only"
+                error={withRange(rowErrors?.start?.message, START_RANGE)}
+                hint={START_RANGE}
+                className="w-40 [&>label]:sr-only"
               >
                 {(control) => (
                   <Input
@@ -46,8 +58,9 @@ export function WorkingHoursField({ form, readOnly }: { form: CalendarForm; read
               </span>
               <Field
                 label={`Window ${index + 1} ends`}
-                error={rowErrors?.end?.message}
-                className="w-32 [&>label]:sr-only"
+                error={withRange(rowErrors?.end?.message, END_RANGE)}
+                hint={END_RANGE}
+                className="w-40 [&>label]:sr-only"
               >
                 {(control) => (
                   <Input
@@ -102,7 +115,8 @@ export function WorkingHoursField({ form, readOnly }: { form: CalendarForm; read
         </div>
       )}
       <p className="text-xs text-slate-500">
-        Times as HH:MM, 24-hour clock; 24:00 is the end of the day.
+        Times as HH:MM on the 24-hour clock: a window starts from 00:00 to 23:59 and ends after it
+        starts, at 24:00 at the latest (the end of the day).
       </p>
     </>
   );

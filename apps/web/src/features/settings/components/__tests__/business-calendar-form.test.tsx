@@ -48,13 +48,13 @@ describe('BusinessCalendarForm', () => {
 
   it('updates the preview as working days change', async () => {
     const { user } = setup();
-    await user.click(screen.getByRole('checkbox', { name: 'Saturday' }));
+    await user.click(screen.getByRole('button', { name: 'Saturday' }));
     expect(preview()).toHaveTextContent('1-day step completed now would be due Sat 28 Nov 16:30');
   });
 
   it('needs at least one working day', async () => {
     const { user, onSubmit } = setup({ defaultValues: { ...london, working_days: [1] } });
-    await user.click(screen.getByRole('checkbox', { name: 'Monday' }));
+    await user.click(screen.getByRole('button', { name: 'Monday' }));
     expect(preview()).toHaveTextContent('Fix the fields above');
     await user.click(save());
     expect(await screen.findByText('Choose at least one working day')).toBeInTheDocument();
@@ -80,13 +80,41 @@ describe('BusinessCalendarForm', () => {
     expect(onSubmit).not.toHaveBeenCalled();
   });
 
-  it('explains a time that is not HH:MM', async () => {
+  it('explains a time that is not HH:MM, with the range the field accepts', async () => {
     const { user } = setup();
     const start = screen.getByRole('textbox', { name: 'Window 1 starts' });
     await user.clear(start);
     await user.type(start, '9am');
     await user.click(save());
-    await waitFor(() => expect(start).toHaveAccessibleDescription('Enter a time as HH:MM'));
+    await waitFor(() =>
+      expect(start).toHaveAccessibleDescription(
+        'Enter a 24-hour time as HH:MM, from 00:00 to 23:59',
+      ),
+    );
+  });
+
+  it('says under each time field which times it accepts', () => {
+    setup();
+    expect(screen.getByRole('textbox', { name: 'Window 1 starts' })).toHaveAccessibleDescription(
+      '00:00 to 23:59',
+    );
+    expect(screen.getByRole('textbox', { name: 'Window 1 ends' })).toHaveAccessibleDescription(
+      '00:01 to 24:00',
+    );
+    expect(screen.getByText(/at 24:00 at the latest/)).toBeInTheDocument();
+  });
+
+  it('shows selected days as pressed toggles with a tick, unselected ones without', async () => {
+    const { user } = setup();
+    const monday = screen.getByRole('button', { name: 'Monday' });
+    const saturday = screen.getByRole('button', { name: 'Saturday' });
+    expect(monday).toHaveAttribute('aria-pressed', 'true');
+    expect(monday.querySelector('svg')).not.toBeNull();
+    expect(saturday).toHaveAttribute('aria-pressed', 'false');
+    expect(saturday.querySelector('svg')).toBeNull();
+    await user.click(saturday);
+    expect(saturday).toHaveAttribute('aria-pressed', 'true');
+    expect(saturday.querySelector('svg')).not.toBeNull();
   });
 
   // Two tests, not one: each user.type is a keystroke-by-keystroke render of the whole form and
@@ -126,8 +154,8 @@ describe('BusinessCalendarForm', () => {
     ).toHaveLength(3);
     await user.click(screen.getByRole('button', { name: 'Remove holiday 2026-12-26' }));
 
-    await user.click(screen.getByRole('checkbox', { name: 'Sunday' }));
-    await user.click(screen.getByRole('checkbox', { name: 'Saturday' }));
+    await user.click(screen.getByRole('button', { name: 'Sunday' }));
+    await user.click(screen.getByRole('button', { name: 'Saturday' }));
     await user.click(save());
     await waitFor(() => expect(onSubmit).toHaveBeenCalledTimes(1));
     expect(onSubmit.mock.calls[0]?.[0]).toMatchObject({
@@ -139,7 +167,7 @@ describe('BusinessCalendarForm', () => {
   it('is read-only for members', () => {
     setup({ readOnly: true });
     expect(screen.getByRole('combobox', { name: 'Time zone' })).toBeDisabled();
-    expect(screen.getByRole('checkbox', { name: 'Monday' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Monday' })).toBeDisabled();
     expect(screen.getByRole('textbox', { name: 'Window 1 starts' })).toBeDisabled();
     expect(screen.queryByRole('button', { name: 'Save calendar' })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Add window' })).not.toBeInTheDocument();
