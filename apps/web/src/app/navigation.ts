@@ -1,5 +1,6 @@
 import {
   Activity,
+  Columns3,
   FileText,
   FolderKanban,
   GitBranch,
@@ -20,6 +21,7 @@ import { paths } from '@/config/paths';
 export const navigation: NavigationItem[] = [
   { name: 'My tasks', to: paths.app.tasks.getHref(), icon: ListTodo },
   { name: 'Restaurants', to: paths.app.restaurants.getHref(), icon: Store },
+  { name: 'Pipeline', to: paths.app.pipeline.getHref(), icon: Columns3 },
   { name: 'Sequences', to: paths.app.sequenceTemplates.getHref(), icon: Workflow },
   { name: 'Templates', to: paths.app.templates.getHref(), icon: FileText },
   { name: 'Workflows', to: paths.app.workflows.getHref(), icon: GitBranch },

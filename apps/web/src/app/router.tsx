@@ -52,6 +52,7 @@ export function createAppRouter(queryClient: QueryClient) {
                 import('./routes/restaurants/restaurant-data').then((m) => m.restaurantData),
               ),
             },
+            { path: paths.app.pipeline.path, lazy: () => import('./routes/pipeline/pipeline') },
             {
               path: paths.app.sequenceTemplates.path,
               lazy: () => import('./routes/sequence-templates/sequence-templates'),

@@ -35,6 +35,10 @@ export const paths = {
       path: '/tasks',
       getHref: () => '/tasks',
     },
+    pipeline: {
+      path: '/pipeline',
+      getHref: () => '/pipeline',
+    },
     sequenceTemplates: {
       path: '/sequence-templates',
       getHref: () => '/sequence-templates',

@@ -1,0 +1,122 @@
+import { leadStages, type LeadStage } from '@forkflow/domain/restaurants';
+import { toPrefixTsQuery } from '@forkflow/domain/search';
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
+import { z } from 'zod';
+import { raise } from '@/lib/errors';
+import { supabase } from '@/lib/supabase';
+import type { Tables } from '@forkflow/db';
+
+/**
+ * A column loads this many cards, newest first, and "Load more" the next as many. At
+ * 100,000 restaurants a column reads 50 index entries (restaurants_board_column_idx), never
+ * the whole stage.
+ */
+export const BOARD_PAGE_SIZE = 50;
+
+// Filters live in the URL (?rep=&q=); anything malformed is ignored.
+export const boardFiltersSchema = z.object({
+  q: z.string().trim().max(200).catch(''),
+  rep: z.uuid().optional().catch(undefined),
+});
+export type BoardFilters = z.output<typeof boardFiltersSchema>;
+
+export function parseBoardFilters(params: URLSearchParams): BoardFilters {
+  return boardFiltersSchema.parse({
+    q: params.get('q') ?? '',
+    rep: params.get('rep') ?? undefined,
+  });
+}
+
+const CARD_COLUMNS = 'id, name, city, lead_stage, lead_warmth, assigned_sales_rep, updated_at';
+
+export type BoardCard = Pick<
+  Tables<'restaurants'>,
+  'id' | 'name' | 'city' | 'lead_stage' | 'lead_warmth' | 'assigned_sales_rep' | 'updated_at'
+>;
+
+/** Where the next page starts: the last card's (updated_at, id), the column's sort key. */
+export type BoardCursor = { updatedAt: string; id: string } | null;
+
+export type BoardColumnPage = { cards: BoardCard[]; next: BoardCursor };
+
+export async function getBoardColumn(
+  organisationId: string,
+  stage: LeadStage,
+  filters: BoardFilters,
+  cursor: BoardCursor,
+): Promise<BoardColumnPage> {
+  let query = supabase
+    .from('restaurants')
+    .select(CARD_COLUMNS)
+    .eq('organisation_id', organisationId)
+    .eq('lead_stage', stage);
+  if (filters.rep) query = query.eq('assigned_sales_rep', filters.rep);
+  const tsQuery = filters.q ? toPrefixTsQuery(filters.q) : null;
+  if (tsQuery) query = query.textSearch('search', tsQuery, { config: 'simple' });
+  // Keyset, not offset: a card moved meanwhile never shifts the next page.
+  if (cursor)
+    query = query.or(
+      `updated_at.lt."${cursor.updatedAt}",and(updated_at.eq."${cursor.updatedAt}",id.lt.${cursor.id})`,
+    );
+  const { data, error } = await query
+    .order('updated_at', { ascending: false })
+    .order('id', { ascending: false })
+    .limit(BOARD_PAGE_SIZE);
+  if (error) raise(error);
+  const last = data.at(-1);
+  return {
+    cards: data,
+    next:
+      data.length === BOARD_PAGE_SIZE && last ? { updatedAt: last.updated_at, id: last.id } : null,
+  };
+}
+
+export type StageCounts = Record<LeadStage, number>;
+
+export async function getStageCounts(
+  organisationId: string,
+  filters: BoardFilters,
+): Promise<StageCounts> {
+  const tsQuery = filters.q ? toPrefixTsQuery(filters.q) : null;
+  const { data, error } = await supabase.rpc('restaurant_stage_counts', {
+    p_organisation_id: organisationId,
+    ...(filters.rep ? { p_rep: filters.rep } : {}),
+    ...(tsQuery ? { p_search: tsQuery } : {}),
+  });
+  if (error) raise(error);
+  const counts = Object.fromEntries(leadStages.map((stage) => [stage, 0])) as StageCounts;
+  for (const row of data) counts[row.lead_stage as LeadStage] = Number(row.total);
+  return counts;
+}
+
+/** The running sequences a move to `stage` would end (the exit-stage rule, in SQL). */
+export async function getSequencesEndingAtStage(
+  restaurantId: string,
+  stage: LeadStage,
+): Promise<Array<{ id: string; name: string }>> {
+  const { data, error } = await supabase.rpc('sequences_ending_at_stage', {
+    p_restaurant_id: restaurantId,
+    p_stage: stage,
+  });
+  if (error) raise(error);
+  return data;
+}
+
+export const pipelineQueries = {
+  all: (organisationId: string) => ['orgs', organisationId, 'pipeline'] as const,
+  columns: (organisationId: string) => [...pipelineQueries.all(organisationId), 'column'] as const,
+  column: (organisationId: string, stage: LeadStage, filters: BoardFilters) =>
+    infiniteQueryOptions({
+      queryKey: [...pipelineQueries.columns(organisationId), stage, filters] as const,
+      queryFn: ({ pageParam }) => getBoardColumn(organisationId, stage, filters, pageParam),
+      initialPageParam: null as BoardCursor,
+      getNextPageParam: (page) => page.next,
+    }),
+  countsAll: (organisationId: string) =>
+    [...pipelineQueries.all(organisationId), 'counts'] as const,
+  counts: (organisationId: string, filters: BoardFilters) =>
+    queryOptions({
+      queryKey: [...pipelineQueries.countsAll(organisationId), filters] as const,
+      queryFn: () => getStageCounts(organisationId, filters),
+    }),
+};
