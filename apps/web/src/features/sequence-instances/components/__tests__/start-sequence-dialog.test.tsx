@@ -3,7 +3,8 @@ import { OPEN_AROUND_THE_CLOCK } from '@forkflow/domain/business-calendar';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { postgrestResponse, renderWithProviders } from '@/testing/test-utils';
+import { postgrestResponse, renderWithProviders, testOrganisation } from '@/testing/test-utils';
+import type { SequenceInstance } from '../../api/queries';
 import { StartSequenceDialog } from '../start-sequence-dialog';
 
 const restaurant = {
@@ -89,7 +90,11 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function renderDialog(calendar: BusinessCalendar = officeHours, calendarIsDefault = false) {
+function renderDialog(
+  calendar: BusinessCalendar = officeHours,
+  calendarIsDefault = false,
+  instances: SequenceInstance[] = [],
+) {
   const user = userEvent.setup();
   const onOpenChange = vi.fn();
   const onStarted = vi.fn();
@@ -102,6 +107,7 @@ function renderDialog(calendar: BusinessCalendar = officeHours, calendarIsDefaul
       calendar={calendar}
       calendarIsDefault={calendarIsDefault}
       onStarted={onStarted}
+      instances={instances}
     />,
   );
   return { user, onOpenChange, onStarted };
@@ -201,5 +207,78 @@ describe('StartSequenceDialog', () => {
     await user.click(screen.getByRole('button', { name: 'Start sequence' }));
     expect(await screen.findByText('Choose a sequence')).toBeInTheDocument();
     expect(fetchMock.mock.calls.some(([input]) => String(input).includes('/rpc/'))).toBe(false);
+  });
+
+  describe('when the restaurant is already in a running sequence', () => {
+    const instance = (templateId: string, name: string, status = 'active'): SequenceInstance => ({
+      id: `50000000-0000-4000-8000-${templateId.slice(-12)}`,
+      organisation_id: testOrganisation.id,
+      restaurant_id: restaurant.id,
+      sequence_template_id: templateId,
+      name,
+      status,
+      current_step_order: 2,
+      total_steps: 5,
+      assigned_to: null,
+      started_at: '2026-11-20T09:00:00Z',
+      paused_at: null,
+      resume_at: null,
+      resumed_at: null,
+      completed_at: null,
+      cancelled_at: null,
+      exit_reason: null,
+      is_modified: false,
+      updated_at: '2026-11-20T09:00:00Z',
+      tasks: [],
+    });
+    const outreach = instance(
+      '32000000-0000-4000-8000-000000000002',
+      'New Lead Outreach – Spice Route – 2026-11-20',
+    );
+
+    it('says so before submitting, and still starts another sequence', async () => {
+      const done = { ...outreach, id: '50000000-0000-4000-8000-0000000000ff', status: 'completed' };
+      const { user, onOpenChange } = renderDialog(officeHours, false, [outreach, done]);
+      await user.selectOptions(
+        await screen.findByRole('combobox', { name: 'Sequence' }),
+        'Demo Follow-up (3 steps)',
+      );
+      const note = screen.getByRole('note');
+      expect(note).toHaveTextContent(
+        'Spice Route is already in a running sequence; starting this one runs both at the same time:',
+      );
+      // Only the running one is named, with where it is.
+      expect(
+        within(note)
+          .getAllByRole('listitem')
+          .map((item) => item.textContent),
+      ).toEqual(['New Lead Outreach – Spice Route – 2026-11-20 (step 2 of 5)']);
+      await user.click(screen.getByRole('button', { name: 'Start sequence' }));
+      await waitFor(() => expect(onOpenChange).toHaveBeenCalledWith(false));
+    });
+
+    it('refuses before submitting to start the sequence it already runs', async () => {
+      const demo = instance(templateRow.id, 'Demo Follow-up – Spice Route – 2026-11-20', 'paused');
+      const { user } = renderDialog(officeHours, false, [demo]);
+      await user.selectOptions(
+        await screen.findByRole('combobox', { name: 'Sequence' }),
+        'Demo Follow-up (3 steps)',
+      );
+      expect(screen.getByRole('alert')).toHaveTextContent(
+        'Spice Route is already in this sequence (Demo Follow-up – Spice Route – 2026-11-20).',
+      );
+      expect(screen.getByRole('button', { name: 'Start sequence' })).toBeDisabled();
+      expect(fetchMock.mock.calls.some(([input]) => String(input).includes('/rpc/'))).toBe(false);
+    });
+
+    it('says nothing when its sequences have all ended', async () => {
+      const { user } = renderDialog(officeHours, false, [{ ...outreach, status: 'cancelled' }]);
+      await user.selectOptions(
+        await screen.findByRole('combobox', { name: 'Sequence' }),
+        'Demo Follow-up (3 steps)',
+      );
+      expect(screen.queryByRole('note')).not.toBeInTheDocument();
+      expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    });
   });
 });
