@@ -1958,6 +1958,16 @@ export type Database = {
       delete_sequence_task: { Args: { p_task_id: string }; Returns: Json };
       delete_workflow: { Args: { p_confirm_key: string; p_workflow_id: string }; Returns: Json };
       duplicate_workflow: { Args: { p_workflow_id: string }; Returns: Json };
+      find_restaurant_duplicates: {
+        Args: { p_organisation_id: string; p_rows: Json };
+        Returns: {
+          city: string;
+          id: string;
+          index: number;
+          match: string;
+          name: string;
+        }[];
+      };
       finish_workflow_steps: { Args: { p_results: Json; p_worker: string }; Returns: Json };
       flow_run_action: {
         Args: {
@@ -1980,6 +1990,10 @@ export type Database = {
           p50_ms: number;
           p95_ms: number;
         }[];
+      };
+      import_restaurants: {
+        Args: { p_on_duplicate?: string; p_organisation_id: string; p_rows: Json };
+        Returns: Json;
       };
       insert_sequence_task: {
         Args: { p_instance_id: string; p_position: number; p_task: Json };
