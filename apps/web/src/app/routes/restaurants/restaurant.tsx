@@ -5,6 +5,7 @@ import type { RestaurantDetail } from '@/features/restaurants/api/queries';
 import { DeleteRestaurantDialog } from '@/features/restaurants/components/delete-restaurant-dialog';
 import { RestaurantDetails } from '@/features/restaurants/components/restaurant-details';
 import { EditRestaurantDialog } from '@/features/restaurants/components/restaurant-form-dialogs';
+import { RestaurantTimeline } from '@/features/restaurants/timeline/restaurant-timeline';
 import { RestaurantWork } from './restaurant-work';
 import { useReps } from './use-reps';
 
@@ -24,6 +25,7 @@ export function Component() {
         onDelete={setDeleting}
       />
       <RestaurantWork restaurantId={restaurantId} />
+      <RestaurantTimeline restaurantId={restaurantId} reps={reps} />
       <EditRestaurantDialog
         open={editing}
         onOpenChange={setEditing}
