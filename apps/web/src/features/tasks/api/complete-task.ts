@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { OptimisticMutationConfig } from '@/hooks/use-optimistic-mutation';
 import { callOutcomeSchema } from '../types';
 import {

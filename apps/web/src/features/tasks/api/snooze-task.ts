@@ -12,7 +12,7 @@ export const snoozeTaskInputSchema = z.object({
   taskId: z.uuid(),
   // The database refuses a past date too; this says so before the round trip.
   dueDate: z.date().refine((date) => date.getTime() > Date.now() - 60_000, {
-    message: 'Pick a time in the future',
+    message: 'Pick a time in the future.',
   }),
 });
 export type SnoozeTaskInput = z.input<typeof snoozeTaskInputSchema>;

@@ -8,7 +8,7 @@ import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import type { TaskListItem } from '../api/queries';
 import { SKIP_REASON_MAX } from '../api/skip-task';
-import { useSnoozeTask } from '../api/snooze-task';
+import { snoozeTaskInputSchema, useSnoozeTask } from '../api/snooze-task';
 import { TaskChangedContext } from '../hooks/task-changed-context';
 import { closeTaskPrompt, useTaskPrompt } from '../hooks/task-prompts';
 import { callOutcomeLabels, callOutcomes, type CallOutcome } from '../types';
@@ -199,8 +199,9 @@ export function SnoozeDialog({
   });
 
   const snoozeTo = (dueDate: Date) => {
-    if (dueDate.getTime() <= Date.now()) {
-      setError('Pick a time in the future.');
+    const checked = snoozeTaskInputSchema.safeParse({ taskId: task.id, dueDate });
+    if (!checked.success) {
+      setError(checked.error.issues[0]?.message ?? 'Pick a time in the future.');
       return;
     }
     snooze.mutate({ taskId: task.id, dueDate });

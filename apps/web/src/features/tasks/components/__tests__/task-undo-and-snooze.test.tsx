@@ -4,8 +4,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { postgrestResponse, renderWithProviders } from '@/testing/test-utils';
 import { taskItem } from '@/testing/task-fixtures';
 import type { TaskListItem } from '../../api/queries';
-import { MyTasks } from '../my-tasks';
+import { useTaskShortcuts } from '../../hooks/use-task-shortcuts';
 import { RestaurantTasks } from '../restaurant-tasks';
+import { TaskCard } from '../task-card';
 
 // Undo, Reopen, Snooze, the call outcome and the skip reason (issue 13 §2), through the
 // lists a rep uses, against a fake PostgREST.
@@ -258,18 +259,28 @@ describe('snoozing', () => {
     expect(rpcCalls).toEqual([]);
   });
 
-  it('z on My tasks snoozes the task the keyboard is on', async () => {
+  it('z snoozes the task the keyboard is on', async () => {
     const user = userEvent.setup();
+    function Shortcuts() {
+      useTaskShortcuts({ enabled: true, onMove: vi.fn(), onComplete: vi.fn(), onSkip: vi.fn() });
+      return null;
+    }
     renderWithProviders(
-      <MyTasks
-        timeZone="Europe/London"
-        assignees={[{ id: me, name: 'Remy Rep' }]}
-        onAddTask={vi.fn()}
-      />,
-      { route: '/tasks' },
+      <>
+        <Shortcuts />
+        {[call, email].map((task) => (
+          <TaskCard
+            key={task.id}
+            task={task}
+            timeZone="Europe/London"
+            now={new Date()}
+            onComplete={vi.fn()}
+            onSkip={vi.fn()}
+          />
+        ))}
+      </>,
     );
-    await screen.findByRole('heading', { name: 'Call Mei back' });
-    await user.keyboard('jj');
+    screen.getByRole('article', { name: 'Send the menu' }).focus();
     await user.keyboard('z');
     expect(screen.getByRole('dialog', { name: 'Snooze “Send the menu”' })).toBeInTheDocument();
   });
