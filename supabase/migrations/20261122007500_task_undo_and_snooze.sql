@@ -27,7 +27,9 @@ comment on column public.tasks.metadata is
 -- finish activated): their ids, places, states, due dates and delays. Equal fingerprints
 -- mean no step was added, deleted, renumbered, finished, rescheduled or had its delay
 -- changed in between. Undoing a later finish first restores its tasks exactly, so undos in
--- reverse order still match.
+-- reverse order still match. Cost: 0.22 ms on a 240-step chain (the longest a template may
+-- have; 200 calls, native stack, 2 cores), once per finish and once per reopen — against
+-- 1.1 ms for the whole complete_task on that chain; nothing for a task without a sequence.
 create function private.sequence_tasks_fingerprint(p_instance_id uuid, p_except uuid[]) returns text
 language plpgsql
 stable
