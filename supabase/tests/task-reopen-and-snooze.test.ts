@@ -182,6 +182,24 @@ describe('reopen_task: sequence steps', () => {
     expect((await readInstance(service, instance.id)).current_step_order).toBe(1);
   });
 
+  it('undoing a step finished while the sequence was paused keeps it paused, on that step', async () => {
+    const { instance, tasks } = await running();
+    await rep.client.rpc('pause_sequence', { p_instance_id: instance.id });
+    const before = shape(await instanceTasks(service, instance.id));
+    const finished = await taskRpc(rep, 'complete_task', tasks[0]!.id);
+    expect(finished.warnings).toContain(
+      'the sequence is paused: the next step becomes active when it resumes',
+    );
+    expect((await readInstance(service, instance.id)).current_step_order).toBe(2);
+
+    expect((await reopen(rep, tasks[0]!.id)).error).toBeNull();
+    expect(shape(await instanceTasks(service, instance.id))).toEqual(before);
+    expect(await readInstance(service, instance.id)).toMatchObject({
+      status: 'paused',
+      current_step_order: 1,
+    });
+  });
+
   describe('refused with the reason in words, changing nothing', () => {
     const refused = async (
       prepare: (tasks: Task[], instanceId: string) => Promise<void>,
@@ -490,6 +508,45 @@ describe('races (real concurrent connections)', () => {
         expect(states).toEqual(['active', 'completed', 'pending']);
       } else {
         expect(states).toEqual(['completed', 'completed', 'active']);
+      }
+    }
+  });
+
+  it(`undo of step 1 against snoozing step 2, ${ROUNDS} rounds: either the undo or the snooze, never both`, async () => {
+    const template = await createTemplate(rep, organisationId, steps(3));
+    const due = inTwoDays();
+    for (let round = 0; round < ROUNDS; round++) {
+      const restaurant = await createRestaurant(service, organisationId, {
+        name: `Snooze race ${round}`,
+      });
+      const instance = await startSequence(rep, template.id, restaurant.id);
+      const [first, second] = await instanceTasks(service, instance.id);
+      await taskRpc(rep, 'complete_task', first!.id);
+
+      const [c0, c1] = connections as [pg.Client, pg.Client];
+      const [undo, snooze] = await Promise.allSettled([
+        c0.query('select public.reopen_task($1)', [first!.id]),
+        c1.query('select public.snooze_task($1, $2)', [second!.id, due]),
+      ]);
+      // Exactly one of them wins; the loser's refusal names what the winner did.
+      expect([undo.status, snooze.status].sort(), `round ${round}`).toEqual([
+        'fulfilled',
+        'rejected',
+      ]);
+      const tasks = await instanceTasks(service, instance.id);
+      if (undo.status === 'fulfilled') {
+        expect(String((snooze as PromiseRejectedResult).reason)).toMatch(
+          /step 2 is not active yet/,
+        );
+        expect(tasks.map((t) => [t.status, t.due_date])).toEqual([
+          ['active', first!.due_date],
+          ['pending', null],
+          ['pending', null],
+        ]);
+      } else {
+        expect(String(undo.reason)).toMatch(/step 2 has been rescheduled since/);
+        expect(tasks.map((t) => t.status)).toEqual(['completed', 'active', 'pending']);
+        expect(Date.parse(tasks[1]!.due_date!)).toBe(Date.parse(due));
       }
     }
   });
