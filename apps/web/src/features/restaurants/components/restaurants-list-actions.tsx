@@ -2,6 +2,7 @@ import { Download, Upload } from 'lucide-react';
 import { useState } from 'react';
 import { Button, ButtonLink } from '@/components/ui/button';
 import { useToast } from '@/components/ui/toast';
+import { paths } from '@/config/paths';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import type { RestaurantFilters } from '../api/queries';
@@ -9,8 +10,6 @@ import { exportRestaurants } from '../import/api/export-restaurants';
 import { downloadText } from '../import/utils/download';
 import type { Rep } from '../types';
 import { EXPORT_MAX_ROWS } from '@forkflow/domain/restaurant-csv/fields';
-
-export const RESTAURANTS_IMPORT_HREF = '/restaurants/import';
 
 type Props = {
   /** The list's current filters: the export writes exactly the rows they match. */
@@ -51,7 +50,7 @@ export function RestaurantsListActions({ filters, reps }: Props) {
 
   return (
     <div className="flex flex-wrap gap-2">
-      <ButtonLink to={RESTAURANTS_IMPORT_HREF} variant="secondary">
+      <ButtonLink to={paths.app.restaurantsImport.getHref()} variant="secondary">
         <Upload className="size-4" aria-hidden />
         Import CSV
       </ButtonLink>
