@@ -46,6 +46,10 @@ export function createAppRouter(queryClient: QueryClient) {
               lazy: () => import('./routes/restaurants/restaurants'),
             },
             {
+              path: paths.app.restaurantsImport.path,
+              lazy: () => import('./routes/restaurants/restaurant-import'),
+            },
+            {
               path: paths.app.restaurant.path,
               lazy: () => import('./routes/restaurants/restaurant'),
               ...withData(() =>

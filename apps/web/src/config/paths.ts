@@ -22,6 +22,10 @@ export const paths = {
       path: '/restaurants',
       getHref: () => '/restaurants',
     },
+    restaurantsImport: {
+      path: '/restaurants/import',
+      getHref: () => '/restaurants/import',
+    },
     restaurant: {
       path: '/restaurants/:restaurantId',
       getHref: (id: string) => `/restaurants/${id}`,
