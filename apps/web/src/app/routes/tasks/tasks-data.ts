@@ -1,12 +1,12 @@
 import { organisationQueries } from '@/features/organisations/api/queries';
 import { businessCalendarQueries } from '@/features/settings/api/queries';
-import { parseTaskFilters, taskQueries, toTaskQuery } from '@/features/tasks/api/queries';
 import type { RouteData } from '../../route-data';
 
-/** My tasks: the list as filtered in the URL, the filters' options, the reps, the calendar. */
-export const tasksData: RouteData = ({ organisationId, userId, url }) => [
-  taskQueries.list(organisationId, toTaskQuery(parseTaskFilters(url.searchParams), userId)),
-  taskQueries.filterOptions(organisationId),
+/**
+ * My tasks: the reps and the calendar. The sections' pages and counts are cut in the
+ * calendar's time zone, so they start once it is known (the page asks for them).
+ */
+export const tasksData: RouteData = ({ organisationId }) => [
   organisationQueries.members(organisationId),
   businessCalendarQueries.detail(organisationId),
 ];

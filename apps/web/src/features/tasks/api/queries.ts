@@ -64,7 +64,7 @@ export function toTaskQuery(filters: TaskFilters, userId: string): TaskQuery {
   return { ...filters, assignee: filters.assignee === ME ? userId : filters.assignee };
 }
 
-/** The most tasks one list shows; a rep's open work is far below this. */
+/** The most tasks a restaurant's panel shows; one restaurant's work is far below this. */
 export const TASK_LIST_LIMIT = 200;
 
 const LIST_COLUMNS =
@@ -106,38 +106,179 @@ export type TaskListItem = Pick<
   > | null;
 };
 
-const closedOrder: Record<string, 'completed_at' | 'skipped_at' | 'cancelled_at'> = {
-  completed: 'completed_at',
-  skipped: 'skipped_at',
-  cancelled: 'cancelled_at',
+// My tasks pages ------------------------------------------------------------------------------
+// Each section of My tasks pages by itself, with a keyset (my_tasks_page in
+// supabase/migrations/20261122008000_my_tasks_paging.sql): open tasks by due date in four
+// sections, closed ones in one list, newest first.
+
+export const openTaskSections = ['overdue', 'today', 'upcoming', 'no_due_date'] as const;
+export type MyTaskSectionId = (typeof openTaskSections)[number] | 'all';
+
+/** The sections a status shows, in reading order. */
+export function sectionsFor(status: TaskStatusFilter): readonly MyTaskSectionId[] {
+  return status === 'active' || status === 'pending' ? openTaskSections : ['all'];
+}
+
+/** Rows per "Load more". */
+export const TASK_PAGE_SIZE = 50;
+
+/** Where a page starts or ends: the section's sort time and the id that breaks ties. */
+export type TaskCursor = { at: string; id: string };
+
+/** A row's key in its section's order (the columns my_tasks_page sorts by). */
+export function cursorOf(task: TaskListItem, section: MyTaskSectionId): TaskCursor {
+  const at =
+    section === 'no_due_date'
+      ? task.created_at
+      : section === 'all'
+        ? (task.completed_at ?? task.skipped_at ?? task.cancelled_at)
+        : task.due_date;
+  // Rows of a section always have their key; a missing one would be a server bug.
+  if (!at) throw new Error(`task ${task.id} has no ${section} sort time`);
+  return { at, id: task.id };
+}
+
+/**
+ * One page's request. `asOf` fixes "now" for the sections' boundaries while the page is open,
+ * so each page of a section agrees where overdue ends and today begins. A page already shown
+ * has `through` (its last row when more was loaded), so refetching it after a complete or a
+ * new task keeps the same range: nothing appears on two pages, nothing falls between them.
+ */
+export type TaskPageRequest = {
+  query: TaskQuery;
+  section: MyTaskSectionId;
+  asOf: string;
+  timeZone: string;
+  after: TaskCursor | null;
+  through: TaskCursor | null;
 };
 
-export async function getTasks(organisationId: string, query: TaskQuery): Promise<TaskListItem[]> {
-  let request = supabase
-    .from('tasks')
+function filterArgs(organisationId: string, query: TaskQuery) {
+  return {
+    p_organisation_id: organisationId,
+    p_status: query.status,
+    p_assignee: query.assignee,
+    p_type: query.type,
+    p_restaurant_id: query.restaurant,
+    p_instance_id: query.instance,
+  };
+}
+
+export async function getTaskPage(
+  organisationId: string,
+  request: TaskPageRequest,
+): Promise<TaskListItem[]> {
+  const { data, error } = await supabase
+    .rpc('my_tasks_page', {
+      ...filterArgs(organisationId, request.query),
+      p_section: request.section,
+      p_now: request.asOf,
+      p_time_zone: request.timeZone,
+      p_after_at: request.after?.at,
+      p_after_id: request.after?.id,
+      p_through_at: request.through?.at,
+      p_through_id: request.through?.id,
+      // A closed range holds what it held when it was a page, give or take new rows.
+      p_limit: request.through ? 500 : TASK_PAGE_SIZE,
+    })
     .select(LIST_COLUMNS)
-    // RLS lets a user see every organisation they belong to: scope to the current one.
-    .eq('organisation_id', organisationId)
-    .eq('status', query.status);
-  if (query.type) request = request.eq('type', query.type);
-  if (query.restaurant) request = request.eq('restaurant_id', query.restaurant);
-  if (query.instance) request = request.eq('sequence_instance_id', query.instance);
-  if (query.assignee === UNASSIGNED) request = request.is('assigned_to', null);
-  else if (query.assignee !== ANYONE) request = request.eq('assigned_to', query.assignee);
-  const stamp = closedOrder[query.status];
-  request = stamp
-    ? request.order(stamp, { ascending: false })
-    : request
-        .order('due_date', { ascending: true, nullsFirst: false })
-        .order('sequence_step_order', { ascending: true, nullsFirst: true });
-  // A unique tiebreaker keeps the order stable between refetches.
-  const { data, error } = await request
-    .order('created_at')
-    .order('id')
-    .limit(TASK_LIST_LIMIT)
     .overrideTypes<TaskListItem[], { merge: false }>();
   if (error) raise(error);
   return data;
+}
+
+const countSchema = z.number().int().nonnegative();
+const taskCountsSchema = z.object({
+  cap: countSchema,
+  total: countSchema,
+  overdue: countSchema.optional(),
+  today: countSchema.optional(),
+  upcoming: countSchema.optional(),
+  no_due_date: countSchema.optional(),
+});
+export type TaskCounts = z.output<typeof taskCountsSchema>;
+
+/** How many tasks each section holds, each counted up to `cap` + 1 (more reads as "cap+"). */
+export async function getTaskCounts(
+  organisationId: string,
+  query: TaskQuery,
+  asOf: string,
+  timeZone: string,
+): Promise<TaskCounts> {
+  const { data, error } = await supabase.rpc('my_task_counts', {
+    ...filterArgs(organisationId, query),
+    p_now: asOf,
+    p_time_zone: timeZone,
+  });
+  if (error) raise(error);
+  return taskCountsSchema.parse(data);
+}
+
+/** A section's count, or undefined before it is known. */
+export function sectionCount(
+  counts: TaskCounts | undefined,
+  section: MyTaskSectionId,
+): number | undefined {
+  if (!counts) return undefined;
+  return section === 'all' ? counts.total : counts[section];
+}
+
+/** "12", "1,000+" (the counts stop at their cap). */
+export function formatTaskCount(count: number, cap: number): string {
+  return count > cap ? `${cap.toLocaleString('en-GB')}+` : count.toLocaleString('en-GB');
+}
+
+/** "Now" for My tasks' section boundaries, to the minute (so the route's prefetch and the page agree). */
+export function taskListAsOf(now: Date = new Date()): string {
+  const minute = new Date(now);
+  minute.setSeconds(0, 0);
+  return minute.toISOString();
+}
+
+// The filters' pickers: a name prefix, 20 at a time (search_task_filter_*). ----------------------
+
+export const PICKER_LIMIT = 20;
+
+export async function searchTaskRestaurants(
+  organisationId: string,
+  search: string,
+): Promise<RestaurantOption[]> {
+  const { data, error } = await supabase.rpc('search_task_filter_restaurants', {
+    p_organisation_id: organisationId,
+    p_search: search,
+    p_limit: PICKER_LIMIT,
+  });
+  if (error) raise(error);
+  return data;
+}
+
+export async function searchTaskInstances(
+  organisationId: string,
+  search: string,
+): Promise<InstanceOption[]> {
+  const { data, error } = await supabase.rpc('search_task_filter_instances', {
+    p_organisation_id: organisationId,
+    p_search: search,
+    p_limit: PICKER_LIMIT,
+  });
+  if (error) raise(error);
+  return data;
+}
+
+/** The name of the restaurant or sequence a filter names (it may be past the first 20). */
+export async function getFilterLabel(
+  table: 'restaurants' | 'sequence_instances',
+  organisationId: string,
+  id: string,
+): Promise<string | null> {
+  const { data, error } = await supabase
+    .from(table)
+    .select('name')
+    .eq('organisation_id', organisationId)
+    .eq('id', id)
+    .maybeSingle();
+  if (error) raise(error);
+  return data?.name ?? null;
 }
 
 /** A restaurant's tasks for its detail page: open ones first, then the latest done. */
@@ -167,7 +308,7 @@ export type TaskFilterOptions = {
   instances: InstanceOption[];
 };
 
-/** Choices for the restaurant and sequence filters and the create form. */
+/** Choices for the create form (My tasks' filters search as you type instead). */
 export async function getTaskFilterOptions(organisationId: string): Promise<TaskFilterOptions> {
   const [restaurants, instances] = await Promise.all([
     supabase
@@ -200,10 +341,37 @@ export const taskQueries = {
   all: (organisationId: string) => ['orgs', organisationId, 'tasks'] as const,
   /** Every cached array of tasks (My tasks views and restaurant panels) shares this prefix. */
   lists: (organisationId: string) => [...taskQueries.all(organisationId), 'list'] as const,
-  list: (organisationId: string, query: TaskQuery) =>
+  /** One page of one My tasks section: an array under `lists`, so complete/skip patch it. */
+  page: (organisationId: string, request: TaskPageRequest) =>
     queryOptions({
-      queryKey: [...taskQueries.lists(organisationId), query] as const,
-      queryFn: () => getTasks(organisationId, query),
+      queryKey: [...taskQueries.lists(organisationId), 'my', request] as const,
+      queryFn: () => getTaskPage(organisationId, request),
+      // As the app's default, said here because "Load more" seeds a closed range with rows
+      // just read: it must not fetch them again at once (complete/skip still invalidates).
+      staleTime: 30_000,
+    }),
+  counts: (organisationId: string, query: TaskQuery, asOf: string, timeZone: string) =>
+    queryOptions({
+      queryKey: [...taskQueries.all(organisationId), 'counts', query, asOf, timeZone] as const,
+      queryFn: () => getTaskCounts(organisationId, query, asOf, timeZone),
+    }),
+  restaurantPicker: (organisationId: string, search: string) =>
+    queryOptions({
+      queryKey: [...taskQueries.all(organisationId), 'picker', 'restaurants', search] as const,
+      queryFn: () => searchTaskRestaurants(organisationId, search),
+      staleTime: 30_000,
+    }),
+  instancePicker: (organisationId: string, search: string) =>
+    queryOptions({
+      queryKey: [...taskQueries.all(organisationId), 'picker', 'instances', search] as const,
+      queryFn: () => searchTaskInstances(organisationId, search),
+      staleTime: 30_000,
+    }),
+  filterLabel: (organisationId: string, table: 'restaurants' | 'sequence_instances', id: string) =>
+    queryOptions({
+      queryKey: [...taskQueries.all(organisationId), 'filter-label', table, id] as const,
+      queryFn: () => getFilterLabel(table, organisationId, id),
+      staleTime: 60_000,
     }),
   forRestaurant: (organisationId: string, restaurantId: string) =>
     queryOptions({

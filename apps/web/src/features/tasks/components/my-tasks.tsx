@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { CheckCheck, ChevronDown, Keyboard, SearchX, SlidersHorizontal } from 'lucide-react';
-import { useId, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Skeleton } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
@@ -8,13 +8,25 @@ import { useUser } from '@/lib/auth';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { cn } from '@/lib/utils';
-import { TASK_LIST_LIMIT, taskQueries, taskStatusFilterLabels, toTaskQuery } from '../api/queries';
+import {
+  formatTaskCount,
+  sectionCount,
+  sectionsFor,
+  taskListAsOf,
+  taskQueries,
+  taskStatusFilterLabels,
+  toTaskQuery,
+  type TaskCounts,
+} from '../api/queries';
 import { useNow } from '@/hooks/use-now';
+import { useSectionPages, type SectionPages, type SectionsBase } from '../hooks/use-section-pages';
 import { useTaskActions } from '../hooks/use-task-actions';
 import { useTaskFilters } from '../hooks/use-task-filters';
 import type { Assignee } from '../types';
+import { dayKey } from '../utils/dates';
+import { taskSectionTitles } from '../utils/group-tasks';
 import { TaskFiltersBar } from './task-filters-bar';
-import { TaskSections } from './task-sections';
+import { TaskSections, type TaskSectionView } from './task-sections';
 
 type Props = {
   /** The organisation's calendar time zone, or the browser's. */
@@ -30,11 +42,21 @@ export function MyTasks({ timeZone, assignees, onAddTask, onTasksChanged }: Prop
   const organisation = useCurrentOrganisation();
   const user = useUser();
   const { filters, setFilters, hasFilters, clearFilters } = useTaskFilters();
-  const query = useQuery(taskQueries.list(organisation.id, toTaskQuery(filters, user.id)));
-  const options = useQuery(taskQueries.filterOptions(organisation.id));
   const now = useNow();
-  const { onComplete, onSkip } = useTaskActions({ timeZone, onChanged: onTasksChanged });
-  const open = filters.status === 'active' || filters.status === 'pending';
+  const query = toTaskQuery(filters, user.id);
+  const queryKey = JSON.stringify(query);
+  // Sections are cut at one "now" (every page of a section agrees where overdue ends), taken
+  // when the filters change; a new day takes it again, so "Today" is today.
+  const day = dayKey(now, timeZone);
+  const [asOf, setAsOf] = useState(() => ({ at: taskListAsOf(now), day, queryKey }));
+  if (day !== asOf.day || queryKey !== asOf.queryKey) {
+    setAsOf({ at: taskListAsOf(now), day, queryKey });
+  }
+  const base: SectionsBase = useMemo(
+    () => ({ query: JSON.parse(queryKey) as typeof query, asOf: asOf.at, timeZone }),
+    [queryKey, asOf.at, timeZone],
+  );
+  const options = useQuery(taskQueries.filterOptions(organisation.id));
   const [filtersOpen, setFiltersOpen] = useState(false);
   const filtersId = useId();
 
@@ -79,78 +101,176 @@ export function MyTasks({ timeZone, assignees, onAddTask, onTasksChanged }: Prop
         </div>
       </div>
 
-      {query.isPending ? (
-        <TaskListSkeleton />
-      ) : query.isError && !query.data ? (
-        <div className="rounded-xl bg-white ring-1 ring-slate-200">
-          <ErrorState
-            title="Couldn't load your tasks"
-            message={getErrorMessage(query.error)}
-            onRetry={() => void query.refetch()}
-            isRetrying={query.isFetching}
+      {/* Other filters or another day start again at the first pages. */}
+      <TaskList
+        key={`${queryKey}|${asOf.at}|${timeZone}`}
+        base={base}
+        now={now}
+        timeZone={timeZone}
+        hasFilters={hasFilters}
+        clearFilters={clearFilters}
+        onAddTask={onAddTask}
+        onTasksChanged={onTasksChanged}
+      />
+    </div>
+  );
+}
+
+type TaskListProps = {
+  base: SectionsBase;
+  now: Date;
+  timeZone: string;
+  hasFilters: boolean;
+  clearFilters: () => void;
+  onAddTask: () => void;
+  onTasksChanged?: () => void;
+};
+
+/** The sections of one set of filters, each with its count and "Load more". */
+function TaskList({
+  base,
+  now,
+  timeZone,
+  hasFilters,
+  clearFilters,
+  onAddTask,
+  onTasksChanged,
+}: TaskListProps) {
+  const organisation = useCurrentOrganisation();
+  const status = base.query.status;
+  const open = status === 'active' || status === 'pending';
+  const sectionIds = sectionsFor(status);
+  const pages = useSectionPages(base, sectionIds);
+  const counts = useQuery(
+    taskQueries.counts(organisation.id, base.query, base.asOf, base.timeZone),
+  );
+  const { onComplete, onSkip } = useTaskActions({ timeZone, onChanged: onTasksChanged });
+  const title = taskStatusFilterLabels[status];
+
+  const views: TaskSectionView[] = pages.sections
+    .filter((section) => section.tasks.length > 0)
+    .map((section) => ({
+      id: section.section,
+      title: section.section === 'all' ? title : taskSectionTitles[section.section],
+      tasks: section.tasks,
+      count: countLabel(counts.data, section),
+      footer: <LoadMore section={section} counts={counts.data} title={title} />,
+    }));
+
+  if (pages.isPending) return <TaskListSkeleton />;
+  if (pages.error) {
+    return (
+      <div className="rounded-xl bg-white ring-1 ring-slate-200">
+        <ErrorState
+          title="Couldn't load your tasks"
+          message={getErrorMessage(pages.error)}
+          onRetry={() => {
+            pages.refetch();
+            void counts.refetch();
+          }}
+          isRetrying={pages.isFetching}
+        />
+      </div>
+    );
+  }
+  if (views.length === 0) {
+    return (
+      <div className="rounded-xl bg-white ring-1 ring-slate-200">
+        {hasFilters ? (
+          <EmptyState
+            icon={<SearchX className="size-6" aria-hidden />}
+            title={`No ${title.toLowerCase()} tasks match`}
+            description="Try other filters, or reset them to see what's on your plate."
+            action={
+              <Button variant="secondary" onClick={clearFilters}>
+                Reset filters
+              </Button>
+            }
           />
-        </div>
-      ) : query.data.length === 0 ? (
-        <div className="rounded-xl bg-white ring-1 ring-slate-200">
-          {hasFilters ? (
-            <EmptyState
-              icon={<SearchX className="size-6" aria-hidden />}
-              title={`No ${taskStatusFilterLabels[filters.status].toLowerCase()} tasks match`}
-              description="Try other filters, or reset them to see what's on your plate."
-              action={
-                <Button variant="secondary" onClick={clearFilters}>
-                  Reset filters
-                </Button>
-              }
-            />
-          ) : (
-            <EmptyState
-              icon={<CheckCheck className="size-6" aria-hidden />}
-              title="You're all caught up"
-              description="Nothing to do right now. Tasks appear here when a sequence step comes due or when you add one."
-              action={<Button onClick={onAddTask}>Add a task</Button>}
-            />
-          )}
-        </div>
-      ) : (
-        <div
-          className={cn('transition-opacity', query.isFetching && 'opacity-90')}
-          aria-busy={query.isFetching || undefined}
+        ) : (
+          <EmptyState
+            icon={<CheckCheck className="size-6" aria-hidden />}
+            title="You're all caught up"
+            description="Nothing to do right now. Tasks appear here when a sequence step comes due or when you add one."
+            action={<Button onClick={onAddTask}>Add a task</Button>}
+          />
+        )}
+      </div>
+    );
+  }
+  const refreshError = pages.refreshError ?? (counts.isError ? counts.error : null);
+  return (
+    <div
+      className={cn('transition-opacity', pages.isFetching && 'opacity-90')}
+      aria-busy={pages.isFetching || undefined}
+    >
+      {refreshError ? (
+        <p
+          role="alert"
+          className="mb-4 rounded-lg border border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900"
         >
-          {query.isError ? (
-            <p
-              role="alert"
-              className="mb-4 rounded-lg border border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900"
-            >
-              Couldn’t refresh: {getErrorMessage(query.error)}
-            </p>
-          ) : null}
-          {open ? (
-            <p className="mb-4 hidden items-center gap-1.5 text-xs text-slate-500 sm:flex">
-              <Keyboard className="size-3.5" aria-hidden />
-              Shortcuts: <kbd className="font-sans font-semibold">j</kbd>/
-              <kbd className="font-sans font-semibold">k</kbd> move,{' '}
-              <kbd className="font-sans font-semibold">c</kbd> complete,{' '}
-              <kbd className="font-sans font-semibold">s</kbd> skip
-            </p>
-          ) : null}
-          <TaskSections
-            tasks={query.data}
-            timeZone={timeZone}
-            now={now}
-            onComplete={onComplete}
-            onSkip={onSkip}
-            grouping={open ? 'due-date' : 'none'}
-            title={taskStatusFilterLabels[filters.status]}
-            shortcuts={open}
-          />
-          {query.data.length >= TASK_LIST_LIMIT ? (
-            <p className="mt-6 text-center text-sm text-slate-500">
-              Showing the first {TASK_LIST_LIMIT} tasks. Narrow the filters to see the rest.
-            </p>
-          ) : null}
-        </div>
-      )}
+          Couldn’t refresh: {getErrorMessage(refreshError)}
+        </p>
+      ) : null}
+      {open ? (
+        <p className="mb-4 hidden items-center gap-1.5 text-xs text-slate-500 sm:flex">
+          <Keyboard className="size-3.5" aria-hidden />
+          Shortcuts: <kbd className="font-sans font-semibold">j</kbd>/
+          <kbd className="font-sans font-semibold">k</kbd> move,{' '}
+          <kbd className="font-sans font-semibold">c</kbd> complete,{' '}
+          <kbd className="font-sans font-semibold">s</kbd> skip
+        </p>
+      ) : null}
+      <TaskSections
+        tasks={[]}
+        sections={views}
+        timeZone={timeZone}
+        now={now}
+        onComplete={onComplete}
+        onSkip={onSkip}
+        grouping={open ? 'due-date' : 'none'}
+        title={title}
+        shortcuts={open}
+      />
+    </div>
+  );
+}
+
+/** The section's count from the server once known ("1,000+" past the cap), else what is shown. */
+function countLabel(counts: TaskCounts | undefined, section: SectionPages): string {
+  const count = sectionCount(counts, section.section);
+  if (counts === undefined || count === undefined) return String(section.tasks.length);
+  // The server counted before a task was added or done here: never say fewer than shown.
+  return formatTaskCount(Math.max(count, section.tasks.length), counts.cap);
+}
+
+function LoadMore({
+  section,
+  counts,
+  title,
+}: {
+  section: SectionPages;
+  counts: TaskCounts | undefined;
+  title: string;
+}) {
+  if (!section.hasMore && !section.isLoadingMore) return null;
+  const name = section.section === 'all' ? title : taskSectionTitles[section.section];
+  const count = sectionCount(counts, section.section);
+  return (
+    <div className="mt-3 flex flex-wrap items-center justify-between gap-2">
+      <p className="text-xs text-slate-500">
+        Showing {section.tasks.length.toLocaleString('en-GB')}
+        {counts && count !== undefined ? ` of ${formatTaskCount(count, counts.cap)}` : null}
+      </p>
+      <Button
+        variant="secondary"
+        size="sm"
+        onClick={section.loadMore}
+        disabled={section.isLoadingMore}
+        aria-label={`Load more ${name.toLowerCase()} tasks`}
+      >
+        {section.isLoadingMore ? 'Loading…' : 'Load more'}
+      </Button>
     </div>
   );
 }

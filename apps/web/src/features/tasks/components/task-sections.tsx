@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import { cn } from '@/lib/utils';
 import type { TaskListItem } from '../api/queries';
 import { useTaskShortcuts } from '../hooks/use-task-shortcuts';
@@ -6,8 +6,18 @@ import { closedTaskStatuses } from '../types';
 import { groupTasksByDueDate, type TaskSection } from '../utils/group-tasks';
 import { TaskCard } from './task-card';
 
+/** A section as the caller built it (My tasks: a server section with its count and pages). */
+export type TaskSectionView = TaskSection & {
+  /** What the badge says ("230", "1,000+"); the number of tasks shown when absent. */
+  count?: string;
+  /** Under the section's list: My tasks' "Load more". */
+  footer?: ReactNode;
+};
+
 type Props = {
   tasks: TaskListItem[];
+  /** Ready-made sections; `tasks` and `grouping` are then not used for grouping. */
+  sections?: TaskSectionView[];
   timeZone: string;
   now: Date;
   onComplete: (task: TaskListItem) => void;
@@ -30,6 +40,7 @@ const sectionTone: Record<string, string> = {
 /** Tasks in sections, with keyboard navigation over all of them in reading order. */
 export function TaskSections({
   tasks,
+  sections: givenSections,
   timeZone,
   now,
   onComplete,
@@ -39,12 +50,13 @@ export function TaskSections({
   showRestaurant = true,
   shortcuts = false,
 }: Props) {
-  const sections: TaskSection[] = useMemo(
+  const sections: TaskSectionView[] = useMemo(
     () =>
-      grouping === 'due-date'
+      givenSections ??
+      (grouping === 'due-date'
         ? groupTasksByDueDate(tasks, now, timeZone)
-        : [{ id: 'no_due_date', title, tasks }],
-    [grouping, title, tasks, now, timeZone],
+        : [{ id: 'all', title, tasks }]),
+    [givenSections, grouping, title, tasks, now, timeZone],
   );
   const ordered = useMemo(() => sections.flatMap((section) => section.tasks), [sections]);
 
@@ -94,12 +106,12 @@ export function TaskSections({
             id={`tasks-section-${section.id}`}
             className={cn(
               'mb-3 flex items-center gap-2 text-sm font-semibold',
-              grouping === 'due-date' ? sectionTone[section.id] : 'text-slate-700',
+              sectionTone[section.id] ?? 'text-slate-700',
             )}
           >
             {section.title}
             <span className="rounded-full bg-slate-200/70 px-2 py-0.5 text-xs font-medium text-slate-700">
-              {section.tasks.length}
+              {section.count ?? section.tasks.length}
             </span>
           </h2>
           <ul className="space-y-3">
@@ -128,6 +140,7 @@ export function TaskSections({
               </li>
             ))}
           </ul>
+          {section.footer}
         </section>
       ))}
     </div>

@@ -1,7 +1,8 @@
 import type { TaskListItem } from '../api/queries';
 import { dayKey } from './dates';
 
-export type TaskSectionId = 'overdue' | 'today' | 'upcoming' | 'no_due_date';
+/** The due-date sections, and `all`: one list (closed tasks). */
+export type TaskSectionId = 'overdue' | 'today' | 'upcoming' | 'no_due_date' | 'all';
 
 export type TaskSection = {
   id: TaskSectionId;
@@ -9,14 +10,14 @@ export type TaskSection = {
   tasks: TaskListItem[];
 };
 
-const titles: Record<TaskSectionId, string> = {
+export const taskSectionTitles: Record<Exclude<TaskSectionId, 'all'>, string> = {
   overdue: 'Overdue',
   today: 'Today',
   upcoming: 'Upcoming',
   no_due_date: 'No due date',
 };
 
-const order: TaskSectionId[] = ['overdue', 'today', 'upcoming', 'no_due_date'];
+const order = ['overdue', 'today', 'upcoming', 'no_due_date'] as const;
 
 /**
  * Sections of a rep's list by due date, as seen in `timeZone`: overdue (due before now),
@@ -31,18 +32,40 @@ export function groupTasksByDueDate(
   timeZone: string,
 ): TaskSection[] {
   const today = dayKey(now, timeZone);
-  const buckets = new Map<TaskSectionId, TaskListItem[]>(order.map((id) => [id, []]));
+  const buckets = new Map<(typeof order)[number], TaskListItem[]>(order.map((id) => [id, []]));
   for (const task of tasks) {
     buckets.get(sectionOf(task, now, today, timeZone))?.push(task);
   }
   return order
-    .map((id) => ({ id, title: titles[id], tasks: buckets.get(id) ?? [] }))
+    .map((id) => ({ id, title: taskSectionTitles[id], tasks: buckets.get(id) ?? [] }))
     .filter((section) => section.tasks.length > 0);
 }
 
-function sectionOf(task: TaskListItem, now: Date, today: string, timeZone: string): TaskSectionId {
+function sectionOf(
+  task: TaskListItem,
+  now: Date,
+  today: string,
+  timeZone: string,
+): (typeof order)[number] {
   if (!task.due_date) return 'no_due_date';
   const due = new Date(task.due_date);
   if (due.getTime() < now.getTime()) return 'overdue';
   return dayKey(due, timeZone) === today ? 'today' : 'upcoming';
+}
+
+/**
+ * The rows of a section's pages in order, each once: a refetched page can briefly overlap its
+ * neighbour (a page refetches before the one after it), and a task shows once.
+ */
+export function mergePages(pages: ReadonlyArray<TaskListItem[] | undefined>): TaskListItem[] {
+  const seen = new Set<string>();
+  const rows: TaskListItem[] = [];
+  for (const page of pages) {
+    for (const task of page ?? []) {
+      if (seen.has(task.id)) continue;
+      seen.add(task.id);
+      rows.push(task);
+    }
+  }
+  return rows;
 }

@@ -19,6 +19,15 @@ const step1 = taskItem({
   sequence_step_order: 1,
 });
 const other = taskItem({ id: '40000000-0000-4000-8000-000000000009', name: 'Call Mei back' });
+// A page of My tasks (any section, any page: each is an array under the lists' key).
+const myPage = {
+  query: { status: 'active', assignee: me },
+  section: 'today',
+  asOf: '2026-11-27T10:30:00.000Z',
+  timeZone: 'Europe/London',
+  after: null,
+  through: null,
+} as const;
 
 const fetchMock = vi.fn<typeof fetch>();
 
@@ -29,7 +38,7 @@ beforeEach(() => {
 
 function setup() {
   const queryClient = createTestQueryClient();
-  const myKey = taskQueries.list(orgId, { status: 'active', assignee: me }).queryKey;
+  const myKey = taskQueries.page(orgId, myPage).queryKey;
   const restaurantKey = taskQueries.forRestaurant(orgId, restaurantId).queryKey;
   queryClient.setQueryData(myKey, [step1, other]);
   queryClient.setQueryData(restaurantKey, [step1]);
@@ -126,7 +135,7 @@ describe('completing a task', () => {
     expect(init?.method).toBe('POST');
     expect(JSON.parse(String(init?.body))).toEqual({ p_task_id: step1.id });
     // The next step has just become active: every task list is stale now.
-    const myKey = taskQueries.list(orgId, { status: 'active', assignee: me }).queryKey;
+    const myKey = taskQueries.page(orgId, myPage).queryKey;
     expect(queryClient.getQueryState(myKey)?.isInvalidated).toBe(true);
     // Until then the list says what the server said about the task.
     expect(queryClient.getQueryData<TaskListItem[]>(myKey)?.[0]?.completed_at).toBe(

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { postgrestResponse, renderWithProviders, testOrganisation } from '@/testing/test-utils';
 import type { TaskListItem } from '../../api/queries';
 import { taskItem } from '@/testing/task-fixtures';
+import { dayKey } from '../../utils/dates';
 import { MyTasks } from '../my-tasks';
 
 const me = '10000000-0000-4000-8000-000000000002';
@@ -55,6 +56,57 @@ const later = taskItem({
 const fetchMock = vi.fn<typeof fetch>();
 let tasks: TaskListItem[] = [];
 let rpc: (name: string, body: unknown) => Promise<Response>;
+let countsOverride: Record<string, number> | undefined;
+
+type PageBody = {
+  p_section: string;
+  p_now: string;
+  p_time_zone: string;
+  p_after_at?: string;
+  p_after_id?: string;
+  p_through_at?: string;
+  p_through_id?: string;
+  p_limit: number;
+};
+
+// A stand-in for my_tasks_page and my_task_counts over `tasks` (their SQL is tested in
+// supabase/tests/my-tasks-paging.test.ts): the same sections and keyset order.
+function sectionOf(task: TaskListItem, now: string, timeZone: string): string {
+  if (!task.due_date) return 'no_due_date';
+  if (task.due_date < now) return 'overdue';
+  return dayKey(task.due_date, timeZone) === dayKey(now, timeZone) ? 'today' : 'upcoming';
+}
+const sortKey = (task: TaskListItem, section: string) =>
+  `${section === 'no_due_date' ? task.created_at : (task.due_date ?? '')}|${task.id}`;
+
+function fakePage(body: PageBody): TaskListItem[] {
+  const rows = tasks
+    .filter(
+      (task) =>
+        body.p_section === 'all' ||
+        sectionOf(task, body.p_now, body.p_time_zone) === body.p_section,
+    )
+    .sort((a, b) => (sortKey(a, body.p_section) < sortKey(b, body.p_section) ? -1 : 1));
+  const after = body.p_after_at ? `${body.p_after_at}|${body.p_after_id}` : null;
+  const through = body.p_through_at ? `${body.p_through_at}|${body.p_through_id}` : null;
+  return rows
+    .filter((task) => !after || sortKey(task, body.p_section) > after)
+    .filter((task) => !through || sortKey(task, body.p_section) <= through)
+    .slice(0, body.p_limit);
+}
+
+function fakeCounts(body: PageBody) {
+  const counts: Record<string, number> = {
+    overdue: 0,
+    today: 0,
+    upcoming: 0,
+    no_due_date: 0,
+    total: tasks.length,
+    cap: 1000,
+  };
+  for (const task of tasks) counts[sectionOf(task, body.p_now, body.p_time_zone)]! += 1;
+  return { ...counts, ...countsOverride };
+}
 
 const urlOf = (input: Parameters<typeof fetch>[0]) =>
   new URL(input instanceof Request ? input.url : String(input));
@@ -63,14 +115,20 @@ beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(new Date('2026-11-27T10:30:00Z')); // Friday 10:30 in London
   tasks = [overdue, today, upcoming, later];
+  countsOverride = undefined;
   rpc = async () => postgrestResponse({ message: 'not stubbed' }, { status: 500 });
   fetchMock.mockReset();
   fetchMock.mockImplementation(async (input, init) => {
     const url = urlOf(input);
+    if (url.pathname === '/rest/v1/rpc/my_tasks_page') {
+      return postgrestResponse(fakePage(JSON.parse(String(init?.body)) as PageBody));
+    }
+    if (url.pathname === '/rest/v1/rpc/my_task_counts') {
+      return postgrestResponse(fakeCounts(JSON.parse(String(init?.body)) as PageBody));
+    }
     if (url.pathname.startsWith('/rest/v1/rpc/')) {
       return rpc(url.pathname.slice('/rest/v1/rpc/'.length), JSON.parse(String(init?.body)));
     }
-    if (url.pathname === '/rest/v1/tasks') return postgrestResponse(tasks);
     return postgrestResponse([]);
   });
   vi.stubGlobal('fetch', fetchMock);
@@ -96,10 +154,19 @@ function renderMyTasks(route = '/tasks') {
 }
 
 const section = (name: RegExp) => screen.getByRole('region', { name });
-const taskRequests = () =>
+/** The task names of a section's cards, in order. */
+const cardNames = (region: HTMLElement) =>
+  within(region)
+    .getAllByRole('article')
+    .map(
+      (card) => document.getElementById(card.getAttribute('aria-labelledby') ?? '')?.textContent,
+    );
+
+/** The bodies sent to an RPC, in order. */
+const rpcBodies = (name: string) =>
   fetchMock.mock.calls
-    .map(([input]) => urlOf(input))
-    .filter((url) => url.pathname === '/rest/v1/tasks');
+    .filter(([input]) => urlOf(input).pathname === `/rest/v1/rpc/${name}`)
+    .map(([, init]) => JSON.parse(String(init?.body)) as Record<string, unknown>);
 
 describe('MyTasks', () => {
   it("groups the rep's open tasks by due date, as days fall in the organisation's time zone", async () => {
@@ -123,11 +190,25 @@ describe('MyTasks', () => {
       within(section(/^No due date/)).getByText('Due date set when the step before is done'),
     ).toBeInTheDocument();
 
-    // Scoped to the organisation and, by default, to the rep's own open tasks.
-    const url = taskRequests()[0]!;
-    expect(url.searchParams.get('organisation_id')).toBe(`eq.${testOrganisation.id}`);
-    expect(url.searchParams.get('assigned_to')).toBe(`eq.${me}`);
-    expect(url.searchParams.get('status')).toBe('eq.active');
+    // Scoped to the organisation and, by default, to the rep's own open tasks: one page per
+    // section, cut at the same minute in the organisation's zone, and one call for the counts.
+    const pages = rpcBodies('my_tasks_page');
+    expect(pages.map((body) => body.p_section)).toEqual([
+      'overdue',
+      'today',
+      'upcoming',
+      'no_due_date',
+    ]);
+    for (const body of [...pages, ...rpcBodies('my_task_counts')]) {
+      expect(body).toMatchObject({
+        p_organisation_id: testOrganisation.id,
+        p_assignee: me,
+        p_status: 'active',
+        p_now: '2026-11-27T10:30:00.000Z',
+        p_time_zone: 'Europe/London',
+      });
+    }
+    expect(rpcBodies('my_task_counts')).toHaveLength(1);
   });
 
   it('shows "Step 2 of 5" on a sequence task, linking to that sequence on the restaurant page', async () => {
@@ -255,13 +336,19 @@ describe('MyTasks', () => {
   it('keeps filters in the URL and asks the server for them', async () => {
     const { user } = renderMyTasks('/tasks?status=completed&assignee=anyone');
     await screen.findByRole('region', { name: /^Completed/ });
-    const url = taskRequests()[0]!;
-    expect(url.searchParams.get('status')).toBe('eq.completed');
-    expect(url.searchParams.has('assigned_to')).toBe(false);
-    expect(url.searchParams.get('order')).toMatch(/^completed_at\.desc/);
+    // Closed tasks are one list, newest first (the server's order for section 'all').
+    expect(rpcBodies('my_tasks_page')).toEqual([
+      expect.objectContaining({ p_status: 'completed', p_assignee: 'anyone', p_section: 'all' }),
+    ]);
 
     await user.selectOptions(screen.getByRole('combobox', { name: 'Type' }), 'Email');
-    await waitFor(() => expect(taskRequests().at(-1)?.searchParams.get('type')).toBe('eq.email'));
+    await waitFor(() =>
+      expect(rpcBodies('my_tasks_page').at(-1)).toMatchObject({ p_type: 'email' }),
+    );
+    expect(rpcBodies('my_task_counts').at(-1)).toMatchObject({
+      p_status: 'completed',
+      p_type: 'email',
+    });
   });
 
   it('says when there is nothing to do', async () => {
@@ -271,5 +358,104 @@ describe('MyTasks', () => {
       await screen.findByRole('heading', { name: "You're all caught up" }),
     ).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Add a task' })).toBeInTheDocument();
+  });
+  // A hundred cards or more render slowly in jsdom on a loaded machine: these get 30 s.
+  describe('past one page', { timeout: 30_000 }, () => {
+    // 120 overdue tasks, the last five sharing a due time (the id orders them).
+    const many = Array.from({ length: 120 }, (_, i) =>
+      taskItem({
+        id: `41000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        name: `Overdue task ${i + 1}`,
+        type: 'email',
+        due_date: new Date(Date.parse('2026-11-20T09:00:00Z') + Math.min(i, 115) * 60_000)
+          .toISOString()
+          .replace('.000Z', 'Z'),
+      }),
+    );
+
+    it('loads each section 50 at a time, with its count, and loads more after the last row', async () => {
+      tasks = [...many, today];
+      const { user } = renderMyTasks();
+      const overdueSection = await screen.findByRole('region', { name: /^Overdue/ });
+      expect(within(overdueSection).getAllByRole('article')).toHaveLength(50);
+      expect(within(overdueSection).getByRole('heading', { level: 2 })).toHaveTextContent(
+        'Overdue120',
+      );
+      expect(within(overdueSection).getByText('Showing 50 of 120')).toBeInTheDocument();
+      // A section that fits in one page has no Load more.
+      expect(
+        within(section(/^Today/)).queryByRole('button', { name: /Load more/ }),
+      ).not.toBeInTheDocument();
+
+      await user.click(screen.getByRole('button', { name: 'Load more overdue tasks' }));
+      await waitFor(() =>
+        expect(within(section(/^Overdue/)).getAllByRole('article')).toHaveLength(100),
+      );
+      // The next page starts after the 50th row's (due date, id).
+      expect(rpcBodies('my_tasks_page').at(-1)).toMatchObject({
+        p_section: 'overdue',
+        p_after_at: many[49]!.due_date,
+        p_after_id: many[49]!.id,
+        p_limit: 50,
+      });
+      // The first page keeps its rows (seeded as its closed range): it is not fetched again.
+      expect(
+        rpcBodies('my_tasks_page').filter((b) => b.p_section === 'overdue' && !b.p_after_at),
+      ).toHaveLength(1);
+
+      await user.click(screen.getByRole('button', { name: 'Load more overdue tasks' }));
+      await waitFor(() =>
+        expect(within(section(/^Overdue/)).getAllByRole('article')).toHaveLength(120),
+      );
+      expect(
+        within(section(/^Overdue/)).queryByRole('button', { name: /Load more/ }),
+      ).not.toBeInTheDocument();
+      expect(cardNames(section(/^Overdue/))).toEqual(many.map((task) => task.name));
+    });
+
+    it('completes a task of a later page at once, and the lists refetch in their ranges', async () => {
+      tasks = many.slice(0, 60);
+      let answer: (response: Response) => void = () => undefined;
+      rpc = () => new Promise((resolve) => (answer = resolve));
+      const { user } = renderMyTasks();
+      await screen.findByRole('button', { name: 'Load more overdue tasks' });
+      await user.click(screen.getByRole('button', { name: 'Load more overdue tasks' }));
+      const card = await screen.findByRole('article', { name: 'Overdue task 55' });
+
+      await user.click(within(card).getByRole('button', { name: 'Complete Overdue task 55' }));
+      expect(within(card).getByText('Completed')).toBeInTheDocument();
+
+      tasks = many.slice(0, 60).filter((task) => task.name !== 'Overdue task 55');
+      answer(
+        postgrestResponse({
+          task: { ...many[54]!, status: 'completed', completed_at: '2026-11-27T10:30:00Z' },
+          warnings: [],
+        }),
+      );
+      await waitFor(() =>
+        expect(screen.queryByRole('article', { name: 'Overdue task 55' })).not.toBeInTheDocument(),
+      );
+      // The first page refetched within its range (through its last row), never past it.
+      const refetches = rpcBodies('my_tasks_page').filter(
+        (b) => b.p_section === 'overdue' && b.p_through_id === many[49]!.id,
+      );
+      expect(refetches.length).toBeGreaterThan(0);
+      const names = cardNames(section(/^Overdue/));
+      expect(names).toHaveLength(59);
+      expect(new Set(names).size).toBe(59);
+    });
+
+    it('says "1,000+" past what the server counts', async () => {
+      tasks = [...many];
+      countsOverride = { overdue: 1001, total: 1001 };
+      renderMyTasks();
+      const overdueSection = await screen.findByRole('region', { name: /^Overdue/ });
+      await waitFor(() =>
+        expect(within(overdueSection).getByText('Showing 50 of 1,000+')).toBeInTheDocument(),
+      );
+      expect(within(overdueSection).getByRole('heading', { level: 2 })).toHaveTextContent(
+        'Overdue1,000+',
+      );
+    });
   });
 });
