@@ -9,6 +9,7 @@ import { useCurrentOrganisation } from '@/lib/organisation';
 import { useCreateRestaurant } from '../api/create-restaurant';
 import { restaurantQueries, type RestaurantDetail } from '../api/queries';
 import { useUpdateRestaurant } from '../api/update-restaurant';
+import { DuplicateWarning } from '../import/components/duplicate-warning';
 import type { Rep } from '../types';
 import { RestaurantForm } from './restaurant-form';
 
@@ -60,6 +61,7 @@ function CreateRestaurantBody({
       defaultValues={emptyRestaurantFormValues}
       reps={reps}
       submitLabel="Add restaurant"
+      renderNotice={(values) => <DuplicateWarning {...values} />}
       isPending={create.isPending}
       serverError={create.error ? getErrorMessage(create.error) : null}
       onCancel={onDone}

@@ -26,6 +26,8 @@ type RestaurantFormProps = {
   isPending?: boolean;
   /** What the server said when saving failed, shown above the fields. */
   serverError?: string | null;
+  /** A notice under the contact fields, from what is typed (the create form's duplicate warning). */
+  renderNotice?: (values: { name: string; city: string; contactEmail: string }) => ReactNode;
 };
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
@@ -51,6 +53,7 @@ export function RestaurantForm({
   submitLabel,
   isPending = false,
   serverError,
+  renderNotice,
 }: RestaurantFormProps) {
   const form = useForm<RestaurantFormValues, unknown, RestaurantInput>({
     resolver: zodResolver(restaurantInputSchema),
@@ -65,6 +68,10 @@ export function RestaurantForm({
   }, [serverError]);
 
   const assignedRep = useWatch({ control: form.control, name: 'assigned_sales_rep' });
+  const [typedName, typedCity, typedEmail] = useWatch({
+    control: form.control,
+    name: ['name', 'city', 'contact_email'],
+  });
   const repIsKnown = !assignedRep || reps.some((rep) => rep.id === assignedRep);
 
   return (
@@ -143,6 +150,12 @@ export function RestaurantForm({
             )}
           </Field>
         </Section>
+
+        {renderNotice?.({
+          name: typedName ?? '',
+          city: typedCity ?? '',
+          contactEmail: typedEmail ?? '',
+        })}
 
         <Section title="Lead">
           <Field label="Lead stage" error={errors.lead_stage?.message}>
