@@ -7,6 +7,7 @@ import { CreateTaskDialog } from '@/features/tasks/components/create-task-dialog
 import { RestaurantTasks } from '@/features/tasks/components/restaurant-tasks';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { useOrganisationCalendar } from '../tasks/use-organisation-calendar';
+import { SequenceTaskSlot } from '../tasks/sequence-task-slot';
 import { useRefreshSequenceWork } from '../tasks/use-refresh-sequence-work';
 import { useReps } from './use-reps';
 import { useTaskTemplateOptions } from '../tasks/use-task-template-options';
@@ -52,12 +53,14 @@ export function RestaurantWork({ restaurantId }: { restaurantId: string }) {
           />
         </div>
         <div className="xl:col-span-3">
-          <RestaurantTasks
-            restaurantId={restaurantId}
-            timeZone={timeZone}
-            onAddTask={() => setAddingTask(true)}
-            onTasksChanged={refreshInstances}
-          />
+          <SequenceTaskSlot>
+            <RestaurantTasks
+              restaurantId={restaurantId}
+              timeZone={timeZone}
+              onAddTask={() => setAddingTask(true)}
+              onTasksChanged={refreshInstances}
+            />
+          </SequenceTaskSlot>
         </div>
       </div>
       <CreateTaskDialog

@@ -6,6 +6,7 @@ import { MyTasks } from '@/features/tasks/components/my-tasks';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { useReps } from '../restaurants/use-reps';
 import { HomeFirstRun } from './first-run';
+import { SequenceTaskSlot } from './sequence-task-slot';
 import { useOrganisationCalendar } from './use-organisation-calendar';
 import { useRefreshSequenceWork } from './use-refresh-sequence-work';
 import { useTaskTemplateOptions } from './use-task-template-options';
@@ -34,12 +35,14 @@ export function Component() {
         </Button>
       </header>
       <HomeFirstRun />
-      <MyTasks
-        timeZone={timeZone}
-        assignees={reps}
-        onAddTask={() => setCreating(true)}
-        onTasksChanged={refreshInstances}
-      />
+      <SequenceTaskSlot>
+        <MyTasks
+          timeZone={timeZone}
+          assignees={reps}
+          onAddTask={() => setCreating(true)}
+          onTasksChanged={refreshInstances}
+        />
+      </SequenceTaskSlot>
       <CreateTaskDialog
         open={creating}
         onOpenChange={setCreating}

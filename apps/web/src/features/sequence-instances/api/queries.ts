@@ -70,6 +70,23 @@ export async function getRestaurantInstances(
   return data;
 }
 
+/** One sequence with its tasks (a task card's "Edit sequence" opens it). */
+export async function getInstance(
+  organisationId: string,
+  instanceId: string,
+): Promise<SequenceInstance> {
+  const { data, error } = await supabase
+    .from('sequence_instances')
+    .select(INSTANCE_COLUMNS)
+    .eq('organisation_id', organisationId)
+    .eq('id', instanceId)
+    .order('sequence_step_order', { referencedTable: 'tasks' })
+    .single()
+    .overrideTypes<SequenceInstance, { merge: false }>();
+  if (error) raise(error);
+  return data;
+}
+
 export type StartableStep = {
   id: string;
   step_order: number;
@@ -194,6 +211,13 @@ export const sequenceInstanceQueries = {
     queryOptions({
       queryKey: [...sequenceInstanceQueries.forRestaurants(organisationId), restaurantId] as const,
       queryFn: () => getRestaurantInstances(organisationId, restaurantId),
+    }),
+  detail: (organisationId: string, instanceId: string) =>
+    queryOptions({
+      queryKey: [...sequenceInstanceQueries.all(organisationId), 'detail', instanceId] as const,
+      queryFn: () => getInstance(organisationId, instanceId),
+      // Opened to edit: the steps must be as they are now.
+      staleTime: 0,
     }),
   startableTemplates: (organisationId: string) =>
     queryOptions({

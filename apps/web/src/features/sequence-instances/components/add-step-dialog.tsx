@@ -25,10 +25,12 @@ type Props = {
   instance: SequenceInstance | null;
   onOpenChange: (open: boolean) => void;
   onChanged?: () => void;
+  /** Preselected position (e.g. right after a task's own step); the first allowed otherwise. */
+  defaultPosition?: number;
 };
 
 /** Adds an ad-hoc step to a running sequence (insert_sequence_task). */
-export function AddStepDialog({ instance, onOpenChange, onChanged }: Props) {
+export function AddStepDialog({ instance, onOpenChange, onChanged, defaultPosition }: Props) {
   return (
     <Dialog
       open={instance !== null}
@@ -39,7 +41,12 @@ export function AddStepDialog({ instance, onOpenChange, onChanged }: Props) {
       bare
     >
       {instance ? (
-        <AddStepForm instance={instance} onDone={() => onOpenChange(false)} onChanged={onChanged} />
+        <AddStepForm
+          instance={instance}
+          onDone={() => onOpenChange(false)}
+          onChanged={onChanged}
+          defaultPosition={defaultPosition}
+        />
       ) : null}
     </Dialog>
   );
@@ -49,10 +56,12 @@ function AddStepForm({
   instance,
   onDone,
   onChanged,
+  defaultPosition,
 }: {
   instance: SequenceInstance;
   onDone: () => void;
   onChanged?: () => void;
+  defaultPosition?: number | undefined;
 }) {
   const organisation = useCurrentOrganisation();
   const { toast } = useToast();
@@ -61,7 +70,10 @@ function AddStepForm({
   const form = useForm<InsertStepFormValues, unknown, z.output<typeof insertStepInputSchema>>({
     resolver: zodResolver(insertStepInputSchema),
     defaultValues: {
-      position: positions[0]?.position ?? instance.total_steps + 1,
+      position:
+        positions.find(({ position }) => position === defaultPosition)?.position ??
+        positions[0]?.position ??
+        instance.total_steps + 1,
       name: '',
       type: 'call',
       delayValue: 1,

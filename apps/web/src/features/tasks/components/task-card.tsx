@@ -13,6 +13,7 @@ import { outOfOrderQuestion } from '@forkflow/domain/sequence-running';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { TaskSequenceSlotContext } from '@/lib/task-card-slots';
 import { paths } from '@/config/paths';
 import { cn } from '@/lib/utils';
 import type { TaskListItem } from '../api/queries';
@@ -124,6 +125,8 @@ export function TaskCard({
   // Seed 001, decision 3: a step ahead of the current one may be completed, but asked first.
   const orderQuestion = outOfOrderQuestion(task, instance ?? null);
   const [askingOrder, setAskingOrder] = useState(false);
+  // The app's "Edit sequence" for a sequence task (issue 13 §3); absent without a provider.
+  const sequenceSlot = use(TaskSequenceSlotContext);
 
   return (
     <article
@@ -164,6 +167,7 @@ export function TaskCard({
               restaurantId={task.restaurant_id}
             />
           ) : null}
+          {instance && sequenceSlot ? sequenceSlot(task) : null}
           <PriorityBadge priority={task.priority} />
           {task.status !== 'active' ? <TaskStatusBadge status={task.status} /> : null}
           {instance?.status === 'paused' && !closed ? (

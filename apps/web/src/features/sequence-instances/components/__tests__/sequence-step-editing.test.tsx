@@ -86,7 +86,7 @@ beforeEach(() => {
   vi.stubGlobal('fetch', fetchMock);
 });
 
-function renderPanel() {
+function renderPanel(route = `/restaurants/${restaurant.id}`) {
   const user = userEvent.setup();
   const onChanged = vi.fn();
   renderWithProviders(
@@ -98,7 +98,7 @@ function renderPanel() {
       timeZone="Europe/London"
       onChanged={onChanged}
     />,
-    { route: `/restaurants/${restaurant.id}` },
+    { route },
   );
   return { user, onChanged };
 }
@@ -307,5 +307,16 @@ describe('editing a running sequence from its card', () => {
     );
     expect(await screen.findByText('Couldn’t delete the sequence')).toBeInTheDocument();
     expect(screen.getByText(/Only whoever started this sequence/)).toBeInTheDocument();
+  });
+
+  it('arriving from a task’s step link, its sequence shows its steps ready to edit', async () => {
+    renderPanel(`/restaurants/${restaurant.id}#sequence-${running.id}`);
+    const demo = await screen.findByRole('article', { name: /^Demo Follow-up/ });
+    expect(within(demo).getByRole('button', { name: 'Hide steps' })).toBeInTheDocument();
+    expect(
+      within(demo).getByRole('button', { name: 'Delete step 2: Prepare demo materials' }),
+    ).toBeInTheDocument();
+    const outreach = screen.getByRole('article', { name: /^New Lead Outreach/ });
+    expect(within(outreach).getByRole('button', { name: 'Show steps' })).toBeInTheDocument();
   });
 });

@@ -1,6 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
+import { TaskSequenceSlotContext } from '@/lib/task-card-slots';
 import { taskItem } from '@/testing/task-fixtures';
 import { renderWithProviders } from '@/testing/test-utils';
 import type { TaskListItem } from '../../api/queries';
@@ -74,5 +75,32 @@ describe('completing a sequence step out of order', () => {
     await user.click(screen.getByRole('button', { name: 'Complete Conduct demo' }));
     expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
     expect(onComplete).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('the app’s sequence slot on a task card', () => {
+  it('is shown for a sequence task only, given the task', () => {
+    const slot = vi.fn((task: { name: string }) => <button type="button">Edit {task.name}</button>);
+    renderWithProviders(
+      <TaskSequenceSlotContext value={slot}>
+        <TaskCard
+          task={step(3, 'pending', 2)}
+          timeZone="Europe/London"
+          now={new Date('2026-11-27T09:00:00Z')}
+          onComplete={vi.fn()}
+          onSkip={vi.fn()}
+        />
+        <TaskCard
+          task={taskItem({ id: '40000000-0000-4000-8000-000000000009', name: 'Lone task' })}
+          timeZone="Europe/London"
+          now={new Date('2026-11-27T09:00:00Z')}
+          onComplete={vi.fn()}
+          onSkip={vi.fn()}
+        />
+      </TaskSequenceSlotContext>,
+    );
+    expect(screen.getByRole('button', { name: 'Edit Conduct demo' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Edit Lone task' })).not.toBeInTheDocument();
+    expect(slot).toHaveBeenCalledWith(expect.objectContaining({ sequence_step_order: 3 }));
   });
 });
