@@ -83,7 +83,8 @@ describe('pipeline board, as the demo rep in a real browser', () => {
     await card.waitFor();
     await visible(column('New').getByLabel('1 in New'));
 
-    const from = await card.boundingBox();
+    // Held by its grip, as a rep would (the card's Stage select takes its own clicks).
+    const from = await card.getByRole('button', { name: `Move ${name}` }).boundingBox();
     const to = await column('Contacted').boundingBox();
     if (!from || !to) throw new Error('the card or the column has no box');
     await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);

@@ -163,6 +163,9 @@ export function PipelineBoard({
               count={counts.data?.[stage]}
               repName={repName}
               restaurantHref={restaurantHref}
+              onMoveTo={(card, to) => {
+                if (to !== card.lead_stage) void requestMove(card, to);
+              }}
             />
           ))}
         </div>

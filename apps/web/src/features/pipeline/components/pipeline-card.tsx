@@ -1,5 +1,11 @@
 import { useDraggable } from '@dnd-kit/core';
-import { leadWarmthLabels, leadWarmthSchema } from '@forkflow/domain/restaurants';
+import {
+  leadStageLabels,
+  leadStages,
+  leadWarmthLabels,
+  leadWarmthSchema,
+  type LeadStage,
+} from '@forkflow/domain/restaurants';
 import { GripVertical, MapPin, UserRound } from 'lucide-react';
 import type { KeyboardEventHandler, PointerEventHandler } from 'react';
 import { Link } from 'react-router';
@@ -11,18 +17,21 @@ const warmthTones: Record<string, BadgeTone> = { cold: 'sky', warm: 'amber', hot
 
 /**
  * One restaurant on the board. The whole card drags with a pointer; from the keyboard its
- * handle lifts it (Space or Enter), so Enter on the name still opens the restaurant.
+ * handle lifts it (Space or Enter), so Enter on the name still opens the restaurant. Its
+ * Stage select moves it without dragging (a phone, a long way across the board).
  */
 export function PipelineCard({
   card,
   repName,
   href,
   overlay = false,
+  onMoveTo,
 }: {
   card: BoardCard;
   repName: string | null;
   href: string;
   overlay?: boolean;
+  onMoveTo?: (stage: LeadStage) => void;
 }) {
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, isDragging } = useDraggable({
     id: card.id,
@@ -77,6 +86,24 @@ export function PipelineCard({
             <Badge tone={warmthTones[warmth.data]}>{leadWarmthLabels[warmth.data]}</Badge>
           ) : null}
         </div>
+        {onMoveTo ? (
+          <div className="flex items-center gap-1 text-xs text-slate-500">
+            <span aria-hidden>Stage</span>
+            <select
+              aria-label={`Stage of ${card.name}`}
+              value={card.lead_stage}
+              onChange={(event) => onMoveTo(event.target.value as LeadStage)}
+              onPointerDown={(event) => event.stopPropagation()}
+              className="min-w-0 rounded border-0 bg-transparent py-0 pr-6 pl-1 text-xs text-slate-700 ring-1 ring-slate-200 focus-visible:outline-2 focus-visible:outline-brand-600"
+            >
+              {leadStages.map((stage) => (
+                <option key={stage} value={stage}>
+                  {leadStageLabels[stage]}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
       </div>
     </div>
   );

@@ -6,7 +6,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { ErrorState } from '@/components/ui/states';
 import { getErrorMessage } from '@/lib/errors';
 import { cn } from '@/lib/utils';
-import { pipelineQueries, type BoardFilters } from '../api/queries';
+import { pipelineQueries, type BoardCard, type BoardFilters } from '../api/queries';
 import { PipelineCard } from './pipeline-card';
 
 /** One stage: its count, its newest cards, "Load more" for the rest. A drop target. */
@@ -17,6 +17,7 @@ export function PipelineColumn({
   count,
   repName,
   restaurantHref,
+  onMoveTo,
 }: {
   organisationId: string;
   stage: LeadStage;
@@ -24,6 +25,7 @@ export function PipelineColumn({
   count: number | undefined;
   repName: (id: string | null) => string | null;
   restaurantHref: (id: string) => string;
+  onMoveTo: (card: BoardCard, stage: LeadStage) => void;
 }) {
   const { setNodeRef, isOver } = useDroppable({ id: stage });
   const column = useInfiniteQuery(pipelineQueries.column(organisationId, stage, filters));
@@ -78,6 +80,7 @@ export function PipelineColumn({
                   card={card}
                   repName={repName(card.assigned_sales_rep)}
                   href={restaurantHref(card.id)}
+                  onMoveTo={(to) => onMoveTo(card, to)}
                 />
               </li>
             ))}

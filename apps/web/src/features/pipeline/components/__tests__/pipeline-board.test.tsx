@@ -1,0 +1,225 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { postgrestResponse, renderWithProviders, testOrganisation } from '@/testing/test-utils';
+import { BOARD_PAGE_SIZE, type BoardCard } from '../../api/queries';
+import { PipelineBoard } from '../pipeline-board';
+
+const card = (overrides: Partial<BoardCard> = {}): BoardCard => ({
+  id: '20000000-0000-4000-8000-000000000001',
+  name: 'Harbour Bistro',
+  city: 'Bristol',
+  lead_stage: 'new',
+  lead_warmth: 'hot',
+  assigned_sales_rep: 'rep-1',
+  updated_at: '2026-11-02T10:00:00.123456+00:00',
+  ...overrides,
+});
+
+const reps = [{ id: 'rep-1', name: 'Remy Rep' }];
+
+type Handler = (url: URL, init: RequestInit | undefined) => Response | Promise<Response>;
+const fetchMock = vi.fn<typeof fetch>();
+let handlers: Handler[] = [];
+
+/** Answers by URL: columns by their lead_stage filter, the RPCs by name. */
+function serve(options: {
+  columns?: Partial<Record<string, BoardCard[]>>;
+  counts?: Array<{ lead_stage: string; total: number }>;
+  ending?: Array<{ id: string; name: string }>;
+  patch?: (body: unknown) => Response;
+  /** The PATCH answers only once this settles (to see the board before the server does). */
+  hold?: Promise<void>;
+}) {
+  const columns: Partial<Record<string, BoardCard[]>> = { ...options.columns };
+  handlers = [
+    async (url, init) => {
+      if (init?.method === 'PATCH') await options.hold;
+      if (url.pathname.endsWith('/rpc/restaurant_stage_counts'))
+        return postgrestResponse(options.counts ?? []);
+      if (url.pathname.endsWith('/rpc/sequences_ending_at_stage'))
+        return postgrestResponse(options.ending ?? []);
+      if (url.pathname.endsWith('/restaurants') && init?.method === 'PATCH') {
+        const body = JSON.parse(String(init.body)) as { lead_stage: string };
+        if (options.patch) return options.patch(body);
+        // The server moves it too, so the refetch after the move agrees.
+        const id = url.searchParams.get('id')?.replace('eq.', '');
+        const moved = Object.values(columns)
+          .flat()
+          .find((c) => c?.id === id);
+        if (!moved) return postgrestResponse({ message: 'not found' }, { status: 404 });
+        for (const stage of Object.keys(columns))
+          columns[stage] = columns[stage]?.filter((c) => c.id !== id);
+        const updated = { ...moved, lead_stage: body.lead_stage };
+        columns[body.lead_stage] = [updated, ...(columns[body.lead_stage] ?? [])];
+        return postgrestResponse(updated);
+      }
+      if (url.pathname.endsWith('/restaurants')) {
+        const stage = url.searchParams.get('lead_stage')?.replace('eq.', '') ?? '';
+        return postgrestResponse(columns[stage] ?? []);
+      }
+      return postgrestResponse({ message: 'unexpected' }, { status: 500 });
+    },
+  ];
+}
+
+beforeEach(() => {
+  fetchMock.mockReset();
+  fetchMock.mockImplementation(async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    return handlers[0]!(url, init);
+  });
+  vi.stubGlobal('fetch', fetchMock);
+});
+
+afterEach(() => vi.restoreAllMocks());
+
+const calls = (match: (url: URL, init: RequestInit | undefined) => boolean) =>
+  fetchMock.mock.calls.filter(([input, init]) => match(new URL(String(input)), init));
+
+function renderBoard() {
+  const onMoved = vi.fn();
+  renderWithProviders(
+    <PipelineBoard
+      organisationId={testOrganisation.id}
+      filters={{ q: '', rep: undefined }}
+      reps={reps}
+      restaurantHref={(id) => `/restaurants/${id}`}
+      onMoved={onMoved}
+    />,
+  );
+  return { user: userEvent.setup(), onMoved };
+}
+
+const column = (name: string) => screen.getByRole('region', { name });
+
+/** The card's Stage select: the move a drag makes (dragging itself runs in the e2e test). */
+async function moveTo(user: ReturnType<typeof userEvent.setup>, name: string, stage: string) {
+  await user.selectOptions(screen.getByLabelText(`Stage of ${name}`), stage);
+}
+
+describe('PipelineBoard', () => {
+  it('shows the stages in order with their counts, and each column’s cards with city, warmth and rep', async () => {
+    serve({
+      columns: { new: [card()] },
+      counts: [
+        { lead_stage: 'new', total: 1 },
+        { lead_stage: 'won', total: 12 },
+      ],
+    });
+    renderBoard();
+
+    const headings = screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent);
+    expect(headings).toEqual([
+      'New',
+      'Contacted',
+      'Qualified',
+      'Demo booked',
+      'Demo done',
+      'Proposal',
+      'Negotiation',
+      'Won',
+      'Lost',
+    ]);
+    const newColumn = column('New');
+    await within(newColumn).findByRole('link', { name: 'Harbour Bistro' });
+    expect(within(newColumn).getByText('Bristol')).toBeInTheDocument();
+    expect(within(newColumn).getByText('Remy Rep')).toBeInTheDocument();
+    expect(within(newColumn).getByText('Hot')).toBeInTheDocument();
+    expect(await within(column('Won')).findByLabelText('12 in Won')).toBeInTheDocument();
+    expect(within(column('Lost')).getByText('No restaurants in Lost')).toBeInTheDocument();
+    // Each column asks for its first page only, newest first.
+    const first = calls((url) => url.searchParams.get('lead_stage') === 'eq.new')[0]!;
+    const url = new URL(String(first[0]));
+    expect(url.searchParams.get('limit')).toBe(String(BOARD_PAGE_SIZE));
+    expect(url.searchParams.get('order')).toBe('updated_at.desc,id.desc');
+  });
+
+  it('loads the next page of a full column from the last card (keyset)', async () => {
+    const page = Array.from({ length: BOARD_PAGE_SIZE }, (_, i) =>
+      card({
+        id: `20000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        name: `Bistro ${i}`,
+        updated_at: `2026-11-02T10:00:${String(59 - i).padStart(2, '0')}+00:00`,
+      }),
+    );
+    serve({ columns: { new: page }, counts: [{ lead_stage: 'new', total: 60 }] });
+    const { user } = renderBoard();
+    await user.click(
+      await within(column('New')).findByRole('button', { name: 'Load more in New' }),
+    );
+
+    await waitFor(() => expect(calls((u) => u.searchParams.has('or'))).toHaveLength(1));
+    const [next] = calls((u) => u.searchParams.has('or'));
+    const last = page.at(-1)!;
+    expect(new URL(String(next![0])).searchParams.get('or')).toBe(
+      `(updated_at.lt."${last.updated_at}",and(updated_at.eq."${last.updated_at}",id.lt.${last.id}))`,
+    );
+  }, 20_000);
+
+  it('moves a card to the next column from its Stage select at once, and saves its new stage', async () => {
+    let release = () => {};
+    const hold = new Promise<void>((resolve) => (release = resolve));
+    serve({ columns: { new: [card()] }, counts: [{ lead_stage: 'new', total: 1 }], hold });
+    const { user, onMoved } = renderBoard();
+    await within(column('New')).findByText('Harbour Bistro');
+    expect(await within(column('New')).findByLabelText('1 in New')).toBeInTheDocument();
+
+    await moveTo(user, 'Harbour Bistro', 'contacted');
+
+    // Before the server answers: the card and the counts have moved.
+    await waitFor(() => expect(calls((_u, init) => init?.method === 'PATCH')).toHaveLength(1));
+    expect(within(column('Contacted')).getByText('Harbour Bistro')).toBeInTheDocument();
+    expect(within(column('New')).queryByText('Harbour Bistro')).not.toBeInTheDocument();
+    expect(within(column('Contacted')).getByLabelText('1 in Contacted')).toBeInTheDocument();
+    expect(within(column('New')).getByLabelText('0 in New')).toBeInTheDocument();
+    release();
+    const [patch] = calls((_u, init) => init?.method === 'PATCH');
+    expect(JSON.parse(String(patch![1]?.body))).toEqual({ lead_stage: 'contacted' });
+    expect(new URL(String(patch![0])).searchParams.get('id')).toBe(`eq.${card().id}`);
+    await waitFor(() => expect(onMoved).toHaveBeenCalledWith(card().id));
+  });
+
+  it('puts the card back and says why when the server refuses the move', async () => {
+    serve({
+      columns: { new: [card()] },
+      patch: () =>
+        postgrestResponse({ code: '42501', message: 'permission denied' }, { status: 403 }),
+    });
+    const { user } = renderBoard();
+    await within(column('New')).findByText('Harbour Bistro');
+
+    await moveTo(user, 'Harbour Bistro', 'contacted');
+
+    expect(await screen.findByText("Couldn't move Harbour Bistro")).toBeInTheDocument();
+    expect(within(column('New')).getByText('Harbour Bistro')).toBeInTheDocument();
+    expect(within(column('Contacted')).queryByText('Harbour Bistro')).not.toBeInTheDocument();
+  });
+
+  it('asks before a move that ends running sequences, naming them; keeping it moves nothing', async () => {
+    serve({
+      columns: { new: [card()] },
+      ending: [{ id: 'i-1', name: 'Demo Follow-up' }],
+    });
+    const { user } = renderBoard();
+    await within(column('New')).findByText('Harbour Bistro');
+
+    await moveTo(user, 'Harbour Bistro', 'contacted');
+
+    const dialog = await screen.findByRole('alertdialog', {
+      name: 'Move Harbour Bistro to Contacted?',
+    });
+    expect(dialog).toHaveTextContent('Contacted ends the running sequence “Demo Follow-up”');
+    await user.click(within(dialog).getByRole('button', { name: 'Keep in New' }));
+    expect(calls((_u, init) => init?.method === 'PATCH')).toHaveLength(0);
+    expect(within(column('New')).getByText('Harbour Bistro')).toBeInTheDocument();
+
+    await moveTo(user, 'Harbour Bistro', 'contacted');
+    const again = await screen.findByRole('alertdialog', {
+      name: 'Move Harbour Bistro to Contacted?',
+    });
+    await user.click(within(again).getByRole('button', { name: 'Move and end sequence' }));
+    await waitFor(() => expect(calls((_u, init) => init?.method === 'PATCH')).toHaveLength(1));
+    expect(await within(column('Contacted')).findByText('Harbour Bistro')).toBeInTheDocument();
+  });
+});
