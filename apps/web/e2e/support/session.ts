@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { beforeEach } from 'vitest';
 import { launchBrowser, trackPageErrors } from './browser';
 import type { StackEnv } from './stack';
@@ -19,6 +19,8 @@ export type BrowserSession = {
 export async function openBrowserSession(
   stack: StackEnv,
   viewport: { width: number; height: number },
+  /** e.g. `timezoneId`: the zone the browser reports, as a user's would. */
+  contextOptions: Omit<BrowserContextOptions, 'viewport'> = {},
 ): Promise<BrowserSession> {
   const web = await startWebServer(stack);
   let browser: Browser | undefined;
@@ -30,7 +32,7 @@ export async function openBrowserSession(
   };
   try {
     browser = await launchBrowser();
-    context = await browser.newContext({ viewport });
+    context = await browser.newContext({ viewport, ...contextOptions });
     const page = await context.newPage();
     // Generous: under CI the whole suite shares two cores with this browser and dev server.
     page.setDefaultTimeout(30_000);

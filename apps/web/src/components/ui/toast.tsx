@@ -219,8 +219,10 @@ export function useToast(): ToastApi {
 }
 
 /**
- * A callback ref for an action bar pinned to the bottom of the screen: while it is mounted,
- * toasts appear above it, never over its buttons. Tracks the bar's height as it wraps.
+ * A callback ref for an action bar at the bottom of the screen: while it is mounted, toasts
+ * appear above it, never over its buttons. The room kept is from the bar's top to the
+ * bottom of the screen, so it also holds where a sticky bar comes to rest above the page's
+ * bottom padding; measured again as the bar resizes and the page scrolls or resizes.
  */
 export function useToastClearance(): (element: HTMLElement | null) => (() => void) | undefined {
   const reserve = use(ToastClearanceContext);
@@ -228,12 +230,27 @@ export function useToastClearance(): (element: HTMLElement | null) => (() => voi
     (element: HTMLElement | null) => {
       if (!element || !reserve) return undefined;
       const key = Symbol('action bar');
-      const measure = () => reserve(key, Math.ceil(element.getBoundingClientRect().height));
+      let frame = 0;
+      const measure = () => {
+        frame = 0;
+        const { top, bottom } = element.getBoundingClientRect();
+        const onScreen = top < window.innerHeight && bottom > 0;
+        reserve(key, onScreen ? Math.ceil(window.innerHeight - top) : 0);
+      };
+      // Scrolling fires per frame at most once here: the measure reads layout.
+      const schedule = () => {
+        if (!frame) frame = requestAnimationFrame(measure);
+      };
       measure();
-      const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(measure);
+      const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(schedule);
       observer?.observe(element);
+      window.addEventListener('scroll', schedule, { passive: true });
+      window.addEventListener('resize', schedule);
       return () => {
+        if (frame) cancelAnimationFrame(frame);
         observer?.disconnect();
+        window.removeEventListener('scroll', schedule);
+        window.removeEventListener('resize', schedule);
         reserve(key, null);
       };
     },

@@ -13,8 +13,24 @@ beforeEach(() => {
   vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (
     this: HTMLElement,
   ) {
+    // Stuck to the bottom of the screen, as a sticky bar is.
     const height = this.dataset.bar ? barHeight : 0;
-    return { height, width: 0, x: 0, y: 0, top: 0, left: 0, right: 0, bottom: height } as DOMRect;
+    const top = window.innerHeight - height;
+    return {
+      height,
+      width: 0,
+      x: 0,
+      y: top,
+      top,
+      left: 0,
+      right: 0,
+      bottom: top + height,
+    } as DOMRect;
+  });
+  // Frames at once (returning 0, no frame pending), so a measure follows each resize.
+  vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => {
+    callback(0);
+    return 0;
   });
   vi.stubGlobal(
     'ResizeObserver',
@@ -68,6 +84,48 @@ describe('toasts and action bars', () => {
     barHeight = 96;
     act(() => resizeCallbacks.forEach((callback) => callback()));
     expect(stack().style.bottom).toBe('104px');
+  });
+
+  it('keep clear of a bar resting above the bottom of the screen, and drop when it scrolls away', () => {
+    render(
+      <ToastProvider>
+        <Page />
+      </ToastProvider>,
+    );
+    const rect = vi.mocked(HTMLElement.prototype.getBoundingClientRect);
+    // At the end of the page the bar rests 40 px above the bottom edge: 96 px from its top.
+    rect.mockImplementation(function (this: HTMLElement) {
+      const top = this.dataset.bar ? window.innerHeight - 96 : 0;
+      return {
+        height: 56,
+        top,
+        bottom: top + 56,
+        y: top,
+        x: 0,
+        left: 0,
+        right: 0,
+        width: 0,
+      } as DOMRect;
+    });
+    act(() => resizeCallbacks.forEach((callback) => callback()));
+    expect(stack().style.bottom).toBe('104px');
+
+    // Scrolled out below the screen (a bar that is not sticky): no room kept.
+    rect.mockImplementation(function (this: HTMLElement) {
+      const top = this.dataset.bar ? window.innerHeight + 200 : 0;
+      return {
+        height: 56,
+        top,
+        bottom: top + 56,
+        y: top,
+        x: 0,
+        left: 0,
+        right: 0,
+        width: 0,
+      } as DOMRect;
+    });
+    act(() => resizeCallbacks.forEach((callback) => callback()));
+    expect(stack().style.bottom).toBe('');
   });
 
   it('go back to the bottom edge when the bar goes away', () => {
