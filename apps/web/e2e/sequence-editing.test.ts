@@ -10,10 +10,10 @@ const REP_ID = '10000000-0000-4000-8000-000000000002';
 
 // Editing a running sequence from the restaurant's page (issue 13 §3; seed 001 NFR-3 and
 // decisions 2-3), as the demo rep in Chromium: add an ad-hoc step, change a pending step's
-// delay, delete the current step (the next one activates), then cancel and delete the ended
-// sequence. The template, restaurant and sequence are made for this run (through the API, as
-// the rep) and trashed after, so runs don't see each other. Each step checks what the server
-// kept, not only what the page shows.
+// delay, delete the current step (the next one activates), add a step from a task's own card,
+// then cancel and delete the ended sequence. The template, restaurant and sequence are made
+// for this run (through the API, as the rep) and trashed after, so runs don't see each other.
+// Each step checks what the server kept, not only what the page shows.
 describe('editing a running sequence, as the demo rep in a real browser', () => {
   let stack: StackEnv;
   let session: BrowserSession | undefined;
@@ -206,6 +206,29 @@ describe('editing a running sequence, as the demo rep in a real browser', () => 
     ]);
   });
 
+  it("adds a step from a task's own card", async () => {
+    const taskCard = page.getByRole('article', { name: 'Send pricing', exact: true });
+    await taskCard.getByRole('button', { name: 'Edit the sequence of Send pricing' }).click();
+    const choices = page.getByRole('dialog', { name: 'Edit this sequence' });
+    await choices.getByRole('button', { name: 'Add a step after this one' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a step' });
+    expect(
+      await dialog
+        .getByRole('combobox', { name: 'Position' })
+        .evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.textContent),
+    ).toBe('After step 1: Send pricing');
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('Call the owner');
+    await dialog.getByRole('button', { name: 'Add step' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await visible(card().getByText('Step 1 of 4'));
+    expect((await serverSteps()).map(({ name }) => name)).toEqual([
+      'Send pricing',
+      'Call the owner',
+      'Prepare demo materials',
+      'Reminder call',
+    ]);
+  });
+
   it('deletes the sequence once ended; its tasks stay', async () => {
     await card().getByRole('button', { name: 'Cancel sequence' }).click();
     await page
@@ -217,7 +240,7 @@ describe('editing a running sequence, as the demo rep in a real browser', () => 
       .getByRole('button', { name: /^Delete E2E Edit/ })
       .click();
     const confirm = page.getByRole('alertdialog', { name: 'Delete this sequence?' });
-    await visible(confirm.getByText(/Its 3 tasks stay on the restaurant/));
+    await visible(confirm.getByText(/Its 4 tasks stay on the restaurant/));
     await confirm.getByRole('button', { name: 'Delete sequence' }).click();
     await visible(page.getByRole('status').filter({ hasText: 'Sequence deleted' }));
     await card().waitFor({ state: 'detached' });
@@ -227,6 +250,7 @@ describe('editing a running sequence, as the demo rep in a real browser', () => 
       `tasks?select=name,sequence_instance_id&restaurant_id=eq.${restaurant!.id}&order=name`,
     );
     expect(kept).toEqual([
+      { name: 'Call the owner', sequence_instance_id: null },
       { name: 'Prepare demo materials', sequence_instance_id: null },
       { name: 'Reminder call', sequence_instance_id: null },
       { name: 'Send pricing', sequence_instance_id: null },
