@@ -94,9 +94,9 @@ describe('recording changes', () => {
         ['warmth_changed', 'cold', 'warm'],
       ].sort(),
     );
-    expect(rows.every((r) => r.actor_id === member.id && r.organisation_id === organisationId)).toBe(
-      true,
-    );
+    expect(
+      rows.every((r) => r.actor_id === member.id && r.organisation_id === organisationId),
+    ).toBe(true);
   });
 
   it('an update that changes none of the tracked fields records nothing', async () => {
@@ -174,7 +174,11 @@ describe('recording changes', () => {
     expect((await readInstance(service, instance.id)).status).toBe('cancelled');
 
     const rows = await activityOf(restaurant.id);
-    expect(rows.map((r) => r.kind)).toEqual(['sequence_started', 'stage_changed', 'sequence_exited']);
+    expect(rows.map((r) => r.kind)).toEqual([
+      'sequence_started',
+      'stage_changed',
+      'sequence_exited',
+    ]);
     expect(rows[2]?.details).toMatchObject({ reason: 'restaurant moved to won' });
     // The exit and the move share one transaction's timestamp; the id orders them.
     expect(rows[2]?.created_at).toBe(rows[1]?.created_at);

@@ -2,7 +2,6 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import {
   ArrowRightLeft,
   CheckCircle2,
-  History,
   ListRestart,
   NotebookPen,
   SkipForward,
@@ -19,14 +18,16 @@ import type { Rep } from '../types';
 import { describeActivity } from './describe-activity';
 import { restaurantTimelineQueries, type TimelineEntry } from './timeline-queries';
 
-const icons: Record<string, typeof History> = {
-  task_completed: CheckCircle2,
-  task_skipped: SkipForward,
-  task_reopened: ListRestart,
-  notes_changed: NotebookPen,
-};
-const iconOf = (kind: string) =>
-  icons[kind] ?? (kind.startsWith('sequence_') ? Workflow : ArrowRightLeft);
+/** An entry's icon, by kind (a plain element, so nothing is created during render). */
+function ActivityIcon({ kind }: { kind: string }) {
+  const className = 'size-4';
+  if (kind === 'task_completed') return <CheckCircle2 className={className} aria-hidden />;
+  if (kind === 'task_skipped') return <SkipForward className={className} aria-hidden />;
+  if (kind === 'task_reopened') return <ListRestart className={className} aria-hidden />;
+  if (kind === 'notes_changed') return <NotebookPen className={className} aria-hidden />;
+  if (kind.startsWith('sequence_')) return <Workflow className={className} aria-hidden />;
+  return <ArrowRightLeft className={className} aria-hidden />;
+}
 
 /**
  * Everything that happened to a restaurant, newest first, with who and when: stage, warmth,
@@ -111,11 +112,10 @@ function TimelineItem({
   repName: (id: string | null) => string;
 }) {
   const { title, detail } = describeActivity(entry, repName);
-  const Icon = iconOf(entry.kind);
   return (
     <li className="flex gap-3 py-2">
       <span className="mt-0.5 flex size-7 shrink-0 items-center justify-center rounded-full bg-slate-100 text-slate-500">
-        <Icon className="size-4" aria-hidden />
+        <ActivityIcon kind={entry.kind} />
       </span>
       <div className="min-w-0 flex-1">
         <p className="text-sm text-slate-900">{title}</p>
