@@ -1,10 +1,13 @@
-import { formatInZone } from '@/lib/format-in-zone';
+import {
+  browserTimeZone as browserZone,
+  formatInZone,
+  formatTimeInZone,
+} from '@/lib/format-in-zone';
 
 // Dates as a rep reads them, in the organisation's time zone (or the browser's when the
 // organisation has no business calendar).
 
 const dayKeyFormats = new Map<string, Intl.DateTimeFormat>();
-const timeFormats = new Map<string, Intl.DateTimeFormat>();
 
 function cached(
   store: Map<string, Intl.DateTimeFormat>,
@@ -20,7 +23,7 @@ function cached(
 }
 
 export function browserTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  return browserZone() ?? 'UTC';
 }
 
 /** "2026-11-27": the calendar day an instant falls on in a time zone. */
@@ -47,16 +50,5 @@ export function formatDue(instant: Date | string, timeZone: string): string {
 
 /** "10:00", in the given time zone. */
 export function formatTime(instant: Date | string, timeZone: string): string {
-  const format = cached(
-    timeFormats,
-    timeZone,
-    () =>
-      new Intl.DateTimeFormat('en-GB', {
-        timeZone,
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-      }),
-  );
-  return format.format(new Date(instant));
+  return formatTimeInZone(new Date(instant), timeZone);
 }
