@@ -6,8 +6,14 @@ import type { Database } from '@forkflow/db';
 /** Entries per page; the function accepts up to 200. */
 export const TIMELINE_PAGE_SIZE = 30;
 
-export type TimelineEntry =
-  Database['public']['Functions']['restaurant_timeline']['Returns'][number];
+type TimelineRow = Database['public']['Functions']['restaurant_timeline']['Returns'][number];
+type Nullable =
+  'actor_id' | 'actor_name' | 'from_value' | 'to_value' | 'task_id' | 'sequence_instance_id';
+
+/** A timeline row. The generator types a function's table columns as never null; these can be. */
+export type TimelineEntry = Omit<TimelineRow, Nullable> & {
+  [K in Nullable]: TimelineRow[K] | null;
+};
 
 /** The next page starts before the last entry's (created_at, id): rows of one change share a time. */
 export type TimelineCursor = { before: string; beforeId: number } | null;
