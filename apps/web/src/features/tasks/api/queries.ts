@@ -242,12 +242,16 @@ export const PICKER_LIMIT = 20;
 export async function searchTaskRestaurants(
   organisationId: string,
   search: string,
+  limit = PICKER_LIMIT,
+  signal?: AbortSignal,
 ): Promise<RestaurantOption[]> {
-  const { data, error } = await supabase.rpc('search_task_filter_restaurants', {
+  let request = supabase.rpc('search_task_filter_restaurants', {
     p_organisation_id: organisationId,
     p_search: search,
-    p_limit: PICKER_LIMIT,
+    p_limit: limit,
   });
+  if (signal) request = request.abortSignal(signal);
+  const { data, error } = await request;
   if (error) raise(error);
   return data;
 }
@@ -255,12 +259,16 @@ export async function searchTaskRestaurants(
 export async function searchTaskInstances(
   organisationId: string,
   search: string,
+  limit = PICKER_LIMIT,
+  signal?: AbortSignal,
 ): Promise<InstanceOption[]> {
-  const { data, error } = await supabase.rpc('search_task_filter_instances', {
+  let request = supabase.rpc('search_task_filter_instances', {
     p_organisation_id: organisationId,
     p_search: search,
-    p_limit: PICKER_LIMIT,
+    p_limit: limit,
   });
+  if (signal) request = request.abortSignal(signal);
+  const { data, error } = await request;
   if (error) raise(error);
   return data;
 }
@@ -355,18 +363,9 @@ export const taskQueries = {
       queryKey: [...taskQueries.all(organisationId), 'counts', query, asOf, timeZone] as const,
       queryFn: () => getTaskCounts(organisationId, query, asOf, timeZone),
     }),
-  restaurantPicker: (organisationId: string, search: string) =>
-    queryOptions({
-      queryKey: [...taskQueries.all(organisationId), 'picker', 'restaurants', search] as const,
-      queryFn: () => searchTaskRestaurants(organisationId, search),
-      staleTime: 30_000,
-    }),
-  instancePicker: (organisationId: string, search: string) =>
-    queryOptions({
-      queryKey: [...taskQueries.all(organisationId), 'picker', 'instances', search] as const,
-      queryFn: () => searchTaskInstances(organisationId, search),
-      staleTime: 30_000,
-    }),
+  /** The pickers' searches (SearchPicker appends the text and limit). */
+  pickers: (organisationId: string, kind: 'restaurants' | 'instances') =>
+    [...taskQueries.all(organisationId), 'picker', kind] as const,
   filterLabel: (organisationId: string, table: 'restaurants' | 'sequence_instances', id: string) =>
     queryOptions({
       queryKey: [...taskQueries.all(organisationId), 'filter-label', table, id] as const,

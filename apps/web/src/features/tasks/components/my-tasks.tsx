@@ -39,7 +39,6 @@ type Props = {
 
 /** The rep's home: their tasks by due date, with filters in the URL. */
 export function MyTasks({ timeZone, assignees, onAddTask, onTasksChanged }: Props) {
-  const organisation = useCurrentOrganisation();
   const user = useUser();
   const { filters, setFilters, hasFilters, clearFilters } = useTaskFilters();
   const now = useNow();
@@ -56,7 +55,6 @@ export function MyTasks({ timeZone, assignees, onAddTask, onTasksChanged }: Prop
     () => ({ query: JSON.parse(queryKey) as typeof query, asOf: asOf.at, timeZone }),
     [queryKey, asOf.at, timeZone],
   );
-  const options = useQuery(taskQueries.filterOptions(organisation.id));
   const [filtersOpen, setFiltersOpen] = useState(false);
   const filtersId = useId();
 
@@ -94,7 +92,6 @@ export function MyTasks({ timeZone, assignees, onAddTask, onTasksChanged }: Prop
             setFilters={setFilters}
             hasFilters={hasFilters}
             clearFilters={clearFilters}
-            options={options.data}
             assignees={assignees}
             currentUserId={user.id}
           />

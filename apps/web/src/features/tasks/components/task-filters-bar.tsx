@@ -1,15 +1,20 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { X } from 'lucide-react';
 import { Button } from '@/components/ui/button';
 import { EnumOptions } from '@/components/ui/enum-select';
 import { FilterSelect } from '@/components/ui/filter-select';
+import { SearchPicker, type SearchPickerOption } from '@/components/ui/search-picker';
+import { useCurrentOrganisation } from '@/lib/organisation';
 import {
   ANYONE,
   ME,
   UNASSIGNED,
+  searchTaskInstances,
+  searchTaskRestaurants,
   taskFiltersSchema,
+  taskQueries,
   taskStatusFilterLabels,
   taskStatusFilters,
-  type TaskFilterOptions,
   type TaskFilters,
 } from '../api/queries';
 import type { TaskFiltersPatch } from '../hooks/use-task-filters';
@@ -21,7 +26,6 @@ type Props = {
   setFilters: (patch: TaskFiltersPatch) => void;
   hasFilters: boolean;
   clearFilters: () => void;
-  options: TaskFilterOptions | undefined;
   assignees: Assignee[];
   currentUserId: string;
 };
@@ -31,15 +35,22 @@ export function TaskFiltersBar({
   setFilters,
   hasFilters,
   clearFilters,
-  options,
   assignees,
   currentUserId,
 }: Props) {
+  const organisation = useCurrentOrganisation();
+  const queryClient = useQueryClient();
   const { shape } = taskFiltersSchema;
-  const restaurantKnown =
-    !filters.restaurant || options?.restaurants.some((r) => r.id === filters.restaurant);
-  const instanceKnown =
-    !filters.instance || options?.instances.some((i) => i.id === filters.instance);
+  const restaurantLabel = useFilterLabel('restaurants', filters.restaurant, 'This restaurant');
+  const instanceLabel = useFilterLabel('sequence_instances', filters.instance, 'This sequence');
+
+  /** A picked option's name is known: keep it, so the button shows it without a lookup. */
+  const remember = (table: 'restaurants' | 'sequence_instances', option?: SearchPickerOption) => {
+    if (!option?.value) return;
+    const { queryKey } = taskQueries.filterLabel(organisation.id, table, option.value);
+    queryClient.setQueryData(queryKey, option.label);
+  };
+
   return (
     <div className="grid grid-cols-2 gap-2 sm:flex sm:flex-wrap sm:items-center">
       <FilterSelect
@@ -76,34 +87,46 @@ export function TaskFiltersBar({
         <option value="">All types</option>
         <EnumOptions values={taskTypes} labels={taskTypeLabels} />
       </FilterSelect>
-      <FilterSelect
-        className="sm:max-w-56"
+      {/* Restaurants and sequences can run to 100,000: search the server, 20 at a time. */}
+      <SearchPicker
+        className="sm:w-56"
         label="Restaurant"
+        allLabel="All restaurants"
+        placeholder="Restaurant name starts with…"
         value={filters.restaurant ?? ''}
-        onChange={(value) => setFilters({ restaurant: shape.restaurant.parse(value || undefined) })}
-      >
-        <option value="">All restaurants</option>
-        {options?.restaurants.map((restaurant) => (
-          <option key={restaurant.id} value={restaurant.id}>
-            {restaurant.name}
-          </option>
-        ))}
-        {restaurantKnown ? null : <option value={filters.restaurant}>This restaurant</option>}
-      </FilterSelect>
-      <FilterSelect
-        className="sm:max-w-56"
+        selectedLabel={restaurantLabel}
+        queryKey={taskQueries.pickers(organisation.id, 'restaurants')}
+        search={async (text, limit, signal) =>
+          (await searchTaskRestaurants(organisation.id, text, limit, signal)).map((row) => ({
+            value: row.id,
+            label: row.name,
+          }))
+        }
+        onChange={(value, option) => {
+          remember('restaurants', option);
+          setFilters({ restaurant: shape.restaurant.parse(value || undefined) });
+        }}
+      />
+      <SearchPicker
+        className="sm:w-56"
         label="Sequence"
+        allLabel="All sequences"
+        placeholder="Sequence name starts with…"
         value={filters.instance ?? ''}
-        onChange={(value) => setFilters({ instance: shape.instance.parse(value || undefined) })}
-      >
-        <option value="">All sequences</option>
-        {options?.instances.map((instance) => (
-          <option key={instance.id} value={instance.id}>
-            {instance.status === 'paused' ? `${instance.name} (paused)` : instance.name}
-          </option>
-        ))}
-        {instanceKnown ? null : <option value={filters.instance}>This sequence</option>}
-      </FilterSelect>
+        selectedLabel={instanceLabel}
+        queryKey={taskQueries.pickers(organisation.id, 'instances')}
+        search={async (text, limit, signal) =>
+          (await searchTaskInstances(organisation.id, text, limit, signal)).map((row) => ({
+            value: row.id,
+            label: row.name,
+            description: row.status === 'paused' ? 'Paused' : undefined,
+          }))
+        }
+        onChange={(value, option) => {
+          remember('sequence_instances', option);
+          setFilters({ instance: shape.instance.parse(value || undefined) });
+        }}
+      />
       {hasFilters ? (
         <Button
           variant="ghost"
@@ -117,4 +140,20 @@ export function TaskFiltersBar({
       ) : null}
     </div>
   );
+}
+
+/** The name of the restaurant or sequence the URL names (it may be past any first page). */
+function useFilterLabel(
+  table: 'restaurants' | 'sequence_instances',
+  id: string | undefined,
+  fallback: string,
+): string | undefined {
+  const organisation = useCurrentOrganisation();
+  const label = useQuery({
+    ...taskQueries.filterLabel(organisation.id, table, id ?? ''),
+    enabled: Boolean(id),
+  });
+  if (!id) return undefined;
+  if (label.isPending) return undefined; // the picker shows "…" meanwhile
+  return label.data ?? fallback;
 }

@@ -359,6 +359,66 @@ describe('MyTasks', () => {
     ).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Add a task' })).toBeInTheDocument();
   });
+  it('searches restaurants as you type and filters by the one picked', async () => {
+    const zed = { id: '20000000-0000-4000-8000-000000000099', name: 'Zed’s Diner' };
+    const searches: unknown[] = [];
+    rpc = async (name, body) => {
+      if (name !== 'search_task_filter_restaurants') return postgrestResponse([]);
+      searches.push(body);
+      return postgrestResponse([zed]);
+    };
+    const { user } = renderMyTasks();
+    await screen.findByRole('heading', { name: 'Call Mei back' });
+
+    await user.click(screen.getByRole('button', { name: /^Restaurant All restaurants/ }));
+    await user.type(screen.getByRole('combobox', { name: 'Search restaurant' }), 'zed');
+    // The server searches the prefix, 20 at a time, in this organisation.
+    await waitFor(() =>
+      expect(searches).toContainEqual({
+        p_organisation_id: testOrganisation.id,
+        p_search: 'zed',
+        p_limit: 20,
+      }),
+    );
+    await user.click(await screen.findByRole('option', { name: 'Zed’s Diner' }));
+
+    await waitFor(() =>
+      expect(rpcBodies('my_tasks_page').at(-1)).toMatchObject({ p_restaurant_id: zed.id }),
+    );
+    expect(rpcBodies('my_task_counts').at(-1)).toMatchObject({ p_restaurant_id: zed.id });
+    expect(screen.getByRole('button', { name: /^Restaurant Zed’s Diner/ })).toBeInTheDocument();
+  });
+
+  it("names the URL's restaurant and sequence even when no search has listed them", async () => {
+    const restaurantId = '20000000-0000-4000-8000-000000000099';
+    fetchMock.mockImplementation(async (input, init) => {
+      const url = urlOf(input);
+      if (url.pathname === '/rest/v1/restaurants')
+        return postgrestResponse([{ name: 'Zed’s Diner' }]);
+      if (url.pathname === '/rest/v1/sequence_instances') return postgrestResponse([]);
+      if (url.pathname === '/rest/v1/rpc/my_tasks_page') {
+        return postgrestResponse(fakePage(JSON.parse(String(init?.body)) as PageBody));
+      }
+      if (url.pathname === '/rest/v1/rpc/my_task_counts') {
+        return postgrestResponse(fakeCounts(JSON.parse(String(init?.body)) as PageBody));
+      }
+      return postgrestResponse([]);
+    });
+    renderMyTasks(`/tasks?restaurant=${restaurantId}&instance=${instance.id}`);
+    expect(
+      await screen.findByRole('button', { name: /^Restaurant Zed’s Diner/ }),
+    ).toBeInTheDocument();
+    // A sequence that is gone (or not running) still reads as a filter, in words.
+    expect(
+      await screen.findByRole('button', { name: /^Sequence This sequence/ }),
+    ).toBeInTheDocument();
+    expect(
+      fetchMock.mock.calls.some(
+        ([input]) => urlOf(input).searchParams.get('id') === `eq.${restaurantId}`,
+      ),
+    ).toBe(true);
+  });
+
   // A hundred cards or more render slowly in jsdom on a loaded machine: these get 30 s.
   describe('past one page', { timeout: 30_000 }, () => {
     // 120 overdue tasks, the last five sharing a due time (the id orders them).
