@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { taskItem } from '@/testing/task-fixtures';
-import { groupTasksByDueDate } from '../group-tasks';
+import { groupTasksByDueDate, mergePages } from '../group-tasks';
 
 const ids = (sections: ReturnType<typeof groupTasksByDueDate>) =>
   Object.fromEntries(sections.map((section) => [section.id, section.tasks.map((t) => t.id)]));
@@ -56,5 +56,17 @@ describe('groupTasksByDueDate', () => {
       'Europe/London',
     );
     expect(ids(sections)).toEqual({ overdue: ['done'] });
+  });
+});
+
+describe('mergePages', () => {
+  it('joins pages in order and shows a task on two pages once, where it came first', () => {
+    const a = taskItem({ id: 'a' });
+    const b = taskItem({ id: 'b' });
+    const c = taskItem({ id: 'c', status: 'completed' });
+    const later = { ...b, name: 'b, as the later page had it' };
+    const merged = mergePages([[a, b], undefined, [later, c]]);
+    expect(merged.map((task) => task.id)).toEqual(['a', 'b', 'c']);
+    expect(merged[1]).toBe(b);
   });
 });
