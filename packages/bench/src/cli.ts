@@ -1,4 +1,4 @@
-// `pnpm bench [sequences|workflows|flows|retention|bundle]`: every section by default, one stack and database.
+// `pnpm bench [sequences|workflows|flows|retention|import|bundle]`: every section by default, one stack and database.
 // Sequences: latency of the sequence transitions a rep waits on, each beside its floor:
 // (a) the same writes as plain SQL in one transaction over a direct connection, (b) a no-op
 // RPC through PostgREST (the HTTP floor), (c) the real RPC through PostgREST, (d) the
@@ -14,6 +14,7 @@ import { createFixture, SHORT_STEPS, type Fixture } from './fixture.ts';
 import { fmt, measure, type Summary } from './stats.ts';
 import { bundleBench } from './bundle.ts';
 import { flowBench } from './flows.ts';
+import { importBench } from './import.ts';
 import { retentionBench } from './retention.ts';
 import { BenchFailure, workflowBench } from './workflows.ts';
 
@@ -26,7 +27,7 @@ const BULK_SIZE = 50;
  * orchestrator behind the workflow figures' back (the default 5 s would, mid-round).
  */
 const CRON_INTERVAL_SECONDS = Number(process.env.BENCH_CRON_INTERVAL_SECONDS ?? 3600);
-const SECTIONS = ['sequences', 'workflows', 'flows', 'retention', 'bundle'] as const;
+const SECTIONS = ['sequences', 'workflows', 'flows', 'retention', 'import', 'bundle'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Target {
@@ -281,6 +282,7 @@ async function main(): Promise<void> {
     if (sections.includes('workflows')) await workflowBench(t);
     if (sections.includes('flows')) await flowBench(t);
     if (sections.includes('retention')) await retentionBench(t);
+    if (sections.includes('import')) await importBench(t);
   } finally {
     await t.stop();
   }
