@@ -6,9 +6,6 @@ import { templateQueries } from '@/features/templates/api/queries';
 import { useUser } from '@/lib/auth';
 import { useCurrentOrganisation } from '@/lib/organisation';
 
-// The restaurants import page (issue 13 §4, its own route).
-const IMPORT_RESTAURANTS_HREF = `${paths.app.restaurants.getHref()}/import`;
-
 /** The first-run checklist on the home page (My tasks), wired to the pages it points at. */
 export function HomeFirstRun() {
   const organisation = useCurrentOrganisation();
@@ -20,7 +17,7 @@ export function HomeFirstRun() {
       userId={user.id}
       role={organisation.role}
       links={{
-        importRestaurants: IMPORT_RESTAURANTS_HREF,
+        importRestaurants: paths.app.restaurantsImport.getHref(),
         restaurants: paths.app.restaurants.getHref(),
         sequences: paths.app.sequenceTemplates.getHref(),
         sequence: paths.app.sequenceTemplate.getHref,
