@@ -274,28 +274,43 @@ revoke execute on function public.restaurant_timeline(uuid, timestamptz, integer
 grant execute on function public.restaurant_timeline(uuid, timestamptz, integer, bigint) to authenticated;
 
 
--- The pipeline board: restaurants per stage, one grouped count over the same filters as the
--- columns. Security invoker: RLS scopes it to the caller's organisations and out of the trash.
+-- The pipeline board's column counts, over the same filters as the columns. Each stage is
+-- counted exactly up to 1,000 and said "1,000+" past that: one grouped count read every row
+-- of the organisation (100,000 restaurants: 403 ms, a seq scan), this reads at most 9 × 1,001
+-- entries of restaurants_board_column_idx (12 ms, index only). Security invoker: RLS scopes it
+-- to the caller's organisations and out of the trash. The stage list mirrors the
+-- restaurants_lead_stage_valid check (and leadStages in packages/domain).
 create function public.restaurant_stage_counts(
   p_organisation_id uuid,
   p_rep uuid default null,
   p_search text default null
-) returns table (lead_stage text, total bigint)
+) returns table (lead_stage text, total bigint, capped boolean)
 language sql
 stable
 security invoker
 set search_path = ''
 as $$
-  select r.lead_stage, count(*)
-  from public.restaurants as r
-  where r.organisation_id = p_organisation_id
-    and (p_rep is null or r.assigned_sales_rep = p_rep)
-    and (nullif(p_search, '') is null or r.search @@ to_tsquery('simple'::regconfig, p_search))
-  group by r.lead_stage;
+  select s.stage, least(c.n, 1000), c.n > 1000
+  from unnest(array[
+    'new', 'contacted', 'qualified', 'demo_booked', 'demo_done', 'proposal', 'negotiation', 'won', 'lost'
+  ]) as s (stage)
+  cross join lateral (
+    select count(*) as n
+    from (
+      select 1
+      from public.restaurants as r
+      where r.organisation_id = p_organisation_id
+        and r.lead_stage = s.stage
+        and (p_rep is null or r.assigned_sales_rep = p_rep)
+        and (nullif(p_search, '') is null or r.search @@ to_tsquery('simple'::regconfig, p_search))
+      limit 1001
+    ) as x
+  ) as c
+  where c.n > 0;
 $$;
 
 comment on function public.restaurant_stage_counts(uuid, uuid, text) is
-  'Board column counts: restaurants per lead stage in one organisation, optionally one rep''s and matching a tsquery.';
+  'Board column counts: restaurants per lead stage in one organisation (optionally one rep''s, matching a tsquery), exact up to 1,000, capped = more.';
 
 revoke execute on function public.restaurant_stage_counts(uuid, uuid, text) from public, anon;
 grant execute on function public.restaurant_stage_counts(uuid, uuid, text) to authenticated;

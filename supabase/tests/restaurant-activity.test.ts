@@ -304,12 +304,36 @@ describe('restaurant_stage_counts', () => {
       p_organisation_id: organisation,
       p_rep: owner.id,
     });
-    expect(mine.data).toEqual([{ lead_stage: 'new', total: 1 }]);
+    expect(mine.data).toEqual([{ lead_stage: 'new', total: 1, capped: false }]);
     const search = await owner.client.rpc('restaurant_stage_counts', {
       p_organisation_id: organisation,
       p_search: 'gamma:*',
     });
-    expect(search.data).toEqual([{ lead_stage: 'won', total: 1 }]);
+    expect(search.data).toEqual([{ lead_stage: 'won', total: 1, capped: false }]);
+  });
+
+  it('counts a stage exactly up to 1,000 and says when there are more', async () => {
+    const organisation = await fx.organisation(owner, {});
+    const rows = (n: number, stage: 'lost' | 'won') =>
+      Array.from({ length: n }, (_, i) => ({
+        organisation_id: organisation,
+        name: `Bulk ${stage} ${i}`,
+        lead_stage: stage,
+      }));
+    const { error } = await service
+      .from('restaurants')
+      .insert([...rows(1001, 'lost'), ...rows(1000, 'won')]);
+    expect(error).toBeNull();
+    const { data } = await owner.client.rpc('restaurant_stage_counts', {
+      p_organisation_id: organisation,
+    });
+    expect(data).toEqual(
+      expect.arrayContaining([
+        { lead_stage: 'lost', total: 1000, capped: true },
+        { lead_stage: 'won', total: 1000, capped: false },
+      ]),
+    );
+    expect(data).toHaveLength(2);
   });
 });
 

@@ -1072,6 +1072,59 @@ export type Database = {
           },
         ];
       };
+      saved_views: {
+        Row: {
+          created_at: string;
+          filters: NonNullable<Json>;
+          id: string;
+          name: string;
+          organisation_id: string;
+          page: string;
+          user_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          filters?: NonNullable<Json>;
+          id?: string;
+          name: string;
+          organisation_id: string;
+          page: string;
+          user_id?: string;
+        };
+        Update: {
+          created_at?: string;
+          filters?: NonNullable<Json>;
+          id?: string;
+          name?: string;
+          organisation_id?: string;
+          page?: string;
+          user_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'saved_views_member_fkey';
+            columns: ['organisation_id', 'user_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisation_members';
+            referencedColumns: ['organisation_id', 'user_id'];
+          },
+          {
+            foreignKeyName: 'saved_views_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'saved_views_user_id_fkey';
+            columns: ['user_id'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
       sequence_instances: {
         Row: {
           assigned_to: string | null;
@@ -2010,6 +2063,20 @@ export type Database = {
         }[];
       };
       jobs_ahead: { Args: { p_job_id: string }; Returns: number };
+      list_restaurants: {
+        Args: {
+          p_limit?: number;
+          p_offset?: number;
+          p_organisation_id: string;
+          p_rep?: string;
+          p_search?: string;
+          p_sort?: string;
+          p_stage?: string;
+          p_unassigned?: boolean;
+          p_warmth?: string;
+        };
+        Returns: Json;
+      };
       move_flow_sequence: { Args: { p_position: number; p_sequence_id: string }; Returns: Json };
       move_to_trash: {
         Args: { p_ids: string[]; p_kind: Database['public']['Enums']['trash_kind'] };
@@ -2197,6 +2264,7 @@ export type Database = {
       restaurant_stage_counts: {
         Args: { p_organisation_id: string; p_rep?: string; p_search?: string };
         Returns: {
+          capped: boolean;
           lead_stage: string;
           total: number;
         }[];

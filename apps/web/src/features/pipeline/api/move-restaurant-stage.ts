@@ -8,7 +8,13 @@ import {
 import { AppError, raise } from '@/lib/errors';
 import { snapshotQueries } from '@/lib/optimistic';
 import { supabase } from '@/lib/supabase';
-import { pipelineQueries, type BoardCard, type BoardColumnPage, type StageCounts } from './queries';
+import {
+  pipelineQueries,
+  type BoardCard,
+  type BoardColumnPage,
+  type StageCount,
+  type StageCounts,
+} from './queries';
 
 export const moveRestaurantStageInputSchema = z.object({
   id: z.uuid(),
@@ -85,8 +91,11 @@ export function useMoveRestaurantStage({
           return old;
         });
       }
+      // A capped count ("1,000+") stays as it is: it was never exact.
+      const shift = (count: StageCount, by: number): StageCount =>
+        count.capped ? count : { ...count, total: Math.max(0, count.total + by) };
       queryClient.setQueriesData<StageCounts>({ queryKey: countsKey }, (old) =>
-        old ? { ...old, [from]: Math.max(0, old[from] - 1), [stage]: old[stage] + 1 } : old,
+        old ? { ...old, [from]: shift(old[from], -1), [stage]: shift(old[stage], 1) } : old,
       );
       return snapshot;
     },

@@ -71,7 +71,9 @@ export async function getBoardColumn(
   };
 }
 
-export type StageCounts = Record<LeadStage, number>;
+/** Per stage: exact up to 1,000; `capped` when there are more (shown "1,000+"). */
+export type StageCount = { total: number; capped: boolean };
+export type StageCounts = Record<LeadStage, StageCount>;
 
 export async function getStageCounts(
   organisationId: string,
@@ -84,8 +86,11 @@ export async function getStageCounts(
     ...(tsQuery ? { p_search: tsQuery } : {}),
   });
   if (error) raise(error);
-  const counts = Object.fromEntries(leadStages.map((stage) => [stage, 0])) as StageCounts;
-  for (const row of data) counts[row.lead_stage as LeadStage] = Number(row.total);
+  const counts = Object.fromEntries(
+    leadStages.map((stage) => [stage, { total: 0, capped: false }]),
+  ) as StageCounts;
+  for (const row of data)
+    counts[row.lead_stage as LeadStage] = { total: Number(row.total), capped: row.capped };
   return counts;
 }
 

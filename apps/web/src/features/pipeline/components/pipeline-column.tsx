@@ -6,8 +6,16 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { ErrorState } from '@/components/ui/states';
 import { getErrorMessage } from '@/lib/errors';
 import { cn } from '@/lib/utils';
-import { pipelineQueries, type BoardCard, type BoardFilters } from '../api/queries';
+import {
+  pipelineQueries,
+  type BoardCard,
+  type BoardFilters,
+  type StageCount,
+} from '../api/queries';
 import { PipelineCard } from './pipeline-card';
+
+const countText = ({ total, capped }: StageCount) =>
+  `${total.toLocaleString('en-GB')}${capped ? '+' : ''}`;
 
 /** One stage: its count, its newest cards, "Load more" for the rest. A drop target. */
 export function PipelineColumn({
@@ -22,7 +30,7 @@ export function PipelineColumn({
   organisationId: string;
   stage: LeadStage;
   filters: BoardFilters;
-  count: number | undefined;
+  count: StageCount | undefined;
   repName: (id: string | null) => string | null;
   restaurantHref: (id: string) => string;
   onMoveTo: (card: BoardCard, stage: LeadStage) => void;
@@ -49,9 +57,9 @@ export function PipelineColumn({
         </h2>
         <span
           className="min-w-6 rounded-full bg-white px-2 py-0.5 text-center text-xs font-medium text-slate-700 ring-1 ring-slate-200"
-          aria-label={count === undefined ? undefined : `${count} in ${label}`}
+          aria-label={count === undefined ? undefined : `${countText(count)} in ${label}`}
         >
-          {count === undefined ? '…' : count.toLocaleString()}
+          {count === undefined ? '…' : countText(count)}
         </span>
       </header>
       <div className="flex-1 overflow-y-auto px-2 pb-2">

@@ -25,18 +25,20 @@ let handlers: Handler[] = [];
 /** Answers by URL: columns by their lead_stage filter, the RPCs by name. */
 function serve(options: {
   columns?: Partial<Record<string, BoardCard[]>>;
-  counts?: Array<{ lead_stage: string; total: number }>;
+  counts?: Array<{ lead_stage: string; total: number; capped?: boolean }>;
   ending?: Array<{ id: string; name: string }>;
   patch?: (body: unknown) => Response;
   /** The PATCH answers only once this settles (to see the board before the server does). */
   hold?: Promise<void>;
+  /** What "Load more" gets (a request with a keyset cursor). */
+  nextPage?: Partial<Record<string, BoardCard[]>>;
 }) {
   const columns: Partial<Record<string, BoardCard[]>> = { ...options.columns };
   handlers = [
     async (url, init) => {
       if (init?.method === 'PATCH') await options.hold;
       if (url.pathname.endsWith('/rpc/restaurant_stage_counts'))
-        return postgrestResponse(options.counts ?? []);
+        return postgrestResponse((options.counts ?? []).map((c) => ({ capped: false, ...c })));
       if (url.pathname.endsWith('/rpc/sequences_ending_at_stage'))
         return postgrestResponse(options.ending ?? []);
       if (url.pathname.endsWith('/restaurants') && init?.method === 'PATCH') {
@@ -56,6 +58,7 @@ function serve(options: {
       }
       if (url.pathname.endsWith('/restaurants')) {
         const stage = url.searchParams.get('lead_stage')?.replace('eq.', '') ?? '';
+        if (url.searchParams.has('or')) return postgrestResponse(options.nextPage?.[stage] ?? []);
         return postgrestResponse(columns[stage] ?? []);
       }
       return postgrestResponse({ message: 'unexpected' }, { status: 500 });
@@ -105,6 +108,7 @@ describe('PipelineBoard', () => {
       counts: [
         { lead_stage: 'new', total: 1 },
         { lead_stage: 'won', total: 12 },
+        { lead_stage: 'lost', total: 1000, capped: true },
       ],
     });
     renderBoard();
@@ -127,7 +131,8 @@ describe('PipelineBoard', () => {
     expect(within(newColumn).getByText('Remy Rep')).toBeInTheDocument();
     expect(within(newColumn).getByText('Hot')).toBeInTheDocument();
     expect(await within(column('Won')).findByLabelText('12 in Won')).toBeInTheDocument();
-    expect(within(column('Lost')).getByText('No restaurants in Lost')).toBeInTheDocument();
+    expect(within(column('Lost')).getByLabelText('1,000+ in Lost')).toBeInTheDocument();
+    expect(within(column('Proposal')).getByText('No restaurants in Proposal')).toBeInTheDocument();
     // Each column asks for its first page only, newest first.
     const first = calls((url) => url.searchParams.get('lead_stage') === 'eq.new')[0]!;
     const url = new URL(String(first[0]));
@@ -143,7 +148,11 @@ describe('PipelineBoard', () => {
         updated_at: `2026-11-02T10:00:${String(59 - i).padStart(2, '0')}+00:00`,
       }),
     );
-    serve({ columns: { new: page }, counts: [{ lead_stage: 'new', total: 60 }] });
+    serve({
+      columns: { new: page },
+      nextPage: { new: [card({ id: '20000000-0000-4000-8000-000000000999', name: 'Bistro 50' })] },
+      counts: [{ lead_stage: 'new', total: 51 }],
+    });
     const { user } = renderBoard();
     await user.click(
       await within(column('New')).findByRole('button', { name: 'Load more in New' }),
@@ -155,6 +164,11 @@ describe('PipelineBoard', () => {
     expect(new URL(String(next![0])).searchParams.get('or')).toBe(
       `(updated_at.lt."${last.updated_at}",and(updated_at.eq."${last.updated_at}",id.lt.${last.id}))`,
     );
+    expect(await within(column('New')).findByText('Bistro 50')).toBeInTheDocument();
+    // A short page is the last one.
+    expect(
+      within(column('New')).queryByRole('button', { name: /Load more/ }),
+    ).not.toBeInTheDocument();
   }, 20_000);
 
   it('moves a card to the next column from its Stage select at once, and saves its new stage', async () => {
