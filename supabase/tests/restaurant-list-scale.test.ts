@@ -1,0 +1,322 @@
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client } from './support/env.ts';
+import { adminDb } from './support/sequences.ts';
+import { anonClient, createFixtures, type TestUser } from './support/users.ts';
+
+// The restaurant list at scale (issue 13 §6; migration 20261122007900_restaurant_list_scale.sql),
+// as real users through PostgREST: list_restaurants (security definer, so it must keep other
+// organisations and the trash out itself), its capped count, the indexes it is meant to use,
+// and saved_views' RLS for every verb across users and organisations.
+
+const fx = createFixtures('restaurant-list-scale');
+
+let rep: TestUser;
+let colleague: TestUser;
+let outsider: TestUser;
+let organisationId: string;
+let otherOrganisationId: string;
+/** An organisation past the count threshold (1,000): 1,200 restaurants. */
+let bigOrganisationId: string;
+let db: pg.Client;
+
+type ListArgs = {
+  search?: string;
+  stage?: string;
+  warmth?: string;
+  rep?: string;
+  unassigned?: boolean;
+  sort?: string;
+  offset?: number;
+  limit?: number;
+};
+type ListResult = {
+  rows: { id: string; name: string; organisation_id: string }[];
+  total: number;
+  estimated: boolean;
+};
+
+async function list(client: Client, args: ListArgs = {}, organisation = organisationId) {
+  const answer = await client.rpc('list_restaurants', {
+    p_organisation_id: organisation,
+    ...(args.search === undefined ? {} : { p_search: args.search }),
+    ...(args.stage === undefined ? {} : { p_stage: args.stage }),
+    ...(args.warmth === undefined ? {} : { p_warmth: args.warmth }),
+    ...(args.rep === undefined ? {} : { p_rep: args.rep }),
+    ...(args.unassigned === undefined ? {} : { p_unassigned: args.unassigned }),
+    ...(args.sort === undefined ? {} : { p_sort: args.sort }),
+    ...(args.offset === undefined ? {} : { p_offset: args.offset }),
+    ...(args.limit === undefined ? {} : { p_limit: args.limit }),
+  });
+  return { ...answer, data: answer.data as unknown as ListResult | null };
+}
+
+const names = (result: { data: ListResult | null }) => result.data?.rows.map((row) => row.name);
+
+async function seed(organisation: string, rows: Record<string, unknown>[]): Promise<void> {
+  await db.query(
+    `insert into public.restaurants (organisation_id, name, city, lead_stage, lead_warmth, assigned_sales_rep, updated_at, deleted_at)
+     select $1, r.name, r.city, coalesce(r.stage, 'new'), coalesce(r.warmth, 'cold'), r.rep, coalesce(r.updated_at, now()), r.deleted_at
+     from jsonb_to_recordset($2::jsonb) as r(name text, city text, stage text, warmth text, rep uuid, updated_at timestamptz, deleted_at timestamptz)`,
+    [organisation, JSON.stringify(rows)],
+  );
+}
+
+beforeAll(async () => {
+  db = await adminDb();
+  ({ rep, colleague, outsider } = await fx.users('rep', 'colleague', 'outsider'));
+  organisationId = await fx.organisation(rep, { members: [colleague] });
+  otherOrganisationId = await fx.organisation(outsider);
+  bigOrganisationId = await fx.organisation(rep);
+  await seed(organisationId, [
+    {
+      name: 'Saffron House',
+      city: 'Leeds',
+      stage: 'contacted',
+      warmth: 'hot',
+      rep: rep.id,
+      updated_at: '2026-06-01T10:00:00Z',
+    },
+    {
+      name: 'Basil Corner',
+      city: 'York',
+      stage: 'new',
+      warmth: 'warm',
+      rep: colleague.id,
+      updated_at: '2026-06-02T10:00:00Z',
+    },
+    {
+      name: 'Apple Tree',
+      city: 'Leeds',
+      stage: 'contacted',
+      warmth: 'cold',
+      rep: null,
+      updated_at: '2026-06-03T10:00:00Z',
+    },
+    {
+      name: 'Saffron Trashed',
+      city: 'Leeds',
+      stage: 'new',
+      warmth: 'hot',
+      rep: rep.id,
+      updated_at: '2026-06-04T10:00:00Z',
+      deleted_at: '2026-06-05T10:00:00Z',
+    },
+  ]);
+  await seed(otherOrganisationId, [{ name: 'Saffron Elsewhere', city: 'Leeds', stage: 'new' }]);
+  await db.query(
+    `insert into public.restaurants (organisation_id, name, lead_stage, updated_at)
+     select $1, 'Bulk ' || lpad(i::text, 4, '0') || case when i = 7 then ' quince' else '' end,
+            case when i % 3 = 0 then 'won' else 'new' end, timestamptz '2026-01-01' + i * interval '1 minute'
+     from generate_series(1, 1200) as i`,
+    [bigOrganisationId],
+  );
+  await db.query('analyze public.restaurants');
+});
+
+afterAll(async () => {
+  await db.query('delete from public.restaurants where organisation_id = any ($1)', [
+    [organisationId, otherOrganisationId, bigOrganisationId],
+  ]);
+  await db.end();
+  await fx.cleanup();
+});
+
+describe('list_restaurants', () => {
+  it('lists the organisation newest first, never the trash or another organisation', async () => {
+    const result = await list(rep.client);
+    expect(result.error).toBeNull();
+    expect(names(result)).toEqual(['Apple Tree', 'Basil Corner', 'Saffron House']);
+    expect(result.data?.total).toBe(3);
+    expect(result.data?.estimated).toBe(false);
+    expect(new Set(result.data?.rows.map((row) => row.organisation_id))).toEqual(
+      new Set([organisationId]),
+    );
+  });
+
+  it('searches by word prefix in the caller’s organisation only, never the trash', async () => {
+    const result = await list(rep.client, { search: 'saff' });
+    expect(names(result)).toEqual(['Saffron House']);
+    expect(result.data?.total).toBe(1);
+    // Tsquery operators in the input are not syntax errors: only words survive.
+    const odd = await list(rep.client, { search: "saffron & ! | ( ' leeds" });
+    expect(odd.error).toBeNull();
+    expect(names(odd)).toEqual(['Saffron House']);
+    const theirs = await list(outsider.client, { search: 'saffron' }, otherOrganisationId);
+    expect(names(theirs)).toEqual(['Saffron Elsewhere']);
+  });
+
+  it('filters by stage, warmth, rep and unassigned, and sorts by name', async () => {
+    expect(names(await list(rep.client, { stage: 'contacted', sort: 'name' }))).toEqual([
+      'Apple Tree',
+      'Saffron House',
+    ]);
+    expect(names(await list(rep.client, { warmth: 'warm' }))).toEqual(['Basil Corner']);
+    expect(names(await list(rep.client, { rep: colleague.id }))).toEqual(['Basil Corner']);
+    expect(names(await list(rep.client, { unassigned: true }))).toEqual(['Apple Tree']);
+    expect(names(await list(colleague.client, { sort: 'name', limit: 2, offset: 1 }))).toEqual([
+      'Basil Corner',
+      'Saffron House',
+    ]);
+  });
+
+  it('answers 404 to a non-member and nothing to a visitor', async () => {
+    const outside = await list(outsider.client);
+    expect(outside.status).toBe(404);
+    expect(outside.error?.code).toBe('organisation_not_found');
+    expect(outside.data).toBeNull();
+    const visitor = await list(anonClient());
+    expect(visitor.data).toBeNull();
+    expect(visitor.error).not.toBeNull();
+  });
+
+  it('answers bad input with a 400 and its code', async () => {
+    for (const [args, code] of [
+      [{ sort: 'price' }, 'invalid_sort'],
+      [{ limit: 0 }, 'invalid_limit'],
+      [{ limit: 101 }, 'invalid_limit'],
+      [{ offset: -1 }, 'invalid_offset'],
+      [{ stage: 'maybe' }, 'invalid_stage'],
+      [{ warmth: 'tepid' }, 'invalid_warmth'],
+    ] as const) {
+      const result = await list(rep.client, args);
+      expect(result.status, code).toBe(400);
+      expect(result.error?.code).toBe(code);
+    }
+  });
+
+  it('counts exactly up to 1,000 and estimates past it, saying so', async () => {
+    const big = await list(rep.client, {}, bigOrganisationId);
+    expect(big.data?.estimated).toBe(true);
+    expect(big.data?.total).toBeGreaterThan(1000);
+    expect(big.data?.rows).toHaveLength(20);
+    expect(big.data?.rows[0]?.name).toBe('Bulk 1200');
+    const won = await list(rep.client, { stage: 'won' }, bigOrganisationId);
+    expect(won.data).toMatchObject({ total: 400, estimated: false });
+    const rare = await list(rep.client, { search: 'quince' }, bigOrganisationId);
+    expect(rare.data).toMatchObject({ total: 1, estimated: false });
+    expect(names(rare)).toEqual(['Bulk 0007 quince']);
+  });
+
+  it('reads through the indexes that fit: GIN for a rare word, the name index for a page', async () => {
+    await db.query('begin');
+    try {
+      // Hide the sequential scan so the test is about whether an index fits, not about
+      // this small table's costs.
+      await db.query('set local enable_seqscan = off');
+      const plan = async (sql: string): Promise<string> =>
+        (await db.query<{ 'QUERY PLAN': string }>(`explain ${sql}`, [bigOrganisationId])).rows
+          .map((row) => row['QUERY PLAN'])
+          .join('\n');
+      expect(
+        await plan(
+          `select 1 from public.restaurants as r where r.organisation_id = $1 and r.deleted_at is null
+           and r.search @@ to_tsquery('simple'::regconfig, 'quince:*')`,
+        ),
+      ).toContain('restaurants_search_idx');
+      const byName = await plan(
+        `select r.id from public.restaurants as r where r.organisation_id = $1 and r.deleted_at is null
+         order by r.name, r.id limit 20`,
+      );
+      expect(byName).toContain('restaurants_list_name_idx');
+      expect(byName).not.toContain('Sort');
+      const byUpdated = await plan(
+        `select r.id from public.restaurants as r where r.organisation_id = $1 and r.deleted_at is null
+         order by r.updated_at desc, r.id desc limit 20`,
+      );
+      expect(byUpdated).toContain('restaurants_list_updated_idx');
+      expect(byUpdated).not.toContain('Sort');
+    } finally {
+      await db.query('rollback');
+    }
+  });
+});
+
+describe('saved_views RLS', () => {
+  const view = (organisation: string, name: string) => ({
+    organisation_id: organisation,
+    page: 'restaurants',
+    name,
+    filters: { stage: 'won' },
+  });
+
+  it('lets a user create, read, rename and delete their own views', async () => {
+    const created = await rep.client
+      .from('saved_views')
+      .insert(view(organisationId, 'Hot in Leeds'))
+      .select()
+      .single();
+    expect(created.error).toBeNull();
+    expect(created.data?.user_id).toBe(rep.id);
+    const read = await rep.client.from('saved_views').select('name').eq('id', created.data!.id);
+    expect(read.data).toEqual([{ name: 'Hot in Leeds' }]);
+    const renamed = await rep.client
+      .from('saved_views')
+      .update({ name: 'Leeds, hot' })
+      .eq('id', created.data!.id)
+      .select('name');
+    expect(renamed.data).toEqual([{ name: 'Leeds, hot' }]);
+    const deleted = await rep.client
+      .from('saved_views')
+      .delete()
+      .eq('id', created.data!.id)
+      .select('id');
+    expect(deleted.data).toEqual([{ id: created.data!.id }]);
+  });
+
+  it('hides a view from colleagues, other organisations and visitors: no read, update or delete', async () => {
+    const { data: mine } = await rep.client
+      .from('saved_views')
+      .insert(view(organisationId, 'Mine'))
+      .select()
+      .single();
+    for (const other of [colleague.client, outsider.client, anonClient()]) {
+      const read = await other.from('saved_views').select('id').eq('id', mine!.id);
+      expect(read.data ?? []).toEqual([]);
+      const updated = await other
+        .from('saved_views')
+        .update({ name: 'Taken' })
+        .eq('id', mine!.id)
+        .select('id');
+      expect(updated.data ?? []).toEqual([]);
+      const deleted = await other.from('saved_views').delete().eq('id', mine!.id).select('id');
+      expect(deleted.data ?? []).toEqual([]);
+    }
+    const { rows } = await db.query('select name from public.saved_views where id = $1', [
+      mine!.id,
+    ]);
+    expect(rows).toEqual([{ name: 'Mine' }]);
+  });
+
+  it('refuses a view in an organisation the user is not in, or for another user', async () => {
+    const foreign = await rep.client.from('saved_views').insert(view(otherOrganisationId, 'X'));
+    expect(foreign.error?.code).toBe('42501');
+    const forSomeoneElse = await rep.client
+      .from('saved_views')
+      .insert({ ...view(organisationId, 'Y'), user_id: colleague.id });
+    expect(forSomeoneElse.error?.code).toBe('42501');
+    const visitor = await anonClient().from('saved_views').insert(view(organisationId, 'Z'));
+    expect(visitor.error).not.toBeNull();
+    const { rows } = await db.query(
+      `select count(*)::int as n from public.saved_views where name in ('X', 'Y', 'Z')`,
+    );
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('refuses bad input with a 4xx and keeps nothing', async () => {
+    const blank = await rep.client.from('saved_views').insert(view(organisationId, '   '));
+    expect(blank.error?.code).toBe('23514');
+    const page = await rep.client
+      .from('saved_views')
+      .insert({ ...view(organisationId, 'Odd page'), page: 'workflows' });
+    expect(page.error?.code).toBe('23514');
+    await rep.client.from('saved_views').insert(view(organisationId, 'Twice'));
+    const twice = await rep.client.from('saved_views').insert(view(organisationId, 'Twice'));
+    expect(twice.error?.code).toBe('23505');
+    const { rows } = await db.query(
+      `select count(*)::int as n from public.saved_views where organisation_id = $1 and name in ('Odd page', 'Twice')`,
+      [organisationId],
+    );
+    expect(rows[0].n).toBe(1);
+  });
+});
