@@ -310,6 +310,33 @@ describe('restaurant_stage_counts', () => {
       p_search: 'gamma:*',
     });
     expect(search.data).toEqual([{ lead_stage: 'won', total: 1, capped: false }]);
+    const mineSearched = await owner.client.rpc('restaurant_stage_counts', {
+      p_organisation_id: organisation,
+      p_rep: owner.id,
+      p_search: 'count:*',
+    });
+    expect(mineSearched.data).toEqual([{ lead_stage: 'new', total: 1, capped: false }]);
+  });
+
+  it('never counts restaurants in the trash (it narrows by itself, as a security definer)', async () => {
+    const organisation = await fx.organisation(owner, {});
+    await createRestaurant(service, organisation, { name: 'Kept', lead_stage: 'won' });
+    const trashed = await createRestaurant(service, organisation, {
+      name: 'Trashed',
+      lead_stage: 'won',
+    });
+    const { error } = await owner.client.rpc('move_to_trash', {
+      p_kind: 'restaurant',
+      p_ids: [trashed.id],
+    });
+    expect(error).toBeNull();
+    for (const search of [undefined, 'trashed:*']) {
+      const { data } = await owner.client.rpc('restaurant_stage_counts', {
+        p_organisation_id: organisation,
+        ...(search ? { p_search: search } : {}),
+      });
+      expect(data).toEqual(search ? [] : [{ lead_stage: 'won', total: 1, capped: false }]);
+    }
   });
 
   it('counts a stage exactly up to 1,000 and says when there are more', async () => {
