@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { AppError, raise } from '@/lib/errors';
 import { supabase } from '@/lib/supabase';
 import type { Tables } from '@forkflow/db';
-import { toPrefixTsQuery } from '@forkflow/domain/search';
 
 export type Restaurant = Tables<'restaurants'>;
 
@@ -69,48 +68,46 @@ export type RestaurantDetail = Omit<Restaurant, 'search' | 'deleted_at' | 'delet
 
 export type RestaurantPage = {
   rows: RestaurantListItem[];
+  /** Exact up to 1,000; past that the planner's estimate (`estimated`), shown as "about …". */
   total: number;
+  estimated: boolean;
   page: number;
   pageCount: number;
 };
 
+type ListAnswer = { rows: RestaurantListItem[]; total: number; estimated: boolean };
+
+/**
+ * One page through `list_restaurants` (…007900_restaurant_list_scale.sql): it checks
+ * membership itself, so search can use the GIN index (under RLS it could not), every sort and
+ * filter has an index that fits, and the count stops reading at 1,000 rows.
+ */
 export async function getRestaurants(
   organisationId: string,
   filters: RestaurantFilters,
 ): Promise<RestaurantPage> {
-  const from = (filters.page - 1) * RESTAURANTS_PAGE_SIZE;
-  let query = supabase
-    .from('restaurants')
-    .select(LIST_COLUMNS, { count: 'exact' })
-    // RLS lets a user see every organisation they belong to: scope to the current one.
-    .eq('organisation_id', organisationId);
-  const tsQuery = filters.q ? toPrefixTsQuery(filters.q) : null;
-  if (tsQuery) query = query.textSearch('search', tsQuery, { config: 'simple' });
-  if (filters.stage) query = query.eq('lead_stage', filters.stage);
-  if (filters.warmth) query = query.eq('lead_warmth', filters.warmth);
-  if (filters.rep === UNASSIGNED) query = query.is('assigned_sales_rep', null);
-  else if (filters.rep) query = query.eq('assigned_sales_rep', filters.rep);
-  query =
-    filters.sort === 'name'
-      ? query.order('name', { ascending: true })
-      : query.order('updated_at', { ascending: false });
-  // A unique tiebreaker keeps pages stable when many rows share a sort value.
-  const { data, count, error } = await query
-    .order('id')
-    .range(from, from + RESTAURANTS_PAGE_SIZE - 1);
-  if (error) {
-    // Asked for a page past the end (rows were deleted, or an old link): show the last page's worth of nothing.
-    if (error.code === 'PGRST103') {
-      return { rows: [], total: 0, page: filters.page, pageCount: 0 };
-    }
-    raise(error);
-  }
-  const total = count ?? data.length;
+  const { data, error } = await supabase.rpc('list_restaurants', {
+    p_organisation_id: organisationId,
+    ...(filters.q ? { p_search: filters.q } : {}),
+    ...(filters.stage ? { p_stage: filters.stage } : {}),
+    ...(filters.warmth ? { p_warmth: filters.warmth } : {}),
+    ...(filters.rep === UNASSIGNED
+      ? { p_unassigned: true }
+      : filters.rep
+        ? { p_rep: filters.rep }
+        : {}),
+    p_sort: filters.sort,
+    p_offset: (filters.page - 1) * RESTAURANTS_PAGE_SIZE,
+    p_limit: RESTAURANTS_PAGE_SIZE,
+  });
+  if (error) raise(error);
+  const answer = data as unknown as ListAnswer;
   return {
-    rows: data,
-    total,
+    rows: answer.rows,
+    total: answer.total,
+    estimated: answer.estimated,
     page: filters.page,
-    pageCount: Math.max(1, Math.ceil(total / RESTAURANTS_PAGE_SIZE)),
+    pageCount: Math.max(1, Math.ceil(answer.total / RESTAURANTS_PAGE_SIZE)),
   };
 }
 

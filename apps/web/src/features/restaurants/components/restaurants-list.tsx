@@ -289,7 +289,11 @@ export function RestaurantsList({
           <span className="hidden sm:inline">Showing </span>
           <span className="font-medium text-slate-900">{first}</span>–
           <span className="font-medium text-slate-900">{last}</span> of{' '}
-          <span className="font-medium text-slate-900">{data.total}</span>
+          {/* Past 1,000 the server estimates rather than counting every row: say so. */}
+          <span className="font-medium text-slate-900">
+            {data.estimated ? 'about ' : ''}
+            {data.total.toLocaleString('en-GB')}
+          </span>
         </p>
         <div className="flex gap-2">
           <Button

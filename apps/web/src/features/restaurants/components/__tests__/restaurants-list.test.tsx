@@ -27,6 +27,10 @@ const row = (overrides: Partial<RestaurantListItem> = {}): RestaurantListItem =>
   ...overrides,
 });
 
+/** list_restaurants' answer: one page, the count, and whether the count is an estimate. */
+const listAnswer = (rows: RestaurantListItem[], total = rows.length, estimated = false) =>
+  postgrestResponse({ rows, total, estimated });
+
 const fetchMock = vi.fn<typeof fetch>();
 
 beforeEach(() => {
@@ -54,7 +58,7 @@ const requestedUrl = (call = 0) => new URL(String(fetchMock.mock.calls[call]?.[0
 
 describe('RestaurantsList', () => {
   it('shows a loading skeleton, then the first-run empty state with a way to add one', async () => {
-    fetchMock.mockResolvedValue(postgrestResponse([], { total: 0 }));
+    fetchMock.mockResolvedValue(listAnswer([]));
     const { user, onAdd } = renderList();
 
     expect(screen.getByRole('status', { name: 'Loading restaurants' })).toBeInTheDocument();
@@ -67,7 +71,7 @@ describe('RestaurantsList', () => {
   });
 
   it('says when filters match nothing and offers to clear them', async () => {
-    fetchMock.mockResolvedValue(postgrestResponse([], { total: 0 }));
+    fetchMock.mockResolvedValue(listAnswer([]));
     const { user, clearFilters } = renderList({ q: 'zzzz', stage: 'won' });
 
     expect(
@@ -93,7 +97,7 @@ describe('RestaurantsList', () => {
     ).toBeInTheDocument();
     expect(within(alert).getByText('database is on fire')).toBeInTheDocument();
 
-    fetchMock.mockResolvedValueOnce(postgrestResponse([row()], { total: 1 }));
+    fetchMock.mockResolvedValueOnce(listAnswer([row()]));
     await user.click(within(alert).getByRole('button', { name: 'Try again' }));
 
     expect(await screen.findByRole('link', { name: "Luigi's Pizza Kitchen" })).toBeInTheDocument();
@@ -110,12 +114,10 @@ describe('RestaurantsList', () => {
 
   it('lists rows with row actions and a page summary', async () => {
     fetchMock.mockResolvedValue(
-      postgrestResponse(
-        [row(), row({ id: '20000000-0000-4000-8000-000000000002', name: 'The Golden Wok' })],
-        {
-          total: 2,
-        },
-      ),
+      listAnswer([
+        row(),
+        row({ id: '20000000-0000-4000-8000-000000000002', name: 'The Golden Wok' }),
+      ]),
     );
     const { user, onEdit, onDelete } = renderList();
 
@@ -134,20 +136,49 @@ describe('RestaurantsList', () => {
     );
   });
 
-  it('asks the server for one page of this organisation, searched and filtered', async () => {
-    fetchMock.mockResolvedValue(postgrestResponse([], { total: 0 }));
+  it('asks list_restaurants for one page of this organisation, searched and filtered', async () => {
+    fetchMock.mockResolvedValue(listAnswer([]));
     renderList({ q: 'pizza bristol', stage: 'qualified', warmth: 'hot', page: 3 });
     await waitFor(() => expect(fetchMock).toHaveBeenCalled());
 
-    const url = requestedUrl();
-    expect(url.pathname).toBe('/rest/v1/restaurants');
-    expect(url.searchParams.get('organisation_id')).toBe(`eq.${testOrganisation.id}`);
-    expect(url.searchParams.get('search')).toBe('fts(simple).pizza:* & bristol:*');
-    expect(url.searchParams.get('lead_stage')).toBe('eq.qualified');
-    expect(url.searchParams.get('lead_warmth')).toBe('eq.hot');
-    expect(url.searchParams.get('offset')).toBe('40');
-    expect(url.searchParams.get('limit')).toBe('20');
-    const init = fetchMock.mock.calls[0]?.[1];
-    expect(new Headers(init?.headers).get('prefer')).toContain('count=exact');
+    expect(requestedUrl().pathname).toBe('/rest/v1/rpc/list_restaurants');
+    const body = JSON.parse(String(fetchMock.mock.calls[0]?.[1]?.body)) as Record<string, unknown>;
+    expect(body).toEqual({
+      p_organisation_id: testOrganisation.id,
+      p_search: 'pizza bristol',
+      p_stage: 'qualified',
+      p_warmth: 'hot',
+      p_sort: 'updated',
+      p_offset: 40,
+      p_limit: 20,
+    });
+  });
+
+  it('asks for the unassigned as a flag, and a rep by id', async () => {
+    fetchMock.mockResolvedValue(listAnswer([]));
+    renderList({ rep: 'unassigned', sort: 'name' });
+    await waitFor(() => expect(fetchMock).toHaveBeenCalled());
+    const body = JSON.parse(String(fetchMock.mock.calls[0]?.[1]?.body)) as Record<string, unknown>;
+    expect(body).toMatchObject({ p_unassigned: true, p_sort: 'name' });
+    expect(body).not.toHaveProperty('p_rep');
+  });
+
+  it('says "about" when the server estimated the total', async () => {
+    fetchMock.mockResolvedValue(listAnswer([row()], 100_000, true));
+    renderList();
+    await screen.findByRole('link', { name: "Luigi's Pizza Kitchen" });
+    expect(screen.getByRole('navigation', { name: 'Pagination' })).toHaveTextContent(
+      'Showing 1–1 of about 100,000',
+    );
+    expect(screen.getByRole('button', { name: 'Next' })).toBeEnabled();
+  });
+
+  it('gives an exact total without "about"', async () => {
+    fetchMock.mockResolvedValue(listAnswer([row()], 1000));
+    renderList();
+    await screen.findByRole('link', { name: "Luigi's Pizza Kitchen" });
+    expect(screen.getByRole('navigation', { name: 'Pagination' })).toHaveTextContent(
+      'Showing 1–1 of 1,000',
+    );
   });
 });
