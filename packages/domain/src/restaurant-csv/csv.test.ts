@@ -57,6 +57,11 @@ describe('parseCsv', () => {
       ],
     ],
     ['a quote inside an unquoted field kept', 'ab"c,d', [['ab"c', 'd']]],
+    ['text after a closing quote kept', '"ab"c,d', [['abc', 'd']]],
+    ['a trailing delimiter at the end', 'a,', [['a', '']]],
+    ['a trailing delimiter before a newline', 'a,\nb', [['a', ''], ['b']]],
+    ['an unclosed quote running to the end', '"open,\nstill', [['open,\nstill']]],
+    ['nothing', '', []],
   ])('reads %s', (_title, text, rows) => {
     expect(parseCsv(text).rows).toEqual(rows);
   });
