@@ -158,4 +158,24 @@ describe('restaurant CSV import, as the demo rep in a real browser', () => {
     expect(rows.some((row) => row.name.includes('repeat') || row.name.includes('dup'))).toBe(false);
     expect(pageErrors).toEqual([]);
   });
+
+  it('warns, without blocking, when a new restaurant looks like one the organisation has', async () => {
+    await page.getByRole('button', { name: 'Add restaurant' }).first().click();
+    const form = page.getByRole('form', { name: 'Add restaurant' });
+    await form.getByLabel(/^Name/).fill('spice route');
+    await form.getByLabel(/^City/).fill('CARDIFF');
+    const warning = form
+      .getByRole('status')
+      .filter({ hasText: 'Looks like a restaurant you already have' });
+    await visible(warning.getByRole('link', { name: 'Spice Route (Cardiff)' }));
+    await visible(warning.getByText('same name and city', { exact: false }));
+    // Another city: no longer the same restaurant.
+    await form.getByLabel(/^City/).fill('Swansea');
+    await warning.waitFor({ state: 'detached' });
+    await expect(form.getByRole('button', { name: 'Add restaurant' }).isEnabled()).resolves.toBe(
+      true,
+    );
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    expect(pageErrors).toEqual([]);
+  });
 });
