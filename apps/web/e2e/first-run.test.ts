@@ -87,6 +87,19 @@ describe('first day, as a new customer in a real browser', () => {
     }
   });
 
+  it('opens the Add restaurant form from the checklist in one click', async () => {
+    await page.goto(`${baseUrl}/`);
+    await page
+      .getByRole('region', { name: 'Get set up' })
+      .getByRole('link', { name: 'Add restaurant' })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Restaurants' }).waitFor();
+    const dialog = page.getByRole('dialog', { name: 'Add restaurant' });
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
   it('hides the checklist for good when dismissed', async () => {
     await page.goto(`${baseUrl}/`);
     const checklist = page.getByRole('region', { name: 'Get set up' });

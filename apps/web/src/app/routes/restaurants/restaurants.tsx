@@ -1,5 +1,6 @@
 import { Play, Plus, X } from 'lucide-react';
 import { useState } from 'react';
+import { useLocation } from 'react-router';
 import { Button } from '@/components/ui/button';
 import { useToastClearance } from '@/components/ui/toast';
 import { paths } from '@/config/paths';
@@ -20,12 +21,18 @@ import { useRefreshSequenceWork } from '../tasks/use-refresh-sequence-work';
 import { useReps } from './use-reps';
 import { useRestaurantSelection } from './use-restaurant-selection';
 
+/** Route state that opens the Add restaurant form on arrival: `{ addRestaurant: true }`. */
+const opensAddForm = (state: unknown) =>
+  typeof state === 'object' && state !== null && 'addRestaurant' in state;
+
 export function Component() {
   const organisation = useCurrentOrganisation();
   const user = useUser();
   const reps = useReps();
   const { filters, setFilters, hasFilters, clearFilters } = useRestaurantFilters();
-  const [creating, setCreating] = useState(false);
+  // Opened straight away when a link asks for it (the home page's first-run "Add restaurant").
+  const location = useLocation();
+  const [creating, setCreating] = useState(() => opensAddForm(location.state));
   const [editingId, setEditingId] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<RestaurantListItem | null>(null);
   const selected = useRestaurantSelection();

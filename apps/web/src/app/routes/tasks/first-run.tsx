@@ -18,7 +18,7 @@ export function HomeFirstRun() {
       role={organisation.role}
       links={{
         importRestaurants: paths.app.restaurantsImport.getHref(),
-        restaurants: paths.app.restaurants.getHref(),
+        addRestaurant: { to: paths.app.restaurants.getHref(), state: { addRestaurant: true } },
         sequences: paths.app.sequenceTemplates.getHref(),
         sequence: paths.app.sequenceTemplate.getHref,
         members: paths.app.members.getHref(),

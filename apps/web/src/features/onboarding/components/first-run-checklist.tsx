@@ -13,7 +13,8 @@ import { useFirstRunDismissed } from '../hooks/use-first-run-dismissed';
 
 export type FirstRunLinks = {
   importRestaurants: string;
-  restaurants: string;
+  /** Where "Add restaurant" goes, with route state that opens the form there. */
+  addRestaurant: { to: string; state?: unknown };
   sequences: string;
   sequence: (id: string) => string;
   members: string;
@@ -116,7 +117,12 @@ export function FirstRunChecklist({ organisationId, userId, role, links, onCopie
           <ButtonLink size="sm" variant="secondary" to={links.importRestaurants}>
             Import a CSV
           </ButtonLink>
-          <ButtonLink size="sm" variant="secondary" to={links.restaurants}>
+          <ButtonLink
+            size="sm"
+            variant="secondary"
+            to={links.addRestaurant.to}
+            state={links.addRestaurant.state}
+          >
             Add restaurant
           </ButtonLink>
         </Step>

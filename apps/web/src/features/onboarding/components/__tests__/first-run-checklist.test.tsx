@@ -7,7 +7,7 @@ import { FirstRunChecklist, type FirstRunLinks } from '../first-run-checklist';
 const fetchMock = vi.fn<typeof fetch>();
 const links: FirstRunLinks = {
   importRestaurants: '/restaurants/import',
-  restaurants: '/restaurants',
+  addRestaurant: { to: '/restaurants', state: { addRestaurant: true } },
   sequences: '/sequence-templates',
   sequence: (id) => `/sequence-templates/${id}`,
   members: '/members',
