@@ -28,6 +28,14 @@ export function RestaurantsListActions({ filters, reps }: Props) {
     setExporting(true);
     try {
       const result = await exportRestaurants(organisation.id, filters, reps);
+      if (result.rows === 0) {
+        toast({
+          tone: 'info',
+          title: 'Nothing to export',
+          description: 'No restaurants match these filters.',
+        });
+        return;
+      }
       const day = new Date().toISOString().slice(0, 10);
       downloadText(`restaurants-${day}.csv`, result.csv);
       toast({
