@@ -45,6 +45,7 @@ const page: RestaurantPage = {
     { ...detail, id: '20000000-0000-4000-8000-000000000004', name: 'Le Petit Bistro' },
   ],
   total: 2,
+  estimated: false,
   page: 1,
   pageCount: 1,
 };
