@@ -90,7 +90,11 @@ describe('create_organisation with a time zone', () => {
   });
 
   it('without a zone, makes no calendar (open around the clock in UTC, as before)', async () => {
-    const { data, error } = await createOrganisation(owner.client, `No zone ${randomUUID().slice(0, 6)}`, null);
+    const { data, error } = await createOrganisation(
+      owner.client,
+      `No zone ${randomUUID().slice(0, 6)}`,
+      null,
+    );
     expect(error).toBeNull();
     const { data: calendars } = await service
       .from('business_calendars')
@@ -220,7 +224,7 @@ describe('copy_starter_templates', () => {
     expect(second.data?.sequence_template_id).not.toBe(first.data?.sequence_template_id);
   });
 
-  it("an outsider cannot copy into another organisation: 404, and nothing is created there", async () => {
+  it('an outsider cannot copy into another organisation: 404, and nothing is created there', async () => {
     const { owner: fresh } = await fx.users('owner');
     const orgId = await fx.organisation(fresh);
     const { error, status } = await copy(outsider.client, orgId);
