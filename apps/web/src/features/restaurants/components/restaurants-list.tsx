@@ -15,6 +15,7 @@ import {
   type RestaurantFilters,
   type RestaurantListItem,
 } from '../api/queries';
+import { useHeldHeight } from '../hooks/use-held-height';
 import type { RestaurantFiltersPatch } from '../hooks/use-restaurant-filters';
 import type { Rep } from '../types';
 import { StageBadge, WarmthBadge } from './restaurant-badges';
@@ -52,6 +53,7 @@ export function RestaurantsList({
   const organisation = useCurrentOrganisation();
   const query = useQuery(restaurantQueries.list(organisation.id, filters));
   const { data } = query;
+  const rowsArea = useHeldHeight<HTMLDivElement>();
 
   // A page past the end (after deletes, or an old link): go to the last real page.
   useEffect(() => {
@@ -132,6 +134,7 @@ export function RestaurantsList({
         </p>
       ) : null}
       <div
+        ref={rowsArea}
         className={cn(
           'overflow-x-auto transition-opacity',
           query.isPlaceholderData && 'opacity-60',
