@@ -12,6 +12,7 @@ import {
   EditRestaurantDialog,
 } from '@/features/restaurants/components/restaurant-form-dialogs';
 import { RestaurantsList } from '@/features/restaurants/components/restaurants-list';
+import { RestaurantsListActions } from '@/features/restaurants/components/restaurants-list-actions';
 import { useRestaurantFilters } from '@/features/restaurants/hooks/use-restaurant-filters';
 import { BulkStartSequenceDialog } from '@/features/sequence-instances/components/bulk-start-sequence-dialog';
 import { useUser } from '@/lib/auth';
@@ -53,10 +54,13 @@ export function Component() {
             Your leads at {organisation.name}: who they are and where they stand.
           </p>
         </div>
-        <Button onClick={() => setCreating(true)}>
-          <Plus className="size-4" aria-hidden />
-          Add restaurant
-        </Button>
+        <div className="flex flex-wrap items-center gap-2">
+          <RestaurantsListActions filters={filters} reps={reps} />
+          <Button onClick={() => setCreating(true)}>
+            <Plus className="size-4" aria-hidden />
+            Add restaurant
+          </Button>
+        </div>
       </header>
 
       <div className="overflow-clip rounded-xl bg-white shadow-xs ring-1 ring-slate-200">
