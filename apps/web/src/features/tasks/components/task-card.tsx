@@ -9,10 +9,8 @@ import {
 } from 'lucide-react';
 import { use, useId, useState, type Ref } from 'react';
 import { Link } from 'react-router';
-import { outOfOrderQuestion } from '@forkflow/domain/sequence-running';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { TaskSequenceSlotContext } from '@/lib/task-card-slots';
 import { paths } from '@/config/paths';
 import { cn } from '@/lib/utils';
@@ -122,9 +120,6 @@ export function TaskCard({
   // Only a due task can move: a pending step has no due date yet, a paused sequence none.
   const canSnooze = task.status === 'active' && instance?.status !== 'paused';
   const canReopen = task.status === 'completed' || task.status === 'skipped';
-  // Seed 001, decision 3: a step ahead of the current one may be completed, but asked first.
-  const orderQuestion = outOfOrderQuestion(task, instance ?? null);
-  const [askingOrder, setAskingOrder] = useState(false);
   // The app's "Edit sequence" for a sequence task (issue 13 §3); absent without a provider.
   const sequenceSlot = use(TaskSequenceSlotContext);
 
@@ -291,32 +286,13 @@ export function TaskCard({
             <SkipForward className="size-4" aria-hidden />
             Skip
           </Button>
-          <Button
-            size="sm"
-            onClick={() => (orderQuestion ? setAskingOrder(true) : onComplete(task))}
-            aria-label={`Complete ${task.name}`}
-          >
+          <Button size="sm" onClick={() => onComplete(task)} aria-label={`Complete ${task.name}`}>
             <Check className="size-4" aria-hidden />
             Complete
           </Button>
         </div>
       )}
       <TaskPromptHost task={task} timeZone={timeZone} />
-      {orderQuestion ? (
-        <ConfirmDialog
-          open={askingOrder}
-          onOpenChange={setAskingOrder}
-          title="Complete this step out of order?"
-          description={orderQuestion}
-          confirmLabel={`Complete step ${task.sequence_step_order}`}
-          cancelLabel="Not yet"
-          tone="primary"
-          onConfirm={() => {
-            setAskingOrder(false);
-            onComplete(task);
-          }}
-        />
-      ) : null}
     </article>
   );
 }

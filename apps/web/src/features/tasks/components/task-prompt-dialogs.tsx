@@ -1,6 +1,7 @@
 import { Clock } from 'lucide-react';
 import { use, useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Dialog } from '@/components/ui/dialog';
 import { Field, Input } from '@/components/ui/form-field';
 import { useToast } from '@/components/ui/toast';
@@ -41,6 +42,27 @@ export function TaskPromptHost({ task, timeZone }: { task: TaskListItem; timeZon
           prompt.answer(reason);
         }}
         onCancel={() => closeTaskPrompt()}
+      />
+    );
+  }
+  if (prompt.kind === 'order') {
+    return (
+      <ConfirmDialog
+        open
+        onOpenChange={(open) => {
+          if (open) return;
+          closeTaskPrompt();
+          prompt.answer(false);
+        }}
+        title="Complete this step out of order?"
+        description={prompt.question}
+        confirmLabel={`Complete step ${task.sequence_step_order}`}
+        cancelLabel="Not yet"
+        tone="primary"
+        onConfirm={() => {
+          closeTaskPrompt();
+          prompt.answer(true);
+        }}
       />
     );
   }

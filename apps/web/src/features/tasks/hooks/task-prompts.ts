@@ -10,7 +10,9 @@ import type { CallOutcome } from '../types';
 export type TaskPrompt =
   | { kind: 'outcome'; taskId: string; answer: (outcome: CallOutcome | null) => void }
   | { kind: 'skip'; taskId: string; answer: (reason: string | undefined) => void }
-  | { kind: 'snooze'; taskId: string };
+  | { kind: 'snooze'; taskId: string }
+  // Seed 001, decision 3: a step ahead of the current one is completed only once confirmed.
+  | { kind: 'order'; taskId: string; question: string; answer: (go: boolean) => void };
 
 let current: TaskPrompt | null = null;
 const listeners = new Set<() => void>();
@@ -36,6 +38,7 @@ export function askTaskPrompt(prompt: TaskPrompt) {
   if (!taskCardElement(prompt.taskId)) {
     if (prompt.kind === 'outcome') prompt.answer(null);
     if (prompt.kind === 'skip') prompt.answer(undefined);
+    if (prompt.kind === 'order') prompt.answer(true);
     return;
   }
   current = prompt;

@@ -1,3 +1,4 @@
+import { outOfOrderQuestion } from '@forkflow/domain/sequence-running';
 import { useCallback } from 'react';
 import { useToast } from '@/components/ui/toast';
 import { getErrorMessage } from '@/lib/errors';
@@ -120,11 +121,22 @@ export function useTaskActions({
         completeMutate({ taskId: task.id, ...(outcome ? { outcome } : {}) });
         focusTaskCardLater(next, task.id);
       };
-      if (task.type !== 'call') return run();
+      const finish = () => {
+        if (task.type !== 'call') return run();
+        askTaskPrompt({
+          kind: 'outcome',
+          taskId: task.id,
+          answer: (outcome) => run(outcome ?? undefined),
+        });
+      };
+      // Ahead of the current step: asked first ("Steps 2–3 are still open; …"), button or `c`.
+      const question = outOfOrderQuestion(task, task.sequence_instance);
+      if (!question) return finish();
       askTaskPrompt({
-        kind: 'outcome',
+        kind: 'order',
         taskId: task.id,
-        answer: (outcome) => run(outcome ?? undefined),
+        question,
+        answer: (go) => (go ? finish() : undefined),
       });
     },
     [completeMutate],

@@ -1,14 +1,16 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { TaskSequenceSlotContext } from '@/lib/task-card-slots';
 import { taskItem } from '@/testing/task-fixtures';
-import { renderWithProviders } from '@/testing/test-utils';
+import { postgrestResponse, renderWithProviders } from '@/testing/test-utils';
 import type { TaskListItem } from '../../api/queries';
+import { useTaskActions } from '../../hooks/use-task-actions';
 import { TaskCard } from '../task-card';
 
 // Seed 001, decision 3 (issue 13 §3): completing a step ahead of the current one asks first
-// ("Steps 2–3 are still open; complete step 4 anyway?") instead of warning after.
+// ("Steps 2–3 are still open; complete step 4 anyway?") instead of warning after. Asked by
+// useTaskActions().onComplete, so the card's button and the `c` shortcut both ask.
 
 const instance = (current: number, status = 'active') => ({
   id: '50000000-0000-4000-8000-000000000001',
@@ -18,20 +20,46 @@ const instance = (current: number, status = 'active') => ({
   current_step_order: current,
 });
 
-function renderCard(task: TaskListItem) {
-  const user = userEvent.setup();
-  const onComplete = vi.fn();
-  renderWithProviders(
+const fetchMock = vi.fn<typeof fetch>();
+
+beforeEach(() => {
+  fetchMock.mockReset();
+  fetchMock.mockImplementation(async (input) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (url.pathname === '/rest/v1/rpc/complete_task') {
+      return postgrestResponse({
+        task: { id: 't', name: 'Conduct demo', status: 'completed' },
+        next_task: null,
+        instance: null,
+        warnings: [],
+      });
+    }
+    return postgrestResponse([]);
+  });
+  vi.stubGlobal('fetch', fetchMock);
+});
+
+function ActionsCard({ task }: { task: TaskListItem }) {
+  const actions = useTaskActions({ timeZone: 'Europe/London' });
+  return (
     <TaskCard
       task={task}
       timeZone="Europe/London"
       now={new Date('2026-11-27T09:00:00Z')}
-      onComplete={onComplete}
-      onSkip={vi.fn()}
-    />,
+      onComplete={actions.onComplete}
+      onSkip={actions.onSkip}
+    />
   );
-  return { user, onComplete };
 }
+
+function renderCard(task: TaskListItem) {
+  const user = userEvent.setup();
+  renderWithProviders(<ActionsCard task={task} />);
+  return { user };
+}
+
+const completeCalls = () =>
+  fetchMock.mock.calls.filter(([input]) => String(input).includes('/rpc/complete_task'));
 
 const step = (order: number, status: string, current: number, instanceStatus = 'active') =>
   taskItem({
@@ -46,35 +74,41 @@ const step = (order: number, status: string, current: number, instanceStatus = '
 
 describe('completing a sequence step out of order', () => {
   it('asks first, naming the open steps, and completes only when confirmed', async () => {
-    const { user, onComplete } = renderCard(step(4, 'pending', 2));
+    const { user } = renderCard(step(4, 'pending', 2));
     await user.click(screen.getByRole('button', { name: 'Complete Conduct demo' }));
 
     const ask = screen.getByRole('alertdialog', { name: 'Complete this step out of order?' });
     expect(ask).toHaveTextContent('Steps 2–3 are still open; complete step 4 anyway?');
-    expect(onComplete).not.toHaveBeenCalled();
+    expect(completeCalls()).toHaveLength(0);
     await user.click(within(ask).getByRole('button', { name: 'Complete step 4' }));
-    expect(onComplete).toHaveBeenCalledTimes(1);
-    expect(onComplete.mock.calls[0]?.[0]).toMatchObject({ sequence_step_order: 4 });
+    await waitFor(() => expect(completeCalls()).toHaveLength(1));
+    expect(JSON.parse(String(completeCalls()[0]?.[1]?.body))).toMatchObject({
+      p_task_id: step(4, 'pending', 2).id,
+    });
   });
 
-  it('"Not yet" completes nothing', async () => {
-    const { user, onComplete } = renderCard(step(3, 'pending', 2));
+  it('"Not yet" (or Escape) completes nothing', async () => {
+    const { user } = renderCard(step(3, 'pending', 2));
     await user.click(screen.getByRole('button', { name: 'Complete Conduct demo' }));
     const ask = screen.getByRole('alertdialog');
     expect(ask).toHaveTextContent('Step 2 is still open; complete step 3 anyway?');
     await user.click(within(ask).getByRole('button', { name: 'Not yet' }));
     expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
-    expect(onComplete).not.toHaveBeenCalled();
+
+    await user.click(screen.getByRole('button', { name: 'Complete Conduct demo' }));
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument());
+    expect(completeCalls()).toHaveLength(0);
   });
 
   it.each([
     ['the current step', step(2, 'active', 2)],
-    ['a task outside any sequence', taskItem({ name: 'Conduct demo' })],
+    ['a task outside any sequence', taskItem({ name: 'Conduct demo', type: 'email' })],
   ])('does not ask for %s', async (_, task) => {
-    const { user, onComplete } = renderCard(task);
+    const { user } = renderCard(task);
     await user.click(screen.getByRole('button', { name: 'Complete Conduct demo' }));
     expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
-    expect(onComplete).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(completeCalls()).toHaveLength(1));
   });
 });
 
