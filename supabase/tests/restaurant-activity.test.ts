@@ -364,6 +364,84 @@ describe('restaurant_stage_counts', () => {
   });
 });
 
+describe('pipeline_column', () => {
+  it('pages one stage newest first by keyset, by rep and by search; never the trash or another organisation', async () => {
+    const organisation = await fx.organisation(owner, { members: [member] });
+    const { data: rows, error } = await service
+      .from('restaurants')
+      .insert(
+        Array.from({ length: 5 }, (_, i) => ({
+          organisation_id: organisation,
+          name: i === 2 ? 'Zanzibar Grill' : `Column ${i}`,
+          lead_stage: 'proposal',
+          assigned_sales_rep: i % 2 === 0 ? member.id : null,
+        })),
+      )
+      .select('id, name');
+    expect(error).toBeNull();
+    // Distinct times, oldest first: Column 0 … Column 4.
+    for (const [i, row] of (rows ?? []).entries()) {
+      await service
+        .from('restaurants')
+        .update({ city: `City ${i}` })
+        .eq('id', row.id);
+    }
+    await createRestaurant(service, organisation, { name: 'Elsewhere', lead_stage: 'won' });
+
+    const page = async (args: Record<string, unknown>, as: TestUser = member) => {
+      const { data, error: rpcError } = await as.client.rpc('pipeline_column', {
+        p_organisation_id: organisation,
+        p_stage: 'proposal',
+        ...args,
+      } as never);
+      if (rpcError) throw new Error(rpcError.message);
+      return data as Array<{ id: string; name: string; updated_at: string }>;
+    };
+
+    const first = await page({ p_limit: 2 });
+    expect(first.map((r) => r.name)).toEqual(['Column 4', 'Column 3']);
+    const last = first.at(-1)!;
+    const second = await page({
+      p_limit: 2,
+      p_before_updated_at: last.updated_at,
+      p_before_id: last.id,
+    });
+    expect(second.map((r) => r.name)).toEqual(['Zanzibar Grill', 'Column 1']);
+    expect((await page({ p_rep: member.id })).map((r) => r.name)).toEqual([
+      'Column 4',
+      'Zanzibar Grill',
+      'Column 0',
+    ]);
+    expect((await page({ p_search: 'zanzibar:*' })).map((r) => r.name)).toEqual(['Zanzibar Grill']);
+    expect(await page({}, outsider)).toEqual([]);
+
+    const trashed = rows!.find((r) => r.name === 'Column 4')!;
+    await member.client.rpc('move_to_trash', { p_kind: 'restaurant', p_ids: [trashed.id] });
+    expect((await page({})).map((r) => r.name)).not.toContain('Column 4');
+  });
+
+  it.each([
+    ['an unknown stage', { p_stage: 'closed' }],
+    ['a limit over 200', { p_limit: 201 }],
+    ['half a cursor', { p_before_id: '20000000-0000-4000-8000-000000000001' }],
+  ])('refuses %s with a 400', async (_what, args) => {
+    const { error } = await member.client.rpc('pipeline_column', {
+      p_organisation_id: organisationId,
+      p_stage: 'new',
+      ...args,
+    } as never);
+    expect(error?.code).toBe('22023');
+  });
+
+  it('anon cannot call it', async () => {
+    const { error } = await anonClient().rpc('pipeline_column', {
+      p_organisation_id: organisationId,
+      p_stage: 'new',
+    });
+    expect(error).not.toBeNull();
+  });
+});
+
 describe('RLS on restaurant_activity', () => {
   let restaurantId: string;
   let activityId: number;

@@ -2211,6 +2211,26 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      pipeline_column: {
+        Args: {
+          p_before_id?: string;
+          p_before_updated_at?: string;
+          p_limit?: number;
+          p_organisation_id: string;
+          p_rep?: string;
+          p_search?: string;
+          p_stage: string;
+        };
+        Returns: {
+          assigned_sales_rep: string;
+          city: string;
+          id: string;
+          lead_stage: string;
+          lead_warmth: string;
+          name: string;
+          updated_at: string;
+        }[];
+      };
       preview_due_dates: {
         Args: { p_from: string; p_organisation_id: string; p_steps: Json };
         Returns: string[];

@@ -8,8 +8,8 @@ import type { Tables } from '@forkflow/db';
 
 /**
  * A column loads this many cards, newest first, and "Load more" the next as many. At
- * 100,000 restaurants a column reads 50 index entries (restaurants_board_column_idx), never
- * the whole stage.
+ * 100,000 restaurants a column reads 50 index entries (restaurants_board_column_idx, or the
+ * rep-first one for "My restaurants"), never the whole stage.
  */
 export const BOARD_PAGE_SIZE = 50;
 
@@ -27,8 +27,6 @@ export function parseBoardFilters(params: URLSearchParams): BoardFilters {
   });
 }
 
-const CARD_COLUMNS = 'id, name, city, lead_stage, lead_warmth, assigned_sales_rep, updated_at';
-
 export type BoardCard = Pick<
   Tables<'restaurants'>,
   'id' | 'name' | 'city' | 'lead_stage' | 'lead_warmth' | 'assigned_sales_rep' | 'updated_at'
@@ -45,29 +43,26 @@ export async function getBoardColumn(
   filters: BoardFilters,
   cursor: BoardCursor,
 ): Promise<BoardColumnPage> {
-  let query = supabase
-    .from('restaurants')
-    .select(CARD_COLUMNS)
-    .eq('organisation_id', organisationId)
-    .eq('lead_stage', stage);
-  if (filters.rep) query = query.eq('assigned_sales_rep', filters.rep);
   const tsQuery = filters.q ? toPrefixTsQuery(filters.q) : null;
-  if (tsQuery) query = query.textSearch('search', tsQuery, { config: 'simple' });
-  // Keyset, not offset: a card moved meanwhile never shifts the next page.
-  if (cursor)
-    query = query.or(
-      `updated_at.lt."${cursor.updatedAt}",and(updated_at.eq."${cursor.updatedAt}",id.lt.${cursor.id})`,
-    );
-  const { data, error } = await query
-    .order('updated_at', { ascending: false })
-    .order('id', { ascending: false })
-    .limit(BOARD_PAGE_SIZE);
+  // One function (…007800_restaurant_activity.sql): it narrows to the caller's organisations
+  // itself, so a rare search word is found through the GIN index rather than by reading the
+  // whole stage. Keyset, not offset: a card moved meanwhile never shifts the next page.
+  const { data, error } = await supabase.rpc('pipeline_column', {
+    p_organisation_id: organisationId,
+    p_stage: stage,
+    p_limit: BOARD_PAGE_SIZE,
+    ...(filters.rep ? { p_rep: filters.rep } : {}),
+    ...(tsQuery ? { p_search: tsQuery } : {}),
+    ...(cursor ? { p_before_updated_at: cursor.updatedAt, p_before_id: cursor.id } : {}),
+  });
   if (error) raise(error);
-  const last = data.at(-1);
+  // The generated type calls every column non-null; a card's city and rep can be null.
+  const cards = data as BoardCard[];
+  const last = cards.at(-1);
   return {
-    cards: data,
+    cards,
     next:
-      data.length === BOARD_PAGE_SIZE && last ? { updatedAt: last.updated_at, id: last.id } : null,
+      cards.length === BOARD_PAGE_SIZE && last ? { updatedAt: last.updated_at, id: last.id } : null,
   };
 }
 

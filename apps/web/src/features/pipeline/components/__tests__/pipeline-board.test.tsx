@@ -56,10 +56,10 @@ function serve(options: {
         columns[body.lead_stage] = [updated, ...(columns[body.lead_stage] ?? [])];
         return postgrestResponse(updated);
       }
-      if (url.pathname.endsWith('/restaurants')) {
-        const stage = url.searchParams.get('lead_stage')?.replace('eq.', '') ?? '';
-        if (url.searchParams.has('or')) return postgrestResponse(options.nextPage?.[stage] ?? []);
-        return postgrestResponse(columns[stage] ?? []);
+      if (url.pathname.endsWith('/rpc/pipeline_column')) {
+        const body = JSON.parse(String(init?.body)) as { p_stage: string; p_before_id?: string };
+        if (body.p_before_id) return postgrestResponse(options.nextPage?.[body.p_stage] ?? []);
+        return postgrestResponse(columns[body.p_stage] ?? []);
       }
       return postgrestResponse({ message: 'unexpected' }, { status: 500 });
     },
@@ -79,6 +79,12 @@ afterEach(() => vi.restoreAllMocks());
 
 const calls = (match: (url: URL, init: RequestInit | undefined) => boolean) =>
   fetchMock.mock.calls.filter(([input, init]) => match(new URL(String(input)), init));
+
+/** What each column request asked for (the RPC's JSON body). */
+const columnRequests = () =>
+  calls((url) => url.pathname.endsWith('/rpc/pipeline_column')).map(
+    ([, init]) => JSON.parse(String(init?.body)) as Record<string, unknown>,
+  );
 
 function renderBoard() {
   const onMoved = vi.fn();
@@ -133,11 +139,13 @@ describe('PipelineBoard', () => {
     expect(await within(column('Won')).findByLabelText('12 in Won')).toBeInTheDocument();
     expect(within(column('Lost')).getByLabelText('1,000+ in Lost')).toBeInTheDocument();
     expect(within(column('Proposal')).getByText('No restaurants in Proposal')).toBeInTheDocument();
-    // Each column asks for its first page only, newest first.
-    const first = calls((url) => url.searchParams.get('lead_stage') === 'eq.new')[0]!;
-    const url = new URL(String(first[0]));
-    expect(url.searchParams.get('limit')).toBe(String(BOARD_PAGE_SIZE));
-    expect(url.searchParams.get('order')).toBe('updated_at.desc,id.desc');
+    // Each column asks for its first page only.
+    expect(columnRequests().find((body) => body['p_stage'] === 'new')).toEqual({
+      p_organisation_id: testOrganisation.id,
+      p_stage: 'new',
+      p_limit: BOARD_PAGE_SIZE,
+    });
+    expect(columnRequests()).toHaveLength(9);
   });
 
   it('loads the next page of a full column from the last card (keyset)', async () => {
@@ -158,12 +166,17 @@ describe('PipelineBoard', () => {
       await within(column('New')).findByRole('button', { name: 'Load more in New' }),
     );
 
-    await waitFor(() => expect(calls((u) => u.searchParams.has('or'))).toHaveLength(1));
-    const [next] = calls((u) => u.searchParams.has('or'));
-    const last = page.at(-1)!;
-    expect(new URL(String(next![0])).searchParams.get('or')).toBe(
-      `(updated_at.lt."${last.updated_at}",and(updated_at.eq."${last.updated_at}",id.lt.${last.id}))`,
+    await waitFor(() =>
+      expect(columnRequests().filter((body) => body['p_before_id'])).toHaveLength(1),
     );
+    const last = page.at(-1)!;
+    expect(columnRequests().find((body) => body['p_before_id'])).toEqual({
+      p_organisation_id: testOrganisation.id,
+      p_stage: 'new',
+      p_limit: BOARD_PAGE_SIZE,
+      p_before_updated_at: last.updated_at,
+      p_before_id: last.id,
+    });
     expect(await within(column('New')).findByText('Bistro 50')).toBeInTheDocument();
     // A short page is the last one.
     expect(
