@@ -257,7 +257,9 @@ function LoadMore({
     <div className="mt-3 flex flex-wrap items-center justify-between gap-2">
       <p className="text-xs text-slate-500">
         Showing {section.tasks.length.toLocaleString('en-GB')}
-        {counts && count !== undefined ? ` of ${formatTaskCount(count, counts.cap)}` : null}
+        {counts && count !== undefined
+          ? ` of ${formatTaskCount(Math.max(count, section.tasks.length), counts.cap)}`
+          : null}
       </p>
       <Button
         variant="secondary"
