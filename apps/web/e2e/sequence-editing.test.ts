@@ -10,10 +10,11 @@ const REP_ID = '10000000-0000-4000-8000-000000000002';
 
 // Editing a running sequence from the restaurant's page (issue 13 §3; seed 001 NFR-3 and
 // decisions 2-3), as the demo rep in Chromium: add an ad-hoc step, change a pending step's
-// delay, delete the current step (the next one activates), add a step from a task's own card,
-// then cancel and delete the ended sequence. The template, restaurant and sequence are made
-// for this run (through the API, as the rep) and trashed after, so runs don't see each other.
-// Each step checks what the server kept, not only what the page shows.
+// delay, be asked before completing a step out of order (My tasks), delete the current step
+// (the next one activates), add a step from a task's own card, then cancel and delete the
+// ended sequence. The template, restaurant and sequence are made for this run (through the
+// API, as the rep) and trashed after, so runs don't see each other. Each step checks what the
+// server kept, not only what the page shows.
 describe('editing a running sequence, as the demo rep in a real browser', () => {
   let stack: StackEnv;
   let session: BrowserSession | undefined;
@@ -184,6 +185,25 @@ describe('editing a running sequence, as the demo rep in a real browser', () => 
       sequence_delay_value: 6,
       sequence_delay_unit: 'hours',
     });
+  });
+
+  it('completing a step out of order asks first; "Not yet" changes nothing', async () => {
+    await page.goto(`${web.url}/tasks?status=pending&restaurant=${restaurant!.id}`);
+    const later = page.getByRole('article', { name: 'Reminder call', exact: true });
+    await later.getByRole('button', { name: 'Complete Reminder call' }).click();
+    const ask = page.getByRole('alertdialog', { name: 'Complete this step out of order?' });
+    await visible(ask.getByText('Steps 1–3 are still open; complete step 4 anyway?'));
+    await ask.getByRole('button', { name: 'Not yet' }).click();
+    await ask.waitFor({ state: 'hidden' });
+    expect((await serverSteps()).map(({ status }) => status)).toEqual([
+      'active',
+      'pending',
+      'pending',
+      'pending',
+    ]);
+    await page.goto(`${web.url}/restaurants/${restaurant!.id}`);
+    await visible(card().getByText('Step 1 of 4'));
+    await card().getByRole('button', { name: 'Show steps' }).click();
   });
 
   it('deletes the current step: it says first that the next activates, and it does', async () => {
