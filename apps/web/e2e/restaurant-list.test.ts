@@ -15,18 +15,29 @@ import type { WebServer } from './support/web-server';
  */
 async function startMeasuringShifts(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const win = window as unknown as { __shift: number };
+    const win = window as unknown as { __shift: number; __shifts: string[] };
     win.__shift = 0;
+    win.__shifts = [];
+    type Shift = { value: number; sources: { node?: Node | null }[] };
     new PerformanceObserver((list) => {
-      for (const entry of list.getEntries() as unknown as { value: number }[]) {
+      for (const entry of list.getEntries() as unknown as Shift[]) {
         win.__shift += entry.value;
+        // What moved, for the failure message.
+        win.__shifts.push(
+          `${entry.value.toFixed(3)}: ${entry.sources
+            .map((source) => (source.node as Element | null)?.outerHTML?.slice(0, 80) ?? '?')
+            .join(' | ')}`,
+        );
       }
     }).observe({ type: 'layout-shift', buffered: false });
   });
 }
 
-const shiftSoFar = (page: Page): Promise<number> =>
-  page.evaluate(() => (window as unknown as { __shift: number }).__shift);
+const shiftSoFar = (page: Page): Promise<{ total: number; shifts: string[] }> =>
+  page.evaluate(() => {
+    const win = window as unknown as { __shift: number; __shifts: string[] };
+    return { total: win.__shift, shifts: win.__shifts };
+  });
 
 describe('restaurant list, as the demo rep in Chromium', () => {
   let stack: StackEnv;
@@ -64,7 +75,7 @@ describe('restaurant list, as the demo rep in Chromium', () => {
     await page.waitForURL((url) => !url.searchParams.has('q'));
     await visible(page.getByRole('link', { name: 'The Golden Wok' }));
     const shift = await shiftSoFar(page);
-    expect(shift).toBeLessThan(0.1);
+    expect(shift.total, shift.shifts.join('\n')).toBeLessThan(0.1);
   });
 
   it('finds a rep by typing in the rep picker', async () => {

@@ -140,7 +140,12 @@ export function RestaurantsList({
           query.isPlaceholderData && 'opacity-60',
         )}
       >
-        <table className="w-full text-left text-sm" aria-busy={query.isFetching || undefined}>
+        {/* Fixed column widths from md up: the columns never resize to the rows' content, so
+            rows and headers do not slide sideways when a search changes the rows (§1). */}
+        <table
+          className="w-full text-left text-sm md:table-fixed"
+          aria-busy={query.isFetching || undefined}
+        >
           <caption className="sr-only">Restaurants</caption>
           <thead className="border-b border-slate-200 bg-slate-50/80 text-xs font-medium text-slate-500">
             <tr>
@@ -164,22 +169,22 @@ export function RestaurantsList({
               <th scope="col" className="px-4 py-2.5 font-medium sm:pl-5">
                 Restaurant
               </th>
-              <th scope="col" className="hidden px-4 py-2.5 font-medium xl:table-cell">
+              <th scope="col" className="hidden w-56 px-4 py-2.5 font-medium xl:table-cell">
                 Contact
               </th>
-              <th scope="col" className="hidden px-4 py-2.5 font-medium md:table-cell">
+              <th scope="col" className="hidden w-36 px-4 py-2.5 font-medium md:table-cell">
                 Stage
               </th>
-              <th scope="col" className="hidden px-4 py-2.5 font-medium md:table-cell">
+              <th scope="col" className="hidden w-28 px-4 py-2.5 font-medium md:table-cell">
                 Warmth
               </th>
-              <th scope="col" className="hidden px-4 py-2.5 font-medium xl:table-cell">
+              <th scope="col" className="hidden w-44 px-4 py-2.5 font-medium xl:table-cell">
                 Assigned rep
               </th>
-              <th scope="col" className="hidden px-4 py-2.5 font-medium 2xl:table-cell">
+              <th scope="col" className="hidden w-32 px-4 py-2.5 font-medium 2xl:table-cell">
                 Updated
               </th>
-              <th scope="col" className="px-4 py-2.5 sm:pr-5">
+              <th scope="col" className="px-4 py-2.5 sm:pr-5 md:w-28">
                 <span className="sr-only">Actions</span>
               </th>
             </tr>
@@ -237,7 +242,7 @@ export function RestaurantsList({
                   <td className="hidden px-4 py-3 md:table-cell">
                     <WarmthBadge warmth={restaurant.lead_warmth} />
                   </td>
-                  <td className="hidden px-4 py-3 xl:table-cell">
+                  <td className="hidden overflow-hidden px-4 py-3 xl:table-cell">
                     {restaurant.assigned_sales_rep ? (
                       <span className="flex items-center gap-2 text-slate-700">
                         <span
