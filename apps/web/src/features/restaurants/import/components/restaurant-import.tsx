@@ -18,6 +18,8 @@ import { ImportSummary, type LineResult } from './import-summary';
 /** The most data rows one import takes (the export's cap, so an export re-imports). */
 export const IMPORT_MAX_ROWS = 50_000;
 
+const rowCount = (n: number) => `${n.toLocaleString()} ${n === 1 ? 'row' : 'rows'}`;
+
 type LoadedFile = { id: string; name: string; headers: string[]; rows: string[][] };
 
 type Run = {
@@ -226,17 +228,15 @@ export function RestaurantImport({ reps, listHref }: Props) {
           Before importing
         </h2>
         <ul className="space-y-1 text-sm text-slate-700" data-testid="import-checks">
-          <li>{ready.length.toLocaleString()} rows ready to import</li>
-          <li>
-            {invalid.toLocaleString()} rows with problems (they will be listed in the error file)
-          </li>
-          <li>{repeated.toLocaleString()} rows repeating an earlier row of the file (skipped)</li>
+          <li>{rowCount(ready.length)} ready to import</li>
+          <li>{rowCount(invalid)} with problems (they will be listed in the error file)</li>
+          <li>{rowCount(repeated)} repeating an earlier row of the file (skipped)</li>
           <li>
             {duplicates.isPending && hasName
               ? 'Looking for restaurants you already have…'
               : duplicates.isError
                 ? `Couldn't look for duplicates: ${getErrorMessage(duplicates.error)}`
-                : `${duplicateCount.toLocaleString()} rows match a restaurant you already have (same email, or same name and city)`}
+                : `${rowCount(duplicateCount)} ${duplicateCount === 1 ? 'matches' : 'match'} a restaurant you already have (same email, or same name and city)`}
           </li>
         </ul>
         <fieldset className="space-y-2">
