@@ -193,6 +193,17 @@ describe('list_restaurants', () => {
     expect(big.data?.rows[0]?.name).toBe('Bulk 1200');
     const won = await list(rep.client, { stage: 'won' }, bigOrganisationId);
     expect(won.data).toMatchObject({ total: 400, estimated: false });
+    // A word in every row: the total is extrapolated from the rows probed, and says so.
+    const common = await list(rep.client, { search: 'bulk' }, bigOrganisationId);
+    expect(common.data?.estimated).toBe(true);
+    expect(common.data?.total).toBeGreaterThan(1000);
+    expect(common.data?.rows[0]?.name).toBe('Bulk 1200');
+    const commonByName = await list(
+      rep.client,
+      { search: 'bulk', sort: 'name' },
+      bigOrganisationId,
+    );
+    expect(commonByName.data?.rows[0]?.name).toBe('Bulk 0001');
     const rare = await list(rep.client, { search: 'quince' }, bigOrganisationId);
     expect(rare.data).toMatchObject({ total: 1, estimated: false });
     expect(names(rare)).toEqual(['Bulk 0007 quince']);
@@ -213,7 +224,7 @@ describe('list_restaurants', () => {
           `select 1 from public.restaurants as r where r.organisation_id = $1 and r.deleted_at is null
            and r.search @@ to_tsquery('simple'::regconfig, 'quince:*')`,
         ),
-      ).toContain('restaurants_search_idx');
+      ).toContain('restaurants_list_search_idx');
       const byName = await plan(
         `select r.id from public.restaurants as r where r.organisation_id = $1 and r.deleted_at is null
          order by r.name, r.id limit 20`,
