@@ -96,7 +96,7 @@ describe('pipeline board, as the demo rep in a real browser', () => {
 
     await column('Contacted').getByText(name).waitFor();
     await visible(column('Contacted').getByLabel('1 in Contacted'));
-    await expect.poll(storedStage).toBe('contacted');
+    await expect.poll(storedStage, { timeout: 15_000 }).toBe('contacted');
 
     await page.reload();
     await column('Contacted').getByText(name).waitFor();
@@ -116,7 +116,7 @@ describe('pipeline board, as the demo rep in a real browser', () => {
     await page.keyboard.press('Space');
 
     await column('Qualified').getByText(name).waitFor();
-    await expect.poll(storedStage).toBe('qualified');
+    await expect.poll(storedStage, { timeout: 15_000 }).toBe('qualified');
     await page.reload();
     await column('Qualified').getByText(name).waitFor();
   });
