@@ -16,6 +16,7 @@ import { bundleBench } from './bundle.ts';
 import { flowBench } from './flows.ts';
 import { importBench } from './import.ts';
 import { retentionBench } from './retention.ts';
+import { scaleBench } from './scale/scale.ts';
 import { BenchFailure, workflowBench } from './workflows.ts';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
@@ -27,7 +28,15 @@ const BULK_SIZE = 50;
  * orchestrator behind the workflow figures' back (the default 5 s would, mid-round).
  */
 const CRON_INTERVAL_SECONDS = Number(process.env.BENCH_CRON_INTERVAL_SECONDS ?? 3600);
-const SECTIONS = ['sequences', 'workflows', 'flows', 'retention', 'import', 'bundle'] as const;
+const SECTIONS = [
+  'sequences',
+  'workflows',
+  'flows',
+  'retention',
+  'import',
+  'scale',
+  'bundle',
+] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Target {
@@ -283,6 +292,7 @@ async function main(): Promise<void> {
     if (sections.includes('flows')) await flowBench(t);
     if (sections.includes('retention')) await retentionBench(t);
     if (sections.includes('import')) await importBench(t);
+    if (sections.includes('scale')) await scaleBench(t);
   } finally {
     await t.stop();
   }
