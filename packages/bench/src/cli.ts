@@ -1,4 +1,4 @@
-// `pnpm bench [sequences|workflows|flows|retention|import|bundle]`: every section by default, one stack and database.
+// `pnpm bench [sequences|workflows|flows|retention|import|scale|bundle]`: every section by default, one stack and database.
 // Sequences: latency of the sequence transitions a rep waits on, each beside its floor:
 // (a) the same writes as plain SQL in one transaction over a direct connection, (b) a no-op
 // RPC through PostgREST (the HTTP floor), (c) the real RPC through PostgREST, (d) the
