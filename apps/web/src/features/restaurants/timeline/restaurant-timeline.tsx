@@ -1,4 +1,5 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useIsMutating, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import {
   ArrowRightLeft,
   CheckCircle2,
@@ -48,6 +49,8 @@ export function RestaurantTimeline({ restaurantId, reps }: { restaurantId: strin
     placeholderData: (previous) => previous,
   });
   const entries = timeline.data?.pages.flatMap((page) => page.entries) ?? [];
+  useRefreshAfterChanges(organisation.id);
+
   if (!restaurant.data) return null;
   const repName = (id: string | null) =>
     id === null ? 'nobody' : (reps.find((rep) => rep.id === id)?.name ?? 'a former member');
@@ -102,6 +105,26 @@ export function RestaurantTimeline({ restaurantId, reps }: { restaurantId: strin
       </div>
     </section>
   );
+}
+
+/**
+ * Whatever the page changes (a task completed or skipped, a sequence paused, an edit) is in
+ * the timeline as soon as it is saved: when the last running mutation settles, refetch.
+ */
+function useRefreshAfterChanges(organisationId: string) {
+  const queryClient = useQueryClient();
+  const mutating = useIsMutating();
+  const wasMutating = useRef(false);
+  useEffect(() => {
+    if (mutating > 0) {
+      wasMutating.current = true;
+    } else if (wasMutating.current) {
+      wasMutating.current = false;
+      void queryClient.invalidateQueries({
+        queryKey: restaurantTimelineQueries.all(organisationId),
+      });
+    }
+  }, [mutating, organisationId, queryClient]);
 }
 
 function TimelineItem({

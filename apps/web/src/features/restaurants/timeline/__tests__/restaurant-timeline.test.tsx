@@ -1,4 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react';
+import { useMutation } from '@tanstack/react-query';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { postgrestResponse, renderWithProviders, testOrganisation } from '@/testing/test-utils';
@@ -136,6 +137,32 @@ describe('RestaurantTimeline', () => {
     await waitFor(() =>
       expect(screen.queryByRole('button', { name: 'Show older activity' })).not.toBeInTheDocument(),
     );
+  });
+
+  it('refetches once a change made elsewhere on the page is saved', async () => {
+    pages = [[]];
+    const user = userEvent.setup();
+    let finish = () => {};
+    function CompleteButton() {
+      const mutation = useMutation({
+        mutationFn: () => new Promise<void>((resolve) => (finish = resolve)),
+      });
+      return <button onClick={() => mutation.mutate()}>Complete</button>;
+    }
+    renderWithProviders(
+      <>
+        <RestaurantTimeline restaurantId={restaurantId} reps={[]} />
+        <CompleteButton />
+      </>,
+    );
+    expect(await screen.findByText(/Nothing yet/)).toBeInTheDocument();
+    pages = [[entry({ kind: 'task_completed', details: { name: 'Intro call' } })]];
+
+    await user.click(screen.getByRole('button', { name: 'Complete' }));
+    expect(timelineBodies()).toHaveLength(1);
+    finish();
+    expect(await screen.findByText('Completed “Intro call”')).toBeInTheDocument();
+    expect(timelineBodies()).toHaveLength(2);
   });
 
   it('says when there is nothing yet', async () => {
