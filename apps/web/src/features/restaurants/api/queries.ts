@@ -38,10 +38,6 @@ export function parseRestaurantFilters(params: URLSearchParams): RestaurantFilte
   });
 }
 
-/** The columns a list row shows (never the tsvector). */
-const LIST_COLUMNS =
-  'id, organisation_id, name, city, cuisine, contact_name, contact_email, contact_phone, lead_stage, lead_warmth, lead_status, assigned_sales_rep, updated_at, created_at';
-
 export const DETAIL_COLUMNS =
   'id, organisation_id, name, contact_name, contact_email, contact_phone, website, address, city, cuisine, lead_stage, lead_warmth, lead_status, assigned_sales_rep, notes, metadata, created_by, created_at, updated_at';
 
