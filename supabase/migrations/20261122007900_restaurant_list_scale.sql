@@ -193,11 +193,13 @@ begin
             split_part(v_where, ' and r.search @@', 1)))));
     v_estimated := v_total > private.list_count_threshold();
     if not v_estimated then
-      -- Few enough to count (the walk stops after threshold + 1 matches).
+      -- Few enough to count (the walk stops after threshold + 1 matches); the extrapolation
+      -- can be low when the statistics undercount the organisation.
       execute format(
         'select count(*) from (select 1 from public.restaurants as r where %s limit %s) as c',
         v_where, private.list_count_threshold() + 1)
         into v_total;
+      v_estimated := v_total > private.list_count_threshold();
     end if;
   else
     -- Exact up to the threshold (reading at most threshold + 1 rows), the planner's estimate past it.
