@@ -77,9 +77,10 @@ describe('tasks and sequences, as the demo rep in a real browser', () => {
   it('completes step 1 from My tasks and sees step 2 become due', async () => {
     await page.getByRole('link', { name: 'My tasks' }).click();
     await page.getByRole('heading', { level: 1, name: 'My tasks' }).waitFor();
-    await page
-      .getByRole('combobox', { name: 'Restaurant' })
-      .selectOption({ label: restaurant.name });
+    // The Restaurant filter searches as you type (it never lists only the first 1,000).
+    await page.getByRole('button', { name: /^Restaurant All restaurants/ }).click();
+    await page.getByRole('combobox', { name: 'Search restaurant' }).fill(restaurant.name);
+    await page.getByRole('option', { name: restaurant.name }).click();
     await page.waitForURL((url) => url.searchParams.get('restaurant') === restaurant.id);
 
     const step1 = page.getByRole('article', { name: 'Send demo confirmation' });
