@@ -26,6 +26,7 @@ import type { Assignee } from '../types';
 import { dayKey } from '../utils/dates';
 import { taskSectionTitles } from '../utils/group-tasks';
 import { TaskFiltersBar } from './task-filters-bar';
+import { TaskChangedContext } from '../hooks/task-changed-context';
 import { TaskSections, type TaskSectionView } from './task-sections';
 
 type Props = {
@@ -99,16 +100,19 @@ export function MyTasks({ timeZone, assignees, onAddTask, onTasksChanged }: Prop
       </div>
 
       {/* Other filters or another day start again at the first pages. */}
-      <TaskList
-        key={`${queryKey}|${asOf.at}|${timeZone}`}
-        base={base}
-        now={now}
-        timeZone={timeZone}
-        hasFilters={hasFilters}
-        clearFilters={clearFilters}
-        onAddTask={onAddTask}
-        onTasksChanged={onTasksChanged}
-      />
+      {/* Reopen and Snooze act from the card: they refresh the page's sequences through this. */}
+      <TaskChangedContext value={onTasksChanged}>
+        <TaskList
+          key={`${queryKey}|${asOf.at}|${timeZone}`}
+          base={base}
+          now={now}
+          timeZone={timeZone}
+          hasFilters={hasFilters}
+          clearFilters={clearFilters}
+          onAddTask={onAddTask}
+          onTasksChanged={onTasksChanged}
+        />
+      </TaskChangedContext>
     </div>
   );
 }
@@ -215,7 +219,8 @@ function TaskList({
           Shortcuts: <kbd className="font-sans font-semibold">j</kbd>/
           <kbd className="font-sans font-semibold">k</kbd> move,{' '}
           <kbd className="font-sans font-semibold">c</kbd> complete,{' '}
-          <kbd className="font-sans font-semibold">s</kbd> skip
+          <kbd className="font-sans font-semibold">s</kbd> skip,{' '}
+          <kbd className="font-sans font-semibold">z</kbd> snooze
         </p>
       ) : null}
       <TaskSections

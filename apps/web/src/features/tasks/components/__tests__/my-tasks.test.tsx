@@ -351,6 +351,20 @@ describe('MyTasks', () => {
     });
   });
 
+  it('a snooze from a card refreshes the page’s sequences as complete and skip do', async () => {
+    rpc = async (name, body) =>
+      name === 'snooze_task'
+        ? postgrestResponse({ ...upcoming, due_date: (body as { p_due_date: string }).p_due_date })
+        : postgrestResponse({ message: 'not stubbed' }, { status: 500 });
+    const { user, onTasksChanged } = renderMyTasks();
+    await user.click(await screen.findByRole('button', { name: 'Snooze Send pricing to Arjun' }));
+    const dialog = screen.getByRole('dialog', { name: 'Snooze “Send pricing to Arjun”' });
+    await user.click(within(dialog).getByRole('button', { name: /Tomorrow 9:00/ }));
+
+    await waitFor(() => expect(onTasksChanged).toHaveBeenCalled());
+    expect(rpcBodies('snooze_task')).toHaveLength(1);
+  });
+
   it('says when there is nothing to do', async () => {
     tasks = [];
     renderMyTasks();
