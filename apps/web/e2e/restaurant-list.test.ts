@@ -97,6 +97,8 @@ describe('restaurant list, as the demo rep in Chromium', () => {
     await page.waitForURL((url) => url.searchParams.get('stage') === 'qualified');
     await page.getByRole('button', { name: 'Save view' }).click();
     const dialog = page.getByRole('dialog', { name: 'Save this view' });
+    // The dialog says what the view keeps; the URL can be ahead of the page that shows it.
+    await visible(dialog.getByText('Stage: Qualified'));
     await dialog.getByLabel('View name').fill(viewName);
     await dialog.getByRole('button', { name: 'Save view' }).click();
     await dialog.waitFor({ state: 'hidden' });

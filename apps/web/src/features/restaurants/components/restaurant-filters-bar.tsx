@@ -129,7 +129,11 @@ export function RestaurantFiltersBar({
           <option value="updated">Last updated</option>
           <option value="name">Name A–Z</option>
         </FilterSelect>
-        <SavedViewsMenu filters={filters} setFilters={setFilters} />
+        <SavedViewsMenu
+          filters={filters}
+          setFilters={setFilters}
+          repName={reps.find((rep) => rep.id === filters.rep)?.name}
+        />
         <Button
           variant="ghost"
           size="sm"

@@ -1,7 +1,8 @@
+import { leadStageLabels, leadWarmthLabels } from '@forkflow/domain/restaurants';
 import { queryOptions } from '@tanstack/react-query';
 import { AppError, raise } from '@/lib/errors';
 import { supabase } from '@/lib/supabase';
-import { restaurantFiltersSchema, type RestaurantFilters } from '../api/queries';
+import { UNASSIGNED, restaurantFiltersSchema, type RestaurantFilters } from '../api/queries';
 
 /** The filters a view keeps: never the page (a view starts at its first page). */
 export type ViewFilters = Pick<RestaurantFilters, 'q' | 'stage' | 'warmth' | 'rep' | 'sort'>;
@@ -17,6 +18,21 @@ export function parseViewFilters(value: unknown): ViewFilters {
 
 export function toViewFilters(filters: RestaurantFilters): ViewFilters {
   return parseViewFilters(filters);
+}
+
+/**
+ * What a view keeps, in words ("Search “pizza” · Stage: Qualified · Sorted by name"): the
+ * save dialog shows it, so what is saved is what the rep sees, never a filter still applying.
+ */
+export function describeViewFilters(filters: ViewFilters, repName?: string): string {
+  const parts = [
+    filters.q ? `Search “${filters.q}”` : null,
+    filters.stage ? `Stage: ${leadStageLabels[filters.stage]}` : null,
+    filters.warmth ? `Warmth: ${leadWarmthLabels[filters.warmth]}` : null,
+    filters.rep === UNASSIGNED ? 'Unassigned' : filters.rep ? `Rep: ${repName ?? 'one rep'}` : null,
+    filters.sort === 'name' ? 'Sorted by name' : null,
+  ].filter((part) => part !== null);
+  return parts.length > 0 ? parts.join(' · ') : 'All restaurants, newest first';
 }
 
 export const sameFilters = (a: ViewFilters, b: ViewFilters): boolean =>

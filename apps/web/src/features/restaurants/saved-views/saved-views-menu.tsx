@@ -14,6 +14,7 @@ import type { RestaurantFiltersPatch } from '../hooks/use-restaurant-filters';
 import {
   createSavedView,
   deleteSavedView,
+  describeViewFilters,
   sameFilters,
   savedViewQueries,
   toViewFilters,
@@ -29,9 +30,12 @@ const NAME_MAX = 80;
 export function SavedViewsMenu({
   filters,
   setFilters,
+  repName,
 }: {
   filters: RestaurantFilters;
   setFilters: (patch: RestaurantFiltersPatch) => void;
+  /** The rep filter's name, for the save dialog's summary. */
+  repName?: string;
 }) {
   const organisation = useCurrentOrganisation();
   const queryClient = useQueryClient();
@@ -93,7 +97,7 @@ export function SavedViewsMenu({
       >
         <Trash2 className="size-4" aria-hidden />
       </Button>
-      <SaveViewDialog open={saving} onOpenChange={setSaving} filters={filters} />
+      <SaveViewDialog open={saving} onOpenChange={setSaving} filters={filters} repName={repName} />
       <ConfirmDialog
         open={deleting !== null}
         onOpenChange={(open) => (open ? undefined : setDeleting(null))}
@@ -112,10 +116,12 @@ function SaveViewDialog({
   open,
   onOpenChange,
   filters,
+  repName,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
   filters: RestaurantFilters;
+  repName?: string;
 }) {
   const organisation = useCurrentOrganisation();
   const queryClient = useQueryClient();
@@ -123,8 +129,10 @@ function SaveViewDialog({
   const id = useId();
   const [name, setName] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  const viewFilters = toViewFilters(filters);
   const save = useMutation({
-    mutationFn: () => createSavedView(organisation.id, name, toViewFilters(filters)),
+    // The filters this render shows in the dialog (below), so the view is what the rep saw.
+    mutationFn: () => createSavedView(organisation.id, name, viewFilters),
     onSuccess: (view) => {
       toast({ tone: 'success', title: 'View saved', description: view.name });
       setName('');
@@ -185,6 +193,10 @@ function SaveViewDialog({
             {problem}
           </p>
         ) : null}
+        <p className="pt-2 text-sm text-slate-600">
+          <span className="font-medium text-slate-800">Keeps: </span>
+          <span data-testid="saved-view-summary">{describeViewFilters(viewFilters, repName)}</span>
+        </p>
       </form>
     </Dialog>
   );

@@ -62,6 +62,8 @@ describe('SavedViewsMenu', () => {
     const { user } = renderMenu({ q: 'pizza', stage: 'won' });
     await user.click(screen.getByRole('button', { name: 'Save view' }));
     const dialog = screen.getByRole('dialog', { name: 'Save this view' });
+    // It says what the view keeps: what is saved is what the rep sees.
+    expect(within(dialog).getByText('Search “pizza” · Stage: Won')).toBeInTheDocument();
 
     await user.click(within(dialog).getByRole('button', { name: 'Save view' }));
     expect(within(dialog).getByRole('alert')).toHaveTextContent('Give the view a name.');
