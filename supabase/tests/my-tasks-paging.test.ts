@@ -398,10 +398,14 @@ describe('my_tasks_page', () => {
         [organisationId, rep.id, NOW],
       );
       const text = plan.rows.map((row) => row['QUERY PLAN']).join('\n');
-      // One of the migration's indexes, starting at the cursor and already in order.
-      expect(text).toMatch(/Index Scan using tasks_(my_tasks_due|organisation_status_due)_idx/);
-      expect(text).toMatch(/Index Cond: .*ROW\(due_date, id\) > ROW/);
-      expect(text).not.toMatch(/Sort/);
+      // An index that starts at the cursor and reads in due order: never the rep's whole list
+      // sorted. Which of the fitting indexes wins depends on statistics the other test files'
+      // rows move (seen under load: the rep/status/due index with an incremental sort on id,
+      // presorted by due date), so any of them passes, a full sort does not.
+      expect(text).toMatch(/Index Scan using tasks_\w+ on tasks/);
+      expect(text).toMatch(/Index Cond: .*(ROW\(due_date, id\) > ROW|due_date >= )/);
+      expect(text).not.toMatch(/^\s*(->\s+)?Sort\s+\(cost/m);
+      if (/Incremental Sort/.test(text)) expect(text).toMatch(/Presorted Key: t\.due_date/);
     } finally {
       await db.query('rollback');
     }
