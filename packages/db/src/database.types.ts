@@ -448,9 +448,12 @@ export type Database = {
           organisation_id: string;
           rerun_of: string | null;
           retry_count: number;
+          sequence_task_id: string | null;
           started_at: string | null;
           status: string;
           step_data: NonNullable<Json>;
+          trigger_firing_id: string | null;
+          trigger_id: string | null;
           user_id: string;
           workflow_id: string;
           workflow_version: number;
@@ -476,9 +479,12 @@ export type Database = {
           organisation_id: string;
           rerun_of?: string | null;
           retry_count?: number;
+          sequence_task_id?: string | null;
           started_at?: string | null;
           status?: string;
           step_data?: NonNullable<Json>;
+          trigger_firing_id?: string | null;
+          trigger_id?: string | null;
           user_id: string;
           workflow_id: string;
           workflow_version: number;
@@ -503,9 +509,12 @@ export type Database = {
           organisation_id?: string;
           rerun_of?: string | null;
           retry_count?: number;
+          sequence_task_id?: string | null;
           started_at?: string | null;
           status?: string;
           step_data?: NonNullable<Json>;
+          trigger_firing_id?: string | null;
+          trigger_id?: string | null;
           user_id?: string;
           workflow_id?: string;
           workflow_version?: number;
@@ -530,6 +539,27 @@ export type Database = {
             columns: ['rerun_of'];
             isOneToOne: false;
             referencedRelation: 'jobs';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'jobs_sequence_task_id_fkey';
+            columns: ['sequence_task_id'];
+            isOneToOne: false;
+            referencedRelation: 'tasks';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'jobs_trigger_firing_id_fkey';
+            columns: ['trigger_firing_id'];
+            isOneToOne: false;
+            referencedRelation: 'workflow_trigger_firings';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'jobs_trigger_id_fkey';
+            columns: ['trigger_id'];
+            isOneToOne: false;
+            referencedRelation: 'workflow_triggers';
             referencedColumns: ['id'];
           },
           {
@@ -1256,6 +1286,7 @@ export type Database = {
           delay_value: number;
           description: string | null;
           id: string;
+          input_map: NonNullable<Json>;
           message_template_id: string | null;
           metadata: NonNullable<Json>;
           name: string;
@@ -1266,6 +1297,7 @@ export type Database = {
           task_template_id: string | null;
           type: string;
           updated_at: string;
+          workflow_id: string | null;
         };
         ComputedFields: never;
         Insert: {
@@ -1276,6 +1308,7 @@ export type Database = {
           delay_value?: number;
           description?: string | null;
           id?: string;
+          input_map?: NonNullable<Json>;
           message_template_id?: string | null;
           metadata?: NonNullable<Json>;
           name: string;
@@ -1286,6 +1319,7 @@ export type Database = {
           task_template_id?: string | null;
           type?: string;
           updated_at?: string;
+          workflow_id?: string | null;
         };
         Update: {
           assigned_to_override?: string | null;
@@ -1295,6 +1329,7 @@ export type Database = {
           delay_value?: number;
           description?: string | null;
           id?: string;
+          input_map?: NonNullable<Json>;
           message_template_id?: string | null;
           metadata?: NonNullable<Json>;
           name?: string;
@@ -1305,6 +1340,7 @@ export type Database = {
           task_template_id?: string | null;
           type?: string;
           updated_at?: string;
+          workflow_id?: string | null;
         };
         Relationships: [
           {
@@ -1347,6 +1383,13 @@ export type Database = {
             columns: ['organisation_id', 'task_template_id'];
             isOneToOne: false;
             referencedRelation: 'task_templates';
+            referencedColumns: ['organisation_id', 'id'];
+          },
+          {
+            foreignKeyName: 'sequence_steps_workflow_id_fkey';
+            columns: ['organisation_id', 'workflow_id'];
+            isOneToOne: false;
+            referencedRelation: 'workflows';
             referencedColumns: ['organisation_id', 'id'];
           },
         ];
@@ -1522,6 +1565,9 @@ export type Database = {
         Row: {
           activated_at: string | null;
           assigned_to: string | null;
+          automation_error: Json | null;
+          automation_output: Json | null;
+          automation_status: string | null;
           cancelled_at: string | null;
           completed_at: string | null;
           completed_by: string | null;
@@ -1531,6 +1577,7 @@ export type Database = {
           description: string | null;
           due_date: string | null;
           id: string;
+          job_id: string | null;
           message: string | null;
           message_template_id: string | null;
           metadata: NonNullable<Json>;
@@ -1554,6 +1601,9 @@ export type Database = {
         Insert: {
           activated_at?: string | null;
           assigned_to?: string | null;
+          automation_error?: Json | null;
+          automation_output?: Json | null;
+          automation_status?: string | null;
           cancelled_at?: string | null;
           completed_at?: string | null;
           completed_by?: string | null;
@@ -1563,6 +1613,7 @@ export type Database = {
           description?: string | null;
           due_date?: string | null;
           id?: string;
+          job_id?: string | null;
           message?: string | null;
           message_template_id?: string | null;
           metadata?: NonNullable<Json>;
@@ -1585,6 +1636,9 @@ export type Database = {
         Update: {
           activated_at?: string | null;
           assigned_to?: string | null;
+          automation_error?: Json | null;
+          automation_output?: Json | null;
+          automation_status?: string | null;
           cancelled_at?: string | null;
           completed_at?: string | null;
           completed_by?: string | null;
@@ -1594,6 +1648,7 @@ export type Database = {
           description?: string | null;
           due_date?: string | null;
           id?: string;
+          job_id?: string | null;
           message?: string | null;
           message_template_id?: string | null;
           metadata?: NonNullable<Json>;
@@ -1640,6 +1695,13 @@ export type Database = {
             columns: ['created_by'];
             isOneToOne: false;
             referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'tasks_job_id_fkey';
+            columns: ['job_id'];
+            isOneToOne: false;
+            referencedRelation: 'jobs';
             referencedColumns: ['id'];
           },
           {
@@ -1727,6 +1789,155 @@ export type Database = {
             isOneToOne: false;
             referencedRelation: 'organisations';
             referencedColumns: ['id'];
+          },
+        ];
+      };
+      workflow_trigger_firings: {
+        Row: {
+          dedupe_key: string;
+          details: NonNullable<Json>;
+          error: Json | null;
+          fired_at: string;
+          id: string;
+          job_id: string | null;
+          organisation_id: string;
+          status: string;
+          trigger_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          dedupe_key: string;
+          details?: NonNullable<Json>;
+          error?: Json | null;
+          fired_at?: string;
+          id?: string;
+          job_id?: string | null;
+          organisation_id: string;
+          status: string;
+          trigger_id: string;
+        };
+        Update: {
+          dedupe_key?: string;
+          details?: NonNullable<Json>;
+          error?: Json | null;
+          fired_at?: string;
+          id?: string;
+          job_id?: string | null;
+          organisation_id?: string;
+          status?: string;
+          trigger_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'workflow_trigger_firings_job_id_fkey';
+            columns: ['job_id'];
+            isOneToOne: false;
+            referencedRelation: 'jobs';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'workflow_trigger_firings_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'workflow_trigger_firings_trigger_id_fkey';
+            columns: ['organisation_id', 'trigger_id'];
+            isOneToOne: false;
+            referencedRelation: 'workflow_triggers';
+            referencedColumns: ['organisation_id', 'id'];
+          },
+        ];
+      };
+      workflow_triggers: {
+        Row: {
+          created_at: string;
+          created_by: string | null;
+          cron: string | null;
+          enabled: boolean;
+          event_filter: string | null;
+          event_type: string | null;
+          id: string;
+          input: NonNullable<Json>;
+          kind: string;
+          last_fired_at: string | null;
+          name: string;
+          next_fire_at: string | null;
+          organisation_id: string;
+          run_as: string | null;
+          timezone: string | null;
+          updated_at: string;
+          workflow_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          created_by?: string | null;
+          cron?: string | null;
+          enabled?: boolean;
+          event_filter?: string | null;
+          event_type?: string | null;
+          id?: string;
+          input?: NonNullable<Json>;
+          kind: string;
+          last_fired_at?: string | null;
+          name: string;
+          next_fire_at?: string | null;
+          organisation_id: string;
+          run_as?: string | null;
+          timezone?: string | null;
+          updated_at?: string;
+          workflow_id: string;
+        };
+        Update: {
+          created_at?: string;
+          created_by?: string | null;
+          cron?: string | null;
+          enabled?: boolean;
+          event_filter?: string | null;
+          event_type?: string | null;
+          id?: string;
+          input?: NonNullable<Json>;
+          kind?: string;
+          last_fired_at?: string | null;
+          name?: string;
+          next_fire_at?: string | null;
+          organisation_id?: string;
+          run_as?: string | null;
+          timezone?: string | null;
+          updated_at?: string;
+          workflow_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'workflow_triggers_created_by_fkey';
+            columns: ['created_by'];
+            isOneToOne: false;
+            referencedRelation: 'profiles';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'workflow_triggers_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'workflow_triggers_run_as_member_fkey';
+            columns: ['organisation_id', 'run_as'];
+            isOneToOne: false;
+            referencedRelation: 'organisation_members';
+            referencedColumns: ['organisation_id', 'user_id'];
+          },
+          {
+            foreignKeyName: 'workflow_triggers_workflow_id_fkey';
+            columns: ['organisation_id', 'workflow_id'];
+            isOneToOne: false;
+            referencedRelation: 'workflows';
+            referencedColumns: ['organisation_id', 'id'];
           },
         ];
       };
@@ -2130,6 +2341,9 @@ export type Database = {
         Returns: {
           activated_at: string | null;
           assigned_to: string | null;
+          automation_error: Json | null;
+          automation_output: Json | null;
+          automation_status: string | null;
           cancelled_at: string | null;
           completed_at: string | null;
           completed_by: string | null;
@@ -2139,6 +2353,7 @@ export type Database = {
           description: string | null;
           due_date: string | null;
           id: string;
+          job_id: string | null;
           message: string | null;
           message_template_id: string | null;
           metadata: NonNullable<Json>;
@@ -2572,6 +2787,9 @@ export type Database = {
         Returns: {
           activated_at: string | null;
           assigned_to: string | null;
+          automation_error: Json | null;
+          automation_output: Json | null;
+          automation_status: string | null;
           cancelled_at: string | null;
           completed_at: string | null;
           completed_by: string | null;
@@ -2581,6 +2799,7 @@ export type Database = {
           description: string | null;
           due_date: string | null;
           id: string;
+          job_id: string | null;
           message: string | null;
           message_template_id: string | null;
           metadata: NonNullable<Json>;
