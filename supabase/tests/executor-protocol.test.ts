@@ -2,7 +2,7 @@
 // stack: how an answer is read, and how a claim's steps are cut into batch requests. The
 // HTTP path is covered by executors-protocol and executors-batch.
 import { describe, expect, it } from 'vitest';
-import { batches, readAnswer } from '../functions/_shared/executor-protocol.ts';
+import { batches, parseCall, readAnswer } from '../functions/_shared/executor-protocol.ts';
 
 describe('readAnswer', () => {
   it.each([
@@ -77,5 +77,26 @@ describe('batches', () => {
 
   it('nothing gives no batch', () => {
     expect(batches([], size, 10, 8)).toEqual([]);
+  });
+});
+
+describe('parseCall', () => {
+  const base = { job_id: 'j', step_id: 's', attempt: 1, input: {} };
+
+  it("keeps the job's user beside its organisation", () => {
+    expect(parseCall({ ...base, organisation_id: 'o', user_id: 'u' })).toEqual({
+      ...base,
+      organisation_id: 'o',
+      user_id: 'u',
+      config: {},
+    });
+  });
+
+  it('a call without a user is still a call (executors that act as no one)', () => {
+    expect(parseCall(base)).toEqual({ ...base, config: {} });
+  });
+
+  it.each([[''], [42]])('refuses user_id %j', (user_id) => {
+    expect(parseCall({ ...base, user_id })).toBe('user_id must be a non-empty string');
   });
 });

@@ -4,7 +4,7 @@
 // finish_workflow_steps takes back. The executor side (executor.ts) and the orchestrator side
 // (workflow-orchestrator/) both read these from here. No Deno or npm imports: vitest loads it.
 //
-//   one call   POST { job_id, step_id, attempt, input, config }
+//   one call   POST { job_id, organisation_id, user_id, step_id, attempt, input, config }
 //              → 200 { output, usage? } | non-2xx { error: { code, message, retryable? }, usage? }
 //   a batch    POST { calls: [call, …] } (same executor, at most MAX_BATCH_CALLS)
 //              → 200 { results: [{ output, usage? } | { error, usage? }, …] } in call order;
@@ -19,6 +19,12 @@ export interface ExecutorCall {
    * orchestrator always sends it; a direct call without it gets neither.
    */
   organisation_id?: string;
+  /**
+   * The job's user (`jobs.user_id`): whom an executor that acts in the product (execute-crm)
+   * acts as (docs/automation-contract.md, "Executor calls carry the job's user"). The
+   * orchestrator always sends it; executors that do not act as anyone ignore it.
+   */
+  user_id?: string;
   step_id: string;
   attempt: number;
   /** The step's input, mapped by the orchestrator from the context document. */
@@ -104,10 +110,12 @@ export const isRecord = (value: unknown): value is Record<string, unknown> =>
 /** A call from a request body, or why it is not one. */
 export function parseCall(body: unknown): ExecutorCall | string {
   if (!isRecord(body)) return 'The body must be a JSON object';
-  const { job_id, organisation_id, step_id, attempt, input, config } = body;
+  const { job_id, organisation_id, user_id, step_id, attempt, input, config } = body;
   if (typeof job_id !== 'string' || !job_id) return 'job_id must be a non-empty string';
   if (organisation_id !== undefined && (typeof organisation_id !== 'string' || !organisation_id))
     return 'organisation_id must be a non-empty string';
+  if (user_id !== undefined && (typeof user_id !== 'string' || !user_id))
+    return 'user_id must be a non-empty string';
   if (typeof step_id !== 'string' || !step_id) return 'step_id must be a non-empty string';
   if (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1)
     return 'attempt must be a positive integer';
@@ -117,6 +125,7 @@ export function parseCall(body: unknown): ExecutorCall | string {
   return {
     job_id,
     ...(organisation_id === undefined ? {} : { organisation_id }),
+    ...(user_id === undefined ? {} : { user_id }),
     step_id,
     attempt,
     input,

@@ -183,6 +183,7 @@ function prepare(claim: ClaimedStep, started: number): Prepared {
   const call: ExecutorCall = {
     job_id: claim.job_id,
     organisation_id: claim.organisation_id,
+    user_id: claim.user_id,
     step_id: claim.step_id,
     attempt: claim.attempt,
     input: mapped.input,
