@@ -31,6 +31,7 @@ export const FUNCTIONS_DOMAIN_ENTRIES = [
   'flows/resolve.ts',
   'flows/assertions.ts',
   'flows/run-state.ts',
+  'automated-steps.ts',
 ];
 
 const HEADER =
