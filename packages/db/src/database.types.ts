@@ -2213,6 +2213,46 @@ export type Database = {
               isSetofReturn: false;
             };
           };
+      crm_update_restaurant: {
+        Args: {
+          p_append_note?: string;
+          p_lead_stage?: string;
+          p_lead_status?: string;
+          p_lead_warmth?: string;
+          p_organisation_id: string;
+          p_restaurant_id: string;
+        };
+        Returns: {
+          address: string | null;
+          assigned_sales_rep: string | null;
+          city: string | null;
+          contact_email: string | null;
+          contact_name: string | null;
+          contact_phone: string | null;
+          created_at: string;
+          created_by: string | null;
+          cuisine: string | null;
+          deleted_at: string | null;
+          deleted_by: string | null;
+          id: string;
+          lead_stage: string;
+          lead_status: string;
+          lead_warmth: string;
+          metadata: NonNullable<Json>;
+          name: string;
+          notes: string | null;
+          organisation_id: string;
+          search: unknown;
+          updated_at: string;
+          website: string | null;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'restaurants';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       decline_organisation_invitation: { Args: { p_invitation_id: string }; Returns: undefined };
       delete_finished_jobs: {
         Args: { p_filters: Json; p_organisation_id: string };
