@@ -2128,6 +2128,7 @@ export type Database = {
         };
       };
       advance_flow_run: { Args: { p_decision: Json; p_run_flow_id: string }; Returns: Json };
+      advance_workflow_schedules: { Args: { p_items: Json }; Returns: Json };
       cancel_job: { Args: { p_job_id: string }; Returns: Json };
       cancel_sequence: {
         Args: { p_instance_id: string };
@@ -2174,6 +2175,10 @@ export type Database = {
             };
             Returns: Json;
           };
+      claim_workflow_trigger_events: {
+        Args: { p_lease_seconds?: number; p_limit?: number };
+        Returns: Json;
+      };
       complete_task: { Args: { p_outcome?: string; p_task_id: string }; Returns: Json };
       copy_starter_templates: { Args: { p_organisation_id: string }; Returns: Json };
       count_finished_jobs: {
@@ -2261,6 +2266,14 @@ export type Database = {
       delete_jobs: { Args: { p_job_ids: string[] }; Returns: number };
       delete_sequence_task: { Args: { p_task_id: string }; Returns: Json };
       delete_workflow: { Args: { p_confirm_key: string; p_workflow_id: string }; Returns: Json };
+      delete_workflow_trigger: { Args: { p_trigger_id: string }; Returns: Json };
+      deliver_workflow_webhook: {
+        Args: { p_body: Json; p_idempotency_key: string; p_trigger_id: string };
+        Returns: Json;
+      };
+      dispatch_workflow_trigger_events: { Args: { p_decisions: Json }; Returns: Json };
+      due_automated_tasks: { Args: { p_limit: number }; Returns: Json };
+      due_workflow_schedules: { Args: { p_limit?: number }; Returns: Json };
       duplicate_workflow: { Args: { p_workflow_id: string }; Returns: Json };
       find_restaurant_duplicates: {
         Args: { p_organisation_id: string; p_rows: Json };
@@ -2273,6 +2286,10 @@ export type Database = {
         }[];
       };
       finish_workflow_steps: { Args: { p_results: Json; p_worker: string }; Returns: Json };
+      fire_workflow_trigger_service: {
+        Args: { p_dedupe_key: string; p_details?: Json; p_payload?: Json; p_trigger_id: string };
+        Returns: Json;
+      };
       flow_run_action: {
         Args: {
           p_action: string;
@@ -2605,7 +2622,9 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      retry_automated_task: { Args: { p_task_id: string }; Returns: Json };
       retry_job: { Args: { p_job_id: string }; Returns: Json };
+      rotate_webhook_secret: { Args: { p_trigger_id: string }; Returns: Json };
       save_environment: {
         Args: {
           p_api_hosts: Json;
@@ -2719,6 +2738,7 @@ export type Database = {
         };
         Returns: Json;
       };
+      save_workflow_trigger: { Args: { p_trigger: Json }; Returns: Json };
       search_task_filter_instances: {
         Args: { p_limit?: number; p_organisation_id: string; p_search?: string };
         Returns: {
@@ -2866,6 +2886,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      start_automated_task_jobs: { Args: { p_starts: Json }; Returns: Json };
       start_flow_run: {
         Args: { p_mode: string; p_run: Json; p_sequence_id: string; p_user_id: string };
         Returns: Json;
@@ -2944,6 +2965,7 @@ export type Database = {
         Args: { p_delay_unit: string; p_delay_value: number; p_task_id: string };
         Returns: Json;
       };
+      webhook_delivery_target: { Args: { p_trigger_id: string }; Returns: Json };
       workflow_delete_preview: { Args: { p_workflow_id: string }; Returns: Json };
       workflow_health: { Args: { p_organisation_id: string; p_since?: string }; Returns: Json };
       workflow_list: {
