@@ -22,7 +22,13 @@ const orchestrator = pathToFileURL(
 ).href;
 
 interface Outcome {
-  summary?: { claimed: number; failed: number; lost: number; errors: number };
+  summary?: {
+    claimed: number;
+    failed: number;
+    lost: number;
+    errors: number;
+    automated_started?: number;
+  };
   thrown?: string;
   claims: number;
   /** Each finish call: its results as `job_id:error code` and its JSON length. */
@@ -47,7 +53,11 @@ function drill(script: string): Outcome {
       return results.map((r) => ({ job_id: r.job_id, applied: true, status: 'failed' }));
     }, ready: async () => {},
     // No flow runs wait (the loop asks once per run).
-    flowRunEvaluations: async () => [], advanceFlowRun: async () => ({ applied: false, run_status: null }) };
+    flowRunEvaluations: async () => [], advanceFlowRun: async () => ({ applied: false, run_status: null }),
+    // No automated task is due unless the script says so (dueFn, startFn).
+    dueAutomatedTasks: typeof dueFn === 'function' ? dueFn : async () => [],
+    startAutomatedTaskJobs: typeof startFn === 'function' ? startFn : async () => [],
+    workflowInputs: async () => [], projectsForResolve: async () => [] };
     let out;
     try {
       out = { summary: await runOrchestrator(queue, { functionsUrl: 'http://127.0.0.1:9', serviceRoleKey: '' },
@@ -67,6 +77,41 @@ function drill(script: string): Outcome {
 }
 
 describe('orchestrator under database failures', () => {
+  it('goes on when starting automated tasks fails (issue 14: the starts never stop the loop)', () => {
+    const out = drill(`
+      const dueFn = async () => { throw new Error('due_automated_tasks: connection reset'); };
+      const claimFn = async () => (++seen.claims === 1 ? [claim('j1'), claim('j2')] : []);
+      const finishFn = async () => {};
+    `);
+    expect(out.thrown).toBeUndefined();
+    expect(out.summary).toMatchObject({ claimed: 2, failed: 2, lost: 0, automated_started: 0 });
+    // Once at the start and once after the finish that ended the jobs; each logged, none fatal.
+    expect(out.summary!.errors).toBeGreaterThanOrEqual(1);
+  });
+
+  it('claims the job an automated start made in the same run, though its first claim found none', () => {
+    const out = drill(`
+      let started = false;
+      let dueCalls = 0;
+      const dueFn = async () => (++dueCalls === 1 ? [{ task_id: 't1', organisation_id: 'o',
+        restaurant_id: 'r', sequence_instance_id: 'i', step_order: 2, workflow_id: null,
+        input_map: { data: { source: 'value', value: 'hi' } }, run_as: 'u',
+        restaurant: { name: 'R' }, rep: null, step_outputs: {} }] : []);
+      const startFn = async (starts) => {
+        // A slow start: the loop's first claim has answered (empty) before it lands.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        if (starts[0].input_data?.data !== 'hi') throw new Error('unexpected start ' + JSON.stringify(starts));
+        started = true;
+        return [{ task_id: 't1', job_id: 'j1', status: 'started' }];
+      };
+      const claimFn = async () => { seen.claims++; if (!started) return []; started = false; return [claim('j1')]; };
+      const finishFn = async () => {};
+    `);
+    expect(out.thrown).toBeUndefined();
+    expect(out.summary).toMatchObject({ claimed: 1, failed: 1, errors: 0, automated_started: 1 });
+    expect(out.claims).toBeGreaterThanOrEqual(2);
+  });
+
   it('goes on after a failed claim and runs what the next claim brings', () => {
     const out = drill(`
       const claimFn = async () => {

@@ -2,8 +2,12 @@
 // or the time budget is spent (docs/workflows-contract.md, "Orchestrator"). Called by cron
 // every few seconds and kicked by start-workflow; service role only.
 //
+// Each run also starts the jobs of automated sequence tasks that are due
+// (_shared/automated-steps.ts), so a step that came due runs within one cron interval.
+//
 // Body (optional): { budget_ms?, batch_size?, concurrency?, executor_batch?, lease_seconds?,
-// worker?, log_steps?, workflow_ids? }. Answers { worker, claimed, succeeded, failed, lost, duration_ms }.
+// worker?, log_steps?, workflow_ids?, automated_steps? }. Answers { worker, claimed, succeeded,
+// failed, lost, automated_started, automated_needs_attention, duration_ms }.
 import { handle, HttpError, json } from '../_shared/http.ts';
 import { requireServiceRole } from '../_shared/claims.ts';
 import { readCapped } from '../_shared/read-capped.ts';

@@ -41,7 +41,7 @@ const integer = (
 
 /**
  * Validates `{ budget_ms?, batch_size?, concurrency?, executor_batch?, lease_seconds?, worker?,
- * log_steps?, workflow_ids? }`.
+ * log_steps?, workflow_ids?, automated_steps? }`.
  */
 export function parseOptions(body: unknown): OrchestratorOptions {
   if (body === undefined || body === null) body = {};
@@ -53,6 +53,8 @@ export function parseOptions(body: unknown): OrchestratorOptions {
     throw new OptionsError('worker must be 1 to 100 letters, digits or _ : . @ -');
   if (b.log_steps !== undefined && typeof b.log_steps !== 'boolean')
     throw new OptionsError('log_steps must be a boolean');
+  if (b.automated_steps !== undefined && typeof b.automated_steps !== 'boolean')
+    throw new OptionsError('automated_steps must be a boolean');
   const ids = b.workflow_ids;
   if (
     ids !== undefined &&
@@ -71,6 +73,7 @@ export function parseOptions(body: unknown): OrchestratorOptions {
     executorBatch: integer(b, 'executor_batch', 1, MAX_BATCH_CALLS) ?? DEFAULT_EXECUTOR_BATCH,
     leaseSeconds: integer(b, 'lease_seconds', 1, 3600),
     logSteps: (b.log_steps as boolean | undefined) ?? true,
+    automatedSteps: (b.automated_steps as boolean | undefined) ?? true,
     workflowIds: (ids as string[] | undefined | null) ?? undefined,
   };
 }

@@ -26,6 +26,12 @@
 // evaluates the runs waiting for a decision (_shared/flow-runs.ts). An advance that starts
 // the next flow's job makes the loop claim again rather than stop on the empty claim it saw
 // a moment before, so a run's flows follow each other within one invocation.
+//
+// Automated sequence steps (issue 14): once at the start of every run and after a finish that
+// ended a job (the task's sequence may have moved on to an automated step due at once), the
+// loop starts the jobs of the automated tasks that are due (_shared/automated-steps.ts); like
+// an advance, a start makes the loop claim again, so the new job runs in the same invocation.
+import { startDueAutomatedTasks } from '../_shared/automated-steps.ts';
 import type { ClaimedStep } from '../_shared/executor-protocol.ts';
 import { evaluateFlowRuns } from '../_shared/flow-runs.ts';
 import { log } from '../_shared/logger.ts';
@@ -48,6 +54,8 @@ export interface OrchestratorOptions {
   logSteps?: boolean;
   /** Only these workflows' jobs (a dedicated worker); undefined = any. */
   workflowIds?: readonly string[];
+  /** Start due automated sequence tasks (the default; off only to measure what it costs). */
+  automatedSteps?: boolean;
 }
 
 export interface OrchestratorSummary {
@@ -61,6 +69,9 @@ export interface OrchestratorSummary {
   errors: number;
   /** Flow run flows decided and applied (advance_flow_run), and flow jobs that started. */
   flow_runs_advanced: number;
+  /** Automated sequence tasks whose job this run started (and those that need attention). */
+  automated_started: number;
+  automated_needs_attention: number;
   duration_ms: number;
 }
 
@@ -180,6 +191,8 @@ export async function runOrchestrator(
     lost: 0,
     errors: 0,
     flow_runs_advanced: 0,
+    automated_started: 0,
+    automated_needs_attention: 0,
     duration_ms: 0,
   };
   // null: claim_workflow_steps leases each step for its transformer's timeout + 15 s.
@@ -254,6 +267,39 @@ export async function runOrchestrator(
     })();
   };
 
+  // Automated task starts: one call at a time, as evaluations; one asked for meanwhile runs
+  // after it (the finish that asked may have made a task due after the call's read).
+  const automatedSteps = options.automatedSteps ?? true;
+  let automating = false;
+  let automateAgain = false;
+  const automate = (): void => {
+    if (!automatedSteps) return;
+    if (automating) {
+      automateAgain = true;
+      return;
+    }
+    automating = true;
+    automateAgain = false;
+    void (async () => {
+      try {
+        const result = await startDueAutomatedTasks(queue, (msg, detail) =>
+          log('error', msg, { worker, ...detail }),
+        );
+        summary.automated_started += result.started;
+        summary.automated_needs_attention += result.needs_attention;
+        summary.errors += result.errors;
+        if (result.started > 0) moreWork = true;
+      } catch (err) {
+        summary.errors++;
+        log('error', 'automated task starts failed', { worker, error: String(err) });
+      } finally {
+        automating = false;
+        if (automateAgain) automate();
+        else if (wake) notify();
+      }
+    })();
+  };
+
   const flush = (): void => {
     if (finishing >= FINISHERS || (pending.length === 0 && resend.length === 0)) return;
     const batch = resend.shift() ?? takeBatch(pending);
@@ -271,10 +317,13 @@ export async function runOrchestrator(
         const lines: string[] = [];
         const applied = new Map(answers.map((a) => [a.job_id, a]));
         let flowJobEnded = false;
+        let jobEnded = false;
         for (const { result, claim } of batch) {
           const answer = applied.get(result.job_id);
-          if (claim.flow_run_flow_id && answer?.applied && JOB_ENDED.has(answer.status ?? ''))
-            flowJobEnded = true;
+          if (answer?.applied && JOB_ENDED.has(answer.status ?? '')) {
+            jobEnded = true;
+            if (claim.flow_run_flow_id) flowJobEnded = true;
+          }
           const outcome = answer?.applied ? result.outcome : 'lost';
           if (outcome === 'succeeded') summary.succeeded++;
           else if (outcome === 'failed') summary.failed++;
@@ -306,6 +355,9 @@ export async function runOrchestrator(
         // writes.
         if (lines.length > 0) console.log(lines.join('\n'));
         if (flowJobEnded) evaluate();
+        // The claim does not say which jobs do an automated task, so any job's end asks; a
+        // call with nothing due is one index probe (tasks_automation_due_idx).
+        if (jobEnded) automate();
       } catch (err) {
         // Not applied. Sent again split (the front of the queue), so one result that cannot
         // be saved fails only its own step; what cannot be sent at all runs again when its
@@ -341,8 +393,18 @@ export async function runOrchestrator(
     }
   };
 
+  const idle = (): boolean =>
+    inFlight === 0 &&
+    pending.length === 0 &&
+    resend.length === 0 &&
+    !finishing &&
+    !evaluating &&
+    !automating;
+
   // What an earlier run left undecided (it crashed, or its evaluation failed).
   evaluate();
+  // Automated tasks that came due since the last run.
+  automate();
 
   while (performance.now() < deadline) {
     // After failed claims, smaller ones (down to one step) until one succeeds.
@@ -386,12 +448,22 @@ export async function runOrchestrator(
     if (moreWork) continue;
     // Work finished meanwhile may have freed room the claim did not see: look once more.
     if (claimed.length === 0 && finishedDuringClaim) continue;
-    if (inFlight === 0 && pending.length === 0 && resend.length === 0 && !finishing && !evaluating)
-      break;
+    if (idle()) break;
     await changed();
+    // Woken by an evaluation or automated start that started nothing, with nothing of ours
+    // running and no finish since the claim: the empty claim above still stands (without
+    // this, every run paid one more claim for the starts asked for after its last finish).
+    if (!moreWork && !finishedDuringClaim && idle()) break;
   }
 
-  while (inFlight > 0 || pending.length > 0 || resend.length > 0 || finishing || evaluating) {
+  while (
+    inFlight > 0 ||
+    pending.length > 0 ||
+    resend.length > 0 ||
+    finishing ||
+    evaluating ||
+    automating
+  ) {
     flush();
     await changed();
   }

@@ -14,6 +14,14 @@
 import postgres from 'npm:postgres@3.4.7';
 import { createClient } from 'npm:@supabase/supabase-js@2';
 import { storableJson } from '../_shared/jsonb-text.ts';
+import type {
+  AutomatedStart,
+  AutomatedStartAnswer,
+  AutomatedTaskStore,
+  DueAutomatedTask,
+  WorkflowInputsRow,
+} from '../_shared/automated-steps.ts';
+import type { ProjectForResolve } from '../_shared/domain/automated-steps.ts';
 import type { ClaimedStep, StepResult } from '../_shared/executor-protocol.ts';
 import type {
   AdvanceAnswer,
@@ -23,8 +31,11 @@ import type {
 } from '../_shared/flow-runs.ts';
 import { retryWholeAborts } from './transient-retry.ts';
 
-/** Also the flow runs' store (20261122006300_flow_runs.sql): evaluations and advances. */
-export interface Queue extends FlowRunStore {
+/**
+ * Also the flow runs' store (20261122006300_flow_runs.sql): evaluations and advances; and the
+ * automated steps' (20261122009100_automated_steps.sql): due tasks and their starts.
+ */
+export interface Queue extends FlowRunStore, AutomatedTaskStore {
   readonly kind: 'postgres' | 'rest';
   /** Due steps, of `workflowIds` only when given. */
   claim(
@@ -86,6 +97,35 @@ export function postgresQueue(dbUrl: string): Queue {
         select public.advance_flow_run(${runFlowId}::uuid, ${payload}::text::jsonb) as answer`;
       return rows[0]!.answer;
     },
+    async dueAutomatedTasks(limit) {
+      const rows = await sql<{ due: DueAutomatedTask[] | null }[]>`
+        select public.due_automated_tasks(${limit}::int) as due`;
+      return rows[0]?.due ?? [];
+    },
+    async startAutomatedTaskJobs(starts: AutomatedStart[]) {
+      const payload = storableJson(starts);
+      const rows = await sql<{ answers: AutomatedStartAnswer[] | null }[]>`
+        select public.start_automated_task_jobs(${payload}::text::jsonb) as answers`;
+      return rows[0]?.answers ?? [];
+    },
+    async workflowInputs(workflowIds) {
+      return await sql<WorkflowInputsRow[]>`
+        select w.id, w.organisation_id, w.definition -> 'inputs' as inputs
+        from public.workflows as w
+        where w.id = any(${`{${workflowIds.join(',')}}`}::text::uuid[])`;
+    },
+    async projectsForResolve(projectIds) {
+      // The environment's secrets through the same service-role function the flow runs use.
+      return await sql<ProjectForResolve[]>`
+        select p.id, p.organisation_id, p.variables, p.api_hosts,
+          case when e.id is null then null else jsonb_build_object(
+            'name', e.name, 'api_hosts', e.api_hosts, 'variables', e.variables,
+            'secrets', public.flow_run_secret_values(e.id)) end as environment
+        from public.projects as p
+        left join public.environments as e
+          on e.id = p.environment_id and e.organisation_id = p.organisation_id
+        where p.id = any(${`{${projectIds.join(',')}}`}::text::uuid[])`;
+    },
     async ready() {
       await sql`select 1`;
     },
@@ -136,6 +176,59 @@ export function restQueue(supabaseUrl: string, serviceRoleKey: string): Queue {
       });
       if (error) throw new Error(`advance_flow_run: ${error.message}`);
       return data as unknown as AdvanceAnswer;
+    },
+    async dueAutomatedTasks(limit) {
+      const { data, error } = await client.rpc('due_automated_tasks', { p_limit: limit });
+      if (error) throw new Error(`due_automated_tasks: ${error.message}`);
+      return (data ?? []) as unknown as DueAutomatedTask[];
+    },
+    async startAutomatedTaskJobs(starts) {
+      const { data, error } = await client.rpc('start_automated_task_jobs', {
+        p_starts: JSON.parse(storableJson(starts)) as unknown,
+      });
+      if (error) throw new Error(`start_automated_task_jobs: ${error.message}`);
+      return (data ?? []) as unknown as AutomatedStartAnswer[];
+    },
+    async workflowInputs(workflowIds) {
+      const { data, error } = await client
+        .from('workflows')
+        .select('id, organisation_id, inputs:definition->inputs')
+        .in('id', workflowIds);
+      if (error) throw new Error(`workflows: ${error.message}`);
+      return (data ?? []) as unknown as WorkflowInputsRow[];
+    },
+    async projectsForResolve(projectIds) {
+      const { data, error } = await client
+        .from('projects')
+        .select(
+          'id, organisation_id, variables, api_hosts, ' +
+            'environment:environments(id, name, api_hosts, variables)',
+        )
+        .in('id', projectIds);
+      if (error) throw new Error(`projects: ${error.message}`);
+      type Row = Omit<ProjectForResolve, 'environment'> & {
+        environment:
+          | (Omit<NonNullable<ProjectForResolve['environment']>, 'secrets'> & {
+              id: string;
+            })
+          | null;
+      };
+      return await Promise.all(
+        ((data ?? []) as unknown as Row[]).map(async ({ environment, ...project }) => {
+          if (!environment) return { ...project, environment: null };
+          const secrets = await client.rpc('flow_run_secret_values', {
+            p_environment_id: environment.id,
+          });
+          if (secrets.error) throw new Error(`flow_run_secret_values: ${secrets.error.message}`);
+          return {
+            ...project,
+            environment: {
+              ...environment,
+              secrets: (secrets.data ?? {}) as Record<string, string>,
+            },
+          };
+        }),
+      );
     },
     async ready() {
       const { error } = await client.from('transformers').select('id').limit(1);
