@@ -2267,12 +2267,7 @@ export type Database = {
       delete_sequence_task: { Args: { p_task_id: string }; Returns: Json };
       delete_workflow: { Args: { p_confirm_key: string; p_workflow_id: string }; Returns: Json };
       delete_workflow_trigger: { Args: { p_trigger_id: string }; Returns: Json };
-      deliver_workflow_webhook: {
-        Args: { p_body: Json; p_idempotency_key: string; p_trigger_id: string };
-        Returns: Json;
-      };
       dispatch_workflow_trigger_events: { Args: { p_decisions: Json }; Returns: Json };
-      due_automated_tasks: { Args: { p_limit: number }; Returns: Json };
       due_workflow_schedules: { Args: { p_limit?: number }; Returns: Json };
       duplicate_workflow: { Args: { p_workflow_id: string }; Returns: Json };
       find_restaurant_duplicates: {
@@ -2622,9 +2617,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
-      retry_automated_task: { Args: { p_task_id: string }; Returns: Json };
       retry_job: { Args: { p_job_id: string }; Returns: Json };
-      rotate_webhook_secret: { Args: { p_trigger_id: string }; Returns: Json };
       save_environment: {
         Args: {
           p_api_hosts: Json;
@@ -2886,7 +2879,6 @@ export type Database = {
           isSetofReturn: false;
         };
       };
-      start_automated_task_jobs: { Args: { p_starts: Json }; Returns: Json };
       start_flow_run: {
         Args: { p_mode: string; p_run: Json; p_sequence_id: string; p_user_id: string };
         Returns: Json;
@@ -2965,7 +2957,6 @@ export type Database = {
         Args: { p_delay_unit: string; p_delay_value: number; p_task_id: string };
         Returns: Json;
       };
-      webhook_delivery_target: { Args: { p_trigger_id: string }; Returns: Json };
       workflow_delete_preview: { Args: { p_workflow_id: string }; Returns: Json };
       workflow_health: { Args: { p_organisation_id: string; p_since?: string }; Returns: Json };
       workflow_list: {

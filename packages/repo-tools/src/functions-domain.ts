@@ -32,6 +32,7 @@ export const FUNCTIONS_DOMAIN_ENTRIES = [
   'flows/assertions.ts',
   'flows/run-state.ts',
   'automated-steps.ts',
+  'cron.ts',
 ];
 
 const HEADER =
