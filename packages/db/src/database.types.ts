@@ -2268,6 +2268,7 @@ export type Database = {
       delete_workflow: { Args: { p_confirm_key: string; p_workflow_id: string }; Returns: Json };
       delete_workflow_trigger: { Args: { p_trigger_id: string }; Returns: Json };
       dispatch_workflow_trigger_events: { Args: { p_decisions: Json }; Returns: Json };
+      due_automated_tasks: { Args: { p_limit: number }; Returns: Json };
       due_workflow_schedules: { Args: { p_limit?: number }; Returns: Json };
       duplicate_workflow: { Args: { p_workflow_id: string }; Returns: Json };
       find_restaurant_duplicates: {
@@ -2617,6 +2618,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      retry_automated_task: { Args: { p_task_id: string }; Returns: Json };
       retry_job: { Args: { p_job_id: string }; Returns: Json };
       save_environment: {
         Args: {
@@ -2879,6 +2881,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      start_automated_task_jobs: { Args: { p_starts: Json }; Returns: Json };
       start_flow_run: {
         Args: { p_mode: string; p_run: Json; p_sequence_id: string; p_user_id: string };
         Returns: Json;
