@@ -119,9 +119,18 @@ comment on function private.tg__automated_task() is
 
 revoke execute on function private.tg__automated_task() from public, anon, authenticated;
 
+-- The `when`s keep every other task's insert and update free of the call.
 create trigger _350_automated_task
-  before insert or update on public.tasks
-  for each row execute function private.tg__automated_task();
+  before insert on public.tasks
+  for each row
+  when (new.type = 'automated')
+  execute function private.tg__automated_task();
+
+create trigger _350_automated_task_update
+  before update on public.tasks
+  for each row
+  when (old.type = 'automated' or new.type = 'automated')
+  execute function private.tg__automated_task();
 
 
 -- AFTER DELETE on tasks: a running automated task deleted (delete_sequence_task, or its
@@ -710,7 +719,9 @@ begin
         'organisation_id', t.organisation_id,
         'restaurant_id', t.restaurant_id,
         'sequence_instance_id', t.sequence_instance_id,
-        'step_order', t.sequence_step_order,
+        -- The template's order, like step_outputs' keys (the same unless steps were inserted or
+        -- deleted in the running instance): what the domain compares an input's step_order with.
+        'step_order', coalesce((step.item ->> 'step_order')::integer, t.sequence_step_order),
         'workflow_id', step.item -> 'workflow_id',
         'input_map', coalesce(step.item -> 'input_map', '{}'::jsonb),
         'run_as', private.automated_task_run_as(t.organisation_id, t.assigned_to, i.assigned_to, i.created_by),

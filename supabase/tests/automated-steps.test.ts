@@ -509,6 +509,57 @@ describe('coming due', () => {
     expect((await start([echoStart(second.stepIds[1]!)]))[0]!.status).toBe('started');
   });
 
+  it('a masked input: the job holds the masked one, its claim the real one and the strings to redact', async () => {
+    const { stepIds } = await setUp();
+    const [result] = await start([
+      {
+        task_id: stepIds[1]!,
+        input_data: { payload: 'sk-secret-1' },
+        input_data_masked: { payload: '••••' },
+        redact: ['sk-secret-1'],
+      },
+    ]);
+    const [job] = await jobsOf(stepIds[1]!);
+    expect(job).toMatchObject({ id: result!.job_id, input_data: { payload: '••••' } });
+    await db.query('begin');
+    try {
+      await db.query(`select public.set_organisation_queue_limit($1, null)`, [pausedOrg]);
+      const { rows } = await db.query<{ c: Record<string, Json>[] }>(
+        `select public.claim_workflow_steps($1, 50, 30, array[$2::uuid]) as c`,
+        [WORKER, workflow.id],
+      );
+      expect(rows[0]!.c.find((c) => c.job_id === job!.id)).toMatchObject({
+        input_data: { payload: 'sk-secret-1' },
+        redact: ['sk-secret-1'],
+      });
+    } finally {
+      await db.query('rollback');
+    }
+  });
+
+  it("an input larger than the queue takes needs attention in words, and the batch's other starts go on", async () => {
+    const big = await setUp();
+    const small = await setUp();
+    const results = await start([
+      { task_id: big.stepIds[1]!, input_data: { payload: 'x'.repeat(4 * 1024 * 1024 + 10) } },
+      echoStart(small.stepIds[1]!),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['needs_attention', 'started']);
+    expect((await task(big.stepIds[1]!)).automation_error).toMatchObject({
+      code: 'payload_too_large',
+    });
+    expect(await jobsOf(big.stepIds[1]!)).toEqual([]);
+  });
+
+  it('an organisation whose queue is paused has nothing due (its steps wait)', async () => {
+    const { stepIds } = await setUp();
+    const { rows } = await db.query<{ d: { task_id: string }[] }>(
+      `select public.due_automated_tasks(1000) as d`,
+    );
+    expect(rows[0]!.d.map((d) => d.task_id)).not.toContain(stepIds[1]);
+    expect(await task(stepIds[1]!)).toMatchObject({ automation_status: 'waiting' });
+  });
+
   it('a malformed batch is a 400 that changes nothing', async () => {
     const { stepIds } = await setUp();
     await expect(
