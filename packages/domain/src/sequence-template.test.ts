@@ -191,3 +191,86 @@ describe('copyName', () => {
     ['x'.repeat(120), `Copy of ${'x'.repeat(112)}`],
   ])('%s', (name, copy) => expect(copyName(name)).toBe(copy));
 });
+
+describe('automated steps (issue 14)', () => {
+  const WORKFLOW_ID = '00000000-0000-4000-8000-0000000000aa';
+  const automated = {
+    ...emptySequenceStep,
+    name: 'Enrich lead',
+    type: 'automated' as const,
+    workflow_id: WORKFLOW_ID,
+    input_map: { payload: { source: 'restaurant', field: 'name' } },
+    // Left over from a manual type: an automated task has no message.
+    message_source: 'custom' as const,
+    custom_message: 'Hi',
+  };
+
+  it('an automated step without a workflow is refused', () => {
+    expect(
+      firstIssue({ ...valid, steps: [{ ...automated, workflow_id: '', custom_message: '' }] }),
+    ).toEqual({ path: 'steps.0.workflow_id', message: 'Choose a workflow' });
+  });
+
+  it('an automated step keeps its workflow and input map and drops any message', () => {
+    const input = sequenceTemplateInputSchema.parse({ ...valid, steps: [automated] });
+    const { p_steps } = toSaveSequenceTemplateArgs('org', input);
+    expect(p_steps[0]).toMatchObject({
+      type: 'automated',
+      workflow_id: WORKFLOW_ID,
+      input_map: { payload: { source: 'restaurant', field: 'name' } },
+      message_template_id: null,
+      custom_message: null,
+      step_order: 1,
+    });
+  });
+
+  it('a manual step never carries a workflow', () => {
+    const input = sequenceTemplateInputSchema.parse({
+      ...valid,
+      steps: [{ ...automated, type: 'call' }],
+    });
+    expect(input.steps[0]).toMatchObject({
+      workflow_id: null,
+      input_map: {},
+      custom_message: 'Hi',
+    });
+  });
+
+  it('a saved automated step reads back into the builder', () => {
+    const values = sequenceTemplateToFormValues(
+      {
+        id: 't',
+        name: 'T',
+        description: null,
+        tags: [],
+        is_active: true,
+        start_delay_value: 0,
+        start_delay_unit: 'days',
+        exit_stages: [],
+      },
+      [
+        {
+          id: 's',
+          step_order: 1,
+          name: 'Enrich lead',
+          description: null,
+          type: 'automated',
+          priority: 'medium',
+          task_template_id: null,
+          message_template_id: null,
+          custom_message: null,
+          delay_value: 0,
+          delay_unit: 'days',
+          assigned_to_override: null,
+          workflow_id: WORKFLOW_ID,
+          input_map: { payload: { source: 'value', value: 'x' } },
+        },
+      ],
+    );
+    expect(values.steps[0]).toMatchObject({
+      type: 'automated',
+      workflow_id: WORKFLOW_ID,
+      input_map: { payload: { source: 'value', value: 'x' } },
+    });
+  });
+});

@@ -23,6 +23,19 @@ export const taskTypeLabels: Record<TaskType, string> = {
   internal_activity: 'Internal activity',
 };
 
+/**
+ * A sequence step is one of the task types, or `automated`: a workflow's job does it and its
+ * end completes the task (issue 14, docs/automation-contract.md). Tasks made by hand never
+ * are automated, so `taskTypes` stays the manual list.
+ */
+export const sequenceStepTypes = [...taskTypes, 'automated'] as const;
+export type SequenceStepType = (typeof sequenceStepTypes)[number];
+export const sequenceStepTypeSchema = z.enum(sequenceStepTypes);
+export const sequenceStepTypeLabels: Record<SequenceStepType, string> = {
+  ...taskTypeLabels,
+  automated: 'Automated (workflow)',
+};
+
 export const taskPriorities = ['low', 'medium', 'high'] as const;
 export type TaskPriority = (typeof taskPriorities)[number];
 export const taskPrioritySchema = z.enum(taskPriorities);
@@ -99,6 +112,10 @@ function checkDelayLimit(
   }
 }
 
+// What the RPC receives as a step's input_map: JSON (kept shallow here: a recursive JSON type
+// makes react-hook-form's path types too deep to compute).
+type InputMapJson = { [input: string]: { [key: string]: string | number | boolean | null } };
+
 /** Where a step's message comes from: nothing, a message template, or typed in the step. */
 export const stepMessageSources = ['none', 'template', 'custom'] as const;
 export type StepMessageSource = (typeof stepMessageSources)[number];
@@ -113,9 +130,17 @@ export const sequenceStepInputSchema = z
       .min(1, 'Name the step')
       .max(SEQUENCE_STEP_NAME_MAX, `At most ${SEQUENCE_STEP_NAME_MAX} characters`),
     description: optionalText(SEQUENCE_TEXT_MAX, 'Description'),
-    type: taskTypeSchema,
+    type: sequenceStepTypeSchema,
     priority: taskPrioritySchema,
     task_template_id: optionalId('Choose a task template'),
+    /** Automated steps: the workflow, and where each of its inputs comes from. */
+    workflow_id: optionalId('Choose a workflow'),
+    // Its entries' shape is automated-steps.ts's (validateInputMap, with the workflow's
+    // inputs); the save RPC checks it is an object of sources.
+    input_map: z
+      .record(z.string(), z.unknown())
+      .nullish()
+      .transform((map) => (map ?? {}) as InputMapJson),
     message_source: z.enum(stepMessageSources),
     message_template_id: z.string().nullish(),
     custom_message: z.string().nullish(),
@@ -125,6 +150,13 @@ export const sequenceStepInputSchema = z
   })
   .superRefine((step, ctx) => {
     checkDelayLimit(step.delay_value, step.delay_unit, ctx, ['delay_value']);
+    if (step.type === 'automated') {
+      if (!step.workflow_id) {
+        ctx.addIssue({ code: 'custom', message: 'Choose a workflow', path: ['workflow_id'] });
+      }
+      // An automated task has no message (the contract): its other fields are not checked.
+      return;
+    }
     if (
       step.message_source === 'template' &&
       !z.uuid().safeParse(step.message_template_id).success
@@ -150,11 +182,26 @@ export const sequenceStepInputSchema = z
   })
   // Only the chosen message source is kept: a step never carries both. (The output
   // parses again to itself, so the mutation can validate what the form hands it.)
-  .transform(({ message_template_id, custom_message, ...step }) => ({
-    ...step,
-    message_template_id: step.message_source === 'template' ? (message_template_id ?? null) : null,
-    custom_message: step.message_source === 'custom' ? (custom_message?.trim() ?? null) : null,
-  }));
+  .transform(({ message_template_id, custom_message, ...step }) => {
+    // An automated step keeps only its workflow and inputs; any other step neither.
+    if (step.type === 'automated') {
+      return {
+        ...step,
+        task_template_id: null,
+        message_source: 'none' as StepMessageSource,
+        message_template_id: null,
+        custom_message: null,
+      };
+    }
+    return {
+      ...step,
+      workflow_id: null,
+      input_map: {} as InputMapJson,
+      message_template_id:
+        step.message_source === 'template' ? (message_template_id ?? null) : null,
+      custom_message: step.message_source === 'custom' ? (custom_message?.trim() ?? null) : null,
+    };
+  });
 
 const tagSchema = z
   .string()
@@ -213,6 +260,8 @@ export const emptySequenceStep = {
   delay_value: 1,
   delay_unit: 'days',
   assigned_to_override: '',
+  workflow_id: '',
+  input_map: {},
 } satisfies SequenceStepFormValues;
 
 export const emptySequenceTemplateFormValues = {
@@ -267,6 +316,8 @@ type SequenceStepRow = {
   delay_value: number;
   delay_unit: string;
   assigned_to_override: string | null;
+  workflow_id?: string | null;
+  input_map?: unknown;
 };
 
 const pick = <T extends string>(schema: z.ZodType<T>, value: unknown, fallback: T): T => {
@@ -279,7 +330,7 @@ export function sequenceStepToFormValues(step: SequenceStepRow): SequenceStepFor
     id: step.id,
     name: step.name,
     description: step.description ?? '',
-    type: pick(taskTypeSchema, step.type, 'internal_activity'),
+    type: pick(sequenceStepTypeSchema, step.type, 'internal_activity'),
     priority: pick(taskPrioritySchema, step.priority, 'medium'),
     task_template_id: step.task_template_id ?? '',
     message_source: step.message_template_id ? 'template' : step.custom_message ? 'custom' : 'none',
@@ -288,8 +339,13 @@ export function sequenceStepToFormValues(step: SequenceStepRow): SequenceStepFor
     delay_value: step.delay_value,
     delay_unit: pick(delayUnitSchema, step.delay_unit, 'days'),
     assigned_to_override: step.assigned_to_override ?? '',
+    workflow_id: step.workflow_id ?? '',
+    input_map: isPlainObject(step.input_map) ? step.input_map : {},
   };
 }
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Builder values for a saved template and its steps. */
 export function sequenceTemplateToFormValues(

@@ -1,13 +1,13 @@
 import type { BusinessCalendar } from '@forkflow/domain/business-calendar';
-import { taskTypeLabels, taskTypeSchema } from '@forkflow/domain/sequence-template';
+import { sequenceStepTypeLabels, sequenceStepTypeSchema } from '@forkflow/domain/sequence-template';
 import { AlertTriangle } from 'lucide-react';
 import { formatInZone } from '@/lib/format-in-zone';
 import type { StartableTemplate } from '../api/queries';
 import { previewSequence } from '../utils/preview';
 
 const typeLabel = (type: string) => {
-  const parsed = taskTypeSchema.safeParse(type);
-  return parsed.success ? taskTypeLabels[parsed.data] : type;
+  const parsed = sequenceStepTypeSchema.safeParse(type);
+  return parsed.success ? sequenceStepTypeLabels[parsed.data] : type;
 };
 
 /** When each step would be due if the sequence started now and every step were done on time. */

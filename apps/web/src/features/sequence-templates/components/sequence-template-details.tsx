@@ -5,8 +5,8 @@ import {
   formatDelay,
   taskPriorityLabels,
   taskPrioritySchema,
-  taskTypeLabels,
-  taskTypeSchema,
+  sequenceStepTypeLabels,
+  sequenceStepTypeSchema,
 } from '@forkflow/domain/sequence-template';
 import { useQuery } from '@tanstack/react-query';
 import { Copy, MessageSquareText, Pencil, Trash2, UserRound } from 'lucide-react';
@@ -201,7 +201,7 @@ export function SequenceTemplateDetails({
             ) : (
               <ol className="divide-y divide-slate-100">
                 {template.steps.map((step, index) => {
-                  const type = taskTypeSchema.catch('internal_activity').parse(step.type);
+                  const type = sequenceStepTypeSchema.catch('internal_activity').parse(step.type);
                   const priority = taskPrioritySchema.catch('medium').parse(step.priority);
                   const delay = formatDelay({
                     value: step.delay_value,
@@ -221,7 +221,7 @@ export function SequenceTemplateDetails({
                           {step.name}
                         </p>
                         <p className="mt-0.5 text-xs text-slate-500">
-                          {taskTypeLabels[type]} · {taskPriorityLabels[priority]} priority ·{' '}
+                          {sequenceStepTypeLabels[type]} · {taskPriorityLabels[priority]} priority ·{' '}
                           {index === 0
                             ? delay === 'no delay'
                               ? 'when the sequence starts'

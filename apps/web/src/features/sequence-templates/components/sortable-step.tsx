@@ -2,7 +2,7 @@ import { useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import {
   formatDelay,
-  taskTypeLabels,
+  sequenceStepTypeLabels,
   type SequenceStepFormValues,
   type SequenceTemplateFormValues,
 } from '@forkflow/domain/sequence-template';
@@ -66,7 +66,7 @@ export function SortableStep({
       : 'delay to fix';
   const summary = step
     ? [
-        taskTypeLabels[step.type],
+        sequenceStepTypeLabels[step.type],
         index === 0
           ? delay === 'no delay'
             ? 'when the sequence starts'

@@ -2,15 +2,15 @@ import { delayUnits } from '@forkflow/domain/business-calendar';
 import type { KnownVariable } from '@forkflow/domain/message-template';
 import {
   delayUnitLabels,
+  sequenceStepTypeLabels,
+  sequenceStepTypes,
   taskPriorities,
   taskPriorityLabels,
-  taskTypeLabels,
-  taskTypes,
   type SequenceStepFormValues,
   type SequenceTemplateFormValues,
   type SequenceTemplateInput,
 } from '@forkflow/domain/sequence-template';
-import { useRef } from 'react';
+import { useRef, type ReactNode } from 'react';
 import { useFormContext, useFormState, useWatch } from 'react-hook-form';
 import { EnumSelect } from '@/components/ui/enum-select';
 import { Field, Input, Select, Textarea } from '@/components/ui/form-field';
@@ -25,6 +25,12 @@ export type StepOptions = {
   taskTemplates: TaskTemplateOption[];
   messageTemplates: MessageTemplateOption[];
   members: MemberOption[];
+  /**
+   * The fields of an automated step (workflow and inputs), from the automated-steps feature;
+   * the route supplies them (features don't import each other). Without it the type is not
+   * offered.
+   */
+  automatedStepFields?: (index: number) => ReactNode;
 };
 
 /** The fields of one step: name, type, priority, template, delay, assignee, message, notes. */
@@ -33,19 +39,26 @@ export function StepEditor({
   taskTemplates,
   messageTemplates,
   members,
+  automatedStepFields,
 }: StepOptions & { index: number }) {
   const form = useFormContext<Form, unknown, SequenceTemplateInput>();
   const { errors } = useFormState({ control: form.control, name: `steps.${index}` });
   const stepErrors = Array.isArray(errors.steps) ? errors.steps[index] : undefined;
-  const [messageSource, taskTemplateId, messageTemplateId, assignee] = useWatch({
+  const [messageSource, taskTemplateId, messageTemplateId, assignee, type] = useWatch({
     control: form.control,
     name: [
       `steps.${index}.message_source`,
       `steps.${index}.task_template_id`,
       `steps.${index}.message_template_id`,
       `steps.${index}.assigned_to_override`,
+      `steps.${index}.type`,
     ],
   });
+  const automated = type === 'automated';
+  // A saved automated step stays editable even where the option is not offered.
+  const stepTypes = sequenceStepTypes.filter(
+    (value) => value !== 'automated' || automatedStepFields || automated,
+  );
   const path = <K extends keyof SequenceStepFormValues>(key: K) => `steps.${index}.${key}` as const;
 
   const taskTemplateField = form.register(path('task_template_id'));
@@ -109,8 +122,8 @@ export function StepEditor({
           <EnumSelect
             {...control}
             {...form.register(path('type'))}
-            values={taskTypes}
-            labels={taskTypeLabels}
+            values={stepTypes}
+            labels={sequenceStepTypeLabels}
           />
         )}
       </Field>
@@ -124,31 +137,39 @@ export function StepEditor({
           />
         )}
       </Field>
-      <Field
-        label="Task template"
-        error={stepErrors?.task_template_id?.message}
-        hint={taskTemplates.length ? undefined : 'No task templates yet'}
-        className="sm:col-span-2"
-      >
-        {(control) => (
-          <Select
-            {...control}
-            {...taskTemplateField}
-            onChange={(event) => {
-              void taskTemplateField.onChange(event);
-              applyTaskTemplate(event.target.value);
-            }}
-          >
-            <option value="">None</option>
-            {taskTemplateChoices.map((template) => (
-              <option key={template.id} value={template.id}>
-                {template.name}
-                {template.is_active ? '' : ' (inactive)'}
-              </option>
-            ))}
-          </Select>
-        )}
-      </Field>
+      {automated ? (
+        <div className="sm:col-span-6">
+          {automatedStepFields?.(index) ?? (
+            <p className="text-sm text-slate-600">Automated steps can’t be edited here.</p>
+          )}
+        </div>
+      ) : (
+        <Field
+          label="Task template"
+          error={stepErrors?.task_template_id?.message}
+          hint={taskTemplates.length ? undefined : 'No task templates yet'}
+          className="sm:col-span-2"
+        >
+          {(control) => (
+            <Select
+              {...control}
+              {...taskTemplateField}
+              onChange={(event) => {
+                void taskTemplateField.onChange(event);
+                applyTaskTemplate(event.target.value);
+              }}
+            >
+              <option value="">None</option>
+              {taskTemplateChoices.map((template) => (
+                <option key={template.id} value={template.id}>
+                  {template.name}
+                  {template.is_active ? '' : ' (inactive)'}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+      )}
 
       <div className="sm:col-span-3">
         <fieldset>
@@ -222,85 +243,87 @@ export function StepEditor({
         )}
       </Field>
 
-      <fieldset className="sm:col-span-6">
-        <legend className="block text-sm font-medium text-slate-800">Message</legend>
-        <div className="mt-1.5 inline-flex flex-wrap gap-1 rounded-lg bg-slate-100 p-1">
-          {(
-            [
-              ['none', 'No message'],
-              ['template', 'Message template'],
-              ['custom', 'Custom message'],
-            ] as const
-          ).map(([value, label]) => (
-            <label
-              key={value}
-              className={cn(
-                'cursor-pointer rounded-md px-3 py-1.5 text-sm font-medium has-focus-visible:outline-2 has-focus-visible:outline-brand-600',
-                messageSource === value
-                  ? 'bg-white text-slate-900 shadow-xs'
-                  : 'text-slate-600 hover:text-slate-900',
-              )}
-            >
-              <input
-                type="radio"
-                value={value}
-                className="sr-only"
-                {...form.register(path('message_source'))}
-              />
-              {label}
-            </label>
-          ))}
-        </div>
-        {messageSource === 'template' ? (
-          <Field
-            label="Message template"
-            error={stepErrors?.message_template_id?.message}
-            hint={
-              messageTemplates.length
-                ? undefined
-                : 'No message templates yet: create one under Templates.'
-            }
-            className="mt-3"
-          >
-            {(control) => (
-              <Select {...control} {...form.register(path('message_template_id'))}>
-                <option value="">Choose a message template…</option>
-                {messageTemplateChoices.map((template) => (
-                  <option key={template.id} value={template.id}>
-                    {template.name}
-                    {template.is_active ? '' : ' (inactive)'}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
-        ) : null}
-        {messageSource === 'custom' ? (
-          <Field
-            label="Custom message"
-            error={stepErrors?.custom_message?.message}
-            hint="Placeholders like {restaurant_name} or {contact_first_name|there} are filled in for each restaurant."
-            className="mt-3"
-          >
-            {(control) => (
-              <Textarea
-                {...control}
-                {...customMessageField}
-                ref={(element) => {
-                  customMessageFieldRef(element);
-                  customMessageRef.current = element;
-                }}
-                rows={4}
-              />
-            )}
-          </Field>
-        ) : null}
-        {messageSource === 'custom' ? (
-          <div className="mt-3">
-            <VariablePicker onInsert={insertVariable} />
+      {automated ? null : (
+        <fieldset className="sm:col-span-6">
+          <legend className="block text-sm font-medium text-slate-800">Message</legend>
+          <div className="mt-1.5 inline-flex flex-wrap gap-1 rounded-lg bg-slate-100 p-1">
+            {(
+              [
+                ['none', 'No message'],
+                ['template', 'Message template'],
+                ['custom', 'Custom message'],
+              ] as const
+            ).map(([value, label]) => (
+              <label
+                key={value}
+                className={cn(
+                  'cursor-pointer rounded-md px-3 py-1.5 text-sm font-medium has-focus-visible:outline-2 has-focus-visible:outline-brand-600',
+                  messageSource === value
+                    ? 'bg-white text-slate-900 shadow-xs'
+                    : 'text-slate-600 hover:text-slate-900',
+                )}
+              >
+                <input
+                  type="radio"
+                  value={value}
+                  className="sr-only"
+                  {...form.register(path('message_source'))}
+                />
+                {label}
+              </label>
+            ))}
           </div>
-        ) : null}
-      </fieldset>
+          {messageSource === 'template' ? (
+            <Field
+              label="Message template"
+              error={stepErrors?.message_template_id?.message}
+              hint={
+                messageTemplates.length
+                  ? undefined
+                  : 'No message templates yet: create one under Templates.'
+              }
+              className="mt-3"
+            >
+              {(control) => (
+                <Select {...control} {...form.register(path('message_template_id'))}>
+                  <option value="">Choose a message template…</option>
+                  {messageTemplateChoices.map((template) => (
+                    <option key={template.id} value={template.id}>
+                      {template.name}
+                      {template.is_active ? '' : ' (inactive)'}
+                    </option>
+                  ))}
+                </Select>
+              )}
+            </Field>
+          ) : null}
+          {messageSource === 'custom' ? (
+            <Field
+              label="Custom message"
+              error={stepErrors?.custom_message?.message}
+              hint="Placeholders like {restaurant_name} or {contact_first_name|there} are filled in for each restaurant."
+              className="mt-3"
+            >
+              {(control) => (
+                <Textarea
+                  {...control}
+                  {...customMessageField}
+                  ref={(element) => {
+                    customMessageFieldRef(element);
+                    customMessageRef.current = element;
+                  }}
+                  rows={4}
+                />
+              )}
+            </Field>
+          ) : null}
+          {messageSource === 'custom' ? (
+            <div className="mt-3">
+              <VariablePicker onInsert={insertVariable} />
+            </div>
+          ) : null}
+        </fieldset>
+      )}
 
       <Field
         label="Notes for the rep"

@@ -5,6 +5,7 @@ import {
   MessageCircle,
   MessageSquare,
   Phone,
+  Workflow,
 } from 'lucide-react';
 import { Link } from 'react-router';
 import { Badge } from '@/components/ui/badge';
@@ -13,36 +14,39 @@ import { cn } from '@/lib/utils';
 import {
   taskPriorityLabels,
   taskPrioritySchema,
-  taskTypeLabels,
-  taskTypeSchema,
-  type TaskType,
+  sequenceStepTypeLabels,
+  sequenceStepTypeSchema,
+  type SequenceStepType,
 } from '@forkflow/domain/sequence-template';
 import { taskStatusLabels, taskStatusSchema } from '../types';
 
-const typeIcons: Record<TaskType, typeof Mail> = {
+// A task's type may be `automated` (a sequence's automated step, issue 14).
+const typeIcons: Record<SequenceStepType, typeof Mail> = {
   email: Mail,
   call: Phone,
   text: MessageSquare,
   social_message: MessageCircle,
   internal_activity: ClipboardList,
+  automated: Workflow,
 };
 
-const typeColours: Record<TaskType, string> = {
+const typeColours: Record<SequenceStepType, string> = {
   email: 'bg-sky-50 text-sky-700',
   call: 'bg-emerald-50 text-emerald-700',
   text: 'bg-violet-50 text-violet-700',
   social_message: 'bg-pink-50 text-pink-700',
   internal_activity: 'bg-slate-100 text-slate-600',
+  automated: 'bg-amber-50 text-amber-700',
 };
 
 export function taskTypeLabel(type: string): string {
-  const parsed = taskTypeSchema.safeParse(type);
-  return parsed.success ? taskTypeLabels[parsed.data] : type;
+  const parsed = sequenceStepTypeSchema.safeParse(type);
+  return parsed.success ? sequenceStepTypeLabels[parsed.data] : type;
 }
 
 export function TaskTypeIcon({ type, className }: { type: string; className?: string }) {
-  const parsed = taskTypeSchema.safeParse(type);
-  const key: TaskType = parsed.success ? parsed.data : 'internal_activity';
+  const parsed = sequenceStepTypeSchema.safeParse(type);
+  const key: SequenceStepType = parsed.success ? parsed.data : 'internal_activity';
   const Icon = typeIcons[key];
   return (
     <span

@@ -304,6 +304,9 @@ describe('SequenceBuilder', () => {
       delay_value: 2,
       delay_unit: 'hours',
       assigned_to_override: null,
+      // A manual step names no workflow (issue 14's automated steps do).
+      workflow_id: null,
+      input_map: {},
     });
   });
 
