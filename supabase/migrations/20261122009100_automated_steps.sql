@@ -602,6 +602,8 @@ comment on function public.save_sequence_template(jsonb, jsonb) is
 --   failed    → needs_attention with the job's error;
 --   cancelled → needs_attention 'cancelled' (someone cancelled it from the jobs page; a
 --               cancel the task side asked for is flagged by cancel_automated_job and ignored).
+-- And a failed or cancelled job re-queued from the jobs page (retry_job, a bulk retry) makes
+-- its task running again, so its end is applied as any other.
 create function private.tg__automated_task_job_ended() returns trigger
 language plpgsql
 security definer
@@ -624,8 +626,18 @@ begin
     perform 1 from public.sequence_instances as i where i.id = v_instance_id for update;
   end if;
   select t.* into v_task from public.tasks as t where t.id = new.sequence_task_id for update;
-  if v_task.job_id is distinct from new.id or v_task.status <> 'active'
-     or v_task.automation_status is distinct from 'running' then
+  if v_task.job_id is distinct from new.id or v_task.status <> 'active' then
+    return null;
+  end if;
+  if new.status not in ('completed', 'failed', 'cancelled') then
+    if v_task.automation_status = 'needs_attention' then
+      update public.tasks as t
+      set automation_status = 'running', automation_error = null
+      where t.id = v_task.id;
+    end if;
+    return null;
+  end if;
+  if v_task.automation_status is distinct from 'running' then
     return null;
   end if;
 
@@ -655,7 +667,7 @@ end;
 $$;
 
 comment on function private.tg__automated_task_job_ended() is
-  'AFTER UPDATE trigger on jobs: an automated task''s job that ended completes the task (the sequence moves on) or makes it need attention.';
+  'AFTER UPDATE trigger on jobs: an automated task''s job that ended completes the task (the sequence moves on) or makes it need attention; one re-queued from the jobs page makes it running again.';
 
 revoke execute on function private.tg__automated_task_job_ended() from public, anon, authenticated;
 
@@ -663,8 +675,8 @@ create trigger _310_automated_task_job_ended
   after update of status on public.jobs
   for each row
   when (new.sequence_task_id is not null
-        and new.status in ('completed', 'failed', 'cancelled')
-        and old.status is distinct from new.status)
+        and old.status is distinct from new.status
+        and (new.status in ('completed', 'failed', 'cancelled') or old.status in ('failed', 'cancelled')))
   execute function private.tg__automated_task_job_ended();
 
 

@@ -671,6 +671,23 @@ describe("the job's end", () => {
     expect((await task(stepIds[2]!)).status).toBe('active');
   });
 
+  it('a failed job retried from the jobs page makes its task running again, and its success completes it', async () => {
+    const { stepIds } = await setUp();
+    const jobId = await started(stepIds[1]!);
+    await runJob(jobId, 'failed');
+    const { error } = await rep.client.rpc('retry_job', { p_job_id: jobId });
+    expect(error).toBeNull();
+    expect(await task(stepIds[1]!)).toMatchObject({
+      automation_status: 'running',
+      automation_error: null,
+    });
+    await runJob(jobId, 'succeeded');
+    expect(await task(stepIds[1]!)).toMatchObject({
+      status: 'completed',
+      automation_status: 'done',
+    });
+  });
+
   it('cancelled from the jobs page: the task needs attention (cancelled)', async () => {
     const { stepIds } = await setUp();
     const jobId = await started(stepIds[1]!);
