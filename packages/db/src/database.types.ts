@@ -2267,6 +2267,10 @@ export type Database = {
       delete_sequence_task: { Args: { p_task_id: string }; Returns: Json };
       delete_workflow: { Args: { p_confirm_key: string; p_workflow_id: string }; Returns: Json };
       delete_workflow_trigger: { Args: { p_trigger_id: string }; Returns: Json };
+      deliver_workflow_webhook: {
+        Args: { p_body: Json; p_idempotency_key: string; p_trigger_id: string };
+        Returns: Json;
+      };
       dispatch_workflow_trigger_events: { Args: { p_decisions: Json }; Returns: Json };
       due_automated_tasks: { Args: { p_limit: number }; Returns: Json };
       due_workflow_schedules: { Args: { p_limit?: number }; Returns: Json };
@@ -2620,6 +2624,7 @@ export type Database = {
       };
       retry_automated_task: { Args: { p_task_id: string }; Returns: Json };
       retry_job: { Args: { p_job_id: string }; Returns: Json };
+      rotate_webhook_secret: { Args: { p_trigger_id: string }; Returns: Json };
       save_environment: {
         Args: {
           p_api_hosts: Json;
@@ -2960,6 +2965,7 @@ export type Database = {
         Args: { p_delay_unit: string; p_delay_value: number; p_task_id: string };
         Returns: Json;
       };
+      webhook_delivery_target: { Args: { p_trigger_id: string }; Returns: Json };
       workflow_delete_preview: { Args: { p_workflow_id: string }; Returns: Json };
       workflow_health: { Args: { p_organisation_id: string; p_since?: string }; Returns: Json };
       workflow_list: {
