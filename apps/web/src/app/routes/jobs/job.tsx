@@ -6,6 +6,7 @@ import { paths } from '@/config/paths';
 import { jobQueries, type Job } from '@/features/jobs/api/queries';
 import { JobDetails } from '@/features/jobs/components/job-details';
 import { workflowQueries } from '@/features/workflows/api/queries';
+import { JobStartedBy } from '@/features/workflow-triggers/components/job-started-by';
 import { RunWorkflowDialog } from '@/features/workflows/components/run-workflow-dialog';
 import { getErrorMessage } from '@/lib/errors';
 import { LazyJobCanvas } from '@/features/workflows/components/canvas/lazy-canvas';
@@ -35,6 +36,7 @@ export function Component() {
           />
         )}
         renderRerun={({ job, onClose }) => <RerunDialog job={job} onClose={onClose} />}
+        renderStartedBy={(job) => <JobStartedBy job={job} memberName={memberName} />}
       />
     </>
   );

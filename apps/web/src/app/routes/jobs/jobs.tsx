@@ -4,6 +4,7 @@ import { ExportJobsMenu } from '@/features/jobs/components/export-jobs-menu';
 import { JobsFiltersBar } from '@/features/jobs/components/jobs-filters-bar';
 import { JobsList } from '@/features/jobs/components/jobs-list';
 import { useJobFilters } from '@/features/jobs/hooks/use-job-filters';
+import { JobStartedBy } from '@/features/workflow-triggers/components/job-started-by';
 import { useUser } from '@/lib/auth';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { canSeeAllJobs } from '@/lib/permissions';
@@ -55,6 +56,7 @@ export function Component() {
           workflowName={workflowName}
           memberName={memberName}
           showOwner={effective.scope === 'everyone'}
+          renderStartedBy={(job) => <JobStartedBy job={job} memberName={memberName} />}
         />
       </div>
     </div>

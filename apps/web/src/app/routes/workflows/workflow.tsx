@@ -5,7 +5,8 @@ import { useToast } from '@/components/ui/toast';
 import { paths } from '@/config/paths';
 import { jobQueries } from '@/features/jobs/api/queries';
 import { organisationQueries } from '@/features/organisations/api/queries';
-import type { Workflow } from '@/features/workflows/api/queries';
+import { WorkflowTriggers } from '@/features/workflow-triggers/components/workflow-triggers';
+import { workflowQueries, type Workflow } from '@/features/workflows/api/queries';
 import { RunWorkflowDialog } from '@/features/workflows/components/run-workflow-dialog';
 import { WorkflowDetails } from '@/features/workflows/components/workflow-details';
 import { useCurrentOrganisation } from '@/lib/organisation';
@@ -23,6 +24,9 @@ export function Component() {
     [members.data],
   );
   const [running, setRunning] = useState<Workflow | null>(null);
+  // The details load the workflow; the triggers wait for it (same query) so a missing
+  // workflow shows one "not found", not a second empty section.
+  const workflow = useQuery(workflowQueries.detail(organisation.id, workflowId));
 
   return (
     <>
@@ -34,6 +38,16 @@ export function Component() {
         memberNames={memberNames}
         onRun={setRunning}
       />
+      {workflow.data ? (
+        <div className="mt-6">
+          <WorkflowTriggers
+            key={workflowId}
+            workflowId={workflowId}
+            canManage={canManageWorkflows(organisation.role)}
+            archived={workflow.data.status === 'archived'}
+          />
+        </div>
+      ) : null}
       <RunWorkflowDialog
         workflow={running}
         onOpenChange={(open) => (open ? undefined : setRunning(null))}

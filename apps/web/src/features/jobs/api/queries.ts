@@ -108,7 +108,7 @@ export const JOBS_PAGE_SIZE = 25;
 const LIST_COLUMNS =
   'id, organisation_id, workflow_id, workflow_version, user_id, status, current_step_id, ' +
   'error_code, error_message, retry_count, max_retries, next_retry_at, started_at, ' +
-  'completed_at, created_at, last_updated_at';
+  'completed_at, created_at, last_updated_at, trigger_id, sequence_task_id, flow_run_flow_id';
 
 export type JobListItem = Pick<
   Job,
@@ -128,6 +128,11 @@ export type JobListItem = Pick<
   | 'completed_at'
   | 'created_at'
   | 'last_updated_at'
+  // What started it (issue 14): a trigger, an automated sequence step, a flow run, or else
+  // user_id by hand.
+  | 'trigger_id'
+  | 'sequence_task_id'
+  | 'flow_run_flow_id'
 >;
 
 export type JobExportItem = JobListItem & Pick<Job, 'input_data' | 'final_result'>;

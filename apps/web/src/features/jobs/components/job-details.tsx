@@ -51,9 +51,18 @@ type Props = {
    * prefilled with the job's input (features don't import each other). Absent: no re-run.
    */
   renderRerun?: ((args: { job: Job; onClose: () => void }) => ReactNode) | undefined;
+  /** "Started by": a person, a trigger, a sequence step or a flow run (the route renders it). */
+  renderStartedBy?: ((job: Job) => ReactNode) | undefined;
 };
 
-export function JobDetails({ id, workflowName, memberName, renderRerun, renderCanvas }: Props) {
+export function JobDetails({
+  id,
+  workflowName,
+  memberName,
+  renderRerun,
+  renderCanvas,
+  renderStartedBy,
+}: Props) {
   const organisation = useCurrentOrganisation();
   const { toast } = useToast();
   const [confirmCancel, setConfirmCancel] = useState(false);
@@ -147,7 +156,7 @@ export function JobDetails({ id, workflowName, memberName, renderRerun, renderCa
         · version {job.workflow_version}
       </span>,
     ],
-    ['Started by', memberName(job.user_id) ?? 'A former member'],
+    ['Started by', renderStartedBy?.(job) ?? memberName(job.user_id) ?? 'A former member'],
     ['Created', formatDateTime(job.created_at)],
     ['Started', job.started_at ? formatDateTime(job.started_at) : 'Not yet'],
     ['Finished', job.completed_at ? formatDateTime(job.completed_at) : '—'],

@@ -1,6 +1,6 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { ListChecks, SearchX } from 'lucide-react';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { Button } from '@/components/ui/button';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -12,7 +12,7 @@ import { formatTimeInZone } from '@/lib/format-in-zone';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { formatDateTime, formatRelative } from '@/lib/utils';
 import { isActiveJobStatus } from '@forkflow/domain/jobs';
-import { jobQueries, jobStatusLabels, type JobQuery } from '../api/queries';
+import { jobQueries, jobStatusLabels, type JobListItem, type JobQuery } from '../api/queries';
 import { formatDuration, jobDurationMs, shortId } from '../utils/format';
 import { JobStatusBadge } from './job-status-badge';
 import { JobsBulkBar } from './jobs-bulk-bar';
@@ -25,6 +25,11 @@ type Props = {
   memberName: (id: string) => string | undefined;
   /** Show who started each job (when listing everyone's). */
   showOwner: boolean;
+  /**
+   * What started a job when it was not started by hand (a trigger, a sequence step, a flow
+   * run): the route renders it, shown whatever showOwner says.
+   */
+  renderStartedBy?: ((job: JobListItem) => ReactNode) | undefined;
 };
 
 /** While any job on screen may still change, poll every second (the engine is fast). */
@@ -37,6 +42,7 @@ export function JobsList({
   workflowName,
   memberName,
   showOwner,
+  renderStartedBy,
 }: Props) {
   const organisation = useCurrentOrganisation();
   const now = useNow(30_000).getTime();
@@ -193,7 +199,13 @@ export function JobsList({
                       </span>
                     </>
                   ) : null}
-                  {showOwner ? (
+                  {renderStartedBy &&
+                  (job.trigger_id || job.sequence_task_id || job.flow_run_flow_id) ? (
+                    <>
+                      <span aria-hidden>·</span>
+                      {renderStartedBy(job)}
+                    </>
+                  ) : showOwner ? (
                     <>
                       <span aria-hidden>·</span>
                       <span>{memberName(job.user_id) ?? 'A former member'}</span>

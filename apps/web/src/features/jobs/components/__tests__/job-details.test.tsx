@@ -35,6 +35,9 @@ const baseJob: Job = {
   locked_by: null,
   attempt: 2,
   rerun_of: null,
+  sequence_task_id: null,
+  trigger_id: null,
+  trigger_firing_id: null,
 };
 
 const event = (id: number, overrides: Partial<JobEvent>): JobEvent => ({

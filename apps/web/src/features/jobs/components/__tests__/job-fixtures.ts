@@ -21,5 +21,8 @@ export const jobListItem = (overrides: Partial<JobListItem> = {}): JobListItem =
   completed_at: '2026-11-22T09:00:01.250Z',
   created_at: '2026-11-22T09:00:00Z',
   last_updated_at: '2026-11-22T09:00:01.250Z',
+  trigger_id: null,
+  sequence_task_id: null,
+  flow_run_flow_id: null,
   ...overrides,
 });

@@ -43,6 +43,9 @@ const baseJob: Job = {
   locked_by: null,
   attempt: 1,
   rerun_of: null,
+  sequence_task_id: null,
+  trigger_id: null,
+  trigger_firing_id: null,
 };
 
 const event = (id: number, at: string, overrides: Partial<JobEvent>): JobEvent => ({

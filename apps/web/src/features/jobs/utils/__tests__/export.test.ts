@@ -45,6 +45,9 @@ const job: JobExportItem = {
   last_updated_at: '2026-11-22T09:00:09.500Z',
   input_data: { payload: 'hello, world' },
   final_result: null,
+  trigger_id: null,
+  sequence_task_id: null,
+  flow_run_flow_id: null,
 };
 
 describe('toCsv with the jobs columns', () => {
