@@ -358,3 +358,160 @@ values
    '[{"id":"flow1","workflow_id":"40000000-0000-4000-8000-000000000003","mappings":{"company":{"source":"sequence_parameter","parameter":"company"},"region":{"source":"sequence_parameter","parameter":"region"}},"assertions":[{"path":"$.company","operator":"exists"}]},{"id":"flow2","workflow_id":"40000000-0000-4000-8000-000000000004","mappings":{"company":{"source":"flow_output","flow_id":"flow1","path":["company"]},"region":{"source":"flow_output","flow_id":"flow1","path":["region"]},"threshold":{"source":"sequence_parameter","parameter":"threshold"}},"assertions":[{"path":"$.threshold","operator":"gt","expected":0}]},{"id":"flow3","workflow_id":"40000000-0000-4000-8000-000000000005","mappings":{"company":{"source":"flow_output","flow_id":"flow2","path":["company"]},"threshold":{"source":"flow_output","flow_id":"flow2","path":["threshold"]},"channel":{"source":"sequence_parameter","parameter":"channel"}},"assertions":[{"path":"$.channel","operator":"equals","expected":"slack"}]}]',
    '10000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001')
 on conflict (id) do nothing;
+
+-- Sequences and workflows joined: the call-notes demo (issue 14 §4; docs/automation/crm-actions.md)
+-- "Demo Follow-up (with call notes)" is seed 001's Demo Follow-up with an automated step after
+-- "Conduct demo": the "Call notes" workflow transcribes the restaurant's call recording with
+-- Gemini, summarises it, appends the summary to the restaurant's notes and moves it to
+-- demo_done (crm-update-restaurant, as the task's rep). That stage change fires an event
+-- trigger whose workflow starts "After the demo" for the restaurant (crm-start-sequence).
+-- Offline in `pnpm dev`: the recording is a placeholder the local Gemini protocol server
+-- (packages/local-stack/src/fakes/gemini-server.ts, scenario demo-call) answers with a demo
+-- call's transcript and summary; with a real GEMINI_API_KEY, put a real recording (audio_url
+-- or audio_file) in a restaurant's metadata.call_recording instead.
+update public.restaurants as r
+set metadata = r.metadata || jsonb_build_object('call_recording', jsonb_build_object(
+  'mime_type', 'audio/mpeg',
+  -- "ID3 Forkflow demo call (a placeholder recording for the local Gemini server) scenario:demo-call"
+  'audio_base64', 'SUQzIEZvcmtmbG93IGRlbW8gY2FsbCAoYSBwbGFjZWhvbGRlciByZWNvcmRpbmcgZm9yIHRoZSBsb2NhbCBHZW1pbmkgc2VydmVyKSBzY2VuYXJpbzpkZW1vLWNhbGw='
+))
+where r.organisation_id = '00000000-0000-4000-8000-000000000001'
+  and not (r.metadata ? 'call_recording');
+
+insert into public.workflows (id, organisation_id, key, name, description, definition, created_by, updated_by)
+values
+  ('40000000-0000-4000-8000-000000000010', '00000000-0000-4000-8000-000000000001', 'call-notes',
+   'Call notes', 'Transcribes the demo call''s recording, summarises it into the restaurant''s notes and moves it to demo_done.',
+   $json${
+     "inputs": [
+       {"name": "restaurant_id", "type": "string", "required": true, "title": "Restaurant",
+        "description": "The restaurant whose notes get the summary (its id)."},
+       {"name": "restaurant_metadata", "type": "object", "required": true, "title": "Restaurant metadata",
+        "description": "Holds call_recording: { audio_base64, mime_type }, { audio_url } or { audio_file }."}
+     ],
+     "start_step": "transcribe",
+     "steps": {
+       "transcribe": {
+         "transformer_id": "gemini-timestamp-transcriber",
+         "input_map": {
+           "audio_base64": "$.job_input.restaurant_metadata.call_recording.audio_base64",
+           "mime_type": "$.job_input.restaurant_metadata.call_recording.mime_type",
+           "audio_url": "$.job_input.restaurant_metadata.call_recording.audio_url",
+           "audio_file": "$.job_input.restaurant_metadata.call_recording.audio_file"
+         },
+         "next_step": "summarise"
+       },
+       "summarise": {
+         "transformer_id": "gemini-timestamp-transcriber",
+         "input_map": {
+           "audio_base64": "$.job_input.restaurant_metadata.call_recording.audio_base64",
+           "mime_type": "$.job_input.restaurant_metadata.call_recording.mime_type",
+           "audio_url": "$.job_input.restaurant_metadata.call_recording.audio_url",
+           "audio_file": "$.job_input.restaurant_metadata.call_recording.audio_file"
+         },
+         "config": {
+           "prompt": "Summarise this sales demo call for the restaurant's CRM notes in two or three sentences: what they liked, what they asked and the agreed next step. Return the summary as text, with no segments."
+         },
+         "next_step": "note"
+       },
+       "note": {
+         "transformer_id": "crm-update-restaurant",
+         "input_map": {
+           "restaurant_id": "$.job_input.restaurant_id",
+           "append_note": "$.summarise.output.text"
+         },
+         "config": {"lead_stage": "demo_done"},
+         "next_step": null
+       }
+     },
+     "output_map": {
+       "transcript": "$.transcribe.output.text",
+       "summary": "$.summarise.output.text",
+       "lead_stage": "$.note.output.restaurant.lead_stage"
+     }
+   }$json$::jsonb,
+   '10000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001'),
+  ('40000000-0000-4000-8000-000000000011', '00000000-0000-4000-8000-000000000001', 'demo-done-follow-up',
+   'After the demo: start the follow-up', 'Started by the "Demo done" trigger: starts "After the demo" for the restaurant that reached demo_done.',
+   $json${
+     "start_step": "start",
+     "steps": {
+       "start": {
+         "transformer_id": "crm-start-sequence",
+         "input_map": {"restaurant_id": "$.job_input.event.restaurant_id"},
+         "config": {"sequence_template_name": "After the demo"},
+         "next_step": null
+       }
+     },
+     "output_map": {"sequence_instance_id": "$.start.output.sequence_instance.id"}
+   }$json$::jsonb,
+   '10000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001')
+on conflict (id) do nothing;
+
+insert into public.workflow_versions (organisation_id, workflow_id, version, definition, retry_policy, change_description, created_by)
+select w.organisation_id, w.id, 1, w.definition, w.retry_policy, 'Created', w.created_by
+from public.workflows as w
+where w.id in ('40000000-0000-4000-8000-000000000010', '40000000-0000-4000-8000-000000000011')
+on conflict (workflow_id, version) do nothing;
+
+insert into public.sequence_templates (
+  id, organisation_id, name, description, tags, is_active, exit_stages, created_by
+)
+values
+  ('32000000-0000-4000-8000-000000000005', '00000000-0000-4000-8000-000000000001', 'Demo Follow-up (with call notes)',
+   'Demo Follow-up, and after "Conduct demo" the Call notes workflow writes the call''s summary into the restaurant''s notes and moves it to demo_done.',
+   '{demo,follow-up,automated}', true, '{won,lost}', '10000000-0000-4000-8000-000000000001'),
+  ('32000000-0000-4000-8000-000000000006', '00000000-0000-4000-8000-000000000001', 'After the demo',
+   'Started by the "Demo done" trigger when a restaurant reaches demo_done: the proposal and a check-in.',
+   '{demo,proposal}', true, '{won,lost}', '10000000-0000-4000-8000-000000000001')
+on conflict do nothing;
+
+insert into public.sequence_steps (
+  id, organisation_id, sequence_template_id, step_order, name, type, priority,
+  task_template_id, message_template_id, custom_message, delay_value, delay_unit, workflow_id, input_map
+)
+select
+  s.id, '00000000-0000-4000-8000-000000000001', s.template_id, s.step_order, s.name, s.type, s.priority,
+  s.task_template_id, s.message_template_id, s.custom_message, s.delay_value, s.delay_unit,
+  s.workflow_id, s.input_map
+from (
+  values
+    -- Demo Follow-up (with call notes): seed 001's steps, the call notes at once after the demo.
+    ('33000000-0000-4000-8000-000000000501'::uuid, '32000000-0000-4000-8000-000000000005'::uuid, 1, 'Send demo confirmation', 'email', 'high',
+     null::uuid, '30000000-0000-4000-8000-000000000001'::uuid, null, 0, 'days', null::uuid, '{}'::jsonb),
+    ('33000000-0000-4000-8000-000000000502', '32000000-0000-4000-8000-000000000005', 2, 'Prepare demo materials', 'internal_activity', 'medium',
+     '31000000-0000-4000-8000-000000000001', null, null, 1, 'days', null, '{}'),
+    ('33000000-0000-4000-8000-000000000503', '32000000-0000-4000-8000-000000000005', 3, 'Reminder call day before', 'call', 'medium',
+     '31000000-0000-4000-8000-000000000002', null, null, 1, 'days', null, '{}'),
+    ('33000000-0000-4000-8000-000000000504', '32000000-0000-4000-8000-000000000005', 4, 'Conduct demo', 'internal_activity', 'high',
+     null, null, null, 1, 'days', null, '{}'),
+    ('33000000-0000-4000-8000-000000000505', '32000000-0000-4000-8000-000000000005', 5, 'Call notes: summarise the demo call', 'automated', 'medium',
+     null, null, null, 0, 'minutes', '40000000-0000-4000-8000-000000000010',
+     '{"restaurant_id": {"source": "restaurant", "field": "id"}, "restaurant_metadata": {"source": "restaurant", "field": "metadata"}}'),
+    ('33000000-0000-4000-8000-000000000506', '32000000-0000-4000-8000-000000000005', 6, 'Follow-up email', 'email', 'medium',
+     null, '30000000-0000-4000-8000-000000000002', null, 1, 'days', null, '{}'),
+    ('33000000-0000-4000-8000-000000000507', '32000000-0000-4000-8000-000000000005', 7, 'Check-in call', 'call', 'medium',
+     '31000000-0000-4000-8000-000000000003', null, null, 3, 'days', null, '{}'),
+    ('33000000-0000-4000-8000-000000000508', '32000000-0000-4000-8000-000000000005', 8, 'Contract proposal', 'email', 'high',
+     null, '30000000-0000-4000-8000-000000000003', null, 7, 'days', null, '{}'),
+    -- After the demo: 0 and 3 days.
+    ('33000000-0000-4000-8000-000000000601', '32000000-0000-4000-8000-000000000006', 1, 'Send the proposal', 'email', 'high',
+     null, null, 'Hi {contact_first_name|there}, thanks for your time on the demo. As promised, here is our proposal for {restaurant_name}. {rep_first_name}', 0, 'days', null, '{}'),
+    ('33000000-0000-4000-8000-000000000602', '32000000-0000-4000-8000-000000000006', 2, 'Proposal check-in call', 'call', 'medium',
+     null, null, null, 3, 'days', null, '{}')
+) as s (
+  id, template_id, step_order, name, type, priority, task_template_id, message_template_id,
+  custom_message, delay_value, delay_unit, workflow_id, input_map
+)
+on conflict (id) do nothing;
+
+-- Runs as Olivia (owner), who set it up; the sequence it starts goes to the restaurant's rep.
+insert into public.workflow_triggers (
+  id, organisation_id, workflow_id, kind, name, enabled, event_type, event_filter, input, run_as, created_by
+)
+values
+  ('41000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000001',
+   '40000000-0000-4000-8000-000000000011', 'event', 'Demo done: start "After the demo"', true,
+   'restaurant.stage_changed', '@.to_stage == ''demo_done''', '{}',
+   '10000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001')
+on conflict (id) do nothing;

@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stepErrorFromPostgrest } from '../functions/execute-crm/input.ts';
 import { env, type Client } from './support/env.ts';
 import { signed } from './support/jwt.ts';
+import { needs, orchestrator } from './support/needs.ts';
 import { createFixtures, type TestUser } from './support/users.ts';
 import { createRestaurant, createTemplate, steps, startSequence } from './support/sequences.ts';
 import {
   callFunction,
-  hasOrchestrator,
   saveWorkflow,
   startJob,
   tokenOf,
@@ -505,7 +505,7 @@ describe('execute-crm: bad input and bad callers', () => {
   });
 });
 
-describe.skipIf(!hasOrchestrator)('execute-crm through the orchestrator', () => {
+describe('execute-crm through the orchestrator', needs(orchestrator), () => {
   it("a member's job with crm-update-restaurant changes the restaurant as that member", async () => {
     const admin = await fx.user('admin');
     await fx.addMember(owner, orgA, admin, 'admin');

@@ -1,7 +1,9 @@
 // The background process behind `pnpm stack start`: owns every service of the stack and
 // stops them all on SIGTERM/SIGINT. It reports readiness by writing state.json.
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FAKE_GEMINI_API_KEY, startFakeGemini } from './fakes/gemini-server.ts';
+import { functionsDir } from './paths.ts';
 import { startStack, type Ports } from './stack.ts';
 
 const [dir, portsJson, reset, watch] = process.argv.slice(2);
@@ -13,13 +15,27 @@ rmSync(errorFile, { force: true });
 
 const log = (line: string): void => console.log(`[${new Date().toISOString()}] ${line}`);
 
+/** Whether the developer gave the functions a Gemini key (environment or functions/.env). */
+function hasGeminiKey(): boolean {
+  if (process.env.GEMINI_API_KEY) return true;
+  const file = join(functionsDir, '.env');
+  return existsSync(file) && /^\s*GEMINI_API_KEY\s*=\s*\S/m.test(readFileSync(file, 'utf8'));
+}
+
 try {
+  // The demo's Gemini steps (seed "Call notes", issue 14 §4) run offline: without a key of the
+  // developer's own, the functions talk to the local Gemini protocol server, as in `pnpm test`.
+  const gemini = hasGeminiKey() ? undefined : await startFakeGemini();
+  if (gemini) log(`no GEMINI_API_KEY: Gemini steps use the local server at ${gemini.url}`);
   const stack = await startStack({
     dir,
     ports: JSON.parse(portsJson) as Ports,
     reset: reset === 'true',
     watchFunctions: watch === 'true',
     cronIntervalSeconds: Number(process.env.STACK_CRON_INTERVAL_SECONDS ?? 5),
+    ...(gemini
+      ? { functionsEnv: { GEMINI_BASE_URL: gemini.url, GEMINI_API_KEY: FAKE_GEMINI_API_KEY } }
+      : {}),
     log,
   });
   writeFileSync(
@@ -33,7 +49,7 @@ try {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping`);
-    void stack.stop().finally(() => {
+    void Promise.all([stack.stop(), gemini?.close()]).finally(() => {
       rmSync(stateFile, { force: true });
       log('stopped');
       process.exit(0);

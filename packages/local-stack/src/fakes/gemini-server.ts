@@ -13,6 +13,8 @@
 //   blocked            no candidates, the prompt blocked for safety
 //   429 | 500 | 503 | 400 | 403   that error
 //   fail-once:<key>    503 the first time a key is seen, then ok
+//   demo-call          the seed's demo recording (issue 14 §4, `pnpm dev` and its test): a
+//                      demo call's transcript, or its summary when the prompt asks to summarise
 // `GET /__fake/requests` lists the requests received (newest last) so tests can check what the
 // SDK sent; `?contains=<text>` keeps those whose prompt or audio contains the text.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -64,6 +66,48 @@ const TRANSCRIPT = {
     { start: 1.8, end: 3.2, speaker: 'A', text: 'Thanks for calling.' },
   ],
 };
+
+/** The seed's "Call notes" demo: a short demo call at a restaurant, as Gemini might hear it. */
+const DEMO_CALL_TRANSCRIPT = {
+  text:
+    'Thanks for showing us the ordering page. The table QR codes are exactly what we need for ' +
+    'the terrace. What does it cost for two sites? Two sites are on one account, so one ' +
+    'subscription. Send me the proposal and I will take it to the owner on Friday.',
+  segments: [
+    { start: 0, end: 4.2, speaker: 'Customer', text: 'Thanks for showing us the ordering page.' },
+    {
+      start: 4.2,
+      end: 8.9,
+      speaker: 'Customer',
+      text: 'The table QR codes are exactly what we need for the terrace.',
+    },
+    { start: 8.9, end: 11.5, speaker: 'Customer', text: 'What does it cost for two sites?' },
+    {
+      start: 11.5,
+      end: 15.8,
+      speaker: 'Rep',
+      text: 'Two sites are on one account, so one subscription.',
+    },
+    {
+      start: 15.8,
+      end: 20.4,
+      speaker: 'Customer',
+      text: 'Send me the proposal and I will take it to the owner on Friday.',
+    },
+  ],
+};
+
+const DEMO_CALL_SUMMARY = {
+  text:
+    'Demo call summary: liked the online ordering page and wants table QR codes for the ' +
+    'terrace. Asked about pricing for two sites (one account, one subscription). Next step: ' +
+    'send the proposal; they take it to the owner on Friday.',
+  segments: [],
+};
+
+/** What the demo call answers: its summary when asked to summarise, else its transcript. */
+const demoCallAnswer = (prompt: string) =>
+  /summar/i.test(prompt) ? DEMO_CALL_SUMMARY : DEMO_CALL_TRANSCRIPT;
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -168,7 +212,7 @@ export async function startFakeGemini(port = 0): Promise<FakeGemini> {
           ? '{"text": "Hello, this is Forkf'
           : scenario === 'wrong-shape'
             ? JSON.stringify({ transcript: 'Hello', segments: 'none' })
-            : JSON.stringify(TRANSCRIPT);
+            : JSON.stringify(scenario === 'demo-call' ? demoCallAnswer(prompt) : TRANSCRIPT);
       send(200, {
         candidates: [
           { content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP', index: 0 },
