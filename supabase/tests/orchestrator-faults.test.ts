@@ -28,6 +28,7 @@ interface Outcome {
     lost: number;
     errors: number;
     automated_started?: number;
+    triggers_fired?: number;
   };
   thrown?: string;
   claims: number;
@@ -57,7 +58,12 @@ function drill(script: string): Outcome {
     // No automated task is due unless the script says so (dueFn, startFn).
     dueAutomatedTasks: typeof dueFn === 'function' ? dueFn : async () => [],
     startAutomatedTaskJobs: typeof startFn === 'function' ? startFn : async () => [],
-    workflowInputs: async () => [], projectsForResolve: async () => [] };
+    workflowInputs: async () => [], projectsForResolve: async () => [],
+    // No schedule is due and no app event waits unless the script says so (schedulesFn, eventsFn).
+    dueWorkflowSchedules: typeof schedulesFn === 'function' ? schedulesFn : async () => [],
+    advanceWorkflowSchedules: async () => [],
+    claimWorkflowTriggerEvents: typeof eventsFn === 'function' ? eventsFn : async () => [],
+    dispatchWorkflowTriggerEvents: async () => [] };
     let out;
     try {
       out = { summary: await runOrchestrator(queue, { functionsUrl: 'http://127.0.0.1:9', serviceRoleKey: '' },
@@ -110,6 +116,19 @@ describe('orchestrator under database failures', () => {
     expect(out.thrown).toBeUndefined();
     expect(out.summary).toMatchObject({ claimed: 1, failed: 1, errors: 0, automated_started: 1 });
     expect(out.claims).toBeGreaterThanOrEqual(2);
+  });
+
+  it('goes on when the triggers fail (issue 14 §3: schedules and app events never stop the loop)', () => {
+    const out = drill(`
+      const schedulesFn = async () => { throw new Error('due_workflow_schedules: connection reset'); };
+      const eventsFn = async () => { throw new Error('claim_workflow_trigger_events: timeout'); };
+      const claimFn = async () => (++seen.claims === 1 ? [claim('j1')] : []);
+      const finishFn = async () => {};
+    `);
+    expect(out.thrown).toBeUndefined();
+    expect(out.summary).toMatchObject({ claimed: 1, failed: 1, lost: 0, triggers_fired: 0 });
+    // One each for the schedules and the events, logged; the claims went on.
+    expect(out.summary!.errors).toBe(2);
   });
 
   it('goes on after a failed claim and runs what the next claim brings', () => {

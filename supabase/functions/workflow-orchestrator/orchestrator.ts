@@ -31,10 +31,15 @@
 // ended a job (the task's sequence may have moved on to an automated step due at once), the
 // loop starts the jobs of the automated tasks that are due (_shared/automated-steps.ts); like
 // an advance, a start makes the loop claim again, so the new job runs in the same invocation.
+//
+// Triggers (issue 14 §3): before its first claim, every run fires the schedules that are due
+// and the app events waiting in the outbox (_shared/workflow-triggers.ts), so the jobs they
+// start are claimed by this same run. Awaited, and it never throws.
 import { startDueAutomatedTasks } from '../_shared/automated-steps.ts';
 import type { ClaimedStep } from '../_shared/executor-protocol.ts';
 import { evaluateFlowRuns } from '../_shared/flow-runs.ts';
 import { log } from '../_shared/logger.ts';
+import { runTriggers } from '../_shared/workflow-triggers.ts';
 import type { Queue } from './queue.ts';
 import { runSteps, type ExecutorTarget, type Finished } from './run-step.ts';
 
@@ -72,6 +77,8 @@ export interface OrchestratorSummary {
   /** Automated sequence tasks whose job this run started (and those that need attention). */
   automated_started: number;
   automated_needs_attention: number;
+  /** Jobs that schedules and app events started this run (triggers). */
+  triggers_fired: number;
   duration_ms: number;
 }
 
@@ -193,6 +200,7 @@ export async function runOrchestrator(
     flow_runs_advanced: 0,
     automated_started: 0,
     automated_needs_attention: 0,
+    triggers_fired: 0,
     duration_ms: 0,
   };
   // null: claim_workflow_steps leases each step for its transformer's timeout + 15 s.
@@ -400,6 +408,13 @@ export async function runOrchestrator(
     !finishing &&
     !evaluating &&
     !automating;
+
+  // Schedules due and app events waiting: their jobs are claimed below, in this run.
+  const triggers = await runTriggers(queue, (msg, detail) =>
+    log('error', msg, { worker, ...detail }),
+  );
+  summary.triggers_fired += triggers.fired;
+  summary.errors += triggers.errors;
 
   // What an earlier run left undecided (it crashed, or its evaluation failed).
   evaluate();

@@ -22,6 +22,13 @@ import type {
   WorkflowInputsRow,
 } from '../_shared/automated-steps.ts';
 import type { ProjectForResolve } from '../_shared/domain/automated-steps.ts';
+import type {
+  ClaimedEvent,
+  DispatchAnswer,
+  DueSchedule,
+  ScheduleAnswer,
+  TriggerStore,
+} from '../_shared/workflow-triggers.ts';
 import type { ClaimedStep, StepResult } from '../_shared/executor-protocol.ts';
 import type {
   AdvanceAnswer,
@@ -33,9 +40,10 @@ import { retryWholeAborts } from './transient-retry.ts';
 
 /**
  * Also the flow runs' store (20261122006300_flow_runs.sql): evaluations and advances; and the
- * automated steps' (20261122009100_automated_steps.sql): due tasks and their starts.
+ * automated steps' (20261122009100_automated_steps.sql): due tasks and their starts; and the
+ * triggers' (20261122009400_workflow_triggers.sql): due schedules and the app event outbox.
  */
-export interface Queue extends FlowRunStore, AutomatedTaskStore {
+export interface Queue extends FlowRunStore, AutomatedTaskStore, TriggerStore {
   readonly kind: 'postgres' | 'rest';
   /** Due steps, of `workflowIds` only when given. */
   claim(
@@ -125,6 +133,28 @@ export function postgresQueue(dbUrl: string): Queue {
         left join public.environments as e
           on e.id = p.environment_id and e.organisation_id = p.organisation_id
         where p.id = any(${`{${projectIds.join(',')}}`}::text::uuid[])`;
+    },
+    async dueWorkflowSchedules(limit) {
+      const rows = await sql<{ due: DueSchedule[] | null }[]>`
+        select public.due_workflow_schedules(${limit}::int) as due`;
+      return rows[0]?.due ?? [];
+    },
+    async advanceWorkflowSchedules(items) {
+      const payload = JSON.stringify(items);
+      const rows = await sql<{ answers: ScheduleAnswer[] | null }[]>`
+        select public.advance_workflow_schedules(${payload}::text::jsonb) as answers`;
+      return rows[0]?.answers ?? [];
+    },
+    async claimWorkflowTriggerEvents(limit, leaseSeconds) {
+      const rows = await sql<{ events: ClaimedEvent[] | null }[]>`
+        select public.claim_workflow_trigger_events(${limit}::int, ${leaseSeconds}::int) as events`;
+      return rows[0]?.events ?? [];
+    },
+    async dispatchWorkflowTriggerEvents(decisions) {
+      const payload = JSON.stringify(decisions);
+      const rows = await sql<{ answers: DispatchAnswer[] | null }[]>`
+        select public.dispatch_workflow_trigger_events(${payload}::text::jsonb) as answers`;
+      return rows[0]?.answers ?? [];
     },
     async ready() {
       await sql`select 1`;
@@ -229,6 +259,33 @@ export function restQueue(supabaseUrl: string, serviceRoleKey: string): Queue {
           };
         }),
       );
+    },
+    async dueWorkflowSchedules(limit) {
+      const { data, error } = await client.rpc('due_workflow_schedules', { p_limit: limit });
+      if (error) throw new Error(`due_workflow_schedules: ${error.message}`);
+      return (data ?? []) as unknown as DueSchedule[];
+    },
+    async advanceWorkflowSchedules(items) {
+      const { data, error } = await client.rpc('advance_workflow_schedules', {
+        p_items: items,
+      });
+      if (error) throw new Error(`advance_workflow_schedules: ${error.message}`);
+      return (data ?? []) as unknown as ScheduleAnswer[];
+    },
+    async claimWorkflowTriggerEvents(limit, leaseSeconds) {
+      const { data, error } = await client.rpc('claim_workflow_trigger_events', {
+        p_limit: limit,
+        p_lease_seconds: leaseSeconds,
+      });
+      if (error) throw new Error(`claim_workflow_trigger_events: ${error.message}`);
+      return (data ?? []) as unknown as ClaimedEvent[];
+    },
+    async dispatchWorkflowTriggerEvents(decisions) {
+      const { data, error } = await client.rpc('dispatch_workflow_trigger_events', {
+        p_decisions: decisions,
+      });
+      if (error) throw new Error(`dispatch_workflow_trigger_events: ${error.message}`);
+      return (data ?? []) as unknown as DispatchAnswer[];
     },
     async ready() {
       const { error } = await client.from('transformers').select('id').limit(1);
