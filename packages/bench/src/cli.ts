@@ -1,10 +1,10 @@
-// `pnpm bench [sequences|workflows|flows|retention|import|scale|bundle]`: every section by default, one stack and database.
+// `pnpm bench [sequences|workflows|flows|retention|import|scale|webhooks|bundle]`: every section by default, one stack and database.
 // Sequences: latency of the sequence transitions a rep waits on, each beside its floor:
 // (a) the same writes as plain SQL in one transaction over a direct connection, (b) a no-op
 // RPC through PostgREST (the HTTP floor), (c) the real RPC through PostgREST, (d) the
 // complete-task edge function. Workflows: see workflows.ts; flows: flows.ts; retention:
-// retention.ts. Prints figures; asserts nothing on time, but exits 1 when something it runs
-// does not complete.
+// retention.ts; webhook floods: webhooks.ts. Prints figures; asserts nothing on time, but
+// exits 1 when something it runs does not complete.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { flowBench } from './flows.ts';
 import { importBench } from './import.ts';
 import { retentionBench } from './retention.ts';
 import { scaleBench } from './scale/scale.ts';
+import { webhookBench } from './webhooks.ts';
 import { BenchFailure, workflowBench } from './workflows.ts';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
@@ -35,6 +36,7 @@ const SECTIONS = [
   'retention',
   'import',
   'scale',
+  'webhooks',
   'bundle',
 ] as const;
 type Section = (typeof SECTIONS)[number];
@@ -293,6 +295,7 @@ async function main(): Promise<void> {
     if (sections.includes('retention')) await retentionBench(t);
     if (sections.includes('import')) await importBench(t);
     if (sections.includes('scale')) await scaleBench(t);
+    if (sections.includes('webhooks')) await webhookBench(t);
   } finally {
     await t.stop();
   }
