@@ -5,6 +5,7 @@ import type { Json } from '@forkflow/db';
 import { anonClient, createFixtures, type TestUser } from './support/users.ts';
 import {
   adminDb,
+  connectAs,
   createRestaurant,
   instanceTasks,
   readInstance,
@@ -745,6 +746,96 @@ describe('by hand', () => {
     const retry = await rep.client.rpc('retry_automated_task', { p_task_id: stepIds[1]! });
     expect(retry.status).toBe(409);
     expect(retry.error?.code).toBe('already_ran');
+  });
+});
+
+describe('races', () => {
+  it('step 1 completed from 6 connections at once activates the automated step once, and it starts one job', async () => {
+    const { data: template } = await saveTemplate(rep, pausedOrg, [
+      { name: 'Call them', type: 'call', delay_value: 0, delay_unit: 'days' },
+      automated(workflow.id),
+    ]);
+    const restaurant = await createRestaurant(service, pausedOrg);
+    const instance = await startSequence(rep, template!.id, restaurant.id, rep.id);
+    const [first, second] = await instanceTasks(service, instance.id);
+    const connections = await Promise.all(Array.from({ length: 6 }, () => connectAs(rep.id)));
+    try {
+      const results = await Promise.all(
+        connections.map(
+          async (c) =>
+            (
+              await c.query<{ r: { next_task: Task | null } }>(
+                'select public.complete_task($1) as r',
+                [first!.id],
+              )
+            ).rows[0]!.r,
+        ),
+      );
+      expect(results.filter((r) => r.next_task !== null).map((r) => r.next_task!.id)).toEqual([
+        second!.id,
+      ]);
+    } finally {
+      await Promise.all(connections.map((c) => c.end()));
+    }
+    expect(await task(second!.id)).toMatchObject({
+      status: 'active',
+      automation_status: 'waiting',
+    });
+    const again = await Promise.all([
+      start([echoStart(second!.id)]),
+      start([echoStart(second!.id)]),
+    ]);
+    expect(again.flat().filter((r) => r.status === 'started')).toHaveLength(1);
+    expect(await jobsOf(second!.id)).toHaveLength(1);
+  });
+
+  it('completing by hand while the job finishes, 8 rounds: the step completes once, by one of them, and the sequence moves on once', async () => {
+    const repDb = await connectAs(rep.id);
+    const finisher = await adminDb();
+    try {
+      for (let round = 0; round < 8; round++) {
+        const { stepIds } = await setUp();
+        const jobId = await started(stepIds[1]!);
+        const claimed = await claim(jobId);
+        const settled = await Promise.allSettled([
+          repDb.query('select public.complete_task($1)', [stepIds[1]]),
+          finisher.query(`select public.finish_workflow_steps($1, $2::jsonb)`, [
+            WORKER,
+            JSON.stringify([
+              {
+                job_id: jobId,
+                attempt: claimed.attempt,
+                step_id: claimed.step_id,
+                duration_ms: 1,
+                input: { data: 'hello' },
+                outcome: 'succeeded',
+                output: { echoed_data: 'hello' },
+                final_result: { result: 'hello' },
+              },
+            ]),
+          ]),
+        ]);
+        // Either may be the deadlock's victim (40P01, documented): it changed nothing.
+        for (const s of settled) {
+          if (s.status === 'rejected') expect((s.reason as { code?: string }).code).toBe('40P01');
+        }
+        const done = await task(stepIds[1]!);
+        const [job] = await jobsOf(stepIds[1]!);
+        expect(done.status, `round ${round}`).toBe('completed');
+        if (done.completed_by === null) {
+          expect(job!.status).toBe('completed');
+          expect(done.automation_output).toEqual({ result: 'hello' });
+        } else {
+          expect(done.completed_by).toBe(rep.id);
+          expect(job!.status).toBe('cancelled');
+        }
+        const tasks = await instanceTasks(service, done.sequence_instance_id!);
+        expect(tasks.map((t) => t.status)).toEqual(['completed', 'completed', 'active']);
+      }
+    } finally {
+      await repDb.end();
+      await finisher.end();
+    }
   });
 });
 
