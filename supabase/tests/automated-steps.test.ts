@@ -877,6 +877,28 @@ describe('pause, cancel, delete, restart', () => {
     });
   });
 
+  it("the restaurant moving to one of the template's exit stages cancels the running job", async () => {
+    const { data: template } = await rep.client.rpc('save_sequence_template', {
+      p_template: {
+        organisation_id: pausedOrg,
+        name: `Exit ${randomUUID().slice(0, 6)}`,
+        exit_stages: ['lost'],
+      },
+      p_steps: [automated(workflow.id)] as unknown as Json,
+    });
+    const restaurant = await createRestaurant(service, pausedOrg);
+    const instance = await startSequence(rep, template!.id, restaurant.id, rep.id);
+    const [step] = await instanceTasks(service, instance.id);
+    const jobId = await started(step!.id);
+    const { error } = await rep.client
+      .from('restaurants')
+      .update({ lead_stage: 'lost' })
+      .eq('id', restaurant.id);
+    expect(error).toBeNull();
+    expect((await jobsOf(step!.id))[0]).toMatchObject({ id: jobId, status: 'cancelled' });
+    expect(await task(step!.id)).toMatchObject({ status: 'cancelled', automation_status: 'done' });
+  });
+
   it('deleting a running step cancels its job', async () => {
     const { stepIds } = await setUp();
     const jobId = await started(stepIds[1]!);
