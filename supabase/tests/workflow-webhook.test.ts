@@ -212,6 +212,30 @@ describe('workflow-webhook deliveries', () => {
     expect(await counts(hook.id)).toEqual({ jobs: 0, firings: 0 });
   });
 
+  it('a header with several v1 signatures passes when one is made with the secret', async () => {
+    const hook = await webhook();
+    const at = now();
+    const body = JSON.stringify({ order: 7 });
+    const good = sign(hook.secret, at, body).split(',')[1]!;
+    const stale = sign('the old secret', at, body).split(',')[1]!;
+    const res = await deliver(hook.id, { body, signature: `t=${at},${stale},${good},v2=future` });
+    expect(res.status).toBe(202);
+  });
+
+  it('a trigger whose run-as member left answers 409 not_started and records the failed firing', async () => {
+    const hook = await webhook();
+    await db.query('update public.workflow_triggers set run_as = null where id = $1', [hook.id]);
+    const res = await deliver(hook.id, { secret: hook.secret });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('not_started');
+    const { rows } = await db.query(
+      'select status, error ->> $2 as code from public.workflow_trigger_firings where trigger_id = $1',
+      [hook.id, 'code'],
+    );
+    expect(rows).toEqual([{ status: 'failed', code: 'no_run_as' }]);
+    expect((await counts(hook.id)).jobs).toBe(0);
+  });
+
   it('a timestamp within 5 minutes is accepted', async () => {
     const hook = await webhook();
     expect((await deliver(hook.id, { secret: hook.secret, at: now() - 240 })).status).toBe(202);
