@@ -18,6 +18,12 @@ let organisationId: string;
 let otherOrganisationId: string;
 /** An organisation past the count threshold (1,000): 1,200 restaurants. */
 let bigOrganisationId: string;
+/**
+ * A word clustered late in name order, as the bench's "Pizza …" (…008200): 1,200 "Aaa …"
+ * first (two of them match "pizza" through their city), then 300 "Pasta …" and 1,100
+ * "Pizza …" with every name twice or three times (ties broken by id), and trashed pizzas.
+ */
+let clusterOrganisationId: string;
 let db: pg.Client;
 
 type ListArgs = {
@@ -111,12 +117,37 @@ beforeAll(async () => {
      from generate_series(1, 1200) as i`,
     [bigOrganisationId],
   );
+  clusterOrganisationId = await fx.organisation(rep);
+  await db.query(
+    `insert into public.restaurants (organisation_id, name, city, updated_at, deleted_at)
+     select $1, name, city, updated_at, deleted_at from (
+       select 'Aaa ' || lpad(i::text, 4, '0') as name,
+              case when i in (600, 1150) then 'Pizzaville' else 'Leeds' end as city,
+              timestamptz '2026-05-01' + i * interval '1 minute' as updated_at, null::timestamptz as deleted_at
+       from generate_series(1, 1200) as i
+       union all
+       select 'Pasta ' || lpad(i::text, 3, '0'), 'York', timestamptz '2026-02-01' + i * interval '1 minute', null
+       from generate_series(1, 300) as i
+       union all
+       select 'Pizza ' || lpad((i % 500)::text, 3, '0'), 'York',
+              timestamptz '2026-03-01' + (i % 7) * interval '1 minute', null
+       from generate_series(1, 1100) as i
+       union all
+       select 'Pizza 000', 'York', timestamptz '2026-04-01', timestamptz '2026-04-02'
+       from generate_series(1, 5) as i
+     ) as rows`,
+    [clusterOrganisationId],
+  );
+  await seed(otherOrganisationId, [
+    { name: 'Pizza 000', city: 'Leeds' },
+    { name: 'Aaa Pizza', city: 'Leeds' },
+  ]);
   await db.query('analyze public.restaurants');
 });
 
 afterAll(async () => {
   await db.query('delete from public.restaurants where organisation_id = any ($1)', [
-    [organisationId, otherOrganisationId, bigOrganisationId],
+    [organisationId, otherOrganisationId, bigOrganisationId, clusterOrganisationId],
   ]);
   await db.end();
   await fx.cleanup();
@@ -209,7 +240,7 @@ describe('list_restaurants', () => {
     expect(names(rare)).toEqual(['Bulk 0007 quince']);
   });
 
-  it('reads through the indexes that fit: GIN for a rare word, the name index for a page', async () => {
+  it('reads through the indexes that fit: the organisation’s GIN keys for a rare word, the name index for a page', async () => {
     await db.query('begin');
     try {
       // Hide the sequential scan so the test is about whether an index fits, not about
@@ -219,14 +250,17 @@ describe('list_restaurants', () => {
         (await db.query<{ 'QUERY PLAN': string }>(`explain ${sql}`, [bigOrganisationId])).rows
           .map((row) => row['QUERY PLAN'])
           .join('\n');
+      // The GIN path's predicate (…008200): the organisation's own keys in the GIN index,
+      // the other filters as a boolean test no btree takes.
       expect(
         await plan(
-          `select 1 from public.restaurants as r where r.organisation_id = $1 and r.deleted_at is null
-           and r.search @@ to_tsquery('simple'::regconfig, 'quince:*')`,
+          `select 1 from public.restaurants as r where r.deleted_at is null
+           and (r.organisation_id = $1) is true
+           and private.organisation_search(r.organisation_id, r.search)
+               @@ (quote_literal(private.organisation_search_tag($1) || 'quince') || ':*')::tsquery
+           and ts_match_vq(r.search, to_tsquery('simple'::regconfig, 'quince:*'))`,
         ),
-        // Either GIN index on search: at this size the planner may prefer the plain one; at
-        // 100k the organisation-scoped one (the bench shows which).
-      ).toMatch(/Bitmap Index Scan on restaurants_(list_)?search_idx/);
+      ).toMatch(/Bitmap Index Scan on restaurants_list_organisation_search_idx/);
       const byName = await plan(
         `select r.id from public.restaurants as r where r.organisation_id = $1 and r.deleted_at is null
          order by r.name, r.id limit 20`,
@@ -239,6 +273,122 @@ describe('list_restaurants', () => {
       );
       expect(byUpdated).toContain('restaurants_list_updated_idx');
       expect(byUpdated).not.toContain('Sort');
+    } finally {
+      await db.query('rollback');
+    }
+  });
+});
+
+describe('list_restaurants: a word clustered late in name order', () => {
+  /** The same page as a plain ORDER BY over every match (admin, no function involved). */
+  async function expected(word: string, sort: 'name' | 'updated', offset: number, limit: number) {
+    const order = sort === 'name' ? 'name, id' : 'updated_at desc, id desc';
+    const { rows } = await db.query<{ id: string; name: string }>(
+      `select id, name from public.restaurants
+       where organisation_id = $1 and deleted_at is null
+         and search @@ to_tsquery('simple'::regconfig, $2)
+       order by ${order} offset $3 limit $4`,
+      [clusterOrganisationId, `${word}:*`, offset, limit],
+    );
+    return rows;
+  }
+
+  it('pages a clustered common word in the same order as ORDER BY over all matches, ties included', async () => {
+    for (const sort of ['name', 'updated'] as const) {
+      for (const [offset, limit] of [
+        [0, 20],
+        [20, 20],
+        [0, 100],
+        [980, 20],
+        [995, 20],
+        [1090, 20],
+        [1200, 20],
+      ] as const) {
+        const result = await list(
+          rep.client,
+          { search: 'pizza', sort, offset, limit },
+          clusterOrganisationId,
+        );
+        expect(result.error, `${sort} ${offset}`).toBeNull();
+        const page = result.data!.rows.map((row) => ({ id: row.id, name: row.name }));
+        expect(page, `${sort} ${offset}`).toEqual(await expected('pizza', sort, offset, limit));
+        expect(new Set(result.data!.rows.map((row) => row.organisation_id))).not.toContain(
+          otherOrganisationId,
+        );
+      }
+    }
+    // The matches through the city sort first: the page must not start at the cluster.
+    expect(
+      names(
+        await list(rep.client, { search: 'pizza', sort: 'name', limit: 3 }, clusterOrganisationId),
+      ),
+    ).toEqual(['Aaa 0600', 'Aaa 1150', 'Pizza 000']);
+  });
+
+  it('counts a clustered word exactly up to 1,000 and estimates past it', async () => {
+    const pasta = await list(rep.client, { search: 'pasta', sort: 'name' }, clusterOrganisationId);
+    expect(pasta.data).toMatchObject({ total: 300, estimated: false });
+    expect(names(pasta)?.[0]).toBe('Pasta 001');
+    const pizza = await list(rep.client, { search: 'pizza', sort: 'name' }, clusterOrganisationId);
+    expect(pizza.data?.estimated).toBe(true);
+    expect(pizza.data?.total).toBeGreaterThan(1000);
+    // 1,100 pizzas and 2 pizzaville rows: the last page knows the exact total.
+    const last = await list(
+      rep.client,
+      { search: 'pizza', sort: 'name', offset: 1090 },
+      clusterOrganisationId,
+    );
+    expect(last.data).toMatchObject({ total: 1102, estimated: false });
+    expect(last.data?.rows).toHaveLength(12);
+    const beyond = await list(
+      rep.client,
+      { search: 'pizza', sort: 'name', offset: 1200 },
+      clusterOrganisationId,
+    );
+    expect(beyond.data).toMatchObject({ rows: [], total: 1102, estimated: false });
+  });
+
+  it('shows another organisation none of it, and the owner of the other none of theirs', async () => {
+    const outside = await list(
+      outsider.client,
+      { search: 'pizza', sort: 'name' },
+      clusterOrganisationId,
+    );
+    expect(outside.status).toBe(404);
+    expect(outside.data).toBeNull();
+    const theirs = await list(
+      outsider.client,
+      { search: 'pizza', sort: 'name' },
+      otherOrganisationId,
+    );
+    expect(names(theirs)).toEqual(['Aaa Pizza', 'Pizza 000']);
+  });
+
+  it('reads the GIN index once per request, through the organisation-scoped keys', async () => {
+    await db.query('begin');
+    try {
+      await db.query('set local role authenticated');
+      await db.query(`select set_config('request.jwt.claims', $1, true)`, [
+        JSON.stringify({ sub: rep.id, role: 'authenticated' }),
+      ]);
+      const { rows } = await db.query<{ page: ListResult }>(
+        `select public.list_restaurants($1, p_search => 'pizza', p_sort => 'name') as page`,
+        [clusterOrganisationId],
+      );
+      expect(rows[0]!.page.rows[0]?.name).toBe('Aaa 0600');
+      await db.query('reset role');
+      // This transaction's own index scans: the page and its count come from one GIN scan
+      // (before, at 100k: one for the page and one more to count), on the index keyed by
+      // organisation.
+      const scans = await db.query<{ index: string; scans: number }>(
+        `select c.relname as index, pg_catalog.pg_stat_get_xact_numscans(c.oid)::int as scans
+         from pg_catalog.pg_index as i
+         join pg_catalog.pg_class as c on c.oid = i.indexrelid
+         join pg_catalog.pg_am as am on am.oid = c.relam
+         where i.indrelid = 'public.restaurants'::regclass and am.amname = 'gin'
+           and pg_catalog.pg_stat_get_xact_numscans(c.oid) > 0`,
+      );
+      expect(scans.rows).toEqual([{ index: 'restaurants_list_organisation_search_idx', scans: 1 }]);
     } finally {
       await db.query('rollback');
     }
