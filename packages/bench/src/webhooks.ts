@@ -33,6 +33,8 @@ const env = (name: string, fallback: number): number => Number(process.env[name]
 const DELIVERIES = env('BENCH_WEBHOOK_DELIVERIES', 1000);
 const CONCURRENCY = env('BENCH_WEBHOOK_CONCURRENCY', 20);
 const REPLAYS = Math.min(50, DELIVERIES);
+/** One request at a time: what a single sender waits, without the flood's queueing. */
+const SEQUENTIAL = env('BENCH_WEBHOOK_SEQUENTIAL', 100);
 /** The migration's default per-trigger limit (…009500): measured, not assumed, below. */
 const DEFAULT_LIMIT = { capacity: 100, refillPerSecond: 50 };
 const RAISED = 1_000_000_000;
@@ -254,6 +256,18 @@ export async function webhookBench(t: WorkflowTarget): Promise<void> {
     }
     await drain(t, db, warmIds.filter(Boolean));
 
+    const oneStart = await flood(SEQUENTIAL, 1, 201, (i) => startWorkflow(t, f, 100_000 + i));
+    refusals(oneStart, 201, 'start-workflow, one at a time');
+    const oneHook = await flood(SEQUENTIAL, 1, 202, (i) =>
+      deliver(t, warm, `one-${run}-${i}`, 100_000 + i),
+    );
+    refusals(oneHook, 202, 'workflow-webhook, one at a time');
+    await drain(
+      t,
+      db,
+      [...oneStart.sent, ...oneHook.sent].map((s) => s.jobId!),
+    );
+
     const starts = await flood(DELIVERIES, CONCURRENCY, 201, (i) => startWorkflow(t, f, i));
     refusals(starts, 201, 'start-workflow');
     // Each round's jobs run before the next round, so neither flood competes with the other's.
@@ -321,6 +335,10 @@ export async function webhookBench(t: WorkflowTarget): Promise<void> {
     console.log(
       `  ${''.padEnd(44)}${'accepted'.padStart(11)}${'p50'.padStart(11)}${'p95'.padStart(11)}`,
     );
+    console.log(`one at a time (${SEQUENTIAL} each)`);
+    console.log(row('start-workflow (201)', oneStart, 201));
+    console.log(row('workflow-webhook (202)', oneHook, 202));
+    console.log(`${CONCURRENCY} in flight (${DELIVERIES} each)`);
     console.log(row('start-workflow (201)', starts, 201));
     console.log(row('workflow-webhook (202), limit raised', webhooks, 202));
     console.log(
