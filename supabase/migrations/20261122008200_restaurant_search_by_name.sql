@@ -11,9 +11,8 @@
 -- What changes (rows and order are exactly as before):
 -- 1. An index whose keys carry the organisation: each lexeme prefixed with a 12-hex tag of the
 --    organisation id. A prefix search reads only its organisation's matching entries. It
---    replaces restaurants_list_search_idx; the index only proposes rows, the query still
---    checks the organisation and the real search vector, so a tag shared by two
---    organisations (12 hex digits of a random uuid) would only cost time.
+--    replaces restaurants_list_search_idx. The query still checks the organisation, so a
+--    tag shared by two organisations (12 hex digits of a random uuid) would only cost time.
 -- 2. One GIN scan per request: it reads every match anyway, so it keeps the first
 --    max(1,001, offset + limit) in list order (a bounded top-N sort of ids and sort keys):
 --    fewer is the exact total, that many is past the count threshold. The page's full rows are
@@ -87,6 +86,7 @@ declare
   v_keep integer;
   v_match text;
   v_gin_match text;
+  v_longest integer;
   v_probe_hits integer;
   v_common boolean := false;
   c_probe constant integer := 1000;
@@ -113,8 +113,9 @@ begin
   -- Every word typed matches as a prefix; only letters and digits survive (as in the web's
   -- toPrefixTsQuery), so no input is a tsquery syntax error.
   select string_agg(m[1] || ':*', ' & '),
-         string_agg(quote_literal(private.organisation_search_tag(p_organisation_id) || left(m[1], 400)) || ':*', ' & ')
-    into v_tsquery, v_gin_match
+         string_agg(quote_literal(private.organisation_search_tag(p_organisation_id) || left(m[1], 400)) || ':*', ' & '),
+         max(length(m[1]))
+    into v_tsquery, v_gin_match, v_longest
     from regexp_matches(lower(coalesce(p_search, '')), '([[:alnum:]]+)', 'g') as m;
 
   -- Everything but the search: the probe below walks these rows in list order.
@@ -145,17 +146,21 @@ begin
       v_where, v_order, c_probe, v_tsquery)
       into v_probe_hits;
     v_common := v_probe_hits >= p_limit;
-    -- The GIN path finds candidates through the organisation's own keys and keeps those the
-    -- real vector matches (ts_match_vq is @@ spelled so that no other index takes it). Only
-    -- when the text search parser reads the words as they were typed: otherwise the plain @@,
-    -- through the plain GIN index on search.
+    -- The GIN path finds the rows through the organisation's own keys. That is the same
+    -- match as @@ on search when the text search parser reads the words as they were typed
+    -- (else the plain @@, through the plain GIN index on search) and no word is longer than
+    -- the 400 characters the keys keep (else the real vector is checked too; ts_match_vq is
+    -- @@ spelled so that no other index takes it). A tag shared with another organisation
+    -- is kept out by the organisation filter.
     if to_tsquery('simple'::regconfig, v_tsquery)::text
         = (select string_agg(quote_literal(m[1]) || ':*', ' & ')
            from regexp_matches(lower(coalesce(p_search, '')), '([[:alnum:]]+)', 'g') as m) then
       v_gin_match := format(
-        'private.organisation_search(r.organisation_id, r.search) @@ %L::tsquery'
-        || ' and ts_match_vq(r.search, to_tsquery(''simple''::regconfig, %L))',
-        v_gin_match, v_tsquery);
+        'private.organisation_search(r.organisation_id, r.search) @@ %L::tsquery', v_gin_match);
+      if v_longest > 400 then
+        v_gin_match := v_gin_match
+          || format(' and ts_match_vq(r.search, to_tsquery(''simple''::regconfig, %L))', v_tsquery);
+      end if;
     else
       v_gin_match := v_match;
     end if;
