@@ -4,7 +4,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Json } from '@forkflow/db';
 import { createFixtures, type TestUser } from './support/users.ts';
-import { createRestaurant, createTemplate, steps } from './support/sequences.ts';
+import {
+  createRestaurant,
+  createTemplate,
+  instanceTasks,
+  startSequence,
+  steps,
+  taskRpc,
+  type Task,
+} from './support/sequences.ts';
+import { ownerDb } from './support/orchestrator.ts';
 import { fakeGemini, needs, orchestrator } from './support/needs.ts';
 import { saveWorkflow, startJob, waitForJob } from './support/workflows.ts';
 
@@ -217,3 +226,157 @@ describe('the demo workflows, run as a rep', needs(orchestrator, fakeGemini), ()
     ]);
   });
 });
+
+/** Polls `read` until `done` holds (the cron orchestrator runs every second in `pnpm test`). */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string) {
+  const deadline = Date.now() + 45_000;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+describe(
+  'the whole demo, replayed from the seed in a fresh organisation',
+  needs(orchestrator, fakeGemini),
+  () => {
+    it(
+      'completing Conduct demo runs Call notes, and demo_done starts After the demo by trigger',
+      { timeout: 90_000 },
+      async () => {
+        const [admin, rep] = await Promise.all([fx.user('demo-admin'), fx.user('demo-rep')]);
+        const organisationId = await fx.organisation(admin, { members: [rep] });
+        const copy = async (id: string) => {
+          const seeded = await seedWorkflow(id);
+          return saveWorkflow(admin, {
+            organisation_id: organisationId,
+            key: seeded.key,
+            name: seeded.name,
+            definition: seeded.definition,
+          });
+        };
+        const callNotes = await copy(CALL_NOTES);
+        const followUp = await copy(FOLLOW_UP_WORKFLOW);
+
+        // The seed's two templates, their steps as seeded (the automated one now naming the copy
+        // of Call notes; message and task templates are the seed organisation's, so left out).
+        const copyTemplate = async (id: string, name: string) => {
+          const { data: seededSteps } = await service
+            .from('sequence_steps')
+            .select(
+              'name, type, priority, custom_message, delay_value, delay_unit, workflow_id, input_map',
+            )
+            .eq('sequence_template_id', id)
+            .order('step_order');
+          const stepInputs = (seededSteps ?? []).map((step) => ({
+            name: step.name,
+            type: step.type,
+            priority: step.priority,
+            delay_value: step.delay_value,
+            delay_unit: step.delay_unit,
+            ...(step.custom_message ? { custom_message: step.custom_message } : {}),
+            ...(step.type === 'automated'
+              ? { workflow_id: callNotes.id, input_map: step.input_map }
+              : {}),
+          }));
+          return createTemplate(admin, organisationId, stepInputs as never, { name });
+        };
+        const withCallNotes = await copyTemplate(
+          WITH_CALL_NOTES,
+          'Demo Follow-up (with call notes)',
+        );
+        const afterTheDemo = await copyTemplate(AFTER_THE_DEMO, 'After the demo');
+
+        const { data: seededTrigger } = await service
+          .from('workflow_triggers')
+          .select('kind, name, event_type, event_filter')
+          .eq('id', '41000000-0000-4000-8000-000000000001')
+          .single();
+        const saved = await admin.client.rpc('save_workflow_trigger', {
+          p_trigger: { ...seededTrigger, workflow_id: followUp.id } as Json,
+        });
+        expect(saved.error).toBeNull();
+
+        const { data: seeded } = await service
+          .from('restaurants')
+          .select('metadata')
+          .eq('id', LUIGIS)
+          .single();
+        const restaurant = await createRestaurant(service, organisationId, {
+          name: 'Demo Trattoria',
+          lead_stage: 'demo_booked',
+          assigned_sales_rep: rep.id,
+          metadata: seeded?.metadata as NonNullable<Json>,
+        });
+        const instance = await startSequence(rep, withCallNotes.id, restaurant.id);
+        const tasks = await instanceTasks(service, instance.id);
+        expect(tasks[4]).toMatchObject({ type: 'automated', automation_status: 'waiting' });
+        for (const done of tasks.slice(0, 4)) await taskRpc(rep, 'complete_task', done.id);
+
+        // The automated step is due at once (0 minutes) unless the calendar moved it to the next
+        // opening; either way, the test needs it due now, not at the next opening.
+        const db = await ownerDb();
+        try {
+          await db.query(
+            `update public.tasks set due_date = least(due_date, now()) where id = $1`,
+            [tasks[4]!.id],
+          );
+        } finally {
+          await db.end();
+        }
+        const callNotesTask = await eventually(
+          async () =>
+            (await service.from('tasks').select().eq('id', tasks[4]!.id).single()).data as Task,
+          (t) => t.status === 'completed' || t.automation_status === 'needs_attention',
+          'the Call notes task',
+        );
+        expect({
+          status: callNotesTask.status,
+          automation_status: callNotesTask.automation_status,
+          error: callNotesTask.automation_error,
+        }).toEqual({ status: 'completed', automation_status: 'done', error: null });
+        const output = callNotesTask.automation_output as { summary: string };
+        expect(output.summary).toMatch(/^Demo call summary:/);
+
+        const { data: row } = await service
+          .from('restaurants')
+          .select('lead_stage, notes')
+          .eq('id', restaurant.id)
+          .single();
+        expect(row).toEqual({ lead_stage: 'demo_done', notes: output.summary });
+        const { data: stageChange } = await service
+          .from('restaurant_activity')
+          .select('actor_id')
+          .eq('restaurant_id', restaurant.id)
+          .eq('kind', 'stage_changed');
+        // The job runs as the task's rep, so the rep moved it.
+        expect(stageChange).toEqual([{ actor_id: rep.id }]);
+
+        const started = await eventually(
+          async () =>
+            (
+              await service
+                .from('sequence_instances')
+                .select('sequence_template_id, status, assigned_to')
+                .eq('restaurant_id', restaurant.id)
+                .eq('sequence_template_id', afterTheDemo.id)
+            ).data ?? [],
+          (rows) => rows.length > 0,
+          'After the demo',
+        );
+        expect(started).toEqual([
+          { sequence_template_id: afterTheDemo.id, status: 'active', assigned_to: rep.id },
+        ]);
+        // And the rep's own sequence moved on to its next step.
+        const { data: next } = await service
+          .from('tasks')
+          .select('status')
+          .eq('id', tasks[5]!.id)
+          .single();
+        expect(next).toEqual({ status: 'active' });
+      },
+    );
+  },
+);
