@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, visible } from './support/browser';
@@ -167,6 +168,47 @@ describe('workflow triggers, as the demo owner in a real browser', () => {
     const startedBy = page.getByText(/^Trigger Demo done \(app event\)/).first();
     await visible(startedBy);
     await visible(startedBy.getByRole('link', { name: 'Demo done' }));
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('adds a webhook, copies its secret from the one-time dialog, and a signed delivery fires it', async () => {
+    await page.goto(`${web.url}/workflows/${workflowId}`);
+    await triggers().getByRole('button', { name: 'Add trigger' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a trigger' });
+    await dialog.getByRole('radio', { name: /Webhook/ }).check();
+    await dialog.getByRole('textbox', { name: /^Name/ }).fill('CRM push');
+    await dialog.getByRole('button', { name: 'Add trigger' }).click();
+
+    const reveal = page.getByRole('dialog', { name: 'CRM push is ready' });
+    const url = (await reveal.getByLabel('Webhook URL').innerText()).trim();
+    const secret = (await reveal.getByLabel('Webhook secret').innerText()).trim();
+    expect(url).toMatch(/\/functions\/v1\/workflow-webhook\/[0-9a-f-]{36}$/);
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    await visible(reveal.getByLabel('Signing example').getByText(/openssl dgst -sha256 -hmac/));
+    await reveal.getByRole('button', { name: 'I’ve copied the secret' }).click();
+    await reveal.waitFor({ state: 'hidden' });
+    // Shown once: the page holds it nowhere any more.
+    expect(await page.getByText(secret).count()).toBe(0);
+
+    // A delivery signed as the dialog's example signs it.
+    const body = JSON.stringify({ order: 1042 });
+    const t = Math.floor(Date.now() / 1000);
+    const v1 = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+    const delivery = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'forkflow-signature': `t=${t},v1=${v1}`,
+        'idempotency-key': `e2e-${suffix}`,
+      },
+      body,
+    });
+    expect(delivery.status).toBe(202);
+
+    const firings = triggers()
+      .getByRole('listitem', { name: 'CRM push' })
+      .getByRole('list', { name: 'Last firings of CRM push' });
+    await firings.getByRole('link', { name: 'View job' }).waitFor({ timeout: 30_000 });
     expect(pageErrors).toEqual([]);
   });
 });

@@ -105,8 +105,14 @@ export function readSavedTrigger(answer: unknown): SavedTrigger {
   return { id, secret: typeof secret === 'string' ? secret : undefined };
 }
 
-/** supabase.rpc, for the trigger RPCs' jsonb in and out. */
-export async function callTriggerRpc(name: string, args: Record<string, unknown>) {
+/**
+ * supabase.rpc for the trigger RPCs (jsonb in and out: the generated Json type would not take
+ * the form's Record<string, unknown> without a cast at every call), with their refusals in words.
+ */
+export async function callTriggerRpc(
+  name: 'save_workflow_trigger' | 'delete_workflow_trigger' | 'rotate_webhook_secret',
+  args: Record<string, unknown>,
+) {
   const rpc = supabase.rpc.bind(supabase) as unknown as (
     fn: string,
     args: Record<string, unknown>,

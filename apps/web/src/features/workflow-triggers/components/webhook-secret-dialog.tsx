@@ -26,8 +26,8 @@ export function WebhookSecretDialog({
     >
       {reveal ? (
         <div className="space-y-4 text-sm">
-          <SecretLine label="URL" value={reveal.url} />
-          <SecretLine label="Secret" value={reveal.secret} />
+          <SecretLine label="URL" name="Webhook URL" value={reveal.url} />
+          <SecretLine label="Secret" name="Webhook secret" value={reveal.secret} />
           <div className="space-y-1.5">
             <p className="font-medium text-slate-800">Sign a delivery</p>
             <p className="text-slate-600">
@@ -57,13 +57,13 @@ export function WebhookSecretDialog({
   );
 }
 
-function SecretLine({ label, value }: { label: string; value: string }) {
+function SecretLine({ label, name, value }: { label: string; name: string; value: string }) {
   return (
     <div className="space-y-1">
       <p className="font-medium text-slate-800">{label}</p>
       <div className="flex flex-wrap items-center gap-2">
         <code
-          aria-label={`Webhook ${label.toLowerCase()}`}
+          aria-label={name}
           className="min-w-0 flex-1 rounded-md bg-slate-100 px-2 py-1.5 font-mono text-xs break-all text-slate-900"
         >
           {value}

@@ -47,7 +47,9 @@ function setup(existing: Parameters<typeof TriggerDialog>[0]['trigger'] = null, 
   return { user, onSaved, dialog };
 }
 
-describe('TriggerDialog', () => {
+// Typing into a form that validates as it goes is slow on a loaded two-core runner (the
+// first test also pays the dialog's first render): 5 s timed out once in a full run.
+describe('TriggerDialog', { timeout: 20_000 }, () => {
   it('refuses a schedule without a name or with a cron that does not parse, sending nothing', async () => {
     const { user, dialog } = setup();
     await user.click(within(dialog).getByRole('button', { name: 'Add trigger' }));

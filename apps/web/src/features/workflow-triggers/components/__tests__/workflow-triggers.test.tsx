@@ -71,7 +71,7 @@ const webhook = trigger({
   enabled: false,
 });
 
-describe('WorkflowTriggers', () => {
+describe('WorkflowTriggers', { timeout: 20_000 }, () => {
   it('explains the three kinds when there are none; a member gets no Add button', async () => {
     answer([]);
     renderWithProviders(<WorkflowTriggers workflowId={WORKFLOW_ID} canManage={false} />);
