@@ -756,24 +756,46 @@ begin
             and snap.by_id ? e.sequence_step_id::text
         ), '{}'::jsonb)
       ) as item
-      from public.tasks as t
-      join public.sequence_instances as i on i.id = t.sequence_instance_id and i.status = 'active'
-      join public.restaurants as r on r.id = t.restaurant_id and r.deleted_at is null
-      left join public.profiles as p
-        on p.id = t.assigned_to and private.is_organisation_member(t.organisation_id, t.assigned_to)
+      -- The due tasks are picked first and only they are built. The pick walks the partial due
+      -- index in due order and stops at the limit; the instance and restaurant are looked up
+      -- per candidate by primary key (scalar subqueries the planner cannot reorder). As joins,
+      -- with statistics not yet counting a burst of new tasks (1,000 come due at once), the
+      -- planner estimated one candidate and scanned the active instances once per task:
+      -- 499,500 rows filtered, 730 ms for 200 of 1,000 due tasks on the loaded native stack.
+      from (
+        select c.id
+        from public.tasks as c
+        where c.automation_status = 'waiting'
+          and c.status = 'active'
+          and c.due_date <= now()
+          and (select ci.status from public.sequence_instances as ci where ci.id = c.sequence_instance_id) = 'active'
+          and (select cr.deleted_at is null from public.restaurants as cr where cr.id = c.restaurant_id)
+          and not exists (
+            select 1 from private.organisation_queue_limits as q
+            where q.organisation_id = c.organisation_id and q.max_running = 0)
+        order by c.due_date, c.id
+        limit p_limit
+      ) as due
+      -- Each picked task's rows by primary key, in a nested loop from the pick (`limit 1` keeps
+      -- the planner from flattening them into joins it may reorder: with a burst of new rows
+      -- not yet in the statistics it built the snapshot of every active instance, 1,000, and
+      -- hash-joined the 200 picked: EXPLAIN ANALYZE 328 ms, this way 145 ms, same data and load).
+      cross join lateral (select x.* from public.tasks as x where x.id = due.id limit 1) as t
+      cross join lateral (
+        select x.assigned_to, x.created_by, x.steps_snapshot
+        from public.sequence_instances as x where x.id = t.sequence_instance_id limit 1
+      ) as i
+      cross join lateral (select x.* from public.restaurants as x where x.id = t.restaurant_id limit 1) as r
+      left join lateral (
+        select x.id, x.full_name, x.email from public.profiles as x
+        where x.id = t.assigned_to and private.is_organisation_member(t.organisation_id, t.assigned_to)
+        limit 1
+      ) as p on true
       cross join lateral (
         select jsonb_object_agg(x.value ->> 'id', x.value) as by_id
         from jsonb_array_elements(i.steps_snapshot) as x
       ) as snap
       cross join lateral (select snap.by_id -> t.sequence_step_id::text as item) as step
-      where t.automation_status = 'waiting'
-        and t.status = 'active'
-        and t.due_date <= now()
-        and not exists (
-          select 1 from private.organisation_queue_limits as q
-          where q.organisation_id = t.organisation_id and q.max_running = 0)
-      order by t.due_date, t.id
-      limit p_limit
     ) as d
   );
 end;
