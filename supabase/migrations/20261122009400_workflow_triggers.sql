@@ -564,32 +564,41 @@ revoke execute on function private.workflow_tick_iso(timestamptz) from public, a
 
 -- Schedules --------------------------------------------------------------------------------------
 -- Enabled schedules that are due (next_fire_at passed) or have no next time yet (new, edited,
--- re-enabled), with the zone their cron is in. Reads only. Service role (the orchestrator).
+-- re-enabled), with the zone their cron is in. Reads only. Service role (the orchestrator),
+-- every run: plpgsql so its plan is cached per connection (as `language sql` it was planned on
+-- every call: 4-6 ms p50 against 0.3-1 ms, empty, on a loaded 2-core machine).
 create function public.due_workflow_schedules(p_limit integer default 100) returns jsonb
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
+declare
+  v_limit integer := greatest(1, least(coalesce(p_limit, 100), 1000));
+  v_due jsonb;
+begin
+  -- Two index scans of workflow_triggers_schedule_due_idx (an `or` would read it all).
   select coalesce(jsonb_agg(jsonb_build_object(
       'trigger_id', d.id,
       'cron', d.cron,
       'time_zone', private.workflow_trigger_time_zone(d.organisation_id, d.timezone),
       'next_fire_at', d.next_fire_at)
     order by d.next_fire_at nulls first, d.id), '[]'::jsonb)
+  into v_due
   from (
-    -- Two index scans of workflow_triggers_schedule_due_idx (an `or` would read it all).
     (select t.id, t.organisation_id, t.cron, t.timezone, t.next_fire_at
      from public.workflow_triggers as t
      where t.kind = 'schedule' and t.enabled and t.next_fire_at is null
-     limit greatest(1, least(coalesce(p_limit, 100), 1000)))
+     limit v_limit)
     union all
     (select t.id, t.organisation_id, t.cron, t.timezone, t.next_fire_at
      from public.workflow_triggers as t
      where t.kind = 'schedule' and t.enabled and t.next_fire_at <= now()
      order by t.next_fire_at
-     limit greatest(1, least(coalesce(p_limit, 100), 1000)))
+     limit v_limit)
   ) as d;
+  return v_due;
+end;
 $$;
 
 comment on function public.due_workflow_schedules(integer) is

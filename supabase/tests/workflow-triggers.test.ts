@@ -10,14 +10,7 @@ import {
   saveWorkflow,
   waitForJob,
 } from './support/orchestrator.ts';
-import {
-  createRestaurant,
-  createTemplate,
-  startSequence,
-  steps,
-  taskRpc,
-  activeTask,
-} from './support/sequences.ts';
+import { createTemplate, startSequence, steps, taskRpc, activeTask } from './support/sequences.ts';
 
 // Workflow triggers (issue 14 §3; docs/automation/triggers.md) against the real stack: the
 // RPCs as members of two organisations, firing through the service-role wrapper, and
@@ -100,6 +93,15 @@ async function fire(triggerId: string, key: string, payload: unknown = { body: {
     replayed: boolean;
     status: string;
   };
+}
+
+/** A restaurant written as the database owner (setup that depends on no role's grants). */
+async function restaurantIn(organisation: string, values: { name: string; city?: string }) {
+  const { rows } = await db.query<{ id: string; name: string }>(
+    `insert into public.restaurants (organisation_id, name, city) values ($1, $2, $3) returning id, name`,
+    [organisation, values.name, values.city ?? null],
+  );
+  return rows[0]!;
 }
 
 /** Runs the orchestrator until `done` holds (cron may have done the work already). */
@@ -553,7 +555,7 @@ describe('app events through the orchestrator', () => {
       event_type: 'restaurant.stage_changed',
       event_filter: '@.to_stage ==',
     });
-    const restaurant = await createRestaurant(fx.service, organisationId, {
+    const restaurant = await restaurantIn(organisationId, {
       name: 'Trigger Bistro',
       city: 'Leeds',
     });
@@ -638,7 +640,7 @@ describe('app events through the orchestrator', () => {
       event_filter: "@.sequence.status == 'cancelled'",
     });
     const template = await createTemplate(owner, organisationId, steps(2));
-    const restaurant = await createRestaurant(fx.service, organisationId, {
+    const restaurant = await restaurantIn(organisationId, {
       name: 'Sequence Trigger',
     });
     const instance = await startSequence(owner, template.id, restaurant.id);
@@ -677,6 +679,43 @@ describe('app events through the orchestrator', () => {
       await admin.client.rpc('delete_workflow_trigger', { p_trigger_id: t.id });
   });
 
+  it('an event a crashed orchestrator held fires once its lease runs out', async () => {
+    const trigger = await saved(owner, {
+      kind: 'event',
+      name: 'Leased',
+      event_type: 'restaurant.stage_changed',
+    });
+    const restaurant = await restaurantIn(organisationId, {
+      name: 'Leased Bistro',
+    });
+    // Claimed and never dispatched (the orchestrator died), in the change's own transaction
+    // so no cron run takes it first; the lease is a second.
+    await db.query('begin');
+    let claimedIds: number[] = [];
+    try {
+      await db.query(`update public.restaurants set lead_stage = 'proposal' where id = $1`, [
+        restaurant.id,
+      ]);
+      const { rows } = await db.query<{ events: { id: number; triggers: { id: string }[] }[] }>(
+        `select public.claim_workflow_trigger_events(1000, 1) as events`,
+      );
+      claimedIds = rows[0]!.events.map((e) => e.id);
+      expect(rows[0]!.events.some((e) => e.triggers.some((t) => t.id === trigger.id))).toBe(true);
+      await db.query('commit');
+    } catch (err) {
+      await db.query('rollback');
+      throw err;
+    }
+    const fired = await until(
+      () => firings(trigger.id),
+      (rows) => rows.length === 1,
+    );
+    expect(claimedIds.map((id) => `event:${id}`)).toContain(fired[0]!.dedupe_key);
+    expect(fired[0]).toMatchObject({ status: 'started' });
+    expect(await jobsOf(trigger.id)).toHaveLength(1);
+    await admin.client.rpc('delete_workflow_trigger', { p_trigger_id: trigger.id });
+  });
+
   it('writes no event when no enabled event trigger wants it (another organisation, disabled)', async () => {
     const off = await saved(owner, {
       kind: 'event',
@@ -684,8 +723,8 @@ describe('app events through the orchestrator', () => {
       event_type: 'restaurant.stage_changed',
       enabled: false,
     });
-    const mine = await createRestaurant(fx.service, organisationId, { name: 'Quiet' });
-    const theirs = await createRestaurant(fx.service, otherOrganisationId, { name: 'Elsewhere' });
+    const mine = await restaurantIn(organisationId, { name: 'Quiet' });
+    const theirs = await restaurantIn(otherOrganisationId, { name: 'Elsewhere' });
     // No runOrchestrator in between: cron could drain the outbox, so count what was written
     // in the same transaction as the change, before it commits.
     await db.query('begin');

@@ -80,10 +80,16 @@ export interface TriggerStore {
   dispatchWorkflowTriggerEvents(decisions: EventDecision[]): Promise<DispatchAnswer[]>;
 }
 
-/** Schedules and events per round; a round is one read and one write, each set-based. */
-export const TRIGGER_BATCH = 200;
+/**
+ * Schedules and events per round (one read, one write). Small because the write keeps each
+ * item apart in a subtransaction (an error fails that item, not the batch) and a fire's job
+ * insert in another: more than 64 subtransactions with writes in one transaction overflow
+ * Postgres' per-backend cache and slow every session's snapshots (h1 met it at 200 tasks).
+ * 25 items are at most ~50.
+ */
+export const TRIGGER_BATCH = 25;
 /** Rounds per run (each kind): 2,000; more wait for the next run, 5 s later. */
-export const MAX_TRIGGER_ROUNDS = 10;
+export const MAX_TRIGGER_ROUNDS = 80;
 /**
  * An event's lease: long enough for one round's filters and dispatch (milliseconds), short
  * enough that an event a crashed orchestrator held fires within a minute.
