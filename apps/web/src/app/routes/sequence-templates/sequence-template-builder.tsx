@@ -13,6 +13,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { BackLink, LoadFailure } from '@/components/ui/page-states';
 import { useToast } from '@/components/ui/toast';
 import { paths } from '@/config/paths';
+import { AutomatedStepFields } from '@/features/automated-steps/components/automated-step-fields';
 import { organisationQueries } from '@/features/organisations/api/queries';
 import { sequenceTemplateQueries } from '@/features/sequence-templates/api/queries';
 import { useSaveSequenceTemplate } from '@/features/sequence-templates/api/save-sequence-template';
@@ -131,14 +132,23 @@ export function Component() {
           name: member.fullName,
         }))}
         tagSuggestions={tagSuggestions}
+        automatedStepFields={renderAutomatedStepFields}
       />
     </div>
   );
 }
 
+// The automated-steps feature's fields inside the builder's step editor (issue 14 §1).
+const renderAutomatedStepFields = (index: number) => <AutomatedStepFields index={index} />;
+
 type BodyProps = Pick<
   Parameters<typeof SequenceBuilder>[0],
-  'defaultValues' | 'taskTemplates' | 'messageTemplates' | 'members' | 'tagSuggestions'
+  | 'defaultValues'
+  | 'taskTemplates'
+  | 'messageTemplates'
+  | 'members'
+  | 'tagSuggestions'
+  | 'automatedStepFields'
 > & {
   backHref: string;
   calendar: { calendar: Parameters<typeof SequenceBuilder>[0]['calendar']; isDefault: boolean };

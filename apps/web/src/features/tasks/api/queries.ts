@@ -5,6 +5,7 @@ import { raise } from '@/lib/errors';
 import { supabase } from '@/lib/supabase';
 import { taskTypeSchema } from '@forkflow/domain/sequence-template';
 import { type RestaurantOption } from '../types';
+import { automationPollInterval } from '../utils/automation';
 
 export const ME = 'me';
 export const ANYONE = 'anyone';
@@ -71,7 +72,11 @@ const LIST_COLUMNS =
   'id, organisation_id, restaurant_id, name, description, type, priority, status, due_date, ' +
   'assigned_to, message, subject, metadata, sequence_instance_id, sequence_step_order, ' +
   'completed_at, skipped_at, cancelled_at, created_at, updated_at, ' +
+  'automation_status, job_id, automation_error, automation_output, ' +
   'restaurant:restaurants(id, name), ' +
+  // An automated task's job and its workflow's name ("Running Enrich lead"); null when the
+  // reader may not see the job (jobs are their user's and the admins').
+  'job:jobs!tasks_job_id_fkey(id, status, workflow:workflows!jobs_workflow_id_fkey(name)), ' +
   'sequence_instance:sequence_instances(id, name, status, total_steps, current_step_order)';
 
 type Task = Tables<'tasks'>;
@@ -98,8 +103,13 @@ export type TaskListItem = Pick<
   | 'cancelled_at'
   | 'created_at'
   | 'updated_at'
+  | 'automation_status'
+  | 'job_id'
+  | 'automation_error'
+  | 'automation_output'
 > & {
   restaurant: { id: string; name: string } | null;
+  job: { id: string; status: string; workflow: { name: string } | null } | null;
   sequence_instance: Pick<
     Tables<'sequence_instances'>,
     'id' | 'name' | 'status' | 'total_steps' | 'current_step_order'
@@ -354,6 +364,7 @@ export const taskQueries = {
     queryOptions({
       queryKey: [...taskQueries.lists(organisationId), 'my', request] as const,
       queryFn: () => getTaskPage(organisationId, request),
+      refetchInterval: (query) => automationPollInterval(query.state.data),
       // As the app's default, said here because "Load more" seeds a closed range with rows
       // just read: it must not fetch them again at once (complete/skip still invalidates).
       staleTime: 30_000,
@@ -376,6 +387,7 @@ export const taskQueries = {
     queryOptions({
       queryKey: [...taskQueries.lists(organisationId), 'restaurant', restaurantId] as const,
       queryFn: () => getRestaurantTasks(organisationId, restaurantId),
+      refetchInterval: (query) => automationPollInterval(query.state.data),
     }),
   filterOptions: (organisationId: string) =>
     queryOptions({

@@ -48,10 +48,18 @@ export type ProgressTask = z.output<typeof progressTaskSchema>;
 export const taskActionInputSchema = z.object({ taskId: z.uuid() });
 export type TaskActionInput = z.input<typeof taskActionInputSchema>;
 
-type ProgressRpc = 'complete_task' | 'skip_task' | 'reopen_task';
+type ProgressRpc = 'complete_task' | 'skip_task' | 'reopen_task' | 'retry_automated_task';
 
 // Refusals the task RPCs explain in words a rep can act on: show those words.
-const explainedCodes = new Set(['22023', 'invalid_input', 'cannot_reopen', 'task_not_open']);
+const explainedCodes = new Set([
+  '22023',
+  'invalid_input',
+  'cannot_reopen',
+  'task_not_open',
+  // retry_automated_task's 409s (docs/automation/automated-steps.md).
+  'not_needs_attention',
+  'already_ran',
+]);
 
 /** An RPC error as an AppError: its own words when it explains itself. */
 export function taskRpcError(error: { code?: string; message?: string }): never {

@@ -8,6 +8,7 @@ import { useCurrentOrganisation } from '@/lib/organisation';
 import { taskQueries } from '../api/queries';
 import { useNow } from '@/hooks/use-now';
 import { TaskChangedContext } from '../hooks/task-changed-context';
+import { useAutomationChanges } from '../hooks/use-automation-changes';
 import { useTaskActions } from '../hooks/use-task-actions';
 import { closedTaskStatuses } from '../types';
 import { TaskListSkeleton } from './my-tasks';
@@ -28,6 +29,8 @@ export function RestaurantTasks({ restaurantId, timeZone, onAddTask, onTasksChan
   const { onComplete, onSkip } = useTaskActions({ timeZone, onChanged: onTasksChanged });
   const [showDone, setShowDone] = useState(false);
   const doneId = useId();
+  // An automated step's job ending moves the sequence on: its card beside this list follows.
+  useAutomationChanges(query.data, onTasksChanged);
 
   const { open, upcoming, done } = useMemo(() => {
     const tasks = query.data ?? [];

@@ -25,7 +25,9 @@ import {
   getRenderWarnings,
   type RenderWarning,
 } from '../types';
+import { automationStatusOf } from '../utils/automation';
 import { dayKey, formatDue, formatTime } from '../utils/dates';
+import { AutomatedTaskPanel } from './automated-task-panel';
 import { CopyMessageButton } from './copy-message-button';
 import { TaskPromptHost } from './task-prompt-dialogs';
 import {
@@ -117,8 +119,15 @@ export function TaskCard({
   const instance = task.sequence_instance;
   const { callOutcome, skipReason } = getFinishDetails(task.metadata);
   const reopen = useReopenTaskAction({ onChanged: use(TaskChangedContext) });
-  // Only a due task can move: a pending step has no due date yet, a paused sequence none.
-  const canSnooze = task.status === 'active' && instance?.status !== 'paused';
+  const automation = automationStatusOf(task);
+  // Only a due task can move: a pending step has no due date yet, a paused sequence none; an
+  // automated one only while it waits (a running job or a failure is not a matter of time).
+  const canSnooze =
+    task.status === 'active' &&
+    instance?.status !== 'paused' &&
+    (automation === null || automation === 'waiting');
+  // An automated task that needs attention is completed "by hand" (its job did not do it).
+  const completeLabel = automation === 'needs_attention' ? 'Complete by hand' : 'Complete';
   const canReopen = task.status === 'completed' || task.status === 'skipped';
   // The app's "Edit sequence" for a sequence task (issue 13 §3); absent without a provider.
   const sequenceSlot = use(TaskSequenceSlotContext);
@@ -227,6 +236,8 @@ export function TaskCard({
         </div>
       ) : null}
 
+      <AutomatedTaskPanel task={task} timeZone={timeZone} now={now} />
+
       {warnings.length > 0 ? (
         <div
           role="note"
@@ -286,9 +297,13 @@ export function TaskCard({
             <SkipForward className="size-4" aria-hidden />
             Skip
           </Button>
-          <Button size="sm" onClick={() => onComplete(task)} aria-label={`Complete ${task.name}`}>
+          <Button
+            size="sm"
+            onClick={() => onComplete(task)}
+            aria-label={`${completeLabel} ${task.name}`}
+          >
             <Check className="size-4" aria-hidden />
-            Complete
+            {completeLabel}
           </Button>
         </div>
       )}

@@ -66,6 +66,26 @@ export function TaskPromptHost({ task, timeZone }: { task: TaskListItem; timeZon
       />
     );
   }
+  if (prompt.kind === 'cancel_job') {
+    return (
+      <ConfirmDialog
+        open
+        onOpenChange={(open) => {
+          if (open) return;
+          closeTaskPrompt();
+          prompt.answer(false);
+        }}
+        title="Complete it by hand and cancel the job?"
+        description={`${prompt.workflow ?? 'Its workflow'} is running for this step. Completing it now cancels that job: whatever it has not done yet won’t happen, and the sequence moves on.`}
+        confirmLabel="Cancel the job and complete"
+        cancelLabel="Let it run"
+        onConfirm={() => {
+          closeTaskPrompt();
+          prompt.answer(true);
+        }}
+      />
+    );
+  }
   return <SnoozeDialog task={task} timeZone={timeZone} onClose={() => closeTaskPrompt()} />;
 }
 

@@ -12,7 +12,9 @@ export type TaskPrompt =
   | { kind: 'skip'; taskId: string; answer: (reason: string | undefined) => void }
   | { kind: 'snooze'; taskId: string }
   // Seed 001, decision 3: a step ahead of the current one is completed only once confirmed.
-  | { kind: 'order'; taskId: string; question: string; answer: (go: boolean) => void };
+  | { kind: 'order'; taskId: string; question: string; answer: (go: boolean) => void }
+  // Issue 14: completing an automated task by hand while its job runs cancels the job.
+  | { kind: 'cancel_job'; taskId: string; workflow: string | null; answer: (go: boolean) => void };
 
 let current: TaskPrompt | null = null;
 const listeners = new Set<() => void>();
@@ -39,6 +41,8 @@ export function askTaskPrompt(prompt: TaskPrompt) {
     if (prompt.kind === 'outcome') prompt.answer(null);
     if (prompt.kind === 'skip') prompt.answer(undefined);
     if (prompt.kind === 'order') prompt.answer(true);
+    // Cancelling a job is never done unasked: no card to ask on, nothing happens.
+    if (prompt.kind === 'cancel_job') prompt.answer(false);
     return;
   }
   current = prompt;

@@ -8,6 +8,7 @@ import type { TaskListItem } from '../api/queries';
 import { useSkipTask } from '../api/skip-task';
 import type { TaskProgressResult } from '../api/task-progress';
 import type { CallOutcome } from '../types';
+import { automationStatusOf } from '../utils/automation';
 import { formatDue } from '../utils/dates';
 import { focusTaskCardLater, nextOpenTaskId } from '../utils/focus-next-task';
 import { askTaskPrompt } from './task-prompts';
@@ -131,12 +132,22 @@ export function useTaskActions({
       };
       // Ahead of the current step: asked first ("Steps 2–3 are still open; …"), button or `c`.
       const question = outOfOrderQuestion(task, task.sequence_instance);
-      if (!question) return finish();
+      const inOrder = () =>
+        question
+          ? askTaskPrompt({
+              kind: 'order',
+              taskId: task.id,
+              question,
+              answer: (go) => (go ? finish() : undefined),
+            })
+          : finish();
+      // Its job is running: completing cancels it, so that is confirmed first (issue 14).
+      if (automationStatusOf(task) !== 'running') return inOrder();
       askTaskPrompt({
-        kind: 'order',
+        kind: 'cancel_job',
         taskId: task.id,
-        question,
-        answer: (go) => (go ? finish() : undefined),
+        workflow: task.job?.workflow?.name ?? null,
+        answer: (go) => (go ? inOrder() : undefined),
       });
     },
     [completeMutate],
