@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { nextCronTime } from '@forkflow/domain/cron';
+import { nextCronTime, validateCron } from '@forkflow/domain/cron';
 import type { Json } from '@forkflow/db';
 import { anonClient, createFixtures, type TestUser } from './support/users.ts';
 import {
@@ -330,6 +330,40 @@ describe('save_workflow_trigger and delete_workflow_trigger', () => {
     });
     expect(memberFire.error).not.toBeNull();
     expect(await firings(trigger.id)).toHaveLength(1);
+  });
+});
+
+describe('the cron rule, in SQL and in the domain', () => {
+  it('private.cron_problem says exactly what validateCron says', async () => {
+    const expressions = [
+      '* * * * *',
+      '0 9 * * 1-5',
+      '*/15 8-18/2 1,15 1-12 0,7',
+      '5/10 * * * *',
+      '  0   9 * *  1 ',
+      '',
+      '* * *',
+      '* * * * * *',
+      '60 * * * *',
+      '* 24 * * *',
+      '* * 0 * *',
+      '* * 32 * *',
+      '* * * 0 *',
+      '* * * * 8',
+      '5-1 * * * *',
+      '*/0 * * * *',
+      '1,,2 * * * *',
+      '* * * * MON',
+      '100 * * * *',
+      '1-2-3 * * * *',
+    ];
+    const { rows } = await db.query<{ expression: string; problem: string | null }>(
+      `select e as expression, private.cron_problem(e) as problem from unnest($1::text[]) as e`,
+      [expressions],
+    );
+    expect(rows).toEqual(
+      expressions.map((expression) => ({ expression, problem: validateCron(expression) })),
+    );
   });
 });
 
