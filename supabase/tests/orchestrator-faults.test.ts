@@ -61,7 +61,7 @@ function drill(script: string): Outcome {
     workflowInputs: async () => [], projectsForResolve: async () => [],
     // No schedule is due and no app event waits unless the script says so (schedulesFn, eventsFn).
     dueWorkflowSchedules: typeof schedulesFn === 'function' ? schedulesFn : async () => [],
-    advanceWorkflowSchedules: async () => [],
+    advanceWorkflowSchedules: typeof advanceFn === 'function' ? advanceFn : async () => [],
     claimWorkflowTriggerEvents: typeof eventsFn === 'function' ? eventsFn : async () => [],
     dispatchWorkflowTriggerEvents: async () => [] };
     let out;
@@ -129,6 +129,26 @@ describe('orchestrator under database failures', () => {
     expect(out.summary).toMatchObject({ claimed: 1, failed: 1, lost: 0, triggers_fired: 0 });
     // One each for the schedules and the events, logged; the claims went on.
     expect(out.summary!.errors).toBe(2);
+  });
+
+  it('claims the job a schedule started in the same run (triggers fire before the first claim)', () => {
+    const out = drill(`
+      let started = false;
+      let dueCalls = 0;
+      const schedulesFn = async () => (++dueCalls === 1 ? [{ trigger_id: 't1', cron: '* * * * *',
+        time_zone: 'Europe/London', next_fire_at: '2026-01-01T00:00:00.000Z' }] : []);
+      const advanceFn = async (items) => {
+        // The next tick is computed from now in the zone, not from the missed one.
+        if (items.length !== 1 || items[0].expected !== '2026-01-01T00:00:00.000Z'
+            || !(new Date(items[0].next_fire_at) > new Date())) throw new Error('unexpected ' + JSON.stringify(items));
+        started = true;
+        return [{ trigger_id: 't1', status: 'fired', firing: { status: 'started', replayed: false, job_id: 'j1' } }];
+      };
+      const claimFn = async () => { seen.claims++; if (!started) return []; started = false; return [claim('j1')]; };
+      const finishFn = async () => {};
+    `);
+    expect(out.thrown).toBeUndefined();
+    expect(out.summary).toMatchObject({ claimed: 1, failed: 1, errors: 0, triggers_fired: 1 });
   });
 
   it('goes on after a failed claim and runs what the next claim brings', () => {
