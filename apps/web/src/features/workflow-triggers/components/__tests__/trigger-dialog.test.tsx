@@ -25,10 +25,11 @@ const saves = () =>
   fetchMock.mock.calls.filter(([url]) => String(url).includes('/rpc/save_workflow_trigger'));
 const sent = (index = 0) => JSON.parse(String(saves()[index]?.[1]?.body)).p_trigger;
 
-function setup(existing: Parameters<typeof TriggerDialog>[0]['trigger'] = null, answer?: unknown) {
-  fetchMock.mockResolvedValue(
-    postgrestResponse(answer ?? { id: '70000000-0000-4000-8000-000000000001' }),
-  );
+function setup(
+  existing: Parameters<typeof TriggerDialog>[0]['trigger'] = null,
+  answer: Response = postgrestResponse({ id: '70000000-0000-4000-8000-000000000001' }),
+) {
+  fetchMock.mockResolvedValue(answer);
   const user = userEvent.setup();
   const onSaved = vi.fn();
   renderWithProviders(
@@ -128,10 +129,10 @@ describe('TriggerDialog', { timeout: 20_000 }, () => {
   });
 
   it('checks the static input is a JSON object', async () => {
-    const { user, dialog, onSaved } = setup(null, {
-      id: '70000000-0000-4000-8000-000000000004',
-      secret: 'whsec-once',
-    });
+    const { user, dialog, onSaved } = setup(
+      null,
+      postgrestResponse({ id: '70000000-0000-4000-8000-000000000004', secret: 'whsec-once' }),
+    );
     await user.click(within(dialog).getByRole('radio', { name: /Webhook/ }));
     await user.type(within(dialog).getByLabelText(/Name/), 'CRM push');
     const input = within(dialog).getByLabelText(/Static input/);
@@ -163,24 +164,13 @@ describe('TriggerDialog', { timeout: 20_000 }, () => {
 
   it('edits a trigger by its id, keeping its kind, and shows a refusal from the server', async () => {
     const existing = trigger({ input: { source: 'cron' } });
-    fetchMock.mockResolvedValue(
+    const { user, dialog } = setup(
+      existing,
       postgrestResponse(
         { code: 'forbidden', message: 'only owners and admins can change triggers' },
         { status: 403 },
       ),
     );
-    const user = userEvent.setup();
-    renderWithProviders(
-      <TriggerDialog
-        organisationId={testOrganisation.id}
-        workflowId={WORKFLOW_ID}
-        trigger={existing}
-        open
-        onOpenChange={() => {}}
-        onSaved={() => {}}
-      />,
-    );
-    const dialog = screen.getByRole('dialog', { name: 'Edit Weekday morning' });
     expect(within(dialog).queryByRole('radio')).not.toBeInTheDocument();
     expect(within(dialog).getByLabelText(/Static input/)).toHaveValue(
       JSON.stringify({ source: 'cron' }, null, 2),
