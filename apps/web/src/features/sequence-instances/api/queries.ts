@@ -19,7 +19,9 @@ export type InstanceTask = Pick<
   | 'assigned_to'
   | 'sequence_delay_value'
   | 'sequence_delay_unit'
->;
+> &
+  // Automated steps only (issue 14); optional so a manual step's fixtures need not say null.
+  Partial<Pick<Tables<'tasks'>, 'automation_status' | 'job_id'>>;
 
 export type SequenceInstance = Pick<
   Tables<'sequence_instances'>,
@@ -48,7 +50,7 @@ const INSTANCE_COLUMNS =
   'total_steps, assigned_to, started_at, paused_at, resume_at, resumed_at, completed_at, ' +
   'cancelled_at, exit_reason, is_modified, updated_at, ' +
   'tasks(id, name, type, status, due_date, sequence_step_order, completed_at, skipped_at, cancelled_at, assigned_to, ' +
-  'sequence_delay_value, sequence_delay_unit)';
+  'sequence_delay_value, sequence_delay_unit, automation_status, job_id)';
 
 /** A restaurant's sequence instances, newest first, each with its tasks in step order. */
 export async function getRestaurantInstances(

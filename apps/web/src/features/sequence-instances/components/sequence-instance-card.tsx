@@ -15,8 +15,10 @@ import {
   XCircle,
 } from 'lucide-react';
 import { useId, useState } from 'react';
+import { Link } from 'react-router';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { paths } from '@/config/paths';
 import { formatInZone } from '@/lib/format-in-zone';
 import { cn } from '@/lib/utils';
 import type { InstanceTask, SequenceInstance } from '../api/queries';
@@ -215,6 +217,7 @@ export function SequenceInstanceCard({
                         {delay
                           ? `, ${delay === 'no delay' ? 'no delay' : `${delay} after the step before`}`
                           : ''}
+                        {task.type === 'automated' ? <AutomatedStepNote task={task} /> : null}
                       </span>
                     </span>
                     {editable ? (
@@ -293,5 +296,34 @@ export function SequenceInstanceCard({
         ) : null}
       </div>
     </article>
+  );
+}
+
+// An automated step (issue 14) runs a workflow: say so, what it is doing, and link its job.
+const automationWords: Record<string, string> = {
+  waiting: 'runs by itself',
+  running: 'running now',
+  needs_attention: 'needs attention',
+  done: 'ran',
+};
+
+function AutomatedStepNote({ task }: { task: InstanceTask }) {
+  const words = automationWords[task.automation_status ?? ''] ?? 'automated';
+  return (
+    <>
+      {` · automated, ${words}`}
+      {task.job_id ? (
+        <>
+          {' · '}
+          <Link
+            to={paths.app.job.getHref(task.job_id)}
+            className="font-medium text-brand-700 hover:underline"
+            aria-label={`The job of step ${task.sequence_step_order}: ${task.name}`}
+          >
+            job
+          </Link>
+        </>
+      ) : null}
+    </>
   );
 }
