@@ -4,9 +4,14 @@
 // then once end to end through a workflow a member starts.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stepErrorFromPostgrest } from '../functions/execute-crm/input.ts';
+import { verifiedClaims } from '../functions/_shared/claims.ts';
+import {
+  signUserToken,
+  stepErrorFromPostgrest,
+  USER_TOKEN_SECONDS,
+} from '../functions/execute-crm/input.ts';
 import { env, type Client } from './support/env.ts';
-import { signed } from './support/jwt.ts';
+import { jwtSecret, signed } from './support/jwt.ts';
 import { needs, orchestrator } from './support/needs.ts';
 import { createFixtures, type TestUser } from './support/users.ts';
 import { createRestaurant, createTemplate, steps, startSequence } from './support/sequences.ts';
@@ -429,6 +434,35 @@ describe('execute-crm: rows the starter may not change', () => {
       });
     }
     expect(stepErrorFromPostgrest({ message: 'upstream' }, 503, 'x').retryable).toBe(true);
+  });
+});
+
+describe("execute-crm: the user's token", () => {
+  const asRequest = (token: string) =>
+    new Request('http://functions/x', { headers: { Authorization: `Bearer ${token}` } });
+
+  it('is the user, role authenticated, and lives USER_TOKEN_SECONDS', async () => {
+    const userId = randomUUID();
+    const now = Date.now();
+    const token = await signUserToken(userId, jwtSecret, now);
+    expect(await verifiedClaims(asRequest(token))).toEqual({ sub: userId, role: 'authenticated' });
+    const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as {
+      iat: number;
+      exp: number;
+    };
+    expect(payload.exp - payload.iat).toBe(USER_TOKEN_SECONDS);
+    expect(USER_TOKEN_SECONDS).toBe(60);
+  });
+
+  it('is refused once expired, or when signed with another secret', async () => {
+    const expired = await signUserToken(
+      randomUUID(),
+      jwtSecret,
+      Date.now() - (USER_TOKEN_SECONDS + 1) * 1000,
+    );
+    expect(await verifiedClaims(asRequest(expired))).toBeUndefined();
+    const foreign = await signUserToken(randomUUID(), 'another-secret-of-at-least-32-chars!');
+    expect(await verifiedClaims(asRequest(foreign))).toBeUndefined();
   });
 });
 
