@@ -55,11 +55,13 @@ export function signingExample(url: string, secret: string): string {
     `SECRET='${secret}'`,
     `BODY='{"hello":"world"}'`,
     'T=$(date +%s)',
+    '# Send a retry of this delivery with the same key: it starts no second job.',
+    'KEY="delivery-$T"',
     'SIG=$(printf \'%s.%s\' "$T" "$BODY" | openssl dgst -sha256 -hmac "$SECRET" -hex | sed \'s/^.* //\')',
     `curl -X POST '${url}' \\`,
     "  -H 'Content-Type: application/json' \\",
     '  -H "Forkflow-Signature: t=$T,v1=$SIG" \\',
-    '  -H "Idempotency-Key: $(uuidgen)" \\',
+    '  -H "Idempotency-Key: $KEY" \\',
     '  -d "$BODY"',
   ].join('\n');
 }
