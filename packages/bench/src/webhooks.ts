@@ -10,8 +10,9 @@
 //   then: every delivery's job exists exactly once (jobs and firings of the trigger, distinct
 //   ids), 50 deliveries sent again answer their first job as replayed, and the jobs complete
 //   (each round's before the next starts, so one flood's jobs do not slow the other).
-//   Last, the default limit (100 burst, 50/s) against the same flood on a second trigger:
-//   what it lets through.
+//   Then the default limit (100 burst, 50/s) against the same flood on a second trigger:
+//   what it lets through; last, the database's part called directly (deliver_workflow_webhook
+//   beside the firing alone) from as many connections.
 //
 // The flood trigger's limit is raised for the run (a row in private.rate_limit_overrides:
 // scope 'webhook', the trigger's id), and so are the bench user's and organisation's job-start
@@ -221,6 +222,53 @@ async function drain(t: WorkflowTarget, db: pg.Client, ids: string[]): Promise<n
   }
 }
 
+const DIRECT = env('BENCH_WEBHOOK_DIRECT', 500);
+
+/** deliver_workflow_webhook and the firing alone, each DIRECT times over a pool: calls/s. */
+async function directRounds(
+  t: WorkflowTarget,
+  db: pg.Client,
+  triggerId: string,
+  run: string,
+): Promise<{ deliver: number; fire: number }> {
+  const pool = new pg.Pool({ connectionString: t.dbUrl, max: CONCURRENCY });
+  // Each round's jobs are run before the next round (nothing kicks the orchestrator for
+  // these), so neither round shares the cores with the other's jobs.
+  const round = async (sql: string, args: (i: number) => unknown[]): Promise<number> => {
+    const ids: string[] = [];
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        for (let i = next++; i < DIRECT; i = next++) {
+          const { rows } = await pool.query<{ r: { job_id: string } }>(sql, args(i));
+          ids.push(rows[0]!.r.job_id);
+        }
+      }),
+    );
+    const rate = DIRECT / ((performance.now() - started) / 1000);
+    if (ids.some((id) => !id)) throw new BenchFailure('a direct firing started no job');
+    await drain(t, db, ids);
+    return rate;
+  };
+  try {
+    // Open the connections first, so neither round pays for them.
+    await Promise.all(Array.from({ length: CONCURRENCY }, () => pool.query('select 1')));
+    const fire = await round(
+      'select public.fire_workflow_trigger_service($1, $2, $3, $4) as r',
+      (i) => [triggerId, `fire-${run}-${i}`, JSON.stringify({ body: { n: i } }), '{}'],
+    );
+    const deliver = await round('select public.deliver_workflow_webhook($1, $2, $3) as r', (i) => [
+      triggerId,
+      `direct-${run}-${i}`,
+      JSON.stringify({ n: i }),
+    ]);
+    return { deliver, fire };
+  } finally {
+    await pool.end();
+  }
+}
+
 const perSecond = (f: Flood, ok: number): number =>
   f.sent.filter((s) => s.status === ok).length / (f.wallMs / 1000);
 
@@ -329,6 +377,16 @@ export async function webhookBench(t: WorkflowTarget): Promise<void> {
         `default-limit round: ${through} accepted but ${cappedJobs[0]!.n} jobs`,
       );
 
+    // Where the time goes: the database's part of a delivery, called directly over Postgres
+    // from CONCURRENCY connections, beside the firing alone (h4's function): the gap is the
+    // rate-limit token (the bucket row is locked until commit: …009500 takes it last).
+    await drain(
+      t,
+      db,
+      capped.sent.filter((s) => s.jobId).map((s) => s.jobId!),
+    );
+    const direct = await directRounds(t, db, hook.id, run);
+
     console.log(
       `\nWebhook flood: ${DELIVERIES} deliveries to one trigger, ${CONCURRENCY} in flight, beside start-workflow (same user, workflow, concurrency)`,
     );
@@ -353,6 +411,9 @@ export async function webhookBench(t: WorkflowTarget): Promise<void> {
     );
     console.log(
       `  default limit (${DEFAULT_LIMIT.capacity} burst, ${DEFAULT_LIMIT.refillPerSecond}/s), a second trigger: ${through} of ${DELIVERIES} accepted, ${DELIVERIES - through} refused 429, in ${(capped.wallMs / 1000).toFixed(1)} s (${perSecond(capped, 202).toFixed(0)} accepted/s)`,
+    );
+    console.log(
+      `  database part, called directly (${DIRECT} each, ${CONCURRENCY} connections): deliver_workflow_webhook ${direct.deliver.toFixed(0)}/s, fire_workflow_trigger_service alone ${direct.fire.toFixed(0)}/s`,
     );
   } finally {
     for (const [scope, id] of overridden)
