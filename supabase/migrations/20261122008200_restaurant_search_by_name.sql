@@ -76,6 +76,10 @@ language plpgsql
 stable
 security definer
 set search_path = ''
+-- No parallel workers: with no statistics for the new index's keys the planner guesses ~2%
+-- of the table and plans a parallel bitmap scan, whose workers' start cost ~60 ms of wall
+-- time under load for a page that reads a few rows (the third bench run's demo searches).
+set max_parallel_workers_per_gather = 0
 as $$
 declare
   v_tsquery text;
