@@ -51,12 +51,8 @@ as $$
     from pg_catalog.unnest(pg_catalog.tsvector_to_array(p_search)) as l), '{}'))
 $$;
 
--- A small pending list (256 kB, default 4 MB): every scan reads the whole pending list, and
--- after a bulk load (the bench's 100,000 rows) every search of every organisation paid for
--- up to 4 MB of it until autovacuum came by (rare word 4 → ~200 ms in the second bench run).
 create index restaurants_list_organisation_search_idx
   on public.restaurants using gin (private.organisation_search(organisation_id, search))
-  with (gin_pending_list_limit = 256)
   where deleted_at is null;
 drop index public.restaurants_list_search_idx;
 
@@ -76,9 +72,9 @@ language plpgsql
 stable
 security definer
 set search_path = ''
--- No parallel workers: with no statistics for the new index's keys the planner guesses ~2%
--- of the table and plans a parallel bitmap scan, whose workers' start cost ~60 ms of wall
--- time under load for a page that reads a few rows (the third bench run's demo searches).
+-- No parallel workers: the planner estimates the new index's keys at ~2% of the table and
+-- plans a parallel bitmap scan, whose workers' start cost ~60 ms of wall time under load for
+-- a page that reads a few rows (the demo organisation's searches in the third bench run).
 set max_parallel_workers_per_gather = 0
 as $$
 declare
