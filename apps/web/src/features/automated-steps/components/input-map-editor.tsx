@@ -58,10 +58,17 @@ function startingSource(
   earlier: readonly EarlierAutomatedStep[],
 ): AutomatedInputSource | null {
   switch (kind) {
+    // A field named like the input is the likely one ("city" → the restaurant's city).
     case 'restaurant':
-      return { source: 'restaurant', field: input.name === 'city' ? 'city' : 'name' };
+      return {
+        source: 'restaurant',
+        field: RESTAURANT_INPUT_FIELDS.find((field) => field === input.name) ?? 'name',
+      };
     case 'rep':
-      return { source: 'rep', field: 'email' };
+      return {
+        source: 'rep',
+        field: REP_INPUT_FIELDS.find((field) => field === input.name) ?? 'email',
+      };
     case 'variable': {
       const project = projects.find((item) => projectVariableNames(item).length > 0);
       const name = project ? projectVariableNames(project)[0] : undefined;
