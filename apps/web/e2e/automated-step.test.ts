@@ -223,7 +223,7 @@ describe('an automated sequence step, as the demo rep in a real browser', () => 
     await visible(taskCard('Send the intro'));
   });
 
-  it('completing step 1 runs the automated step by itself: waiting or running, then done', async () => {
+  it('completing step 1 runs the automated step by itself: running, then done, and step 3 is next', async () => {
     // Every state the automated task's card shows, as it shows it (the page refreshes itself).
     const seen: string[] = [];
     await page.exposeFunction('reportAutomationState', (state: string) => {
