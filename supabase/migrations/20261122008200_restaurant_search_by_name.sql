@@ -19,13 +19,13 @@
 --    then read by id.
 -- 3. No parallel workers for the function (see its set clause).
 --
--- What is left (the request stays over 20 ms p95 in the bench, ~20 ms CPU on its own): every match's heap row is still read and top-N sorted (a word in a fifth of
--- 100,000 names costs that); an index that sorts within a word's matches (RUM) is not
--- available here. Tried and dropped, measured as backend CPU per call on the shared 100k
--- stack: a sample of the GIN's matches to bound the name range (a second GIN scan costs about
--- what the bound saves, and the planner ANDs the GIN bitmap with the organisation's btree
--- rather than the name range); counting in the same scan with count(*) over () (7 ms more
--- than the bounded top-N).
+-- What is left (the request stays over 20 ms p95 in the bench, ~20 ms CPU on its own): every
+-- match's heap row is still read and top-N sorted (a word in a fifth of 100,000 names costs
+-- that); an index that sorts within a word's matches (RUM) is not available here. Tried and
+-- dropped, measured as backend CPU per call on the shared 100k stack: a sample of the GIN's
+-- matches to bound the name range (a second GIN scan costs about what the bound saves, and the
+-- planner ANDs the GIN bitmap with the organisation's btree rather than the name range);
+-- counting in the same scan with count(*) over () (7 ms more than the bounded top-N).
 
 -- The organisation's tag in organisation_search's lexemes: the first 12 hex digits of its id.
 create function private.organisation_search_tag(p_organisation_id uuid) returns text
