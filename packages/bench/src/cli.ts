@@ -1,8 +1,9 @@
-// `pnpm bench [sequences|workflows|flows|retention|import|scale|webhooks|bundle]`: every section by default, one stack and database.
+// `pnpm bench [sequences|workflows|flows|automated|retention|import|scale|webhooks|bundle]`: every section by default, one stack and database.
 // Sequences: latency of the sequence transitions a rep waits on, each beside its floor:
 // (a) the same writes as plain SQL in one transaction over a direct connection, (b) a no-op
 // RPC through PostgREST (the HTTP floor), (c) the real RPC through PostgREST, (d) the
-// complete-task edge function. Workflows: see workflows.ts; flows: flows.ts; retention:
+// complete-task edge function. Workflows: see workflows.ts; flows: flows.ts; automated
+// sequence steps: automated.ts; retention:
 // retention.ts; webhook floods: webhooks.ts. Prints figures; asserts nothing on time, but
 // exits 1 when something it runs does not complete.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import pg from 'pg';
 import { freePorts, startStack } from '@forkflow/local-stack/stack';
 import { createFixture, SHORT_STEPS, type Fixture } from './fixture.ts';
 import { fmt, measure, type Summary } from './stats.ts';
+import { automatedBench } from './automated.ts';
 import { bundleBench } from './bundle.ts';
 import { flowBench } from './flows.ts';
 import { importBench } from './import.ts';
@@ -33,6 +35,7 @@ const SECTIONS = [
   'sequences',
   'workflows',
   'flows',
+  'automated',
   'retention',
   'import',
   'scale',
@@ -292,6 +295,7 @@ async function main(): Promise<void> {
     if (sections.includes('sequences')) await sequenceBench(t);
     if (sections.includes('workflows')) await workflowBench(t);
     if (sections.includes('flows')) await flowBench(t);
+    if (sections.includes('automated')) await automatedBench(t);
     if (sections.includes('retention')) await retentionBench(t);
     if (sections.includes('import')) await importBench(t);
     if (sections.includes('scale')) await scaleBench(t);
