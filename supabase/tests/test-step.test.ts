@@ -3,6 +3,7 @@
 // the step's output_map; no job is created; members are refused 403, other organisations 404,
 // bad bodies 400.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRestaurant } from './support/sequences.ts';
 import { callFunction, createWorkflowOrganisation, type ApiError } from './support/workflows.ts';
 
 let t: Awaited<ReturnType<typeof createWorkflowOrganisation>>;
@@ -77,6 +78,33 @@ describe('test-step', () => {
     });
     expect(res.status).toBe(200);
     expect(res.body.error).toMatchObject({ code: 'host_not_allowed', retryable: false });
+  });
+
+  it('a CRM step acts as the caller: the restaurant changes and its activity names them', async () => {
+    const restaurant = await createRestaurant(t.service, t.organisationId, { lead_warmth: 'cold' });
+    const res = await callFunction<{ output?: { restaurant?: { lead_warmth: string } } }>(
+      'test-step',
+      {
+        as: t.admin,
+        body: {
+          organisation_id: t.organisationId,
+          step: {
+            transformer_id: 'crm-update-restaurant',
+            input_map: { restaurant_id: '$.job_input.id', lead_warmth: '$.job_input.warmth' },
+          },
+          sample: { job_input: { id: restaurant.id, warmth: 'hot' } },
+        },
+      },
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.output?.restaurant?.lead_warmth).toBe('hot');
+    const { data, error } = await t.service
+      .from('restaurant_activity')
+      .select('kind, actor_id')
+      .eq('restaurant_id', restaurant.id)
+      .eq('kind', 'warmth_changed');
+    if (error) throw error;
+    expect(data).toEqual([{ kind: 'warmth_changed', actor_id: t.admin.id }]);
   });
 
   it('member is refused with 403', async () => {

@@ -69,7 +69,7 @@ type Transformer = {
 Deno.serve(
   handle(async (req) => {
     if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'Use POST');
-    await requireUserClaims(req);
+    const { sub: userId } = await requireUserClaims(req);
     const body = await readBody(req, testStepBodySchema, BODY_LIMITS.testStep);
     const client = createUserClient(req);
 
@@ -128,6 +128,8 @@ Deno.serve(
             // Not a job: a fresh id, so an executor's per-job state (test hooks) starts clean.
             job_id: crypto.randomUUID(),
             organisation_id: body.organisation_id,
+            // The caller, as a job's user: a CRM step acts as them (their own RLS), as in a run.
+            user_id: userId,
             step_id: stepId,
             attempt: 1,
             input: mapped.input,
