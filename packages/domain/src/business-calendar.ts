@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isKnownTimeZone, zoneOffsetAt } from './zone-offset.ts';
 
 // Business calendars and due-date maths (docs/sequences-contract.md, "business_calendars"
 // and "Due-date maths"). The SQL in supabase/migrations/20261122001000_business_calendars.sql
@@ -79,13 +80,7 @@ const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
 
 /** An IANA zone name this runtime knows ("Europe/London", "UTC"); never a bare offset. */
 export function isValidTimeZone(value: string): boolean {
-  if (!ZONE_NAME.test(value)) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
+  return ZONE_NAME.test(value) && isKnownTimeZone(value);
 }
 
 /** Zone names for a picker: the runtime's list, with UTC first. */
@@ -182,47 +177,11 @@ export type BusinessCalendarInput = z.input<typeof businessCalendarSchema>;
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    try {
-      f = new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      });
-    } catch {
-      throw new BusinessCalendarError(`unknown time zone "${timeZone}"`);
-    }
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 /** Local minus UTC, in ms, at an instant. */
 function offsetAt(timeZone: string, instant: number): number {
-  if (timeZone === 'UTC') return 0;
-  const seconds = Math.floor(instant / 1000) * 1000;
-  const fields: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(seconds)) {
-    if (part.type !== 'literal') fields[part.type] = Number(part.value);
-  }
-  const local = Date.UTC(
-    fields.year!,
-    fields.month! - 1,
-    fields.day!,
-    fields.hour === 24 ? 0 : fields.hour!,
-    fields.minute!,
-    fields.second!,
-  );
-  return local - seconds;
+  if (!isKnownTimeZone(timeZone))
+    throw new BusinessCalendarError(`unknown time zone "${timeZone}"`);
+  return zoneOffsetAt(timeZone, instant);
 }
 
 function toLocal(timeZone: string, instant: number): number {
@@ -259,7 +218,7 @@ interface Prepared {
 }
 
 function prepare(calendar: BusinessCalendar): Prepared {
-  formatter(calendar.time_zone); // fails early on an unknown zone
+  offsetAt(calendar.time_zone, 0); // fails early on an unknown zone
   const windows = calendar.windows.map((w): [number, number] => [
     parseClockTime(w.start),
     parseClockTime(w.end),

@@ -18,6 +18,8 @@
 // (Unlike business-calendar.ts, which resolves times as Postgres does: a daily schedule must
 // neither skip the day nor run twice.) Pure: no I/O; zones through Intl.DateTimeFormat.
 
+import { isKnownTimeZone, zoneOffsetAt } from './zone-offset.ts';
+
 export class CronError extends Error {
   constructor(message: string) {
     super(message);
@@ -123,49 +125,12 @@ const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    try {
-      f = new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      });
-    } catch {
-      throw new CronError(
-        `unknown time zone "${timeZone}": use an IANA name such as Europe/London`,
-      );
-    }
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 /** Local minus UTC, in ms, at an instant. */
 function offsetAt(timeZone: string, instant: number): number {
-  if (timeZone === 'UTC') return 0;
-  const seconds = Math.floor(instant / 1000) * 1000;
-  const fields: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(seconds)) {
-    if (part.type !== 'literal') fields[part.type] = Number(part.value);
+  if (!isKnownTimeZone(timeZone)) {
+    throw new CronError(`unknown time zone "${timeZone}": use an IANA name such as Europe/London`);
   }
-  const local = Date.UTC(
-    fields.year!,
-    fields.month! - 1,
-    fields.day!,
-    fields.hour === 24 ? 0 : fields.hour!,
-    fields.minute!,
-    fields.second!,
-  );
-  return local - seconds;
+  return zoneOffsetAt(timeZone, instant);
 }
 
 /**

@@ -33,6 +33,7 @@ export const FUNCTIONS_DOMAIN_ENTRIES = [
   'flows/run-state.ts',
   'automated-steps.ts',
   'cron.ts',
+  'restaurants.ts',
 ];
 
 const HEADER =

@@ -34,20 +34,8 @@ import {
   signUserToken,
   stepErrorFromPostgrest,
 } from './input.ts';
+import { leadStages, leadStatuses, leadWarmths } from '../_shared/domain/restaurants.ts';
 
-const LEAD_STAGES = [
-  'new',
-  'contacted',
-  'qualified',
-  'demo_booked',
-  'demo_done',
-  'proposal',
-  'negotiation',
-  'won',
-  'lost',
-] as const;
-const LEAD_WARMTHS = ['cold', 'warm', 'hot'] as const;
-const LEAD_STATUSES = ['active', 'paused', 'do_not_contact'] as const;
 const CALL_OUTCOMES = ['connected', 'voicemail', 'no_answer'] as const;
 
 /** What a step's output keeps of a task: enough to chain on it, not its message body. */
@@ -156,9 +144,9 @@ async function updateRestaurant(
   config: Record<string, unknown>,
 ) {
   const restaurantId = requiredUuid(field(input, config, 'restaurant_id'), 'restaurant_id');
-  const stage = optionalChoice(field(input, config, 'lead_stage'), 'lead_stage', LEAD_STAGES);
-  const warmth = optionalChoice(field(input, config, 'lead_warmth'), 'lead_warmth', LEAD_WARMTHS);
-  const status = optionalChoice(field(input, config, 'lead_status'), 'lead_status', LEAD_STATUSES);
+  const stage = optionalChoice(field(input, config, 'lead_stage'), 'lead_stage', leadStages);
+  const warmth = optionalChoice(field(input, config, 'lead_warmth'), 'lead_warmth', leadWarmths);
+  const status = optionalChoice(field(input, config, 'lead_status'), 'lead_status', leadStatuses);
   const note = optionalText(field(input, config, 'append_note'), 'append_note', 10_000);
   if (!stage && !warmth && !status && !note)
     throw invalidInput(
