@@ -75,8 +75,8 @@ describe('first day, as a new customer in a real browser', () => {
       .getByRole('link', { name: 'Open Sequences' })
       .click();
     await page.getByRole('heading', { level: 1, name: 'Sequences' }).waitFor();
-    await page.getByRole('link', { name: 'Demo Follow-up' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Demo Follow-up' }).waitFor();
+    await page.getByRole('link', { name: 'Demo Follow-up', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Demo Follow-up', exact: true }).waitFor();
     await visible(page.getByText('Steps (7)'));
     for (const step of [
       'Step 1: Send demo confirmation',

@@ -38,10 +38,12 @@ describe('sequence templates, as the demo owner in a real browser', () => {
       .click();
     await page.getByRole('heading', { level: 1, name: 'Sequences' }).waitFor();
     // The seeded templates are there, searchable by tag.
-    await visible(page.getByRole('link', { name: 'Demo Follow-up' }));
+    await visible(page.getByRole('link', { name: 'Demo Follow-up', exact: true }));
     await page.getByRole('searchbox', { name: 'Search sequences' }).fill('onboarding');
     await visible(page.getByRole('link', { name: 'Onboarding Kick-off' }));
-    await page.getByRole('link', { name: 'Demo Follow-up' }).waitFor({ state: 'detached' });
+    await page
+      .getByRole('link', { name: 'Demo Follow-up', exact: true })
+      .waitFor({ state: 'detached' });
   });
 
   it('builds a three-step sequence, checking what the form asks for', async () => {

@@ -117,6 +117,11 @@ export const MAX_RESULT_CHARS = 16 * 1024 * 1024;
  * more at most, against cron's 5 s for one that comes due by the clock.
  */
 export const AUTOMATE_SPACING_MS = 250;
+/**
+ * Time between two looks for due schedules and waiting app events within one run (the first
+ * is at its start): an event waits at most this long while a run goes on.
+ */
+export const TRIGGERS_SPACING_MS = 1000;
 /** Pause after a failed claim: doubling from 100 ms up to 2 s while claims keep failing. */
 const CLAIM_RETRY_MS = [100, 200, 400, 800, 1600, 2000];
 
@@ -429,6 +434,37 @@ export async function runOrchestrator(
   );
   summary.triggers_fired += triggers.fired;
   summary.errors += triggers.errors;
+  // And again every TRIGGERS_SPACING_MS while the run goes on, in the background: a busy
+  // queue keeps one run going for its whole budget (and cron skips its ticks meanwhile), so
+  // an app event that arrived after the start waited out the run — over 45 s on a loaded
+  // machine, which failed the triggers e2e. One call at a time; the run waits for it to end.
+  let triggering = false;
+  let claimingOver = false;
+  const fireTriggers = (): void => {
+    if (triggering) return;
+    triggering = true;
+    let fired = false;
+    void (async () => {
+      try {
+        const result = await runTriggers(queue, (msg, detail) =>
+          log('error', msg, { worker, ...detail }),
+        );
+        summary.triggers_fired += result.fired;
+        summary.errors += result.errors;
+        fired = result.fired > 0;
+        if (fired) moreWork = true;
+      } catch (err) {
+        summary.errors++;
+        log('error', 'workflow triggers failed', { worker, error: String(err) });
+      } finally {
+        triggering = false;
+        // Wake the loop only for new work (a wake for nothing costs an empty claim while
+        // steps run), or the final wait below.
+        if (fired || claimingOver) notify();
+      }
+    })();
+  };
+  const triggerTimer = setInterval(fireTriggers, TRIGGERS_SPACING_MS);
 
   // What an earlier run left undecided (it crashed, or its evaluation failed).
   evaluate();
@@ -490,13 +526,16 @@ export async function runOrchestrator(
     }
   }
 
+  clearInterval(triggerTimer);
+  claimingOver = true;
   while (
     inFlight > 0 ||
     pending.length > 0 ||
     resend.length > 0 ||
     finishing ||
     evaluating ||
-    automating
+    automating ||
+    triggering
   ) {
     flush();
     await changed();
