@@ -378,45 +378,160 @@ describe('list_restaurants: a word clustered late in name order', () => {
     expect(names(theirs)).toEqual(['Aaa Pizza', 'Pizza 000']);
   });
 
-  it('reads the GIN index once per request, through the organisation-scoped keys', async () => {
-    // Index scans by GIN index on restaurants as this backend counts them. The counters are
-    // not only this transaction's (they hold whatever the backend has not flushed yet), so
-    // the test compares them before and after the call.
-    const ginScans = async (): Promise<Record<string, number>> => {
+  /**
+   * The index scans one list_restaurants call makes, as the rep, on restaurants' GIN indexes
+   * and the search terms' index. The backend's counters are not only this transaction's
+   * (they hold whatever it has not flushed yet), so they are compared before and after.
+   */
+  async function indexScans(
+    search: string,
+  ): Promise<{ first?: string; scans: Record<string, number> }> {
+    const count = async (): Promise<Record<string, number>> => {
       const { rows } = await db.query<{ index: string; scans: number }>(
         `select c.relname as index, pg_catalog.pg_stat_get_xact_numscans(c.oid)::int as scans
          from pg_catalog.pg_index as i
          join pg_catalog.pg_class as c on c.oid = i.indexrelid
          join pg_catalog.pg_am as am on am.oid = c.relam
-         where i.indrelid = 'public.restaurants'::regclass and am.amname = 'gin'`,
+         where (i.indrelid = 'public.restaurants'::regclass and am.amname = 'gin')
+            or i.indrelid = 'private.restaurant_search_terms'::regclass`,
       );
       return Object.fromEntries(rows.map((row) => [row.index, row.scans]));
     };
     await db.query('begin');
     try {
-      const before = await ginScans();
+      const before = await count();
       await db.query('set local role authenticated');
       await db.query(`select set_config('request.jwt.claims', $1, true)`, [
         JSON.stringify({ sub: rep.id, role: 'authenticated' }),
       ]);
       const { rows } = await db.query<{ page: ListResult }>(
-        `select public.list_restaurants($1, p_search => 'pizza', p_sort => 'name') as page`,
-        [clusterOrganisationId],
+        `select public.list_restaurants($1, p_search => $2, p_sort => 'name') as page`,
+        [clusterOrganisationId, search],
       );
-      expect(rows[0]!.page.rows[0]?.name).toBe('Aaa 0600');
       await db.query('reset role');
-      const after = await ginScans();
-      const scanned = Object.fromEntries(
+      const after = await count();
+      const scans = Object.fromEntries(
         Object.entries(after)
-          .map(([index, scans]) => [index, scans - (before[index] ?? 0)] as const)
-          .filter(([, scans]) => scans > 0),
+          .map(([index, n]) => [index, n - (before[index] ?? 0)] as const)
+          .filter(([, n]) => n > 0),
       );
-      // The page and its count come from one GIN scan (before, at 100k: one for the page and
-      // one more to count), on the index keyed by organisation.
-      expect(scanned).toEqual({ restaurants_list_organisation_search_idx: 1 });
+      return { first: rows[0]!.page.rows[0]?.name, scans };
     } finally {
       await db.query('rollback');
     }
+  }
+
+  it('reads one word sorted by name from the search terms, with no GIN scan (…009600)', async () => {
+    const { first, scans } = await indexScans('pizza');
+    expect(first).toBe('Aaa 0600');
+    // Each term "pizza" is a prefix of (pizza, pizzaville, pizzaxxx…) is a range in name
+    // order; finding them skips from one to the next. No restaurant is read to find the page.
+    expect(Object.keys(scans)).toEqual(['restaurant_search_terms_pkey']);
+    expect(scans.restaurant_search_terms_pkey).toBeGreaterThanOrEqual(2);
+  });
+
+  it('reads the GIN index once for several words, through the organisation-scoped keys', async () => {
+    const { first, scans } = await indexScans('pizza york');
+    expect(first).toBe('Pizza 000');
+    // The page and its count come from one GIN scan (before …008200, at 100k: one for the
+    // page and one more to count), on the index keyed by organisation.
+    expect(scans).toEqual({ restaurants_list_organisation_search_idx: 1 });
+  });
+});
+
+describe('private.restaurant_search_terms: kept in step with the restaurants (…009600)', () => {
+  const byName = async (word: string) =>
+    names(await list(rep.client, { search: word, sort: 'name' }, organisationId));
+
+  /** Rows the table has and should not, or lacks, over the whole database. */
+  async function drift(): Promise<unknown[]> {
+    const { rows } = await db.query(
+      `with expected as (
+         select r.organisation_id, t.term, r.name, r.id as restaurant_id
+         from public.restaurants as r
+         cross join lateral private.restaurant_search_terms_of(r.search) as t (term)
+         where r.deleted_at is null),
+       kept as (select organisation_id, term, name, restaurant_id from private.restaurant_search_terms)
+       (select 'extra' as drift, * from (select * from kept except select * from expected) as e)
+       union all
+       (select 'missing', * from (select * from expected except select * from kept) as m)`,
+    );
+    return rows;
+  }
+
+  it('follows a restaurant through insert, rename, notes, trash, restore, import and delete', async () => {
+    const created = await rep.client
+      .from('restaurants')
+      .insert({ organisation_id: organisationId, name: 'Quiche Corner', city: 'Leeds' })
+      .select('id')
+      .single();
+    expect(created.error).toBeNull();
+    const id = created.data!.id;
+    expect(await byName('quich')).toEqual(['Quiche Corner']);
+
+    const renamed = await rep.client
+      .from('restaurants')
+      .update({ name: 'Tartine Corner' })
+      .eq('id', id);
+    expect(renamed.error).toBeNull();
+    expect(await byName('quich')).toEqual([]);
+    expect(await byName('tartin')).toEqual(['Tartine Corner']);
+
+    const noted = await rep.client
+      .from('restaurants')
+      .update({ notes: 'Serves zebrafish' })
+      .eq('id', id);
+    expect(noted.error).toBeNull();
+    expect(await byName('zebraf')).toEqual(['Tartine Corner']);
+    // A change the list does not search (the stage) leaves the terms as they are.
+    const staged = await rep.client.from('restaurants').update({ lead_stage: 'won' }).eq('id', id);
+    expect(staged.error).toBeNull();
+    expect(await byName('tartin')).toEqual(['Tartine Corner']);
+
+    const trashed = await rep.client.rpc('move_to_trash', { p_kind: 'restaurant', p_ids: [id] });
+    expect(trashed.error).toBeNull();
+    expect(await byName('tartin')).toEqual([]);
+    const restored = await rep.client.rpc('restore_from_trash', {
+      p_kind: 'restaurant',
+      p_ids: [id],
+    });
+    expect(restored.error).toBeNull();
+    expect(await byName('tartin')).toEqual(['Tartine Corner']);
+
+    const imported = await rep.client.rpc('import_restaurants', {
+      p_organisation_id: organisationId,
+      p_rows: [{ name: 'Tartine Annex', city: 'York' }, { name: 'Tartine Hall' }] as never,
+      p_on_duplicate: 'skip',
+    });
+    expect(imported.error).toBeNull();
+    expect(await byName('tartin')).toEqual(['Tartine Annex', 'Tartine Corner', 'Tartine Hall']);
+
+    // Gone for good (as the trash's purge does): its terms go with it.
+    await db.query('delete from public.restaurants where id = $1', [id]);
+    expect(await byName('tartin')).toEqual(['Tartine Annex', 'Tartine Hall']);
+    const { rows } = await db.query(
+      'select 1 from private.restaurant_search_terms where restaurant_id = $1',
+      [id],
+    );
+    expect(rows).toEqual([]);
+    expect(await drift()).toEqual([]);
+  });
+
+  it('is out of the API’s reach: neither a member nor anon can read or change it', async () => {
+    for (const client of [rep.client, anonClient()]) {
+      const read = await client
+        .schema('private' as never)
+        .from('restaurant_search_terms')
+        .select('*');
+      expect(read.error).not.toBeNull();
+      expect(read.data).toBeNull();
+    }
+    const { rows } = await db.query<{ allowed: boolean }>(
+      `select has_table_privilege(role, 'private.restaurant_search_terms', verb) as allowed
+       from unnest(array['anon', 'authenticated']) as role,
+            unnest(array['select', 'insert', 'update', 'delete']) as verb`,
+    );
+    expect(rows.map((row) => row.allowed)).toEqual(Array(8).fill(false));
   });
 });
 
