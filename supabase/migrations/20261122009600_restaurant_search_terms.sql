@@ -324,15 +324,17 @@ begin
         replace(v_order, 'r.', 'm.'), v_where, v_order, v_keep)
         into v_ids, v_total;
     end if;
-    -- The page's rows by id, the organisation, the trash and the match checked on each.
+    -- The page's rows by id, the organisation, the trash and the match checked on each
+    -- (ts_match_vq is @@ spelled so that no index takes it: with index scans off on the GIN
+    -- path, @@ had the planner AND the plain GIN index's every-organisation matches in).
     execute format(
       'select coalesce(jsonb_agg(to_jsonb(t) order by u.ord), ''[]''::jsonb)'
       || ' from unnest($1) with ordinality as u(id, ord)'
       || ' cross join lateral (select r.id, r.organisation_id, r.name, r.city, r.cuisine, r.contact_name,'
       || ' r.contact_email, r.contact_phone, r.lead_stage, r.lead_warmth, r.lead_status,'
       || ' r.assigned_sales_rep, r.updated_at, r.created_at from public.restaurants as r'
-      || ' where r.id = u.id and %s and %s) as t',
-      v_base, v_match)
+      || ' where r.id = u.id and %s and ts_match_vq(r.search, to_tsquery(''simple''::regconfig, %L))) as t',
+      v_base, v_tsquery)
       using v_ids[p_offset + 1 : p_offset + p_limit]
       into v_rows;
     if v_total >= v_keep then
