@@ -15,7 +15,9 @@
 
 create table private.restaurant_search_terms (
   organisation_id uuid not null,
-  -- A lexeme of restaurants.search, cut to 400 characters (as the organisation's GIN keys).
+  -- A lexeme of restaurants.search of 3 characters or more, cut to 400 (as the
+  -- organisation's GIN keys). Shorter ones are left out: only a word of 3 or more takes this
+  -- path, and every lexeme it is a prefix of is at least as long.
   -- Byte order, so a prefix is one index range, as tsquery's prefix match compares bytes.
   term text collate "C" not null,
   -- restaurants.name, in its own collation: the list's order.
@@ -36,6 +38,7 @@ set search_path = ''
 as $$
   select distinct pg_catalog.left(l, 400) collate "C"
   from pg_catalog.unnest(pg_catalog.tsvector_to_array(p_search)) as l
+  where pg_catalog.length(l) >= 3
 $$;
 
 -- Inserts: set-based over the statement's rows (an import inserts 1,000 a call). Security
@@ -228,8 +231,8 @@ begin
   -- One word sorted by name, nothing else filtered: the terms it is a prefix of, each a
   -- range of private.restaurant_search_terms in name order (at most c_max_terms + 1 of
   -- them, found by skipping from one term to the next). Only when the text search parser
-  -- reads the word as typed and the word fits the 400 characters the terms keep.
-  if v_words = 1 and p_sort = 'name' and v_longest <= 400
+  -- reads the word as typed and the word is 3 to 400 characters, as the terms kept.
+  if v_words = 1 and p_sort = 'name' and v_longest between 3 and 400
       and p_stage is null and p_warmth is null and p_rep is null and not coalesce(p_unassigned, false)
       and to_tsquery('simple'::regconfig, v_tsquery)::text = quote_literal(left(v_tsquery, -2)) || ':*' then
     -- Literal patterns (EXECUTE), so the planner turns each LIKE into an index range.

@@ -505,6 +505,8 @@ describe('private.restaurant_search_terms: kept in step with the restaurants (â€
     });
     expect(imported.error).toBeNull();
     expect(await byName('tartin')).toEqual(['Tartine Annex', 'Tartine Corner', 'Tartine Hall']);
+    // Two letters are not kept as terms (nor searched through them): the same answer.
+    expect(await byName('ta')).toEqual(['Tartine Annex', 'Tartine Corner', 'Tartine Hall']);
 
     // Gone for good (as the trash's purge does): its terms go with it.
     await db.query('delete from public.restaurants where id = $1', [id]);
