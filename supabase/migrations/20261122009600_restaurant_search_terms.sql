@@ -98,6 +98,7 @@ begin
 end;
 $$;
 
+revoke execute on function private.restaurant_search_terms_of(tsvector) from public, anon, authenticated;
 revoke execute on function private.tg__restaurant_search_terms_insert() from public, anon, authenticated;
 revoke execute on function private.tg__restaurant_search_terms_delete() from public, anon, authenticated;
 revoke execute on function private.tg__restaurant_search_terms_update() from public, anon, authenticated;
