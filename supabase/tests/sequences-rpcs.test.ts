@@ -266,6 +266,72 @@ describe('start_sequence_bulk', () => {
   });
 });
 
+describe('a restaurant marked "do not contact" (…009700)', () => {
+  async function instancesOf(restaurantId: string) {
+    const { data } = await service
+      .from('sequence_instances')
+      .select('id')
+      .eq('restaurant_id', restaurantId);
+    return data;
+  }
+
+  it('is refused by start_sequence (22023, with the reason), and starts again once active', async () => {
+    const tpl = await createTemplate(rep, organisationId, steps(2));
+    const restaurant = await createRestaurant(service, organisationId, {
+      name: 'Quiet Please',
+      lead_status: 'do_not_contact',
+    });
+    const { error } = await rep.client.rpc('start_sequence', {
+      p_template_id: tpl.id,
+      p_restaurant_id: restaurant.id,
+    });
+    expect(error).toMatchObject({
+      code: '22023',
+      message: 'Quiet Please is marked do not contact',
+    });
+    expect(await instancesOf(restaurant.id)).toEqual([]);
+
+    await service.from('restaurants').update({ lead_status: 'active' }).eq('id', restaurant.id);
+    const instance = await startSequence(rep, tpl.id, restaurant.id);
+    expect(instance.restaurant_id).toBe(restaurant.id);
+  });
+
+  it('fails alone in start_sequence_bulk, the others start', async () => {
+    const tpl = await createTemplate(rep, organisationId, steps(2));
+    const quiet = await createRestaurant(service, organisationId, {
+      name: 'Quiet Bulk',
+      lead_status: 'do_not_contact',
+    });
+    const open = await createRestaurant(service, organisationId, { name: 'Open Bulk' });
+    const { data, error } = await rep.client.rpc('start_sequence_bulk', {
+      p_template_id: tpl.id,
+      p_restaurant_ids: [quiet.id, open.id],
+    });
+    expect(error).toBeNull();
+    const results = data as { restaurant_id: string; status: string; reason?: string }[];
+    expect(results.map((r) => [r.restaurant_id, r.status, r.reason ?? null])).toEqual([
+      [quiet.id, 'failed', 'Quiet Bulk is marked do not contact'],
+      [open.id, 'started', null],
+    ]);
+    expect(await instancesOf(quiet.id)).toEqual([]);
+  });
+
+  it('is refused by restart_sequence once the restaurant is so marked', async () => {
+    const { restaurant, instance } = await running(2);
+    await rep.client.rpc('cancel_sequence', { p_instance_id: instance.id });
+    await service
+      .from('restaurants')
+      .update({ lead_status: 'do_not_contact' })
+      .eq('id', restaurant.id);
+    const { error } = await rep.client.rpc('restart_sequence', { p_instance_id: instance.id });
+    expect(error).toMatchObject({
+      code: '22023',
+      message: 'Running Diner is marked do not contact',
+    });
+    expect(await instancesOf(restaurant.id)).toHaveLength(1);
+  });
+});
+
 describe('complete_task', () => {
   it('completing the active task activates the next step, due its delay after the completion', async () => {
     const { instance, tasks } = await running(3);

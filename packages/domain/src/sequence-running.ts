@@ -46,9 +46,10 @@ const stageLabel = (stage: string) => {
 };
 
 /**
- * The restaurants a start leaves out, and why. start_sequence_bulk itself skips the first two
- * (23505 and the exit-stage check); the last two the web app leaves out before sending: a
- * rep never means to follow up a lead marked "do not contact" or one in the trash.
+ * The restaurants a start leaves out, and why, before it is sent: a rep never means to follow
+ * up a lead marked "do not contact" or one in the trash. The database holds the same rules
+ * (start_sequence_bulk skips a running one and one at an exit stage; no sequence starts for a
+ * "do not contact" restaurant, …009700; the trash is not found).
  */
 export function sequenceStartSkip(
   candidate: StartCandidate,
