@@ -226,6 +226,25 @@ describe('execute-crm: each action as a member of the job organisation', () => {
       status: 409,
       body: { error: { code: 'conflict', retryable: false } },
     });
+    // A restaurant marked "do not contact": the database's refusal, in words, not retried.
+    const quiet = await createRestaurant(service, orgA, {
+      name: 'Quiet Crm',
+      lead_status: 'do_not_contact',
+    });
+    const refused = await crm('crm-start-sequence', {
+      restaurant_id: quiet.id,
+      sequence_template_id: template.id,
+    });
+    expect(refused).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_input', retryable: false } },
+    });
+    expect(refused.body.error?.message).toContain('Quiet Crm is marked do not contact');
+    const { data: none } = await service
+      .from('sequence_instances')
+      .select('id')
+      .eq('restaurant_id', quiet.id);
+    expect(none).toEqual([]);
   });
 
   it('crm-complete-task completes a sequence task and the next one becomes active', async () => {
