@@ -20,6 +20,8 @@ export const SEARCH_PICKER_LIMIT = 20;
 type Props = {
   /** The accessible name of the trigger and of the search box ("Assigned rep"). */
   label: string;
+  /** The trigger's id, for a form field's label to point at. */
+  id?: string;
   /** Shown small above the trigger when set. */
   showLabel?: boolean;
   /** The picked value; '' is the "all" option. */
@@ -50,6 +52,7 @@ type Props = {
  */
 export function SearchPicker({
   label,
+  id: triggerId,
   showLabel = false,
   value,
   selectedLabel,
@@ -92,6 +95,7 @@ export function SearchPicker({
       </span>
       <button
         ref={buttonRef}
+        id={triggerId}
         type="button"
         aria-haspopup="listbox"
         aria-expanded={open}

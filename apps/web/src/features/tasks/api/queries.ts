@@ -321,33 +321,6 @@ export async function getRestaurantTasks(
 
 export type InstanceOption = { id: string; name: string; status: string };
 
-export type TaskFilterOptions = {
-  restaurants: RestaurantOption[];
-  instances: InstanceOption[];
-};
-
-/** Choices for the create form (My tasks' filters search as you type instead). */
-export async function getTaskFilterOptions(organisationId: string): Promise<TaskFilterOptions> {
-  const [restaurants, instances] = await Promise.all([
-    supabase
-      .from('restaurants')
-      .select('id, name')
-      .eq('organisation_id', organisationId)
-      .order('name')
-      .limit(1000),
-    supabase
-      .from('sequence_instances')
-      .select('id, name, status')
-      .eq('organisation_id', organisationId)
-      .in('status', ['active', 'paused'])
-      .order('started_at', { ascending: false })
-      .limit(200),
-  ]);
-  if (restaurants.error) raise(restaurants.error);
-  if (instances.error) raise(instances.error);
-  return { restaurants: restaurants.data, instances: instances.data };
-}
-
 export type TaskTemplateOption = Pick<
   Tables<'task_templates'>,
   'id' | 'name' | 'type' | 'priority' | 'default_message' | 'message_template_id' | 'description'
@@ -388,10 +361,5 @@ export const taskQueries = {
       queryKey: [...taskQueries.lists(organisationId), 'restaurant', restaurantId] as const,
       queryFn: () => getRestaurantTasks(organisationId, restaurantId),
       refetchInterval: (query) => automationPollInterval(query.state.data),
-    }),
-  filterOptions: (organisationId: string) =>
-    queryOptions({
-      queryKey: [...taskQueries.all(organisationId), 'filter-options'] as const,
-      queryFn: () => getTaskFilterOptions(organisationId),
     }),
 };

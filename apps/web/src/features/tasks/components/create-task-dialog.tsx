@@ -1,13 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { Dialog } from '@/components/ui/dialog';
 import { Skeleton } from '@/components/ui/skeleton';
-import { ErrorState } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
 import { useUser } from '@/lib/auth';
 import { getErrorMessage } from '@/lib/errors';
 import { useCurrentOrganisation } from '@/lib/organisation';
 import { emptyCreateTaskValues, useCreateTask } from '../api/create-task';
-import { taskQueries, type TaskTemplateOption } from '../api/queries';
+import { searchTaskRestaurants, taskQueries, type TaskTemplateOption } from '../api/queries';
 import type { Assignee } from '../types';
 import { TaskForm } from './task-form';
 
@@ -62,7 +61,11 @@ function CreateTaskBody({
   const organisation = useCurrentOrganisation();
   const user = useUser();
   const { toast } = useToast();
-  const options = useQuery(taskQueries.filterOptions(organisation.id));
+  // Only the preselected restaurant's name: the field searches the rest as the rep types.
+  const preselected = useQuery({
+    ...taskQueries.filterLabel(organisation.id, 'restaurants', restaurantId ?? ''),
+    enabled: Boolean(restaurantId),
+  });
   const create = useCreateTask({
     organisationId: organisation.id,
     mutationConfig: {
@@ -74,7 +77,7 @@ function CreateTaskBody({
     },
   });
 
-  if (options.isPending || templates.isPending) {
+  if (templates.isPending) {
     return (
       <div className="space-y-5 px-6 py-6" role="status" aria-label="Loading the form">
         {Array.from({ length: 4 }, (_, index) => (
@@ -86,17 +89,6 @@ function CreateTaskBody({
       </div>
     );
   }
-  if (options.isError) {
-    return (
-      <ErrorState
-        title="Couldn't load restaurants"
-        message={getErrorMessage(options.error)}
-        onRetry={() => void options.refetch()}
-        isRetrying={options.isRefetching}
-      />
-    );
-  }
-
   return (
     <TaskForm
       defaultValues={{
@@ -104,7 +96,16 @@ function CreateTaskBody({
         restaurant_id: restaurantId ?? '',
         assigned_to: user.id,
       }}
-      restaurants={options.data.restaurants}
+      restaurants={{
+        queryKey: taskQueries.pickers(organisation.id, 'restaurants'),
+        search: async (text, limit, signal) =>
+          (await searchTaskRestaurants(organisation.id, text, limit, signal)).map((row) => ({
+            value: row.id,
+            label: row.name,
+          })),
+        // A restaurant that cannot be read (gone meanwhile) shows as its id would: "…".
+        selectedLabel: preselected.data ?? undefined,
+      }}
       // Without templates (or if they fail to load) the form still works.
       templates={templates.data ?? []}
       assignees={assignees}

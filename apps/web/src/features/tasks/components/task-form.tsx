@@ -1,9 +1,10 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
 import { EnumSelect } from '@/components/ui/enum-select';
 import { Field, FormErrorSummary, Input, Select, Textarea } from '@/components/ui/form-field';
+import { SearchPicker, type SearchPickerOption } from '@/components/ui/search-picker';
 import {
   createTaskInputSchema,
   type CreateTaskFormValues,
@@ -16,12 +17,20 @@ import {
   taskTypeLabels,
   taskTypes,
 } from '@forkflow/domain/sequence-template';
-import { type Assignee, type RestaurantOption } from '../types';
+import { type Assignee } from '../types';
 import { browserTimeZone } from '../utils/dates';
+
+/** How the form finds restaurants: searched as you type (an organisation may have 100,000). */
+export type RestaurantSearch = {
+  search: (query: string, limit: number, signal: AbortSignal) => Promise<SearchPickerOption[]>;
+  queryKey: readonly unknown[];
+  /** The name of the restaurant `defaultValues` names, when the caller knows it. */
+  selectedLabel?: string | undefined;
+};
 
 type Props = {
   defaultValues: CreateTaskFormValues;
-  restaurants: RestaurantOption[];
+  restaurants: RestaurantSearch;
   templates: TaskTemplateOption[];
   assignees: Assignee[];
   currentUserId: string;
@@ -54,6 +63,9 @@ export function TaskForm({
     ? assignees
     : [{ id: currentUserId, name: 'You' }, ...assignees];
   const type = useWatch({ control: form.control, name: 'type' });
+  const restaurantId = useWatch({ control: form.control, name: 'restaurant_id' });
+  // The name of a restaurant picked here (the caller's label covers the preselected one).
+  const [pickedLabel, setPickedLabel] = useState<string>();
   const templateId = useWatch({ control: form.control, name: 'task_template_id' });
 
   useEffect(() => {
@@ -124,14 +136,20 @@ export function TaskForm({
           </Field>
           <Field label="Restaurant" error={errors.restaurant_id?.message} className="sm:col-span-2">
             {(control) => (
-              <Select {...control} {...form.register('restaurant_id')}>
-                <option value="">None (an internal task)</option>
-                {restaurants.map((restaurant) => (
-                  <option key={restaurant.id} value={restaurant.id}>
-                    {restaurant.name}
-                  </option>
-                ))}
-              </Select>
+              <SearchPicker
+                id={control.id}
+                label="Restaurant"
+                allLabel="None (an internal task)"
+                placeholder="Restaurant name starts with…"
+                value={restaurantId ?? ''}
+                selectedLabel={pickedLabel ?? restaurants.selectedLabel}
+                queryKey={restaurants.queryKey}
+                search={restaurants.search}
+                onChange={(value, option) => {
+                  setPickedLabel(option?.label);
+                  form.setValue('restaurant_id', value, { shouldDirty: true });
+                }}
+              />
             )}
           </Field>
           <Field label="Type" error={errors.type?.message}>

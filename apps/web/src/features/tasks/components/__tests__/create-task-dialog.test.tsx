@@ -33,6 +33,13 @@ beforeEach(() => {
     switch (url.pathname) {
       case '/rest/v1/restaurants':
         return postgrestResponse([spiceRoute]);
+      case '/rest/v1/rpc/search_task_filter_restaurants': {
+        // As the RPC: names starting with what was typed (nothing typed: nothing here).
+        const typed = String((body as { p_search: string }).p_search).toLowerCase();
+        return postgrestResponse(
+          typed && spiceRoute.name.toLowerCase().startsWith(typed) ? [spiceRoute] : [],
+        );
+      }
       case '/rest/v1/rpc/render_message_preview':
         return postgrestResponse({
           text: 'Hi there, confirming our demo for Spice Route.',
@@ -72,7 +79,10 @@ describe('CreateTaskDialog', () => {
     expect(screen.getByRole('combobox', { name: 'Type' })).toHaveValue('call');
     expect(screen.getByRole('combobox', { name: 'Priority' })).toHaveValue('high');
     expect(screen.getByRole('textbox', { name: 'Message' })).toHaveValue(reminder.default_message);
-    expect(screen.getByRole('combobox', { name: 'Restaurant' })).toHaveValue(spiceRoute.id);
+    // The preselected restaurant by name (looked up alone, not picked from a loaded list).
+    expect(
+      await screen.findByRole('button', { name: 'Restaurant Spice Route' }),
+    ).toBeInTheDocument();
     expect(screen.getByRole('combobox', { name: 'Assign to' })).toHaveValue(me);
 
     await user.click(screen.getByRole('button', { name: 'Add task' }));
@@ -98,6 +108,40 @@ describe('CreateTaskDialog', () => {
       metadata: { render_warnings: [{ variable: 'contact_first_name', problem: 'empty' }] },
     });
     expect(await screen.findByText('Task added')).toBeInTheDocument();
+  });
+
+  it('finds the restaurant by searching as the rep types, never from a truncated list', async () => {
+    const user = userEvent.setup();
+    const onOpenChange = vi.fn();
+    renderWithProviders(
+      <CreateTaskDialog
+        open
+        onOpenChange={onOpenChange}
+        assignees={[{ id: me, name: 'Remy Rep' }]}
+        templates={{ data: [], isPending: false }}
+      />,
+    );
+    await user.type(await screen.findByRole('textbox', { name: 'Name' }), 'Drop off menus');
+    await user.click(screen.getByRole('button', { name: 'Restaurant None (an internal task)' }));
+    await user.type(screen.getByRole('combobox', { name: 'Search restaurant' }), 'Spi');
+    await user.click(await screen.findByRole('option', { name: 'Spice Route' }));
+    expect(screen.getByRole('button', { name: 'Restaurant Spice Route' })).toHaveFocus();
+
+    await user.click(screen.getByRole('button', { name: 'Add task' }));
+    await waitFor(() => expect(onOpenChange).toHaveBeenCalledWith(false));
+    expect(
+      requests.find(
+        (r) =>
+          r.path === '/rest/v1/rpc/search_task_filter_restaurants' &&
+          (r.body as { p_search: string }).p_search === 'Spi',
+      ),
+    ).toBeDefined();
+    // No list of the organisation's restaurants was loaded for the form.
+    expect(requests.some((r) => r.path === '/rest/v1/restaurants')).toBe(false);
+    expect(requests.find((r) => r.path === '/rest/v1/tasks')?.body).toMatchObject({
+      name: 'Drop off menus',
+      restaurant_id: spiceRoute.id,
+    });
   });
 
   it('needs a name', async () => {
