@@ -35,8 +35,12 @@ const completeTask = (body: unknown, token?: string) =>
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 
-async function startThreeSteps(): Promise<string> {
-  const template = await createTemplate(rep, organisationId, steps(3));
+async function startThreeSteps(type?: 'call'): Promise<string> {
+  const template = await createTemplate(
+    rep,
+    organisationId,
+    steps(3).map((step) => ({ ...step, ...(type ? { type } : {}) })),
+  );
   const restaurant = await createRestaurant(fx.service, organisationId);
   const instance = await startSequence(rep, template.id, restaurant.id);
   return instance.id;
@@ -78,6 +82,51 @@ describe('complete-task edge function', () => {
     expect(body.warnings.length).toBeGreaterThan(0);
     const tasks = await instanceTasks(fx.service, instanceId);
     expect(tasks.map((t) => t.status)).toEqual(['completed', 'active', 'pending']);
+  });
+
+  it("records a call's outcome on the completed task, as the dashboard does", async () => {
+    const instanceId = await startThreeSteps('call');
+    const first = await activeTask(fx.service, instanceId);
+
+    const res = await completeTask({ task_id: first.id, outcome: 'voicemail' }, await tokenOf(rep));
+    expect(res.status).toBe(200);
+    const { data } = await fx.service
+      .from('tasks')
+      .select('status, metadata')
+      .eq('id', first.id)
+      .single();
+    expect(data).toMatchObject({ status: 'completed', metadata: { call_outcome: 'voicemail' } });
+  });
+
+  it('answers 400 to an outcome it does not know, and the task stays active', async () => {
+    const instanceId = await startThreeSteps();
+    const first = await activeTask(fx.service, instanceId);
+
+    const res = await completeTask({ task_id: first.id, outcome: 'busy' }, await tokenOf(rep));
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      error: {
+        code: 'invalid_input',
+        message: expect.stringContaining('connected, voicemail, no_answer'),
+      },
+    });
+    const tasks = await instanceTasks(fx.service, instanceId);
+    expect(tasks.map((t) => t.status)).toEqual(['active', 'pending', 'pending']);
+  });
+
+  it("passes the database's own 400 on: an outcome for a task that is not a call", async () => {
+    const instanceId = await startThreeSteps();
+    const first = await activeTask(fx.service, instanceId);
+
+    const res = await completeTask({ task_id: first.id, outcome: 'connected' }, await tokenOf(rep));
+    // Was a 500 internal_error: the function dropped PostgREST's status, which carries the
+    // code an RPC chooses through private.raise_http.
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      error: { code: 'invalid_input', message: expect.stringContaining('only for call tasks') },
+    });
+    const tasks = await instanceTasks(fx.service, instanceId);
+    expect(tasks.map((t) => t.status)).toEqual(['active', 'pending', 'pending']);
   });
 
   it('refuses a call without a token with 401', async () => {

@@ -34,6 +34,7 @@ export const FUNCTIONS_DOMAIN_ENTRIES = [
   'automated-steps.ts',
   'cron.ts',
   'restaurants.ts',
+  'tasks.ts',
 ];
 
 const HEADER =

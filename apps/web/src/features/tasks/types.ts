@@ -1,3 +1,4 @@
+import { callOutcomes, type CallOutcome } from '@forkflow/domain/tasks';
 import { z } from 'zod';
 
 // Task statuses of docs/sequences-contract.md ("Shared enumerations"), with the words a rep
@@ -48,14 +49,8 @@ export function getRenderWarnings(metadata: unknown): RenderWarning[] {
 
 // What a rep records when finishing a task (complete_task's p_outcome, skip_task's p_reason);
 // the database checks the same list and keeps them in tasks.metadata.
-export const callOutcomes = ['connected', 'voicemail', 'no_answer'] as const;
+export { callOutcomeLabels, callOutcomes, type CallOutcome } from '@forkflow/domain/tasks';
 export const callOutcomeSchema = z.enum(callOutcomes);
-export type CallOutcome = (typeof callOutcomes)[number];
-export const callOutcomeLabels: Record<CallOutcome, string> = {
-  connected: 'Connected',
-  voicemail: 'Voicemail',
-  no_answer: 'No answer',
-};
 
 const finishDetailsSchema = z.object({
   call_outcome: callOutcomeSchema.optional().catch(undefined),
