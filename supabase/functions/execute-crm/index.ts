@@ -35,8 +35,7 @@ import {
   stepErrorFromPostgrest,
 } from './input.ts';
 import { leadStages, leadStatuses, leadWarmths } from '../_shared/domain/restaurants.ts';
-
-const CALL_OUTCOMES = ['connected', 'voicemail', 'no_answer'] as const;
+import { callOutcomes } from '../_shared/domain/tasks.ts';
 
 /** What a step's output keeps of a task: enough to chain on it, not its message body. */
 const TASK_COLUMNS =
@@ -219,7 +218,7 @@ async function completeTask(
   config: Record<string, unknown>,
 ) {
   const taskId = requiredUuid(field(input, config, 'task_id'), 'task_id');
-  const outcome = optionalChoice(field(input, config, 'outcome'), 'outcome', CALL_OUTCOMES);
+  const outcome = optionalChoice(field(input, config, 'outcome'), 'outcome', callOutcomes);
   rowOf(
     await db
       .from('tasks')
