@@ -209,7 +209,7 @@ function PickerPanel({
           : '';
 
   return (
-    <div className="absolute top-full left-0 z-30 mt-1 w-72 max-w-[90vw] rounded-lg bg-white p-2 shadow-lg ring-1 ring-slate-200">
+    <div className="absolute top-full left-0 z-30 mt-1 w-full min-w-72 max-w-[90vw] rounded-lg bg-white p-2 shadow-lg ring-1 ring-slate-200">
       <Input
         aria-label={`Search ${label.toLowerCase()}`}
         role="combobox"
