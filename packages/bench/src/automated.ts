@@ -16,7 +16,7 @@ import pg from 'pg';
 import { functionsDir } from '@forkflow/local-stack/paths';
 import { signUpRep } from './fixture.ts';
 import { fmt, summarise, type Summary } from './stats.ts';
-import { BenchFailure, type WorkflowTarget } from './workflows.ts';
+import { BenchFailure, ECHO_DEFINITION, type WorkflowTarget } from './workflows.ts';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const ROUNDS = env('BENCH_AUTOMATED_ROUNDS', 3);
@@ -25,17 +25,10 @@ const BUDGET_MS = 60_000;
 /** start_sequence_bulk takes at most 500 restaurants a call. */
 const BULK = 500;
 
+/** Seed 003's echo workflow, with the input an automated step maps into. */
 const ECHO = {
   inputs: [{ name: 'payload', type: 'string', required: true }],
-  start_step: 'step1',
-  steps: {
-    step1: {
-      transformer_id: 'echo-transformer',
-      input_map: { data: '$.job_input.payload' },
-      next_step: null,
-    },
-  },
-  output_map: { result: '$.step1.output.echoed_data' },
+  ...ECHO_DEFINITION,
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
